@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './baseline';
+export * from './settings';
+export * from './validate';
+export * from './quantity';

@@ -1,0 +1,75 @@
+/**
+ * What the target cluster has installed. Features that depend on cluster add-ons (Cilium, Istio,
+ * Vault delivery mechanisms, admission engines) read these settings and refuse what the cluster
+ * cannot enforce, instead of emitting objects nothing will act on.
+ */
+
+/** Kubernetes minors this project can target. cdk8s-plus-28 sets the floor. */
+export const SUPPORTED_KUBERNETES_MINORS: readonly number[] = [28, 29, 30, 31, 32, 33, 34];
+export const DEFAULT_KUBERNETES_VERSION = '1.28';
+
+export type CniFlavor = 'generic' | 'cilium';
+export type MeshFlavor = 'none' | 'istio';
+export type VaultDeliveryMode = 'injector' | 'operator' | 'csi';
+export type ImagePolicyEngine = 'vap' | 'kyverno' | 'sigstore';
+export const IMAGE_POLICY_ENGINES: readonly ImagePolicyEngine[] = ['vap', 'kyverno', 'sigstore'];
+export const VAULT_DELIVERY_MODES: readonly VaultDeliveryMode[] = ['injector', 'operator', 'csi'];
+
+/** Where Vault runs, as NetworkPolicies and the Vault resources need to know it. */
+export interface VaultEndpoint {
+  /** Vault address the workloads and operators use. @default 'https://vault.vault.svc:8200' */
+  readonly address?: string;
+  /** Namespace the Vault server pods run in. @default 'vault' */
+  readonly namespace?: string;
+  /** Labels of the Vault server pods. @default { 'app.kubernetes.io/name': 'vault' } */
+  readonly podLabels?: Record<string, string>;
+  /** Vault API port. @default 8200 */
+  readonly port?: number;
+  /** Kubernetes auth mount path, without the `auth/` prefix. @default 'kubernetes' */
+  readonly authMount?: string;
+}
+
+export interface ClusterSettings {
+  /** Target Kubernetes version, `1.<minor>`. Picks API versions and Pod Security versions. @default '1.28' */
+  readonly kubernetesVersion?: string;
+  /** The CNI. Only Cilium can express FQDN egress. @default 'generic' */
+  readonly cni?: CniFlavor;
+  /** Service mesh. With Istio, mTLS and AuthorizationPolicies are emitted. @default 'none' */
+  readonly mesh?: MeshFlavor;
+  /** Allow DNS egress to NodeLocal DNSCache at 169.254.20.10. @default false */
+  readonly nodeLocalDns?: boolean;
+  /** Vault delivery mechanisms installed in the cluster. @default ['injector'] */
+  readonly vaultDeliveryModes?: readonly VaultDeliveryMode[];
+  /** Where Vault runs. @default see {@link VaultEndpoint} */
+  readonly vault?: VaultEndpoint;
+  /** Admission engines installed in the cluster. @default ['vap'] */
+  readonly imagePolicyEngines?: readonly ImagePolicyEngine[];
+}
+
+/** ClusterSettings with every default filled in. */
+export interface ResolvedClusterSettings {
+  readonly kubernetesVersion: string;
+  readonly kubernetesMinor: number;
+  readonly cni: CniFlavor;
+  readonly mesh: MeshFlavor;
+  readonly nodeLocalDns: boolean;
+  readonly vaultDeliveryModes: readonly VaultDeliveryMode[];
+  readonly vault: Required<VaultEndpoint>;
+  readonly imagePolicyEngines: readonly ImagePolicyEngine[];
+}
+
+export const DEFAULT_VAULT_ENDPOINT: Required<VaultEndpoint> = {
+  address: 'https://vault.vault.svc:8200',
+  namespace: 'vault',
+  podLabels: { 'app.kubernetes.io/name': 'vault' },
+  port: 8200,
+  authMount: 'kubernetes',
+};
+
+/** Parses `1.<minor>` (a leading `v` and a patch are tolerated); returns undefined when unsupported. */
+export function parseKubernetesMinor(version: string): number | undefined {
+  const match = /^v?1\.(\d+)(?:\.\d+)?$/.exec(version);
+  if (!match) return undefined;
+  const minor = Number(match[1]);
+  return SUPPORTED_KUBERNETES_MINORS.includes(minor) ? minor : undefined;
+}

@@ -1,0 +1,249 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import {
+  KUBE_DNS,
+  MANAGED_BY,
+  NODE_LOCAL_DNS_IP,
+  POD_SECURITY_LEVEL,
+  QUANTITY_FORMAT_HINT,
+  invalidProp,
+  parseQuantity,
+  requireDnsLabel,
+  requireInteger,
+} from '../core';
+import { AgentPlatform } from '../platform/platform';
+
+/** Label that marks a namespace as holding agents (the rule engine's `agent` pack looks for it). */
+export const AGENT_NAMESPACE_LABEL = 'agent-baseline.io/agent-namespace';
+
+/** Hard limits of the namespace's ResourceQuota, as Kubernetes quantities. */
+export type QuotaLimits = Record<string, string>;
+
+export const DEFAULT_QUOTA: QuotaLimits = {
+  'requests.cpu': '8',
+  'requests.memory': '16Gi',
+  'requests.ephemeral-storage': '20Gi',
+  'limits.cpu': '16',
+  'limits.memory': '32Gi',
+  'limits.ephemeral-storage': '40Gi',
+  pods: '50',
+  services: '20',
+  'services.nodeports': '0',
+  'services.loadbalancers': '0',
+  secrets: '50',
+  configmaps: '50',
+};
+
+export interface LimitRangeDefaults {
+  /** Default request per container. @default cpu 100m, memory 128Mi, ephemeral-storage 64Mi */
+  readonly defaultRequest?: Record<string, string>;
+  /** Default limit per container. @default cpu 500m, memory 512Mi, ephemeral-storage 256Mi */
+  readonly defaultLimit?: Record<string, string>;
+  /** Largest limit a container may have. @default cpu 4, memory 8Gi, ephemeral-storage 4Gi */
+  readonly max?: Record<string, string>;
+}
+
+export const DEFAULT_LIMIT_RANGE: Required<LimitRangeDefaults> = {
+  defaultRequest: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+  defaultLimit: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '256Mi' },
+  max: { cpu: '4', memory: '8Gi', 'ephemeral-storage': '4Gi' },
+};
+
+/** A PriorityClass to create for the namespace's agents, or an existing one to use. */
+export interface AgentPriorityClass {
+  /** Name of the PriorityClass. @default '<namespace>-agents' */
+  readonly name?: string;
+  /** Use an existing PriorityClass of this name instead of creating one. @default false */
+  readonly existing?: boolean;
+  /** Priority value when created. @default 100000 */
+  readonly value?: number;
+}
+
+export interface AgentNamespaceProps {
+  /** Namespace name. @default the construct id */
+  readonly name?: string;
+  /** ResourceQuota hard limits, merged over {@link DEFAULT_QUOTA}. @default DEFAULT_QUOTA */
+  readonly quota?: QuotaLimits;
+  /** LimitRange container defaults, merged over {@link DEFAULT_LIMIT_RANGE}. @default DEFAULT_LIMIT_RANGE */
+  readonly limitRange?: LimitRangeDefaults;
+  /** The agents' PriorityClass. @default a new PriorityClass '<namespace>-agents' with value 100000 */
+  readonly priorityClass?: AgentPriorityClass;
+  /** Extra namespace labels. PSA labels cannot be overridden here. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A namespace that holds agents: Pod Security "restricted" enforced, audited and warned at a
+ * pinned version, a quota and limit range, a PriorityClass, and a default-deny NetworkPolicy that
+ * lets only DNS out. Each AgentNamespace is a Chart, so it synthesizes to its own manifest file.
+ */
+const NAMESPACE_BRAND = Symbol.for('agent-baseline.AgentNamespace');
+
+export class AgentNamespace extends Chart {
+  /** True for AgentNamespace instances (cdk8s makes `instanceof` true for any Chart). */
+  public static isAgentNamespace(x: unknown): x is AgentNamespace {
+    return typeof x === 'object' && x !== null && NAMESPACE_BRAND in x;
+  }
+
+  /** The nearest AgentNamespace above `scope`; throws when there is none. */
+  public static find(scope: IConstruct): AgentNamespace {
+    for (const s of [...scope.node.scopes].reverse()) {
+      if (AgentNamespace.isAgentNamespace(s)) return s;
+    }
+    return invalidProp(scope, 'scope', scope.node.path, 'a construct nested inside an AgentNamespace', 'agents live in an agent namespace');
+  }
+
+  public readonly name: string;
+  public readonly platform: AgentPlatform;
+  public readonly priorityClassName: string;
+  /** The Namespace object, for dependency ordering. */
+  public readonly namespaceObject: ApiObject;
+  private readonly agentNames = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
+    const name = props.name ?? id;
+    super(scope, id, { namespace: name, disableResourceNameHashes: true });
+    Object.defineProperty(this, NAMESPACE_BRAND, { value: true });
+    this.platform = AgentPlatform.find(this);
+    this.name = requireDnsLabel(this, 'name', name);
+    if (name === 'default' || name.startsWith('kube-')) {
+      invalidProp(this, 'name', name, "a dedicated namespace, not 'default' or 'kube-*'", 'system namespaces are shared and exempt from policies');
+    }
+    this.namespaceObject = this.createNamespace(props.labels ?? {});
+    this.createQuota({ ...DEFAULT_QUOTA, ...(props.quota ?? {}) });
+    this.createLimitRange(props.limitRange ?? {});
+    this.priorityClassName = this.createPriorityClass(props.priorityClass ?? {});
+    this.createDefaultDeny();
+    this.createDefaultServiceAccount();
+  }
+
+  /**
+   * Records an agent name; two agents of one name in a namespace would overwrite each other's
+   * objects, so the second is refused.
+   */
+  public registerAgent(agentName: string, constructPath: string): void {
+    const existing = this.agentNames.get(agentName);
+    if (existing !== undefined) {
+      invalidProp(constructPath, 'name', agentName, `a name not already used in namespace '${this.name}' (taken by ${existing})`);
+    }
+    this.agentNames.set(agentName, constructPath);
+  }
+
+  /** Standard labels for objects of this namespace that belong to no single agent. */
+  public commonLabels(component: string): Record<string, string> {
+    return { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': this.name, 'app.kubernetes.io/component': component };
+  }
+
+  private createNamespace(extraLabels: Record<string, string>): ApiObject {
+    const version = `v${this.platform.settings.kubernetesVersion.replace(/^v/, '').split('.').slice(0, 2).join('.')}`;
+    const psa: Record<string, string> = {};
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      psa[`pod-security.kubernetes.io/${mode}`] = POD_SECURITY_LEVEL;
+      psa[`pod-security.kubernetes.io/${mode}-version`] = version;
+    }
+    for (const key of Object.keys(extraLabels)) {
+      if (key.startsWith('pod-security.kubernetes.io/')) {
+        invalidProp(this, `labels.${key}`, extraLabels[key], 'labels outside pod-security.kubernetes.io/', 'the Pod Security level is always restricted');
+      }
+    }
+    const namespace = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.name,
+        labels: { ...extraLabels, ...this.commonLabels('namespace'), [AGENT_NAMESPACE_LABEL]: 'true', ...psa },
+      },
+    });
+    // The Namespace is cluster-scoped but sits in this chart so it is applied first; the Chart's namespace must not stick to it.
+    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return namespace;
+  }
+
+  private createQuota(hard: QuotaLimits): void {
+    for (const [key, value] of Object.entries(hard)) checkQuantity(this, `quota.${key}`, value);
+    new k8s.KubeResourceQuota(this, 'ResourceQuota', {
+      metadata: { name: 'agent-quota', labels: this.commonLabels('quota') },
+      spec: { hard: mapQuantities(hard) },
+    });
+  }
+
+  private createLimitRange(overrides: LimitRangeDefaults): void {
+    const merged = {
+      defaultRequest: { ...DEFAULT_LIMIT_RANGE.defaultRequest, ...(overrides.defaultRequest ?? {}) },
+      defaultLimit: { ...DEFAULT_LIMIT_RANGE.defaultLimit, ...(overrides.defaultLimit ?? {}) },
+      max: { ...DEFAULT_LIMIT_RANGE.max, ...(overrides.max ?? {}) },
+    };
+    for (const [group, values] of Object.entries(merged)) {
+      for (const [key, value] of Object.entries(values)) checkQuantity(this, `limitRange.${group}.${key}`, value);
+    }
+    for (const [key, request] of Object.entries(merged.defaultRequest)) {
+      const limit = merged.defaultLimit[key];
+      if (limit !== undefined && (parseQuantity(limit) as number) < (parseQuantity(request) as number)) {
+        invalidProp(this, `limitRange.defaultLimit.${key}`, limit, `a limit at least the default request (${request})`);
+      }
+    }
+    new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: { name: 'agent-limits', labels: this.commonLabels('limits') },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: mapQuantities(merged.defaultRequest),
+            default: mapQuantities(merged.defaultLimit),
+            max: mapQuantities(merged.max),
+          },
+        ],
+      },
+    });
+  }
+
+  private createPriorityClass(pc: AgentPriorityClass): string {
+    const name = requireDnsLabel(this, 'priorityClass.name', pc.name ?? `${this.name}-agents`);
+    if (pc.existing) return name;
+    const value = requireInteger(this, 'priorityClass.value', pc.value ?? 100000, 0, 1_000_000_000);
+    // PriorityClass is cluster-scoped: it goes in the platform chart, which has no namespace.
+    new k8s.KubePriorityClass(this.platform, `${this.name}-PriorityClass`, {
+      metadata: { name, labels: this.commonLabels('priority') },
+      value,
+      globalDefault: false,
+      preemptionPolicy: 'Never',
+      description: `Priority of the agents in namespace ${this.name}; agents never preempt other workloads.`,
+    });
+    return name;
+  }
+
+  private createDefaultDeny(): void {
+    const dnsPeer = { namespaceSelector: { matchLabels: { ...KUBE_DNS.namespaceLabels } }, podSelector: { matchLabels: { ...KUBE_DNS.podLabels } } };
+    const dnsPorts = [
+      { protocol: 'UDP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
+      { protocol: 'TCP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
+    ];
+    const egress: k8s.NetworkPolicyEgressRule[] = [{ to: [dnsPeer], ports: dnsPorts }];
+    if (this.platform.settings.nodeLocalDns) {
+      egress.push({ to: [{ ipBlock: { cidr: `${NODE_LOCAL_DNS_IP}/32` } }], ports: dnsPorts });
+    }
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny', labels: this.commonLabels('network-policy') },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress },
+    });
+  }
+
+  /** The namespace's `default` ServiceAccount mounts no token (CKV_K8S_41); agents never use it. */
+  private createDefaultServiceAccount(): void {
+    new k8s.KubeServiceAccount(this, 'DefaultServiceAccount', {
+      metadata: { name: 'default', labels: this.commonLabels('service-account') },
+      automountServiceAccountToken: false,
+    });
+  }
+}
+
+function checkQuantity(scope: IConstruct, field: string, value: unknown): void {
+  if (typeof value !== 'string' || parseQuantity(value) === undefined || (parseQuantity(value) as number) < 0) {
+    invalidProp(scope, field, value, QUANTITY_FORMAT_HINT);
+  }
+}
+
+function mapQuantities(values: Record<string, string>): Record<string, k8s.Quantity> {
+  const out: Record<string, k8s.Quantity> = {};
+  for (const key of Object.keys(values).sort()) out[key] = k8s.Quantity.fromString(values[key]);
+  return out;
+}

@@ -1,0 +1,90 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import {
+  ClusterSettings,
+  DEFAULT_KUBERNETES_VERSION,
+  DEFAULT_VAULT_ENDPOINT,
+  IMAGE_POLICY_ENGINES,
+  ResolvedClusterSettings,
+  SUPPORTED_KUBERNETES_MINORS,
+  VAULT_DELIVERY_MODES,
+  invalidProp,
+  parseKubernetesMinor,
+  requireDnsLabel,
+  requireInteger,
+  requireNonEmptyString,
+  requireOneOf,
+} from '../core';
+
+export interface AgentPlatformProps extends ClusterSettings {
+  /** Labels added to every object of the platform. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * The root of an agent platform: a Chart that holds what the target cluster has installed, and
+ * the cluster-scoped objects (PriorityClasses, ClusterRoles, admission policies). Agent
+ * namespaces are nested Charts inside it, so each namespace lands in its own manifest file.
+ */
+const PLATFORM_BRAND = Symbol.for('agent-baseline.AgentPlatform');
+
+export class AgentPlatform extends Chart {
+  /** True for AgentPlatform instances (cdk8s makes `instanceof` true for any Chart). */
+  public static isAgentPlatform(x: unknown): x is AgentPlatform {
+    return typeof x === 'object' && x !== null && PLATFORM_BRAND in x;
+  }
+
+  /** The nearest AgentPlatform above `scope`; throws when there is none. */
+  public static find(scope: IConstruct): AgentPlatform {
+    for (const s of [...scope.node.scopes].reverse()) {
+      if (AgentPlatform.isAgentPlatform(s)) return s;
+    }
+    return invalidProp(scope, 'scope', scope.node.path, 'a construct nested inside an AgentPlatform', 'cluster settings come from the platform');
+  }
+
+  public readonly settings: ResolvedClusterSettings;
+
+  constructor(scope: Construct, id: string, props: AgentPlatformProps = {}) {
+    const chartProps: ChartProps = { disableResourceNameHashes: true, labels: props.labels };
+    super(scope, id, chartProps);
+    Object.defineProperty(this, PLATFORM_BRAND, { value: true });
+    this.settings = resolveSettings(this, props);
+    // rules-validation-hook
+  }
+
+  /** True when the target Kubernetes minor is at least `minor`. */
+  public supportsMinor(minor: number): boolean {
+    return this.settings.kubernetesMinor >= minor;
+  }
+}
+
+function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClusterSettings {
+  const kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  const kubernetesMinor = parseKubernetesMinor(kubernetesVersion);
+  if (kubernetesMinor === undefined) {
+    invalidProp(scope, 'kubernetesVersion', kubernetesVersion, `one of ${SUPPORTED_KUBERNETES_MINORS.map((m) => `'1.${m}'`).join(', ')}`);
+  }
+  const vaultDeliveryModes = props.vaultDeliveryModes ?? ['injector'];
+  vaultDeliveryModes.forEach((mode, i) => requireOneOf(scope, `vaultDeliveryModes[${i}]`, mode, VAULT_DELIVERY_MODES));
+  const imagePolicyEngines = props.imagePolicyEngines ?? ['vap'];
+  imagePolicyEngines.forEach((engine, i) => requireOneOf(scope, `imagePolicyEngines[${i}]`, engine, IMAGE_POLICY_ENGINES));
+  const vault = { ...DEFAULT_VAULT_ENDPOINT, ...(props.vault ?? {}) };
+  requireNonEmptyString(scope, 'vault.address', vault.address);
+  if (!/^https?:\/\/[^\s/]+/.test(vault.address)) invalidProp(scope, 'vault.address', vault.address, 'an http(s) URL such as https://vault.vault.svc:8200');
+  requireDnsLabel(scope, 'vault.namespace', vault.namespace);
+  requireInteger(scope, 'vault.port', vault.port, 1, 65535);
+  requireNonEmptyString(scope, 'vault.authMount', vault.authMount);
+  if (vault.authMount.startsWith('auth/')) {
+    invalidProp(scope, 'vault.authMount', vault.authMount, "the mount path without the 'auth/' prefix, e.g. 'kubernetes'");
+  }
+  return {
+    kubernetesVersion,
+    kubernetesMinor,
+    cni: requireOneOf(scope, 'cni', props.cni ?? 'generic', ['generic', 'cilium']),
+    mesh: requireOneOf(scope, 'mesh', props.mesh ?? 'none', ['none', 'istio']),
+    nodeLocalDns: props.nodeLocalDns ?? false,
+    vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
+    vault,
+    imagePolicyEngines: [...new Set(imagePolicyEngines)],
+  };
+}

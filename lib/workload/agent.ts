@@ -1,0 +1,311 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_FS_GROUP,
+  DEFAULT_REPLICAS,
+  DEFAULT_RUN_AS_GROUP,
+  DEFAULT_RUN_AS_USER,
+  DEFAULT_WRITABLE_PATHS,
+  MANAGED_BY,
+  MAX_TOKEN_EXPIRATION_SECONDS,
+  PROJECTED_TOKEN_MOUNT_DIR,
+  WAIVER_ANNOTATION,
+  firstDuplicate,
+  invalidProp,
+  requireDnsLabel,
+  requireInteger,
+  requireLabelValue,
+  requireReason,
+} from '../core';
+import { AgentNamespace } from '../namespace/namespace';
+import { AgentPlatform } from '../platform/platform';
+import { ContainerInput, appArmorAnnotations, hardenedPodSpecJson } from './pod-spec';
+import { AgentPort, AgentProbe, HardenedAgentProps } from './props';
+import {
+  ResolvedResources,
+  checkConfig,
+  checkIds,
+  checkImage,
+  checkPorts,
+  checkProbe,
+  checkWritablePaths,
+  resolveResources,
+} from './validate-props';
+
+/** The main container's name in every agent pod. */
+export const AGENT_CONTAINER_NAME = 'agent';
+
+/** A projected ServiceAccount token an agent needs (Vault login, API access). */
+export interface ProjectedTokenOptions {
+  /** Audience the token is issued for: the API server, `vault`, … */
+  readonly audience: string;
+  /** Lifetime, at most 3600 s. @default 3600 */
+  readonly expirationSeconds?: number;
+  /** Volume name. @default 'token-<audience>' */
+  readonly volumeName?: string;
+  /** Where the token directory is mounted in the agent container. @default '/var/run/secrets/tokens/<volumeName>' */
+  readonly mountPath?: string;
+  /** Mount it in the agent container. @default true */
+  readonly mount?: boolean;
+}
+
+/** A mount of an added volume into the agent container. */
+export interface AgentVolumeMount {
+  readonly mountPath: string;
+  /** @default true */
+  readonly readOnly?: boolean;
+  readonly subPath?: string;
+}
+
+/** One recorded weakening of the baseline. */
+export interface Waiver {
+  /** The control that is weakened (a rule ID or a short name). */
+  readonly control: string;
+  readonly reason: string;
+}
+
+/**
+ * An AI agent as a hardened Deployment: a dedicated ServiceAccount with no token, a pod that
+ * passes Pod Security "restricted" and the scanner-consensus profile, a ClusterIP Service when it
+ * listens, and a PodDisruptionBudget when it has more than one replica.
+ *
+ * ```ts
+ * const assistant = new HardenedAgent(ns, 'assistant', {
+ *   image: 'ghcr.io/acme/assistant:1.4.2@sha256:…',
+ *   ports: [{ name: 'http', port: 8080 }],
+ * });
+ * ```
+ */
+export class HardenedAgent extends Construct {
+  public readonly agentName: string;
+  public readonly namespace: AgentNamespace;
+  public readonly platform: AgentPlatform;
+  public readonly ports: readonly AgentPort[];
+  public readonly replicas: number;
+  public readonly serviceAccountName: string;
+  /** Labels that select this agent's pods. */
+  public readonly selectorLabels: Record<string, string>;
+  /** Labels on the agent's pods and objects. */
+  public readonly labels: Record<string, string>;
+  public readonly deployment: ApiObject;
+  public readonly serviceAccount: ApiObject;
+  public readonly service?: ApiObject;
+  public readonly configMap?: ApiObject;
+  public readonly podDisruptionBudget?: ApiObject;
+
+  private readonly runAsUser: number;
+  private readonly runAsGroup: number;
+  private readonly fsGroup: number;
+  private readonly mainContainer: ContainerInput;
+  private readonly initContainers: ContainerInput[];
+  private readonly volumes: k8s.Volume[] = [];
+  private readonly mounts: k8s.VolumeMount[] = [];
+  private readonly podAnnotations: Record<string, string> = {};
+  private readonly waivers: Waiver[] = [];
+  private runtimeClassName?: string;
+
+  constructor(scope: Construct, id: string, props: HardenedAgentProps) {
+    super(scope, id);
+    this.namespace = AgentNamespace.find(this);
+    this.platform = this.namespace.platform;
+    this.agentName = requireDnsLabel(this, 'name', props.name ?? id, 50);
+    this.namespace.registerAgent(this.agentName, this.node.path);
+    this.ports = props.ports ?? [];
+    checkPorts(this, this.ports);
+    this.replicas = requireInteger(this, 'replicas', props.replicas ?? DEFAULT_REPLICAS, 1, 1000);
+    checkIds(this, props);
+    this.runAsUser = props.runAsUser ?? DEFAULT_RUN_AS_USER;
+    this.runAsGroup = props.runAsGroup ?? DEFAULT_RUN_AS_GROUP;
+    this.fsGroup = props.fsGroup ?? DEFAULT_FS_GROUP;
+    this.serviceAccountName = this.agentName;
+    this.selectorLabels = { 'app.kubernetes.io/name': this.agentName, 'app.kubernetes.io/instance': this.agentName };
+    this.labels = { ...this.checkLabels(props.labels ?? {}), ...this.selectorLabels, 'app.kubernetes.io/component': 'agent', 'app.kubernetes.io/part-of': this.namespace.name, 'app.kubernetes.io/managed-by': MANAGED_BY };
+
+    checkImage(this, 'image', props.image, props.allowUnpinnedImage);
+    if (props.allowUnpinnedImage) this.addWaiver('image-digest', props.allowUnpinnedImage.reason);
+    const resources = resolveResources(this, 'resources', props.resources);
+    this.initContainers = this.resolveInitContainers(props, resources);
+    const writablePaths = props.writablePaths ?? DEFAULT_WRITABLE_PATHS;
+    checkWritablePaths(this, writablePaths);
+    writablePaths.forEach((path, i) => this.addVolume({ name: `writable-${i}`, emptyDir: { sizeLimit: k8s.Quantity.fromString(resources.limits['ephemeral-storage']) } }, { mountPath: path, readOnly: false }));
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, labels: this.labels },
+      automountServiceAccountToken: false,
+    });
+    this.configMap = this.createConfigMap(props.config ?? {});
+    this.mainContainer = {
+      name: AGENT_CONTAINER_NAME,
+      image: props.image,
+      command: props.command,
+      args: props.args,
+      resources,
+      ports: this.ports,
+      envFrom: this.configMap ? [{ configMapRef: { name: this.configMap.name } }] : undefined,
+      volumeMounts: this.mounts,
+      ...this.resolveProbes(props),
+    };
+    this.deployment = this.createDeployment();
+    if (this.configMap) this.deployment.addDependency(this.configMap);
+    this.deployment.addDependency(this.serviceAccount);
+    this.service = this.createService();
+    this.podDisruptionBudget = this.createPdb();
+  }
+
+  /** Every image the agent's pod runs, init containers included. */
+  public get images(): readonly string[] {
+    return [...this.initContainers.map((c) => c.image), this.mainContainer.image];
+  }
+
+  /** Adds a volume to the pod, and optionally mounts it (read-only by default) into the agent container. */
+  public addVolume(volume: k8s.Volume, mount?: AgentVolumeMount): void {
+    if (this.volumes.some((v) => v.name === volume.name)) invalidProp(this, `volumes.${volume.name}`, volume.name, 'a volume name not already used by this agent');
+    this.volumes.push(volume);
+    if (mount) this.mounts.push({ name: volume.name, mountPath: mount.mountPath, readOnly: mount.readOnly ?? true, subPath: mount.subPath });
+  }
+
+  /** Adds annotations to the pod template (Vault injector, Istio, …). */
+  public addPodAnnotations(annotations: Record<string, string>): void {
+    for (const [key, value] of Object.entries(annotations)) {
+      if (this.podAnnotations[key] !== undefined && this.podAnnotations[key] !== value) {
+        invalidProp(this, `podAnnotations.${key}`, value, `the value already set (${this.podAnnotations[key]})`);
+      }
+      this.podAnnotations[key] = value;
+    }
+  }
+
+  /**
+   * Gives the pod a short-lived, audience-bound ServiceAccount token as a projected volume. The
+   * legacy automounted token stays off; this is the only way an agent gets a token.
+   */
+  public addProjectedServiceAccountToken(options: ProjectedTokenOptions): string {
+    const audience = requireLabelValue(this, 'token.audience', options.audience);
+    const expirationSeconds = requireInteger(this, 'token.expirationSeconds', options.expirationSeconds ?? MAX_TOKEN_EXPIRATION_SECONDS, 600, MAX_TOKEN_EXPIRATION_SECONDS, 'long-lived tokens outlive the agent that holds them');
+    const volumeName = requireDnsLabel(this, 'token.volumeName', options.volumeName ?? `token-${audience.replace(/[^a-z0-9-]/g, '-')}`);
+    const existing = this.volumes.find((v) => v.name === volumeName);
+    if (existing) return volumeName;
+    const mount = options.mount === false ? undefined : { mountPath: options.mountPath ?? `${PROJECTED_TOKEN_MOUNT_DIR}/${volumeName}`, readOnly: true };
+    this.addVolume({ name: volumeName, projected: { sources: [{ serviceAccountToken: { audience, expirationSeconds, path: 'token' } }] } }, mount);
+    return volumeName;
+  }
+
+  /** Runs the pod under a RuntimeClass (gVisor, Kata). */
+  public setRuntimeClassName(name: string): void {
+    this.runtimeClassName = requireDnsLabel(this, 'runtimeClassName', name);
+  }
+
+  /** Records an explicit weakening of the baseline on the Deployment, with its reason. */
+  public addWaiver(control: string, reason: string): void {
+    this.waivers.push({ control, reason: requireReason(this, `waivers.${control}.reason`, reason) });
+    // The Deployment does not exist yet for waivers recorded during construction.
+    if (this.node.tryFindChild('Deployment')) this.deployment.metadata.addAnnotation(WAIVER_ANNOTATION, JSON.stringify(this.waivers));
+  }
+
+  private checkLabels(labels: Record<string, string>): Record<string, string> {
+    for (const [key, value] of Object.entries(labels)) {
+      if (key.startsWith('app.kubernetes.io/')) invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
+      requireLabelValue(this, `labels.${key}`, value);
+    }
+    return labels;
+  }
+
+  private resolveInitContainers(props: HardenedAgentProps, defaults: ResolvedResources): ContainerInput[] {
+    const inits = props.initContainers ?? [];
+    const dup = firstDuplicate(inits, (c) => c.name);
+    if (dup) invalidProp(this, 'initContainers', dup.name, 'init containers with distinct names');
+    return inits.map((c, i) => {
+      requireDnsLabel(this, `initContainers[${i}].name`, c.name);
+      if (c.name === AGENT_CONTAINER_NAME) invalidProp(this, `initContainers[${i}].name`, c.name, `a name other than '${AGENT_CONTAINER_NAME}'`);
+      checkImage(this, `initContainers[${i}].image`, c.image, props.allowUnpinnedImage);
+      const resources = c.resources ? resolveResources(this, `initContainers[${i}].resources`, c.resources) : defaults;
+      return { name: c.name, image: c.image, command: c.command, args: c.args, resources, volumeMounts: this.mounts };
+    });
+  }
+
+  private resolveProbes(props: HardenedAgentProps): { readinessProbe: AgentProbe; livenessProbe: AgentProbe } {
+    const first = this.ports[0]?.name;
+    if (!props.probes?.readiness && !first) invalidProp(this, 'probes.readiness', undefined, 'an exec probe, since the agent declares no ports');
+    if (!props.probes?.liveness && !first) invalidProp(this, 'probes.liveness', undefined, 'an exec probe, since the agent declares no ports');
+    const readiness = props.probes?.readiness ?? { httpGet: { path: '/readyz', port: first }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 };
+    const liveness = props.probes?.liveness ?? { httpGet: { path: '/livez', port: first }, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 2 };
+    checkProbe(this, 'probes.readiness', readiness, this.ports);
+    checkProbe(this, 'probes.liveness', liveness, this.ports);
+    if (JSON.stringify(readiness) === JSON.stringify(liveness)) {
+      invalidProp(this, 'probes.liveness', liveness, 'a liveness probe that differs from the readiness probe', 'an identical liveness probe restarts pods that are only busy');
+    }
+    return { readinessProbe: readiness, livenessProbe: liveness };
+  }
+
+  private createConfigMap(config: Record<string, string>): ApiObject | undefined {
+    checkConfig(this, config);
+    if (Object.keys(config).length === 0) return undefined;
+    const data: Record<string, string> = {};
+    for (const key of Object.keys(config).sort()) data[key] = config[key];
+    return new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${this.agentName}-config`, labels: this.labels }, data });
+  }
+
+  private createDeployment(): ApiObject {
+    const podSpec = () =>
+      hardenedPodSpecJson({
+        serviceAccountName: this.serviceAccountName,
+        runAsUser: this.runAsUser,
+        runAsGroup: this.runAsGroup,
+        fsGroup: this.fsGroup,
+        kubernetesMinor: this.platform.settings.kubernetesMinor,
+        priorityClassName: this.namespace.priorityClassName,
+        selectorLabels: this.selectorLabels,
+        containers: [this.mainContainer],
+        initContainers: this.initContainers,
+        volumes: this.volumes,
+        runtimeClassName: this.runtimeClassName,
+      });
+    const podAnnotations = () => {
+      const all: Record<string, string> = { ...this.podAnnotations, ...appArmorAnnotations({ kubernetesMinor: this.platform.settings.kubernetesMinor, containers: [this.mainContainer], initContainers: this.initContainers } as never) };
+      return Object.keys(all).length > 0 ? all : undefined;
+    };
+    return new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: this.agentName,
+        labels: this.labels,
+        annotations: this.waivers.length > 0 ? { [WAIVER_ANNOTATION]: JSON.stringify(this.waivers) } : undefined,
+      },
+      spec: {
+        replicas: this.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selectorLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: { labels: this.labels, annotations: Lazy.any({ produce: podAnnotations }) },
+          spec: Lazy.any({ produce: podSpec }),
+        },
+      },
+    });
+  }
+
+  private createService(): ApiObject | undefined {
+    if (this.ports.length === 0) return undefined;
+    return new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.agentName, labels: this.labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: this.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' })),
+      },
+    });
+  }
+
+  private createPdb(): ApiObject | undefined {
+    if (this.replicas < 2) return undefined;
+    return new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      metadata: { name: this.agentName, labels: this.labels },
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: this.selectorLabels },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+  }
+}
