@@ -16,7 +16,10 @@ export interface DefaultPlatform {
  * The built-in example: one agent namespace with an `assistant` that calls an LLM API and a
  * `tool-runner` it delegates work to.
  */
-export function buildDefaultPlatform(scope: Construct, config: PlatformConfig = DEFAULT_PLATFORM_CONFIG): DefaultPlatform {
+export function buildDefaultPlatform(
+  scope: Construct,
+  config: PlatformConfig = DEFAULT_PLATFORM_CONFIG,
+): DefaultPlatform {
   const platform = new AgentPlatform(scope, 'platform', config.cluster);
   const namespace = new AgentNamespace(platform, config.namespace);
 

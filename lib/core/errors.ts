@@ -23,7 +23,9 @@ export class AgentBaselineError extends Error {
 
   constructor(details: InvalidPropDetails) {
     const reason = details.reason ? ` (${details.reason})` : '';
-    super(`[${details.path}] ${details.field}: invalid value ${renderValue(details.value)}${reason}. Allowed: ${details.allowed}`);
+    super(
+      `[${details.path}] ${details.field}: invalid value ${renderValue(details.value)}${reason}. Allowed: ${details.allowed}`,
+    );
     this.name = 'AgentBaselineError';
     this.details = details;
   }

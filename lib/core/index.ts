@@ -3,3 +3,4 @@ export * from './baseline';
 export * from './settings';
 export * from './validate';
 export * from './quantity';
+export * from './cidr';

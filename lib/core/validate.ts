@@ -12,7 +12,12 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** RFC 1123 label: object names that become DNS names (Namespaces, Services, agents). */
 export function requireDnsLabel(scope: Scope, field: string, value: unknown, maxLength = 63): string {
   if (typeof value !== 'string' || value.length > maxLength || !DNS1123_LABEL.test(value)) {
-    invalidProp(scope, field, value, `a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`);
+    invalidProp(
+      scope,
+      field,
+      value,
+      `a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`,
+    );
   }
   return value;
 }
@@ -20,7 +25,12 @@ export function requireDnsLabel(scope: Scope, field: string, value: unknown, max
 /** RFC 1123 subdomain: names of most other objects. */
 export function requireDnsSubdomain(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
-    invalidProp(scope, field, value, "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters");
+    invalidProp(
+      scope,
+      field,
+      value,
+      "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters",
+    );
   }
   return value;
 }
@@ -28,26 +38,48 @@ export function requireDnsSubdomain(scope: Scope, field: string, value: unknown)
 /** IANA service name, the form of named container ports. */
 export function requirePortName(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length > 15 || !IANA_SVC_NAME.test(value) || value.includes('--')) {
-    invalidProp(scope, field, value, "an IANA service name: at most 15 lower-case letters, digits and single '-', with at least one letter");
+    invalidProp(
+      scope,
+      field,
+      value,
+      "an IANA service name: at most 15 lower-case letters, digits and single '-', with at least one letter",
+    );
   }
   return value;
 }
 
 export function requireLabelValue(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
-    invalidProp(scope, field, value, "a label value: at most 63 characters of letters, digits, '-', '_' and '.', starting and ending alphanumeric");
+    invalidProp(
+      scope,
+      field,
+      value,
+      "a label value: at most 63 characters of letters, digits, '-', '_' and '.', starting and ending alphanumeric",
+    );
   }
   return value;
 }
 
 export function requireEnvName(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 256 || !ENV_NAME.test(value)) {
-    invalidProp(scope, field, value, "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit");
+    invalidProp(
+      scope,
+      field,
+      value,
+      "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit",
+    );
   }
   return value;
 }
 
-export function requireInteger(scope: Scope, field: string, value: unknown, min: number, max: number, reason?: string): number {
+export function requireInteger(
+  scope: Scope,
+  field: string,
+  value: unknown,
+  min: number,
+  max: number,
+  reason?: string,
+): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     invalidProp(scope, field, value, `an integer from ${min} to ${max}`, reason);
   }
@@ -62,7 +94,12 @@ export function requireNonEmptyString(scope: Scope, field: string, value: unknow
 }
 
 export function requireAbsolutePath(scope: Scope, field: string, value: unknown): string {
-  if (typeof value !== 'string' || !/^\/[^\0]*$/.test(value) || value.split('/').includes('..') || value.length > 4096) {
+  if (
+    typeof value !== 'string' ||
+    !/^\/[^\0]*$/.test(value) ||
+    value.split('/').includes('..') ||
+    value.length > 4096
+  ) {
     invalidProp(scope, field, value, "an absolute path starting with '/' and without '..' segments");
   }
   return value;

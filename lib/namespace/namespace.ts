@@ -91,7 +91,13 @@ export class AgentNamespace extends Chart {
     for (const s of [...scope.node.scopes].reverse()) {
       if (AgentNamespace.isAgentNamespace(s)) return s;
     }
-    return invalidProp(scope, 'scope', scope.node.path, 'a construct nested inside an AgentNamespace', 'agents live in an agent namespace');
+    return invalidProp(
+      scope,
+      'scope',
+      scope.node.path,
+      'a construct nested inside an AgentNamespace',
+      'agents live in an agent namespace',
+    );
   }
 
   public readonly name: string;
@@ -108,7 +114,13 @@ export class AgentNamespace extends Chart {
     this.platform = AgentPlatform.find(this);
     this.name = requireDnsLabel(this, 'name', name);
     if (name === 'default' || name.startsWith('kube-')) {
-      invalidProp(this, 'name', name, "a dedicated namespace, not 'default' or 'kube-*'", 'system namespaces are shared and exempt from policies');
+      invalidProp(
+        this,
+        'name',
+        name,
+        "a dedicated namespace, not 'default' or 'kube-*'",
+        'system namespaces are shared and exempt from policies',
+      );
     }
     this.namespaceObject = this.createNamespace(props.labels ?? {});
     this.createQuota({ ...DEFAULT_QUOTA, ...(props.quota ?? {}) });
@@ -125,14 +137,23 @@ export class AgentNamespace extends Chart {
   public registerAgent(agentName: string, constructPath: string): void {
     const existing = this.agentNames.get(agentName);
     if (existing !== undefined) {
-      invalidProp(constructPath, 'name', agentName, `a name not already used in namespace '${this.name}' (taken by ${existing})`);
+      invalidProp(
+        constructPath,
+        'name',
+        agentName,
+        `a name not already used in namespace '${this.name}' (taken by ${existing})`,
+      );
     }
     this.agentNames.set(agentName, constructPath);
   }
 
   /** Standard labels for objects of this namespace that belong to no single agent. */
   public commonLabels(component: string): Record<string, string> {
-    return { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': this.name, 'app.kubernetes.io/component': component };
+    return {
+      'app.kubernetes.io/managed-by': MANAGED_BY,
+      'app.kubernetes.io/part-of': this.name,
+      'app.kubernetes.io/component': component,
+    };
   }
 
   private createNamespace(extraLabels: Record<string, string>): ApiObject {
@@ -144,7 +165,13 @@ export class AgentNamespace extends Chart {
     }
     for (const key of Object.keys(extraLabels)) {
       if (key.startsWith('pod-security.kubernetes.io/')) {
-        invalidProp(this, `labels.${key}`, extraLabels[key], 'labels outside pod-security.kubernetes.io/', 'the Pod Security level is always restricted');
+        invalidProp(
+          this,
+          `labels.${key}`,
+          extraLabels[key],
+          'labels outside pod-security.kubernetes.io/',
+          'the Pod Security level is always restricted',
+        );
       }
     }
     const namespace = new k8s.KubeNamespace(this, 'Namespace', {
@@ -212,7 +239,10 @@ export class AgentNamespace extends Chart {
   }
 
   private createDefaultDeny(): void {
-    const dnsPeer = { namespaceSelector: { matchLabels: { ...KUBE_DNS.namespaceLabels } }, podSelector: { matchLabels: { ...KUBE_DNS.podLabels } } };
+    const dnsPeer = {
+      namespaceSelector: { matchLabels: { ...KUBE_DNS.namespaceLabels } },
+      podSelector: { matchLabels: { ...KUBE_DNS.podLabels } },
+    };
     const dnsPorts = [
       { protocol: 'UDP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
       { protocol: 'TCP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },

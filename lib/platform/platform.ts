@@ -39,7 +39,13 @@ export class AgentPlatform extends Chart {
     for (const s of [...scope.node.scopes].reverse()) {
       if (AgentPlatform.isAgentPlatform(s)) return s;
     }
-    return invalidProp(scope, 'scope', scope.node.path, 'a construct nested inside an AgentPlatform', 'cluster settings come from the platform');
+    return invalidProp(
+      scope,
+      'scope',
+      scope.node.path,
+      'a construct nested inside an AgentPlatform',
+      'cluster settings come from the platform',
+    );
   }
 
   public readonly settings: ResolvedClusterSettings;
@@ -62,20 +68,33 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
   const kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const kubernetesMinor = parseKubernetesMinor(kubernetesVersion);
   if (kubernetesMinor === undefined) {
-    invalidProp(scope, 'kubernetesVersion', kubernetesVersion, `one of ${SUPPORTED_KUBERNETES_MINORS.map((m) => `'1.${m}'`).join(', ')}`);
+    invalidProp(
+      scope,
+      'kubernetesVersion',
+      kubernetesVersion,
+      `one of ${SUPPORTED_KUBERNETES_MINORS.map((m) => `'1.${m}'`).join(', ')}`,
+    );
   }
   const vaultDeliveryModes = props.vaultDeliveryModes ?? ['injector'];
   vaultDeliveryModes.forEach((mode, i) => requireOneOf(scope, `vaultDeliveryModes[${i}]`, mode, VAULT_DELIVERY_MODES));
   const imagePolicyEngines = props.imagePolicyEngines ?? ['vap'];
-  imagePolicyEngines.forEach((engine, i) => requireOneOf(scope, `imagePolicyEngines[${i}]`, engine, IMAGE_POLICY_ENGINES));
+  imagePolicyEngines.forEach((engine, i) =>
+    requireOneOf(scope, `imagePolicyEngines[${i}]`, engine, IMAGE_POLICY_ENGINES),
+  );
   const vault = { ...DEFAULT_VAULT_ENDPOINT, ...(props.vault ?? {}) };
   requireNonEmptyString(scope, 'vault.address', vault.address);
-  if (!/^https?:\/\/[^\s/]+/.test(vault.address)) invalidProp(scope, 'vault.address', vault.address, 'an http(s) URL such as https://vault.vault.svc:8200');
+  if (!/^https?:\/\/[^\s/]+/.test(vault.address))
+    invalidProp(scope, 'vault.address', vault.address, 'an http(s) URL such as https://vault.vault.svc:8200');
   requireDnsLabel(scope, 'vault.namespace', vault.namespace);
   requireInteger(scope, 'vault.port', vault.port, 1, 65535);
   requireNonEmptyString(scope, 'vault.authMount', vault.authMount);
   if (vault.authMount.startsWith('auth/')) {
-    invalidProp(scope, 'vault.authMount', vault.authMount, "the mount path without the 'auth/' prefix, e.g. 'kubernetes'");
+    invalidProp(
+      scope,
+      'vault.authMount',
+      vault.authMount,
+      "the mount path without the 'auth/' prefix, e.g. 'kubernetes'",
+    );
   }
   return {
     kubernetesVersion,

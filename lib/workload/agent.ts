@@ -120,7 +120,13 @@ export class HardenedAgent extends Construct {
     this.fsGroup = props.fsGroup ?? DEFAULT_FS_GROUP;
     this.serviceAccountName = this.agentName;
     this.selectorLabels = { 'app.kubernetes.io/name': this.agentName, 'app.kubernetes.io/instance': this.agentName };
-    this.labels = { ...this.checkLabels(props.labels ?? {}), ...this.selectorLabels, 'app.kubernetes.io/component': 'agent', 'app.kubernetes.io/part-of': this.namespace.name, 'app.kubernetes.io/managed-by': MANAGED_BY };
+    this.labels = {
+      ...this.checkLabels(props.labels ?? {}),
+      ...this.selectorLabels,
+      'app.kubernetes.io/component': 'agent',
+      'app.kubernetes.io/part-of': this.namespace.name,
+      'app.kubernetes.io/managed-by': MANAGED_BY,
+    };
 
     checkImage(this, 'image', props.image, props.allowUnpinnedImage);
     if (props.allowUnpinnedImage) this.addWaiver('image-digest', props.allowUnpinnedImage.reason);
@@ -128,7 +134,15 @@ export class HardenedAgent extends Construct {
     this.initContainers = this.resolveInitContainers(props, resources);
     const writablePaths = props.writablePaths ?? DEFAULT_WRITABLE_PATHS;
     checkWritablePaths(this, writablePaths);
-    writablePaths.forEach((path, i) => this.addVolume({ name: `writable-${i}`, emptyDir: { sizeLimit: k8s.Quantity.fromString(resources.limits['ephemeral-storage']) } }, { mountPath: path, readOnly: false }));
+    writablePaths.forEach((path, i) =>
+      this.addVolume(
+        {
+          name: `writable-${i}`,
+          emptyDir: { sizeLimit: k8s.Quantity.fromString(resources.limits['ephemeral-storage']) },
+        },
+        { mountPath: path, readOnly: false },
+      ),
+    );
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName, labels: this.labels },
@@ -160,9 +174,16 @@ export class HardenedAgent extends Construct {
 
   /** Adds a volume to the pod, and optionally mounts it (read-only by default) into the agent container. */
   public addVolume(volume: k8s.Volume, mount?: AgentVolumeMount): void {
-    if (this.volumes.some((v) => v.name === volume.name)) invalidProp(this, `volumes.${volume.name}`, volume.name, 'a volume name not already used by this agent');
+    if (this.volumes.some((v) => v.name === volume.name))
+      invalidProp(this, `volumes.${volume.name}`, volume.name, 'a volume name not already used by this agent');
     this.volumes.push(volume);
-    if (mount) this.mounts.push({ name: volume.name, mountPath: mount.mountPath, readOnly: mount.readOnly ?? true, subPath: mount.subPath });
+    if (mount)
+      this.mounts.push({
+        name: volume.name,
+        mountPath: mount.mountPath,
+        readOnly: mount.readOnly ?? true,
+        subPath: mount.subPath,
+      });
   }
 
   /** Adds annotations to the pod template (Vault injector, Istio, …). */
@@ -181,12 +202,32 @@ export class HardenedAgent extends Construct {
    */
   public addProjectedServiceAccountToken(options: ProjectedTokenOptions): string {
     const audience = requireLabelValue(this, 'token.audience', options.audience);
-    const expirationSeconds = requireInteger(this, 'token.expirationSeconds', options.expirationSeconds ?? MAX_TOKEN_EXPIRATION_SECONDS, 600, MAX_TOKEN_EXPIRATION_SECONDS, 'long-lived tokens outlive the agent that holds them');
-    const volumeName = requireDnsLabel(this, 'token.volumeName', options.volumeName ?? `token-${audience.replace(/[^a-z0-9-]/g, '-')}`);
+    const expirationSeconds = requireInteger(
+      this,
+      'token.expirationSeconds',
+      options.expirationSeconds ?? MAX_TOKEN_EXPIRATION_SECONDS,
+      600,
+      MAX_TOKEN_EXPIRATION_SECONDS,
+      'long-lived tokens outlive the agent that holds them',
+    );
+    const volumeName = requireDnsLabel(
+      this,
+      'token.volumeName',
+      options.volumeName ?? `token-${audience.replace(/[^a-z0-9-]/g, '-')}`,
+    );
     const existing = this.volumes.find((v) => v.name === volumeName);
     if (existing) return volumeName;
-    const mount = options.mount === false ? undefined : { mountPath: options.mountPath ?? `${PROJECTED_TOKEN_MOUNT_DIR}/${volumeName}`, readOnly: true };
-    this.addVolume({ name: volumeName, projected: { sources: [{ serviceAccountToken: { audience, expirationSeconds, path: 'token' } }] } }, mount);
+    const mount =
+      options.mount === false
+        ? undefined
+        : { mountPath: options.mountPath ?? `${PROJECTED_TOKEN_MOUNT_DIR}/${volumeName}`, readOnly: true };
+    this.addVolume(
+      {
+        name: volumeName,
+        projected: { sources: [{ serviceAccountToken: { audience, expirationSeconds, path: 'token' } }] },
+      },
+      mount,
+    );
     return volumeName;
   }
 
@@ -199,12 +240,14 @@ export class HardenedAgent extends Construct {
   public addWaiver(control: string, reason: string): void {
     this.waivers.push({ control, reason: requireReason(this, `waivers.${control}.reason`, reason) });
     // The Deployment does not exist yet for waivers recorded during construction.
-    if (this.node.tryFindChild('Deployment')) this.deployment.metadata.addAnnotation(WAIVER_ANNOTATION, JSON.stringify(this.waivers));
+    if (this.node.tryFindChild('Deployment'))
+      this.deployment.metadata.addAnnotation(WAIVER_ANNOTATION, JSON.stringify(this.waivers));
   }
 
   private checkLabels(labels: Record<string, string>): Record<string, string> {
     for (const [key, value] of Object.entries(labels)) {
-      if (key.startsWith('app.kubernetes.io/')) invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
+      if (key.startsWith('app.kubernetes.io/'))
+        invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
       requireLabelValue(this, `labels.${key}`, value);
     }
     return labels;
@@ -216,7 +259,8 @@ export class HardenedAgent extends Construct {
     if (dup) invalidProp(this, 'initContainers', dup.name, 'init containers with distinct names');
     return inits.map((c, i) => {
       requireDnsLabel(this, `initContainers[${i}].name`, c.name);
-      if (c.name === AGENT_CONTAINER_NAME) invalidProp(this, `initContainers[${i}].name`, c.name, `a name other than '${AGENT_CONTAINER_NAME}'`);
+      if (c.name === AGENT_CONTAINER_NAME)
+        invalidProp(this, `initContainers[${i}].name`, c.name, `a name other than '${AGENT_CONTAINER_NAME}'`);
       checkImage(this, `initContainers[${i}].image`, c.image, props.allowUnpinnedImage);
       const resources = c.resources ? resolveResources(this, `initContainers[${i}].resources`, c.resources) : defaults;
       return { name: c.name, image: c.image, command: c.command, args: c.args, resources, volumeMounts: this.mounts };
@@ -225,14 +269,33 @@ export class HardenedAgent extends Construct {
 
   private resolveProbes(props: HardenedAgentProps): { readinessProbe: AgentProbe; livenessProbe: AgentProbe } {
     const first = this.ports[0]?.name;
-    if (!props.probes?.readiness && !first) invalidProp(this, 'probes.readiness', undefined, 'an exec probe, since the agent declares no ports');
-    if (!props.probes?.liveness && !first) invalidProp(this, 'probes.liveness', undefined, 'an exec probe, since the agent declares no ports');
-    const readiness = props.probes?.readiness ?? { httpGet: { path: '/readyz', port: first }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 };
-    const liveness = props.probes?.liveness ?? { httpGet: { path: '/livez', port: first }, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 2 };
+    if (!props.probes?.readiness && !first)
+      invalidProp(this, 'probes.readiness', undefined, 'an exec probe, since the agent declares no ports');
+    if (!props.probes?.liveness && !first)
+      invalidProp(this, 'probes.liveness', undefined, 'an exec probe, since the agent declares no ports');
+    const readiness = props.probes?.readiness ?? {
+      httpGet: { path: '/readyz', port: first },
+      periodSeconds: 10,
+      failureThreshold: 3,
+      timeoutSeconds: 2,
+    };
+    const liveness = props.probes?.liveness ?? {
+      httpGet: { path: '/livez', port: first },
+      initialDelaySeconds: 10,
+      periodSeconds: 20,
+      failureThreshold: 3,
+      timeoutSeconds: 2,
+    };
     checkProbe(this, 'probes.readiness', readiness, this.ports);
     checkProbe(this, 'probes.liveness', liveness, this.ports);
     if (JSON.stringify(readiness) === JSON.stringify(liveness)) {
-      invalidProp(this, 'probes.liveness', liveness, 'a liveness probe that differs from the readiness probe', 'an identical liveness probe restarts pods that are only busy');
+      invalidProp(
+        this,
+        'probes.liveness',
+        liveness,
+        'a liveness probe that differs from the readiness probe',
+        'an identical liveness probe restarts pods that are only busy',
+      );
     }
     return { readinessProbe: readiness, livenessProbe: liveness };
   }
@@ -242,7 +305,10 @@ export class HardenedAgent extends Construct {
     if (Object.keys(config).length === 0) return undefined;
     const data: Record<string, string> = {};
     for (const key of Object.keys(config).sort()) data[key] = config[key];
-    return new k8s.KubeConfigMap(this, 'Config', { metadata: { name: `${this.agentName}-config`, labels: this.labels }, data });
+    return new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: `${this.agentName}-config`, labels: this.labels },
+      data,
+    });
   }
 
   private createDeployment(): ApiObject {
@@ -261,7 +327,14 @@ export class HardenedAgent extends Construct {
         runtimeClassName: this.runtimeClassName,
       });
     const podAnnotations = () => {
-      const all: Record<string, string> = { ...this.podAnnotations, ...appArmorAnnotations({ kubernetesMinor: this.platform.settings.kubernetesMinor, containers: [this.mainContainer], initContainers: this.initContainers } as never) };
+      const all: Record<string, string> = {
+        ...this.podAnnotations,
+        ...appArmorAnnotations({
+          kubernetesMinor: this.platform.settings.kubernetesMinor,
+          containers: [this.mainContainer],
+          initContainers: this.initContainers,
+        } as never),
+      };
       return Object.keys(all).length > 0 ? all : undefined;
     };
     return new ApiObject(this, 'Deployment', {
@@ -292,7 +365,12 @@ export class HardenedAgent extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        ports: this.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? 'TCP' })),
+        ports: this.ports.map((p) => ({
+          name: p.name,
+          port: p.port,
+          targetPort: k8s.IntOrString.fromString(p.name),
+          protocol: p.protocol ?? 'TCP',
+        })),
       },
     });
   }

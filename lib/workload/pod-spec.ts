@@ -91,7 +91,8 @@ function container(input: ContainerInput, pod: PodInput): k8s.Container {
 export function appArmorAnnotations(pod: PodInput): Record<string, string> {
   if (pod.kubernetesMinor >= APPARMOR_FIELD_MIN_MINOR) return {};
   const out: Record<string, string> = {};
-  for (const c of [...pod.initContainers, ...pod.containers]) out[`${APPARMOR_ANNOTATION_PREFIX}${c.name}`] = APPARMOR_ANNOTATION_VALUE;
+  for (const c of [...pod.initContainers, ...pod.containers])
+    out[`${APPARMOR_ANNOTATION_PREFIX}${c.name}`] = APPARMOR_ANNOTATION_VALUE;
   return out;
 }
 
@@ -116,8 +117,18 @@ function hardenedPodSpec(pod: PodInput): k8s.PodSpec {
       },
     },
     topologySpreadConstraints: [
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: selector,
+      },
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: selector,
+      },
     ],
   };
 }

@@ -39,9 +39,12 @@ export function resolveResources(scope: IConstruct, field: string, resources: Ag
     const limit = range.limit ?? DEFAULT_RESOURCES[prop].limit;
     const requestValue = parseQuantity(request);
     const limitValue = parseQuantity(limit);
-    if (requestValue === undefined || requestValue <= 0) invalidProp(scope, `${field}.${prop}.request`, request, `a positive ${QUANTITY_FORMAT_HINT}`);
-    if (limitValue === undefined || limitValue <= 0) invalidProp(scope, `${field}.${prop}.limit`, limit, `a positive ${QUANTITY_FORMAT_HINT}`);
-    if (limitValue < requestValue) invalidProp(scope, `${field}.${prop}.limit`, limit, `a limit at least the request (${request})`);
+    if (requestValue === undefined || requestValue <= 0)
+      invalidProp(scope, `${field}.${prop}.request`, request, `a positive ${QUANTITY_FORMAT_HINT}`);
+    if (limitValue === undefined || limitValue <= 0)
+      invalidProp(scope, `${field}.${prop}.limit`, limit, `a positive ${QUANTITY_FORMAT_HINT}`);
+    if (limitValue < requestValue)
+      invalidProp(scope, `${field}.${prop}.limit`, limit, `a limit at least the request (${request})`);
     requests[k8sName] = request;
     limits[k8sName] = limit;
   }
@@ -51,10 +54,17 @@ export function resolveResources(scope: IConstruct, field: string, resources: Ag
 /** Checks an image reference; a digest is required unless a waiver with a reason is given. */
 export function checkImage(scope: IConstruct, field: string, image: unknown, waiver?: BaselineWaiver): string {
   const parsed = parseImageReference(image as string);
-  if (!parsed.ok) invalidProp(scope, field, image, 'an image reference registry/repository[:tag]@sha256:<64 hex>', parsed.problem);
+  if (!parsed.ok)
+    invalidProp(scope, field, image, 'an image reference registry/repository[:tag]@sha256:<64 hex>', parsed.problem);
   if (!parsed.ref.digest) {
     if (waiver === undefined) {
-      invalidProp(scope, field, image, 'an image pinned by digest: registry/repository[:tag]@sha256:<64 hex> (or set allowUnpinnedImage with a reason)', 'a tag can be moved to other code');
+      invalidProp(
+        scope,
+        field,
+        image,
+        'an image pinned by digest: registry/repository[:tag]@sha256:<64 hex> (or set allowUnpinnedImage with a reason)',
+        'a tag can be moved to other code',
+      );
     }
     requireReason(scope, 'allowUnpinnedImage.reason', waiver.reason);
   }
@@ -67,7 +77,14 @@ export function checkImage(scope: IConstruct, field: string, image: unknown, wai
 export function checkPorts(scope: IConstruct, ports: readonly AgentPort[]): void {
   ports.forEach((p, i) => {
     requirePortName(scope, `ports[${i}].name`, p.name);
-    requireInteger(scope, `ports[${i}].port`, p.port, MIN_UNPRIVILEGED_PORT, 65535, 'ports below 1024 need NET_BIND_SERVICE, which the baseline never adds; listen on 1024 or above');
+    requireInteger(
+      scope,
+      `ports[${i}].port`,
+      p.port,
+      MIN_UNPRIVILEGED_PORT,
+      65535,
+      'ports below 1024 need NET_BIND_SERVICE, which the baseline never adds; listen on 1024 or above',
+    );
     if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) {
       invalidProp(scope, `ports[${i}].protocol`, p.protocol, "'TCP', 'UDP' or 'SCTP'");
     }
@@ -91,7 +108,13 @@ export function checkConfig(scope: IConstruct, config: Record<string, string>): 
     requireEnvName(scope, `config.${name}`, name);
     if (typeof value !== 'string') invalidProp(scope, `config.${name}`, value, 'a string value');
     if (SECRET_LIKE_ENV_NAME.test(name)) {
-      invalidProp(scope, `config.${name}`, '<redacted>', 'non-secret configuration only; declare secrets as Vault secrets', 'the name looks like a secret and literal values end up in manifests and Git');
+      invalidProp(
+        scope,
+        `config.${name}`,
+        '<redacted>',
+        'non-secret configuration only; declare secrets as Vault secrets',
+        'the name looks like a secret and literal values end up in manifests and Git',
+      );
     }
   }
 }
@@ -100,7 +123,8 @@ export function checkWritablePaths(scope: IConstruct, paths: readonly string[]):
   paths.forEach((p, i) => requireAbsolutePath(scope, `writablePaths[${i}]`, p));
   const dup = firstDuplicate(paths, (p) => p.replace(/\/+$/, ''));
   if (dup) invalidProp(scope, 'writablePaths', dup, 'distinct paths');
-  if (paths.some((p) => p.replace(/\/+$/, '') === '')) invalidProp(scope, 'writablePaths', '/', 'a sub-directory, not the root filesystem');
+  if (paths.some((p) => p.replace(/\/+$/, '') === ''))
+    invalidProp(scope, 'writablePaths', '/', 'a sub-directory, not the root filesystem');
 }
 
 export function checkProbe(scope: IConstruct, field: string, probe: AgentProbe, ports: readonly AgentPort[]): void {
@@ -113,12 +137,15 @@ export function checkProbe(scope: IConstruct, field: string, probe: AgentProbe, 
       invalidProp(scope, `${field}.port`, portName, `a declared port name: ${ports.map((p) => p.name).join(', ')}`);
     }
   }
-  if (probe.httpGet && !probe.httpGet.path?.startsWith('/')) invalidProp(scope, `${field}.httpGet.path`, probe.httpGet.path, "an absolute HTTP path such as '/healthz'");
+  if (probe.httpGet && !probe.httpGet.path?.startsWith('/'))
+    invalidProp(scope, `${field}.httpGet.path`, probe.httpGet.path, "an absolute HTTP path such as '/healthz'");
   if (probe.exec) {
-    if (!Array.isArray(probe.exec.command) || probe.exec.command.length === 0) invalidProp(scope, `${field}.exec.command`, probe.exec.command, 'a non-empty command');
+    if (!Array.isArray(probe.exec.command) || probe.exec.command.length === 0)
+      invalidProp(scope, `${field}.exec.command`, probe.exec.command, 'a non-empty command');
     probe.exec.command.forEach((c, i) => requireNonEmptyString(scope, `${field}.exec.command[${i}]`, c));
   }
   for (const timing of ['initialDelaySeconds', 'periodSeconds', 'failureThreshold', 'timeoutSeconds'] as const) {
-    if (probe[timing] !== undefined) requireInteger(scope, `${field}.${timing}`, probe[timing], timing === 'initialDelaySeconds' ? 0 : 1, 3600);
+    if (probe[timing] !== undefined)
+      requireInteger(scope, `${field}.${timing}`, probe[timing], timing === 'initialDelaySeconds' ? 0 : 1, 3600);
   }
 }

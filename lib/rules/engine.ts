@@ -1,0 +1,201 @@
+/** Runs packs of rules over a set of objects and returns a report. Pure: no I/O, no clock unless given. */
+import { ObjectSet } from './object-set';
+import { GroupVersionKind, POD_TEMPLATE_KINDS, PodTemplateLocator, locatorTable } from './pod-template';
+import { PSS_VERSION_LABEL, formatPssVersion, parsePssVersion, PSS_LATEST_MINOR } from './pss-version';
+import { POD_TEMPLATES, Pack, Rule, RuleContext, RunSettings, ruleInfo } from './rule';
+import { findSuppression, parseSuppressions } from './suppressions';
+import {
+  Finding,
+  FindingDraft,
+  KubeObject,
+  ObjectResult,
+  ObjectSource,
+  Report,
+  ReportSummary,
+  RuleInfo,
+  Severity,
+  SourcedObject,
+  Suppression,
+  renderPath,
+} from './types';
+import { rec } from './util';
+import { packByName, DEFAULT_PACKS } from './packs';
+
+export interface RunOptions {
+  /** Pack names. @default DEFAULT_PACKS */
+  readonly packs?: readonly string[];
+  /** Pod Security policy version (`v1.N` or `latest`). @default the namespace's enforce-version label, else latest */
+  readonly pssVersion?: string;
+  /** Agents must run under a sandbox RuntimeClass. @default false (a namespace annotation can still require it) */
+  readonly requireSandbox?: boolean;
+  /** RuntimeClass names or handlers that count as sandboxes. @default gvisor, runsc, kata* */
+  readonly sandboxRuntimeClasses?: readonly string[];
+  /** Clock for suppression expiry. @default new Date() */
+  readonly now?: Date;
+  /** Pod-template locators for CRDs. */
+  readonly locators?: readonly { readonly gvk: GroupVersionKind; readonly locator: PodTemplateLocator }[];
+  /** Extra rules run alongside the packs (reported under pack 'custom'). */
+  readonly rules?: readonly Rule[];
+}
+
+export const DEFAULT_SANDBOX_RUNTIME_CLASSES: readonly string[] = ['gvisor', 'runsc', 'kata', 'kata-qemu', 'kata-clh', 'kata-fc'];
+
+export class RuleOptionError extends Error {}
+
+function isSourced(item: KubeObject | SourcedObject): item is SourcedObject {
+  return typeof (item as SourcedObject).object === 'object' && (item as KubeObject).kind === undefined;
+}
+
+interface SelectedRule {
+  readonly rule: Rule;
+  readonly pack: string;
+}
+
+function selectRules(packs: readonly Pack[], extra: readonly Rule[]): SelectedRule[] {
+  const seen = new Set<string>();
+  const out: SelectedRule[] = [];
+  const add = (rule: Rule, pack: string) => {
+    if (seen.has(rule.id)) return;
+    seen.add(rule.id);
+    out.push({ rule, pack });
+  };
+  for (const pack of packs) pack.rules.forEach((r) => add(r, pack.name));
+  extra.forEach((r) => add(r, 'custom'));
+  return out;
+}
+
+function resolveSettings(options: RunOptions, packNames: readonly string[]): RunSettings {
+  let pssMinor: number | undefined;
+  if (options.pssVersion !== undefined) {
+    pssMinor = parsePssVersion(options.pssVersion);
+    if (pssMinor === undefined) throw new RuleOptionError(`pssVersion '${options.pssVersion}' is not 'latest' or 'v1.<minor>'`);
+  }
+  const pssLevel = packNames.includes('pss-restricted') ? 'restricted' : packNames.includes('pss-baseline') ? 'baseline' : undefined;
+  return {
+    pssMinor,
+    pssLevel,
+    requireSandbox: options.requireSandbox ?? false,
+    sandboxRuntimeClasses: options.sandboxRuntimeClasses ?? DEFAULT_SANDBOX_RUNTIME_CLASSES,
+    now: options.now ?? new Date(),
+  };
+}
+
+function pssMinorFor(set: ObjectSet, namespace: string, settings: RunSettings): number {
+  if (settings.pssMinor !== undefined) return settings.pssMinor;
+  const label = set.namespace(namespace)?.labels[PSS_VERSION_LABEL];
+  return (label && parsePssVersion(label)) ?? PSS_LATEST_MINOR;
+}
+
+function applies(rule: Rule, kind: string, hasPod: boolean): boolean {
+  return rule.kinds === POD_TEMPLATES ? hasPod : rule.kinds.includes(kind);
+}
+
+function runRule(rule: Rule, ctx: RuleContext): readonly FindingDraft[] | undefined {
+  try {
+    return rule.check(ctx);
+  } catch (err) {
+    // A rule that throws must never read as a pass.
+    return [{ message: `rule failed to evaluate: ${err instanceof Error ? err.message : String(err)}`, path: [], severity: 'error' }];
+  }
+}
+
+function toFinding(
+  rule: string,
+  severity: Severity,
+  fix: string,
+  draft: FindingDraft,
+  suppressions: readonly Suppression[],
+  source: ObjectSource | undefined,
+): Finding {
+  const suppression = findSuppression(suppressions, rule, draft.container);
+  return {
+    rule,
+    severity: draft.severity ?? severity,
+    message: draft.message,
+    path: renderPath(draft.path),
+    pathSegments: draft.path,
+    fix: draft.fix ?? fix,
+    container: draft.container,
+    suppressed: suppression !== undefined,
+    suppression,
+    line: source?.locate?.(draft.path) ?? source?.line,
+  };
+}
+
+function evaluateObject(
+  set: ObjectSet,
+  index: number,
+  rules: readonly SelectedRule[],
+  settings: RunSettings,
+  source: ObjectSource | undefined,
+): ObjectResult {
+  const item = set.items[index];
+  const object = item.object;
+  const own = parseSuppressions(rec(object.metadata).annotations, ['metadata'], settings.now);
+  const tmpl = item.pod && item.pod.template.metadataPath.length > 1
+    ? parseSuppressions(item.pod.template.metadata.annotations, item.pod.template.metadataPath, settings.now)
+    : { active: [], problems: [] };
+  const suppressions = [...own.active, ...tmpl.active];
+  const findings: Finding[] = [...own.problems, ...tmpl.problems].map((p) => toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
+  const checked: string[] = [];
+  const ctx: RuleContext = { object, index, pod: item.pod, set, settings, pssMinor: pssMinorFor(set, item.namespace, settings) };
+  for (const { rule } of rules) {
+    if (!applies(rule, item.kind, item.pod !== undefined)) continue;
+    const drafts = runRule(rule, ctx);
+    if (drafts === undefined) continue;
+    checked.push(rule.id);
+    for (const d of drafts) findings.push(toFinding(rule.id, rule.severity, rule.fix, d, suppressions, source));
+  }
+  return {
+    index,
+    apiVersion: object.apiVersion ?? '',
+    kind: item.kind,
+    namespace: object.metadata?.namespace,
+    name: item.name,
+    source,
+    findings,
+    checked,
+  };
+}
+
+export function summarize(results: readonly ObjectResult[]): ReportSummary {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  let findings = 0;
+  let suppressed = 0;
+  for (const r of results) {
+    for (const f of r.findings) {
+      findings++;
+      if (f.suppressed) suppressed++;
+      else bySeverity[f.severity]++;
+    }
+  }
+  return { objects: results.length, findings, failing: bySeverity.error, suppressed, bySeverity };
+}
+
+/** Runs the selected packs over the objects. Throws RuleOptionError for unknown packs or versions. */
+export function runRules(input: readonly (KubeObject | SourcedObject)[], options: RunOptions = {}): Report {
+  const packNames = options.packs && options.packs.length ? options.packs : DEFAULT_PACKS;
+  const packs = packNames.map((name) => {
+    const pack = packByName(name);
+    if (!pack) throw new RuleOptionError(`unknown pack '${name}'`);
+    return pack;
+  });
+  const settings = resolveSettings(options, packNames);
+  const sourced = input.map((item) => (isSourced(item) ? item : { object: item }));
+  const locators = locatorTable(options.locators);
+  const set = new ObjectSet(
+    sourced.map((s) => s.object),
+    locators,
+  );
+  const selected = selectRules(packs, options.rules ?? []);
+  const results = sourced.map((s, i) => evaluateObject(set, i, selected, settings, s.source));
+  const podKinds = [...POD_TEMPLATE_KINDS, ...(options.locators ?? []).map((l) => l.gvk.kind)];
+  const rules: RuleInfo[] = selected.map(({ rule, pack }) => ruleInfo(rule, pack, podKinds));
+  return {
+    packs: packNames,
+    pssVersion: formatPssVersion(settings.pssMinor),
+    rules,
+    results,
+    summary: summarize(results),
+  };
+}

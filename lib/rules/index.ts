@@ -1,0 +1,9 @@
+/** The rule engine: plain Kubernetes objects in, a report out. No dependency on cdk8s or constructs. */
+export * from './types';
+export * from './rule';
+export * from './engine';
+export * from './pod-template';
+export * from './object-set';
+export * from './pss-version';
+export * from './suppressions';
+export { registerPack, packByName, packNames, DEFAULT_PACKS } from './packs';

@@ -1,0 +1,23 @@
+import { Pack } from '../rule';
+import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
+
+const registry = new Map<string, Pack>();
+
+/** Adds a pack (other modules register theirs: audit, guardrails). A later pack with the same name replaces the earlier. */
+export function registerPack(pack: Pack): void {
+  registry.set(pack.name, pack);
+}
+
+export function packByName(name: string): Pack | undefined {
+  return registry.get(name);
+}
+
+export function packNames(): string[] {
+  return [...registry.keys()];
+}
+
+/** pss-restricted already contains every baseline check. */
+export const DEFAULT_PACKS: readonly string[] = ['pss-restricted', 'hardening', 'rbac', 'agent'];
+
+registerPack(PSS_BASELINE);
+registerPack(PSS_RESTRICTED);

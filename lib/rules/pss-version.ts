@@ -1,0 +1,17 @@
+/** Pod Security policy versions: `v1.0` … `v1.37` and `latest`. */
+
+/** The newest policy version with its own checks; `latest` and newer versions evaluate as this. */
+export const PSS_LATEST_MINOR = 37;
+export const PSS_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
+
+/** Parses a policy version to its minor; undefined when it is not `v1.<n>` or `latest`. */
+export function parsePssVersion(text: string): number | undefined {
+  if (text === 'latest') return PSS_LATEST_MINOR;
+  const match = /^v1\.(0|[1-9]\d{0,2})$/.exec(text);
+  if (!match) return undefined;
+  return Math.min(Number(match[1]), PSS_LATEST_MINOR);
+}
+
+export function formatPssVersion(minor: number | undefined): string {
+  return minor === undefined ? 'latest' : `v1.${minor}`;
+}

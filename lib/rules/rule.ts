@@ -1,0 +1,67 @@
+import { PodContext } from './pod-template';
+import { ObjectSet } from './object-set';
+import { ControlReference, FindingDraft, KubeObject, RuleInfo, ScannerIds, Severity } from './types';
+
+/** Marker for rules that apply to every object with a pod template (built-in kinds and CRD locators). */
+export const POD_TEMPLATES = 'pod-templates';
+
+export interface RunSettings {
+  /** Pod Security version given explicitly for the run (minor), or undefined to follow namespace labels. */
+  readonly pssMinor?: number;
+  /** Highest PSS level among the selected packs; restricted checks override baseline ones. */
+  readonly pssLevel?: 'baseline' | 'restricted';
+  /** The platform requires agents to run in a sandbox RuntimeClass. */
+  readonly requireSandbox: boolean;
+  /** RuntimeClass names (or handlers) accepted as sandboxes. */
+  readonly sandboxRuntimeClasses: readonly string[];
+  readonly now: Date;
+}
+
+export interface RuleContext {
+  readonly object: KubeObject;
+  readonly index: number;
+  /** The pod template, resolved, when the object carries one. */
+  readonly pod?: PodContext;
+  /** The whole input, for cross-object rules. */
+  readonly set: ObjectSet;
+  readonly settings: RunSettings;
+  /** The Pod Security policy version (minor) that applies to this object. */
+  readonly pssMinor: number;
+}
+
+/** A rule: metadata plus one small pure check (the cdk-nag model). */
+export interface Rule {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** Object kinds it applies to, or {@link POD_TEMPLATES}. */
+  readonly kinds: readonly string[] | typeof POD_TEMPLATES;
+  /** Why the rule exists (SARIF help text). */
+  readonly description: string;
+  /** Default fix hint. */
+  readonly fix: string;
+  readonly references: readonly ControlReference[];
+  readonly scanners?: ScannerIds;
+  /** Returns findings; an empty list is a pass. Returning undefined means "not applicable". */
+  readonly check: (ctx: RuleContext) => readonly FindingDraft[] | undefined;
+}
+
+export interface Pack {
+  readonly name: string;
+  readonly description: string;
+  readonly rules: readonly Rule[];
+}
+
+export function ruleInfo(rule: Rule, pack: string, podKinds: readonly string[]): RuleInfo {
+  return {
+    id: rule.id,
+    pack,
+    title: rule.title,
+    severity: rule.severity,
+    kinds: rule.kinds === POD_TEMPLATES ? podKinds : rule.kinds,
+    fix: rule.fix,
+    description: rule.description,
+    references: rule.references,
+    scanners: rule.scanners ?? [],
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The rule engine's data model. Everything here is plain data over plain Kubernetes objects, so
+ * the engine runs the same on synthesized constructs, raw YAML and admission-style JSON.
+ */
+
+/** A Kubernetes object as parsed from YAML or JSON. Only the envelope is typed. */
+export interface KubeObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: ObjectMeta;
+  readonly [field: string]: unknown;
+}
+
+export interface ObjectMeta {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly [field: string]: unknown;
+}
+
+/** Where an object came from; the engine passes it through to the report. */
+export interface ObjectSource {
+  /** File the object was read from, or a construct path. */
+  readonly file?: string;
+  /** 1-based line of the object's first field. */
+  readonly line?: number;
+  /** Construct path, when the object was synthesized by cdk8s. */
+  readonly constructPath?: string;
+  /** Line of a JSON path inside the object, when the source can tell (YAML with positions). */
+  readonly locate?: (path: readonly PathSegment[]) => number | undefined;
+}
+
+/** An input object with its source. A bare KubeObject is accepted too. */
+export interface SourcedObject {
+  readonly object: KubeObject;
+  readonly source?: ObjectSource;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export type PathSegment = string | number;
+
+/**
+ * A framework control a rule implements. Frameworks are open strings so other packs can add
+ * their own; the well-known ones are listed in {@link FRAMEWORKS}.
+ */
+export interface ControlReference {
+  readonly framework: string;
+  /** Control ID within the framework, e.g. `5.2.2`, `hostNamespaces`, `LLM06`, `CC6.1`. */
+  readonly control: string;
+  /** Short title of the control. */
+  readonly title?: string;
+}
+
+/** Rules of other scanners that check the same thing (for equivalence, not for reporting). */
+export type ScannerIds = readonly string[];
+
+/** One problem found by a rule, before suppressions are applied. */
+export interface FindingDraft {
+  readonly message: string;
+  /** JSON path into the object, as segments (`['spec', 'containers', 0, 'image']`). */
+  readonly path: readonly PathSegment[];
+  /** How to fix it; falls back to the rule's fix. */
+  readonly fix?: string;
+  /** Container name, so suppressions can target one container. */
+  readonly container?: string;
+  /** Overrides the rule's severity for this finding. */
+  readonly severity?: Severity;
+}
+
+export interface Suppression {
+  readonly rule: string;
+  readonly reason: string;
+  readonly container?: string;
+  readonly expires?: string;
+}
+
+export interface Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** Rendered JSON path, e.g. `spec.template.spec.containers[0].image`. */
+  readonly path: string;
+  readonly pathSegments: readonly PathSegment[];
+  readonly fix: string;
+  readonly container?: string;
+  readonly suppressed: boolean;
+  readonly suppression?: Suppression;
+  /** 1-based line of the path in the source file, when known. */
+  readonly line?: number;
+}
+
+export interface ObjectResult {
+  readonly index: number;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly source?: ObjectSource;
+  readonly findings: readonly Finding[];
+  /** IDs of the rules that were evaluated on this object (pass, fail or suppressed). */
+  readonly checked: readonly string[];
+}
+
+export interface RuleInfo {
+  readonly id: string;
+  readonly pack: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly kinds: readonly string[];
+  readonly fix: string;
+  readonly description: string;
+  readonly references: readonly ControlReference[];
+  readonly scanners: ScannerIds;
+}
+
+export interface ReportSummary {
+  readonly objects: number;
+  readonly findings: number;
+  readonly failing: number;
+  readonly suppressed: number;
+  readonly bySeverity: Record<Severity, number>;
+}
+
+export interface Report {
+  readonly packs: readonly string[];
+  readonly pssVersion: string;
+  readonly rules: readonly RuleInfo[];
+  readonly results: readonly ObjectResult[];
+  readonly summary: ReportSummary;
+}
+
+/** Renders segments as `spec.containers[0].image`. */
+export function renderPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
