@@ -1,6 +1,11 @@
-import { App } from 'cdk8s';
+import { AgentApp } from './lib/platform';
+import { writeAuditPolicy } from './lib/audit';
+import { writeVaultArtifacts } from './lib/vault';
 import { buildDefaultPlatform } from './stacks/platform';
 
-const app = new App();
+const app = new AgentApp();
 buildDefaultPlatform(app);
 app.synth();
+// API-server configuration, not objects to apply: written after synth, which empties dist/ first.
+writeAuditPolicy(app, app.outdir);
+writeVaultArtifacts(app, app.outdir);

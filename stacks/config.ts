@@ -1,4 +1,8 @@
-import { ClusterSettings } from '../lib/core';
+import { ClusterSettings, VaultDeliveryMode } from '../lib/core';
+import { AgentPeopleAccessProps } from '../lib/rbac';
+import { ImagePolicyProps } from '../lib/image-policy';
+import { AgentGuardrailsProps } from '../lib/guardrails';
+import { EdgeIdentityProps } from '../lib/identity';
 
 /** Everything the default platform needs; main.ts and the Pulumi program fill it the same way. */
 export interface PlatformConfig {
@@ -11,6 +15,21 @@ export interface PlatformConfig {
     readonly assistant: string;
     readonly toolRunner: string;
   };
+  /** Address ranges of the assistant's LLM API, allowed on TCP 443 only. */
+  readonly llmApiCidrs: readonly string[];
+  /** Groups and users bound to the viewer, operator and auditor roles of the agent namespace. */
+  readonly people: AgentPeopleAccessProps;
+  /** The platform's image supply-chain policy. @default no ImagePolicy */
+  readonly imagePolicy?: ImagePolicyProps;
+  /**
+   * Who may call the assistant: JWTs of this issuer, from the gateway namespace. Enforced only with
+   * `cluster.mesh: 'istio'`; without a mesh put an authenticating gateway in front. @default no JWT check
+   */
+  readonly assistantIdentity?: EdgeIdentityProps & { readonly gatewayNamespace: string };
+  /** Bounds on the Jobs the tool-runner creates (quota share and admission guardrail). */
+  readonly toolRunnerJobs: AgentGuardrailsProps;
+  /** How the assistant's LLM API key comes from Vault; one of `cluster.vaultDeliveryModes`. @default 'injector' */
+  readonly vaultMode?: VaultDeliveryMode;
 }
 
 const EXAMPLE_DIGEST_A = 'sha256:4f6c1d0b8e3a2f9c7d5e1b0a3c8f6e2d9b7a5c3e1f0d8b6a4c2e0f9d7b5a3c1e';
@@ -23,10 +42,43 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     mesh: 'none',
     vaultDeliveryModes: ['injector', 'operator'],
     imagePolicyEngines: ['vap', 'kyverno', 'sigstore'],
+    // Example address (TEST-NET-1): use `kubectl get endpoints kubernetes -n default` for yours.
+    apiServerEndpoints: { cidrs: ['192.0.2.10/32'], port: 443 },
   },
   namespace: 'agents',
   images: {
     assistant: `ghcr.io/acme-ai/assistant:1.4.2@${EXAMPLE_DIGEST_A}`,
     toolRunner: `ghcr.io/acme-ai/tool-runner:0.9.0@${EXAMPLE_DIGEST_B}`,
   },
+  // RFC 5737 documentation range: replace with the provider's published ranges.
+  llmApiCidrs: ['203.0.113.0/24'],
+  // Example groups: replace with the groups your identity provider puts in tokens.
+  people: {
+    viewers: { groups: ['agents-viewers'] },
+    operators: { groups: ['agents-oncall'] },
+    auditors: { groups: ['security-auditors'] },
+  },
+  // Only images built and signed by the acme-ai organization's GitHub Actions workflows, on main or a release tag.
+  imagePolicy: {
+    allowedPrefixes: ['ghcr.io/acme-ai/'],
+    requireDigest: true,
+    forbidLatest: true,
+    signature: {
+      keyless: {
+        issuer: 'https://token.actions.githubusercontent.com',
+        subjectRegExp:
+          '^https://github[.]com/acme-ai/[^/]+/[.]github/workflows/[^/@]+@refs/(heads/main|tags/v[0-9][^/]*)$',
+      },
+    },
+  },
+  // Example issuer: replace with your identity provider. Used only when cluster.mesh is 'istio'.
+  assistantIdentity: {
+    gatewayNamespace: 'gateway',
+    issuer: 'https://auth.example.com',
+    jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+    audiences: ['assistant'],
+    requiredScopes: ['assistant.invoke'],
+  },
+  toolRunnerJobs: { allowedRegistries: ['ghcr.io/acme-ai'], maxJobs: 5 },
+  vaultMode: 'injector',
 };

@@ -1,8 +1,16 @@
 import { Construct } from 'constructs';
+import { AgentGuardrails } from '../lib/guardrails';
+import { AgentEdgeIdentity } from '../lib/identity';
+import { ImagePolicy } from '../lib/image-policy';
 import { AgentNamespace } from '../lib/namespace';
+import { Peer } from '../lib/network';
 import { AgentPlatform } from '../lib/platform';
+import { AgentPeopleAccess } from '../lib/rbac';
 import { HardenedAgent } from '../lib/workload';
 import { DEFAULT_PLATFORM_CONFIG, PlatformConfig } from './config';
+
+/** The LLM API is reached over HTTPS only. */
+const LLM_API_PORT = 443;
 
 /** The constructs of the default platform, for tests and for the Pulumi program. */
 export interface DefaultPlatform {
@@ -31,6 +39,20 @@ export function buildDefaultPlatform(
     config: { LLM_PROVIDER: 'openai', LLM_MODEL: 'gpt-4.1', TOOL_RUNNER_URL: 'http://tool-runner:8081' },
     writablePaths: ['/tmp', '/home/agent/.cache'],
   });
+  for (const cidr of config.llmApiCidrs) assistant.allowEgressTo(Peer.cidr(cidr), LLM_API_PORT);
+  assistant.allowEgressToVault();
+  if (config.assistantIdentity && platform.settings.mesh === 'istio') {
+    const { gatewayNamespace, ...identity } = config.assistantIdentity;
+    new AgentEdgeIdentity(assistant, 'Identity', { ...identity, fromNamespaces: [gatewayNamespace] });
+    assistant.allowIngressFrom(Peer.namespace(gatewayNamespace), 'http');
+  }
+  // The LLM API key is read from Vault as a file; it never appears in env, a manifest or Git.
+  assistant.addVaultSecrets({
+    mode: config.vaultMode ?? 'injector',
+    items: [
+      { name: 'openai', mount: 'kv', path: 'agents/assistant/openai', keys: ['api_key'], fileName: 'openai-api-key' },
+    ],
+  });
   // assistant-integrations
 
   const toolRunner = new HardenedAgent(namespace, 'tool-runner', {
@@ -39,8 +61,51 @@ export function buildDefaultPlatform(
     replicas: 2,
     config: { MAX_CONCURRENT_TOOLS: '4' },
   });
+  // The tool-runner starts one-shot tool Jobs; it may read back their status but not touch pods or secrets.
+  toolRunner.grantApiAccess({
+    apiGroups: ['batch'],
+    resources: ['jobs'],
+    verbs: ['create', 'get', 'list', 'watch'],
+    acknowledgeRisks: [
+      {
+        risk: 'workload-create',
+        reason:
+          'runs each tool call as a Job in the agent namespace, where Pod Security restricted and the image policy admit only hardened, pinned images',
+      },
+    ],
+  });
+  new AgentGuardrails(toolRunner, 'Guardrails', config.toolRunnerJobs);
+  // A database user per lease, created and dropped by Vault; the operator renews it and restarts the pods on change.
+  toolRunner.addVaultSecrets({
+    mode: 'operator',
+    items: [
+      {
+        name: 'db',
+        kind: 'database',
+        mount: 'database',
+        path: 'tool-runner',
+        keys: ['username', 'password'],
+        database: {
+          type: 'dynamic',
+          dbName: 'tools',
+          creationStatements: [
+            `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
+            'GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA tools TO "{{name}}";',
+          ],
+          defaultTtlSeconds: 3600,
+          maxTtlSeconds: 86400,
+        },
+      },
+    ],
+  });
   // tool-runner-integrations
 
+  // Both sides are needed: each agent's policy denies everything it does not declare.
+  toolRunner.allowIngressFrom(assistant, 'http');
+  assistant.allowEgressTo(toolRunner, 'http');
+  new AgentPeopleAccess(namespace, 'people', config.people);
+  // After the namespaces it covers; agents are checked against it at synth.
+  if (config.imagePolicy) new ImagePolicy(platform, 'ImagePolicy', config.imagePolicy);
   // platform-integrations
   return { platform, namespace, assistant, toolRunner };
 }

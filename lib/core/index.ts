@@ -4,3 +4,4 @@ export * from './settings';
 export * from './validate';
 export * from './quantity';
 export * from './cidr';
+export * from './admission';

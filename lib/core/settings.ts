@@ -44,6 +44,26 @@ export interface ClusterSettings {
   readonly vault?: VaultEndpoint;
   /** Admission engines installed in the cluster. @default ['vap'] */
   readonly imagePolicyEngines?: readonly ImagePolicyEngine[];
+  /**
+   * Audience of projected tokens for the Kubernetes API. It must be one of the API server's
+   * `--api-audiences` (which default to its `--service-account-issuer`).
+   * @default 'https://kubernetes.default.svc'
+   */
+  readonly apiServerAudience?: string;
+  /**
+   * Where the Kubernetes API server's endpoints are (`kubectl get endpoints kubernetes -n default`).
+   * NetworkPolicies act after the Service's DNAT, so an agent with API grants needs egress to these
+   * addresses, not to the `kubernetes` Service IP. Required once any agent has API grants.
+   * @default none
+   */
+  readonly apiServerEndpoints?: ApiServerEndpoints;
+}
+
+export interface ApiServerEndpoints {
+  /** CIDRs of the API server endpoints. */
+  readonly cidrs: readonly string[];
+  /** The endpoints' port (6443 on kubeadm clusters, 443 on most managed ones). @default 443 */
+  readonly port?: number;
 }
 
 /** ClusterSettings with every default filled in. */
@@ -56,7 +76,12 @@ export interface ResolvedClusterSettings {
   readonly vaultDeliveryModes: readonly VaultDeliveryMode[];
   readonly vault: Required<VaultEndpoint>;
   readonly imagePolicyEngines: readonly ImagePolicyEngine[];
+  readonly apiServerAudience: string;
+  readonly apiServerEndpoints?: Required<ApiServerEndpoints>;
 }
+
+/** The issuer (and so the default API audience) of EKS and many self-managed clusters. */
+export const DEFAULT_API_SERVER_AUDIENCE = 'https://kubernetes.default.svc';
 
 export const DEFAULT_VAULT_ENDPOINT: Required<VaultEndpoint> = {
   address: 'https://vault.vault.svc:8200',

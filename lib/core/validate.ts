@@ -131,3 +131,16 @@ export function firstDuplicate<T>(items: readonly T[], key: (item: T) => string)
   }
   return undefined;
 }
+
+/** A token audience: any string without whitespace (`vault`, `https://kubernetes.default.svc`). */
+export function requireTokenAudience(scope: Scope, field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || /\s/.test(value)) {
+    invalidProp(
+      scope,
+      field,
+      value,
+      "a token audience: 1-253 characters without whitespace, e.g. 'vault' or 'https://kubernetes.default.svc'",
+    );
+  }
+  return value;
+}

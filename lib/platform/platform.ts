@@ -2,6 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   ClusterSettings,
+  DEFAULT_API_SERVER_AUDIENCE,
   DEFAULT_KUBERNETES_VERSION,
   DEFAULT_VAULT_ENDPOINT,
   IMAGE_POLICY_ENGINES,
@@ -9,11 +10,13 @@ import {
   SUPPORTED_KUBERNETES_MINORS,
   VAULT_DELIVERY_MODES,
   invalidProp,
+  parseCidr,
   parseKubernetesMinor,
   requireDnsLabel,
   requireInteger,
   requireNonEmptyString,
   requireOneOf,
+  requireTokenAudience,
 } from '../core';
 
 export interface AgentPlatformProps extends ClusterSettings {
@@ -64,6 +67,11 @@ export class AgentPlatform extends Chart {
   }
 }
 
+function requireCidrText(scope: IConstruct, field: string, value: unknown): string {
+  if (typeof value !== 'string' || parseCidr(value) === undefined) invalidProp(scope, field, value, 'an IPv4 or IPv6 CIDR such as 10.0.0.1/32');
+  return value;
+}
+
 function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClusterSettings {
   const kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const kubernetesMinor = parseKubernetesMinor(kubernetesVersion);
@@ -105,5 +113,12 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
     imagePolicyEngines: [...new Set(imagePolicyEngines)],
+    apiServerAudience: requireTokenAudience(scope, 'apiServerAudience', props.apiServerAudience ?? DEFAULT_API_SERVER_AUDIENCE),
+    apiServerEndpoints: props.apiServerEndpoints
+      ? {
+          cidrs: props.apiServerEndpoints.cidrs.map((cidr, i) => requireCidrText(scope, `apiServerEndpoints.cidrs[${i}]`, cidr)),
+          port: requireInteger(scope, 'apiServerEndpoints.port', props.apiServerEndpoints.port ?? 443, 1, 65535),
+        }
+      : undefined,
   };
 }

@@ -83,7 +83,7 @@ function resolveSettings(options: RunOptions, packNames: readonly string[]): Run
 function pssMinorFor(set: ObjectSet, namespace: string, settings: RunSettings): number {
   if (settings.pssMinor !== undefined) return settings.pssMinor;
   const label = set.namespace(namespace)?.labels[PSS_VERSION_LABEL];
-  return (label && parsePssVersion(label)) ?? PSS_LATEST_MINOR;
+  return (label ? parsePssVersion(label) : undefined) ?? PSS_LATEST_MINOR;
 }
 
 function applies(rule: Rule, kind: string, hasPod: boolean): boolean {

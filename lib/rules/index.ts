@@ -7,3 +7,7 @@ export * from './object-set';
 export * from './pss-version';
 export * from './suppressions';
 export { registerPack, packByName, packNames, DEFAULT_PACKS } from './packs';
+export * from './report';
+export * from './references';
+export { validateObjectsForSynth, synthViolations } from './synth';
+export type { SynthValidationOptions, SynthViolation } from './synth';

@@ -13,5 +13,5 @@ export function parsePssVersion(text: string): number | undefined {
 }
 
 export function formatPssVersion(minor: number | undefined): string {
-  return minor === undefined ? 'latest' : `v1.${minor}`;
+  return minor === undefined ? 'namespace enforce-version, else latest' : `v1.${minor}`;
 }

@@ -17,9 +17,19 @@ import {
   requireInteger,
   requireLabelValue,
   requireReason,
+  requireTokenAudience,
 } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
+import { imagePolicyViolations } from '../image-policy/policy';
+import { AgentApiAccess } from '../rbac/agent-access';
+import { ApiGrant } from '../rbac/grant';
+import { AgentNetworkPolicy, AgentPeerRef, InternetEgress, NetworkPeer, PortRef } from '../network';
 import { AgentPlatform } from '../platform/platform';
+import { applyAgentControls } from '../guardrails/agent-controls';
+import type { AgentGuardrails } from '../guardrails/guardrails';
+import { AgentEdgeIdentity } from '../identity/identity';
+import { AgentVaultSecrets } from '../vault/secrets';
+import type { AgentVaultSecretsProps } from '../vault/types';
 import { ContainerInput, appArmorAnnotations, hardenedPodSpecJson } from './pod-spec';
 import { AgentPort, AgentProbe, HardenedAgentProps } from './props';
 import {
@@ -93,9 +103,15 @@ export class HardenedAgent extends Construct {
   public readonly service?: ApiObject;
   public readonly configMap?: ApiObject;
   public readonly podDisruptionBudget?: ApiObject;
+  /** Bounds on what the agent creates, when it declares `guardrails`. */
+  public readonly guardrails?: AgentGuardrails;
+  /** The agent's network policies; grant methods below add to them. */
+  public readonly network: AgentNetworkPolicy;
 
-  private readonly runAsUser: number;
-  private readonly runAsGroup: number;
+  /** UID of the agent's containers; the injected Vault Agent runs as the same. */
+  public readonly runAsUser: number;
+  /** GID of the agent's containers. */
+  public readonly runAsGroup: number;
   private readonly fsGroup: number;
   private readonly mainContainer: ContainerInput;
   private readonly initContainers: ContainerInput[];
@@ -104,6 +120,7 @@ export class HardenedAgent extends Construct {
   private readonly podAnnotations: Record<string, string> = {};
   private readonly waivers: Waiver[] = [];
   private runtimeClassName?: string;
+  private apiAccess?: AgentApiAccess;
 
   constructor(scope: Construct, id: string, props: HardenedAgentProps) {
     super(scope, id);
@@ -165,6 +182,19 @@ export class HardenedAgent extends Construct {
     this.deployment.addDependency(this.serviceAccount);
     this.service = this.createService();
     this.podDisruptionBudget = this.createPdb();
+    // A validation, not a check here: the platform's ImagePolicy may be created after its agents.
+    this.node.addValidation({
+      validate: () => imagePolicyViolations(this, this.platform, this.namespace.name, this.images),
+    });
+    this.network = new AgentNetworkPolicy(this, 'Network', {
+      ...props.network,
+      agent: this,
+      settings: this.platform.settings,
+    });
+    (props.apiGrants ?? []).forEach((grant) => this.grantApiAccess(grant));
+    this.guardrails = applyAgentControls(this, props);
+    if (props.identity) new AgentEdgeIdentity(this, 'Identity', props.identity);
+    if (props.secrets) this.addVaultSecrets(props.secrets);
   }
 
   /** Every image the agent's pod runs, init containers included. */
@@ -201,7 +231,7 @@ export class HardenedAgent extends Construct {
    * legacy automounted token stays off; this is the only way an agent gets a token.
    */
   public addProjectedServiceAccountToken(options: ProjectedTokenOptions): string {
-    const audience = requireLabelValue(this, 'token.audience', options.audience);
+    const audience = requireTokenAudience(this, 'token.audience', options.audience);
     const expirationSeconds = requireInteger(
       this,
       'token.expirationSeconds',
@@ -231,9 +261,63 @@ export class HardenedAgent extends Construct {
     return volumeName;
   }
 
+  /**
+   * Grants Kubernetes API access to the agent's own ServiceAccount: a rule of the Role
+   * `<agent>-api` (or of a ClusterRole, for `clusterWide`), plus a projected API token. Refused
+   * permissions (wildcards, secrets, exec, escalation, …) throw; see lib/rbac/risks.ts.
+   */
+  public grantApiAccess(grant: ApiGrant): void {
+    this.apiAccess ??= new AgentApiAccess(this, 'ApiAccess');
+    this.apiAccess.grant(grant);
+  }
+
+  /** The agent's Role, once it has a namespaced grant. */
+  public get apiRole(): ApiObject | undefined {
+    return this.apiAccess?.role;
+  }
+
   /** Runs the pod under a RuntimeClass (gVisor, Kata). */
   public setRuntimeClassName(name: string): void {
     this.runtimeClassName = requireDnsLabel(this, 'runtimeClassName', name);
+  }
+
+  /**
+   * Lets `peer` connect to this agent on `port` (a declared port name or number; all declared
+   * ports by default). For another agent, that agent also needs `allowEgressTo(this)`.
+   */
+  public allowIngressFrom(peer: AgentPeerRef | NetworkPeer, port?: PortRef): void {
+    this.network.addIngress(peer, port === undefined ? undefined : [port]);
+  }
+
+  /** Lets this agent connect to `peer` on `port` (required except for agents, where it defaults to all their ports). */
+  public allowEgressTo(peer: AgentPeerRef | NetworkPeer, port?: PortRef): void {
+    this.network.addEgress(peer, port === undefined ? undefined : [port]);
+  }
+
+  /** Lets this agent connect to a DNS name (default port 443). Needs the cluster setting `cni: 'cilium'`. */
+  public allowEgressToFqdn(fqdn: string, port?: PortRef): void {
+    this.network.addFqdnEgress(fqdn, port === undefined ? undefined : [port]);
+  }
+
+  /** Lets this agent reach the public internet (default TCP 443), metadata and private ranges excepted. */
+  public allowEgressToInternet(options?: InternetEgress): void {
+    this.network.addInternetEgress(options);
+  }
+
+  /** Lets this agent reach the Vault server pods on the Vault port (injector mode). */
+  public allowEgressToVault(): void {
+    this.network.addVaultEgress();
+  }
+
+  /**
+   * Delivers secrets from Vault as read-only files under /vault/secrets, through the injector, the
+   * Vault Secrets Operator or the CSI driver; see lib/vault. One declaration per agent.
+   */
+  public addVaultSecrets(props: AgentVaultSecretsProps): AgentVaultSecrets {
+    const existing = AgentVaultSecrets.of(this);
+    if (existing)
+      invalidProp(this, 'secrets', props, 'one Vault declaration per agent: list every secret in its items');
+    return new AgentVaultSecrets(this, 'VaultSecrets', props);
   }
 
   /** Records an explicit weakening of the baseline on the Deployment, with its reason. */

@@ -1,3 +1,10 @@
+import { AgentNetworkProps } from '../network/intent';
+import { ApiGrant } from '../rbac/grant';
+import type { AgentGuardrailsProps } from '../guardrails/guardrails';
+import type { SandboxKind } from '../guardrails/constants';
+import type { EdgeIdentityProps } from '../identity/identity';
+import type { AgentVaultSecretsProps } from '../vault/types';
+
 /** A port the agent listens on. Ports below 1024 would need NET_BIND_SERVICE, which is never added. */
 export interface AgentPort {
   /** IANA service name, used by probes, Services and NetworkPolicies. */
@@ -108,4 +115,27 @@ export interface HardenedAgentProps {
   readonly initContainers?: readonly AgentInitContainer[];
   /** Extra labels on every object of the agent. @default none */
   readonly labels?: Record<string, string>;
+  /** Network intent: ingress, egress, FQDNs, Vault, internet. DNS egress is always allowed. @default DNS egress only, no ingress */
+  readonly network?: AgentNetworkProps;
+  /**
+   * Kubernetes API access, bound to the agent's own ServiceAccount; an agent with grants gets a
+   * projected API token. See `grantApiAccess`. @default none: no RBAC and no API token
+   */
+  readonly apiGrants?: readonly ApiGrant[];
+  /** Run the pod in a sandbox RuntimeClass (`gvisor` or `kata`). @default no sandbox: the node's default runtime */
+  readonly sandbox?: SandboxKind;
+  /**
+   * The agent runs generated or untrusted code: it is labelled `agent-baseline.io/runs-generated-code`
+   * and must set `sandbox`. @default false
+   */
+  readonly runsGeneratedCode?: boolean;
+  /** Who may call the agent: JWT issuer, audiences, claims (needs mesh 'istio'). @default no JWT check at the agent */
+  readonly identity?: EdgeIdentityProps;
+  /** Bounds on what the agent creates: Job quota share and an admission guardrail. @default none */
+  readonly guardrails?: AgentGuardrailsProps;
+  /**
+   * Secrets from Vault, delivered as read-only files under /vault/secrets (never env). See
+   * lib/vault. @default none
+   */
+  readonly secrets?: AgentVaultSecretsProps;
 }

@@ -1,5 +1,8 @@
 import { Pack } from '../rule';
+import { AGENT } from './agent';
+import { HARDENING } from './hardening';
 import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
+import { RBAC } from './rbac';
 
 const registry = new Map<string, Pack>();
 
@@ -21,3 +24,6 @@ export const DEFAULT_PACKS: readonly string[] = ['pss-restricted', 'hardening', 
 
 registerPack(PSS_BASELINE);
 registerPack(PSS_RESTRICTED);
+registerPack(HARDENING);
+registerPack(RBAC);
+registerPack(AGENT);

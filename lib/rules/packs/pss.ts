@@ -254,9 +254,10 @@ function restrictedVolumes(pod: PodContext): FindingDraft[] {
   return arr(pod.spec.volumes).flatMap((v, i) => {
     const vol = rec(v);
     const sources = Object.keys(vol).filter((k) => k !== 'name' && vol[k] != null);
-    if (sources.some((s) => allowed.has(s))) return [];
-    const kind = sources[0] ?? 'unknown';
-    return [draft(`volume ${str(vol.name) ?? i} uses the restricted volume type ${kind}`, [...pod.specPath, 'volumes', i, ...(sources[0] ? [kind] : [])])];
+    // A volume without a source is defaulted to emptyDir by the API server.
+    if (sources.length === 0 || sources.some((s) => allowed.has(s))) return [];
+    const kind = sources[0];
+    return [draft(`volume ${str(vol.name) ?? i} uses the restricted volume type ${kind}`, [...pod.specPath, 'volumes', i, kind])];
   });
 }
 

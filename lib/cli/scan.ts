@@ -1,0 +1,92 @@
+/** `agent-baseline scan`: run the rule packs over manifests and print findings. */
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import { FAIL_ON, FailOn, Report, RuleOptionError, failingCount, packNames, parsePssVersion, runRules, toJson, toJunit, toMarkdown, toSarif, toText } from '../rules';
+import { InputError, loadInputs } from './load';
+
+export const EXIT = { ok: 0, failing: 1, badInput: 2 } as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface ScanOptions {
+  readonly pack?: readonly string[];
+  readonly pssVersion?: string;
+  readonly format?: Format;
+  readonly failOn?: FailOn;
+  readonly requireSandbox?: boolean;
+}
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly readStdin?: () => Buffer;
+}
+
+const VERSION = '0.1.0';
+
+export function render(report: Report, format: Format, failOn: FailOn): string {
+  switch (format) {
+    case 'json':
+      return toJson(report, failOn) + '\n';
+    case 'sarif':
+      return toSarif(report, { toolVersion: VERSION, uri: (f) => (f.startsWith('<') ? f : path.relative(process.cwd(), f).split(path.sep).join('/')) }) + '\n';
+    case 'junit':
+      return toJunit(report, failOn);
+    case 'markdown':
+      return toMarkdown(report) + '\n';
+    default:
+      return toText(report, failOn);
+  }
+}
+
+function checkOptions(options: ScanOptions): string | undefined {
+  if (options.pssVersion !== undefined && parsePssVersion(options.pssVersion) === undefined) {
+    return `--pss-version: invalid value '${options.pssVersion}'; expected v1.0 to v1.37 or latest`;
+  }
+  const unknown = (options.pack ?? []).filter((p) => !packNames().includes(p));
+  if (unknown.length) return `--pack: unknown pack '${unknown[0]}'; known packs: ${packNames().join(', ')}`;
+  return undefined;
+}
+
+/** Runs a scan and returns the exit code; bad input is reported on err, never thrown. */
+export function runScan(paths: readonly string[], options: ScanOptions, io: CliIo, defaultFormat: Format = 'text'): number {
+  const problem = checkOptions(options);
+  if (problem) {
+    io.err(`agent-baseline: ${problem}\n`);
+    return EXIT.badInput;
+  }
+  try {
+    const objects = loadInputs(paths, { readStdin: io.readStdin });
+    const report = runRules(objects, { packs: options.pack, pssVersion: options.pssVersion, requireSandbox: options.requireSandbox });
+    const failOn = options.failOn ?? 'error';
+    io.out(render(report, options.format ?? defaultFormat, failOn));
+    return failingCount(report, failOn) > 0 ? EXIT.failing : EXIT.ok;
+  } catch (err) {
+    if (err instanceof InputError || err instanceof RuleOptionError) {
+      io.err(`agent-baseline: ${err.message}\n`);
+      return EXIT.badInput;
+    }
+    throw err;
+  }
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Options shared by scan and report. */
+export function addScanOptions(cmd: Command, defaultFormat: Format, defaultFailOn: FailOn = 'error'): Command {
+  return cmd
+    .argument('<paths...>', 'YAML/JSON files, directories (recursive) or - for stdin')
+    .option('--pack <name>', `rule pack, repeatable (default: pss-restricted, hardening, rbac, agent)`, collect)
+    .option('--pss-version <version>', 'Pod Security policy version v1.0…v1.37 or latest (default: namespace enforce-version label, else latest)')
+    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default(defaultFormat))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when unsuppressed findings of this severity (or worse) exist').choices([...FAIL_ON]).default(defaultFailOn))
+    .option('--require-sandbox', 'agents must run under a sandbox RuntimeClass');
+}
+
+export function registerScan(program: Command, io: CliIo): Command {
+  return addScanOptions(program.command('scan').description('Check manifests against the rule packs (exit 0 clean, 1 failing findings, 2 unusable input)'), 'text').action(
+    (paths: string[], options: ScanOptions) => {
+      process.exitCode = runScan(paths, options, io);
+    },
+  );
+}

@@ -1,0 +1,7 @@
+export * from './constants';
+export * from './cel';
+export * from './admission';
+export * from './quota';
+export * from './sandbox';
+export * from './guardrails';
+export * from './agent-controls';

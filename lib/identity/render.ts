@@ -1,0 +1,87 @@
+/**
+ * Istio objects for JWT authentication at an agent's edge, rendered as plain data. They sit on top
+ * of the mesh's mTLS policies: every rule here is a DENY, because ALLOW policies are OR-ed and any
+ * other ALLOW policy on the agent would let token-less calls through.
+ */
+
+export const ISTIO_SECURITY_API_VERSION = 'security.istio.io/v1';
+
+export interface JwtIdentity {
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly audiences: readonly string[];
+  /** Claim name to accepted values; a call is refused unless each claim has one of its values. */
+  readonly requiredClaims?: Readonly<Record<string, readonly string[]>>;
+  /** OAuth scopes the token must all carry (Istio splits the space-delimited `scope` claim). */
+  readonly requiredScopes?: readonly string[];
+  /** Namespaces the callers run in (mTLS identity); others are refused. */
+  readonly fromNamespaces?: readonly string[];
+}
+
+export interface EdgeIdentityTarget {
+  readonly agentName: string;
+  readonly namespace: string;
+  readonly selectorLabels: Record<string, string>;
+  readonly labels: Record<string, string>;
+}
+
+export interface IstioObject {
+  readonly apiVersion: string;
+  readonly kind: 'RequestAuthentication' | 'AuthorizationPolicy';
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+  readonly spec: Record<string, unknown>;
+}
+
+export function jwtObjectName(agentName: string): string {
+  return `${agentName}-jwt`;
+}
+
+interface DenyRule {
+  from?: { source: Record<string, string[]> }[];
+  when?: { key: string; notValues: string[] }[];
+}
+
+/** One DENY rule per requirement: a call is refused when any requirement is unmet. */
+export function denyRules(identity: JwtIdentity): DenyRule[] {
+  const rules: DenyRule[] = [{ from: [{ source: { notRequestPrincipals: [`${identity.issuer}/*`] } }] }];
+  if (identity.fromNamespaces && identity.fromNamespaces.length > 0) {
+    rules.push({ from: [{ source: { notNamespaces: [...identity.fromNamespaces] } }] });
+  }
+  for (const [claim, values] of Object.entries(identity.requiredClaims ?? {})) {
+    rules.push({ when: [{ key: `request.auth.claims[${claim}]`, notValues: [...values] }] });
+  }
+  for (const scope of identity.requiredScopes ?? []) {
+    rules.push({ when: [{ key: 'request.auth.claims[scope]', notValues: [scope] }] });
+  }
+  return rules;
+}
+
+/** RequestAuthentication (validates tokens of the issuer) and the DENY policy that requires one. */
+export function renderEdgeIdentity(target: EdgeIdentityTarget, identity: JwtIdentity): IstioObject[] {
+  const metadata = { name: jwtObjectName(target.agentName), namespace: target.namespace, labels: target.labels };
+  const selector = { matchLabels: target.selectorLabels };
+  return [
+    {
+      apiVersion: ISTIO_SECURITY_API_VERSION,
+      kind: 'RequestAuthentication',
+      metadata,
+      spec: {
+        selector,
+        jwtRules: [
+          {
+            issuer: identity.issuer,
+            jwksUri: identity.jwksUri,
+            audiences: [...identity.audiences],
+            forwardOriginalToken: false,
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: ISTIO_SECURITY_API_VERSION,
+      kind: 'AuthorizationPolicy',
+      metadata,
+      spec: { selector, action: 'DENY', rules: denyRules(identity) },
+    },
+  ];
+}

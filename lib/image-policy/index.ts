@@ -1,0 +1,7 @@
+export * from './reference';
+export * from './settings';
+export * from './cel';
+export * from './vap';
+export * from './kyverno';
+export * from './sigstore';
+export * from './policy';

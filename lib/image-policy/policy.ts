@@ -1,0 +1,170 @@
+import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { invalidProp } from '../core';
+import { AgentNamespace } from '../namespace/namespace';
+import { AgentPlatform } from '../platform/platform';
+import { imageChecks } from './cel';
+import { renderKyvernoClusterPolicy, renderKyvernoImageValidatingPolicy } from './kyverno';
+import { parseImageReference } from './reference';
+import { ImagePolicyProps, ResolvedImagePolicy, resolveImagePolicy } from './settings';
+import { SIGSTORE_INCLUDE_LABEL, renderSigstoreClusterImagePolicy } from './sigstore';
+import { renderVap } from './vap';
+
+const POLICIES = new WeakMap<AgentPlatform, ImagePolicy>();
+
+/** Every AgentNamespace of a platform, in construct order. */
+function agentNamespacesOf(platform: AgentPlatform): AgentNamespace[] {
+  return platform.node.findAll().filter(AgentNamespace.isAgentNamespace);
+}
+
+/**
+ * The platform's image supply-chain policy: allowed registries, digest pinning, no `latest`, and
+ * signature verification, emitted for every admission engine the cluster has. HardenedAgents are
+ * checked against it at synth, so synth never produces a manifest the cluster would refuse.
+ *
+ * ```ts
+ * new ImagePolicy(platform, 'ImagePolicy', {
+ *   allowedPrefixes: ['ghcr.io/acme/'],
+ *   signature: { keyless: { issuer: 'https://token.actions.githubusercontent.com', subjectRegExp: '^https://github[.]com/acme/.+$' } },
+ * });
+ * ```
+ */
+export class ImagePolicy extends Construct {
+  /** The platform's ImagePolicy, or undefined when it has none. */
+  public static of(platform: AgentPlatform): ImagePolicy | undefined {
+    return POLICIES.get(platform);
+  }
+
+  public readonly platform: AgentPlatform;
+  /** The validated settings. */
+  public readonly settings: ResolvedImagePolicy;
+  /** Namespaces the policy applies to. */
+  public readonly namespaces: readonly string[];
+  /** The emitted policy objects, by kind. */
+  public readonly objects: Readonly<Record<string, ApiObject>>;
+
+  constructor(scope: Construct, id: string, props: ImagePolicyProps) {
+    super(scope, id);
+    this.platform = AgentPlatform.find(this);
+    if (Chart.of(this) !== this.platform) {
+      invalidProp(
+        this,
+        'scope',
+        scope.node.path,
+        'the AgentPlatform chart itself, or a construct in it outside any AgentNamespace',
+        'the policies are cluster-scoped',
+      );
+    }
+    const existing = POLICIES.get(this.platform);
+    if (existing)
+      invalidProp(
+        this,
+        'scope',
+        this.platform.node.path,
+        `a platform without an ImagePolicy (it has ${existing.node.path})`,
+        'two policies would make the synth-time check ambiguous',
+      );
+    POLICIES.set(this.platform, this);
+    this.settings = resolveImagePolicy(this, props, this.platform.settings.imagePolicyEngines);
+    this.namespaces = this.resolveNamespaces();
+    this.objects = this.emit();
+    this.node.addValidation({ validate: () => this.lateNamespaces() });
+  }
+
+  /** True when the policy applies to `namespace`. */
+  public appliesTo(namespace: string): boolean {
+    return this.namespaces.includes(namespace);
+  }
+
+  /**
+   * Why `image` would be refused at admission, or undefined when it is admitted. Mirrors the
+   * ValidatingAdmissionPolicy's CEL check by check; signatures can only be checked by the cluster.
+   */
+  public violation(image: string): string | undefined {
+    const parsed = parseImageReference(image);
+    if (!parsed.ok) return parsed.problem;
+    const failed = imageChecks(this.settings).find((check) => !check.test(image));
+    return failed?.message;
+  }
+
+  private resolveNamespaces(): string[] {
+    const agentNamespaces = agentNamespacesOf(this.platform);
+    const names = [...(this.settings.namespaces ?? agentNamespaces.map((ns) => ns.name))];
+    if (names.length === 0) {
+      invalidProp(
+        this,
+        'namespaces',
+        names,
+        'create the AgentNamespaces before the ImagePolicy, or list namespaces',
+        'a policy scoped to no namespace enforces nothing',
+      );
+    }
+    if (!this.settings.engines.includes('sigstore')) return names;
+    names.forEach((name, i) => {
+      const ns = agentNamespaces.find((n) => n.name === name);
+      if (!ns) {
+        invalidProp(
+          this,
+          `namespaces[${i}]`,
+          name,
+          `an AgentNamespace of this platform (${agentNamespaces.map((n) => n.name).join(', ') || 'none yet'})`,
+          `policy-controller acts only in namespaces labelled ${SIGSTORE_INCLUDE_LABEL}=true, which only AgentNamespaces get`,
+        );
+      }
+      ns.namespaceObject.metadata.addLabel(SIGSTORE_INCLUDE_LABEL, 'true');
+    });
+    return names;
+  }
+
+  private emit(): Record<string, ApiObject> {
+    const s = this.settings;
+    const out: Record<string, ApiObject> = {};
+    const add = (manifest: { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object }) => {
+      out[manifest.kind] = new ApiObject(this, manifest.kind, manifest);
+    };
+    if (s.engines.includes('vap')) {
+      const vap = renderVap(s, this.platform.settings.kubernetesMinor, this.namespaces);
+      add(vap.policy);
+      add(vap.binding);
+    }
+    if (s.engines.includes('kyverno')) {
+      add(renderKyvernoImageValidatingPolicy(s, this.namespaces));
+      add(renderKyvernoClusterPolicy(s, this.namespaces));
+    }
+    if (s.engines.includes('sigstore')) add(renderSigstoreClusterImagePolicy(s));
+    return out;
+  }
+
+  /** Namespaces created after the policy were not in scope when it was rendered; say so instead of leaving them uncovered. */
+  private lateNamespaces(): string[] {
+    if (this.settings.namespaces !== undefined) return [];
+    return agentNamespacesOf(this.platform)
+      .filter((ns) => !this.namespaces.includes(ns.name))
+      .map(
+        (ns) =>
+          `AgentNamespace '${ns.name}' (${ns.node.path}) was created after the ImagePolicy and is not covered by it; create the ImagePolicy after every AgentNamespace, or list namespaces explicitly`,
+      );
+  }
+}
+
+/**
+ * The synth-time check: why each image would be refused by the platform's ImagePolicy in
+ * `namespace`. Register it with `node.addValidation` so the policy may be created after the agent.
+ */
+export function imagePolicyViolations(
+  scope: IConstruct,
+  platform: AgentPlatform,
+  namespace: string,
+  images: readonly string[],
+): string[] {
+  const policy = ImagePolicy.of(platform);
+  if (!policy || !policy.appliesTo(namespace)) return [];
+  return images.flatMap((image) => {
+    const problem = policy.violation(image);
+    return problem === undefined
+      ? []
+      : [
+          `image ${JSON.stringify(image)} would be refused at admission by ${policy.node.path} in namespace '${namespace}': ${problem} (construct ${scope.node.path})`,
+        ];
+  });
+}

@@ -1,0 +1,290 @@
+import { IConstruct } from 'constructs';
+import {
+  IMAGE_POLICY_ENGINES,
+  ImagePolicyEngine,
+  invalidProp,
+  requireDnsLabel,
+  requireNonEmptyString,
+  requireOneOf,
+} from '../core';
+import { parseImagePrefix } from './reference';
+
+/** What an engine does with a violation. */
+export type ImagePolicyMode = 'enforce' | 'audit' | 'warn';
+export const IMAGE_POLICY_MODES: readonly ImagePolicyMode[] = ['enforce', 'audit', 'warn'];
+
+/** The modes each engine can express; anything else is refused rather than silently mapped. */
+export const ENGINE_MODES: Readonly<Record<ImagePolicyEngine, readonly ImagePolicyMode[]>> = {
+  // validationActions [Deny] / [Audit] / [Warn]
+  vap: ['enforce', 'audit', 'warn'],
+  // ClusterPolicy failureAction has only Enforce and Audit; ImageValidatingPolicy follows it
+  kyverno: ['enforce', 'audit'],
+  // ClusterImagePolicy spec.mode has only enforce and warn
+  sigstore: ['enforce', 'warn'],
+};
+
+/** Public-good Sigstore instances, used unless private ones are given. */
+export const DEFAULT_FULCIO_URL = 'https://fulcio.sigstore.dev';
+export const DEFAULT_REKOR_URL = 'https://rekor.sigstore.dev';
+
+/** A keyless (Fulcio certificate) signer identity: who signed, as the OIDC issuer saw it. */
+export interface KeylessIdentity {
+  /** OIDC issuer URL, e.g. `https://token.actions.githubusercontent.com`. */
+  readonly issuer: string;
+  /** Exact certificate subject. Give this or `subjectRegExp`. @default none */
+  readonly subject?: string;
+  /** Regular expression (RE2) for the certificate subject, anchored with `^…$`. @default none */
+  readonly subjectRegExp?: string;
+}
+
+/** Signature verification: a cosign public key, or keyless with a signer identity. */
+export interface SignatureVerification {
+  /** PEM-encoded cosign public key. Give this or `keyless`. @default none */
+  readonly publicKey?: string;
+  /** Keyless signer identity. Give this or `publicKey`. @default none */
+  readonly keyless?: KeylessIdentity;
+  /** Fulcio URL for keyless certificates. @default DEFAULT_FULCIO_URL */
+  readonly fulcioUrl?: string;
+  /** Rekor transparency log URL. @default DEFAULT_REKOR_URL */
+  readonly rekorUrl?: string;
+}
+
+export interface ImagePolicyProps {
+  /**
+   * Registries (`ghcr.io`) or repository prefixes (`ghcr.io/acme/`) images must come from. Each
+   * must name its registry explicitly; matching is on whole path components.
+   */
+  readonly allowedPrefixes: readonly string[];
+  /** Require `@sha256:<digest>` on every image. @default true */
+  readonly requireDigest?: boolean;
+  /** Refuse the `latest` tag (even with a digest, it hides which version runs). @default true */
+  readonly forbidLatest?: boolean;
+  /** Verify image signatures (Kyverno and Sigstore engines). @default none: no signature check */
+  readonly signature?: SignatureVerification;
+  /** Namespaces the policy applies to. @default every AgentNamespace of the platform */
+  readonly namespaces?: readonly string[];
+  /** What engines do with a violation. @default 'enforce' */
+  readonly mode?: ImagePolicyMode;
+  /** Engines to emit, a subset of the platform's `imagePolicyEngines`. @default the platform's engines */
+  readonly engines?: readonly ImagePolicyEngine[];
+  /** Base name of the emitted policies. @default 'agent-images' */
+  readonly name?: string;
+}
+
+/** Signature settings after validation: exactly one of `publicKey` and `keyless` is set. */
+export interface ResolvedSignature {
+  readonly publicKey?: string;
+  readonly keyless?: KeylessIdentity;
+  readonly fulcioUrl: string;
+  readonly rekorUrl: string;
+}
+
+/** Image rules after validation, as the renderers and the synth-time check consume them. */
+export interface ImageRules {
+  /** Normalized prefixes, each ending with `/`. */
+  readonly allowedPrefixes: readonly string[];
+  readonly requireDigest: boolean;
+  readonly forbidLatest: boolean;
+}
+
+export interface ResolvedImagePolicy extends ImageRules {
+  readonly name: string;
+  readonly mode: ImagePolicyMode;
+  readonly engines: readonly ImagePolicyEngine[];
+  readonly signature?: ResolvedSignature;
+  /** Namespaces given explicitly; undefined means every AgentNamespace of the platform. */
+  readonly namespaces?: readonly string[];
+}
+
+function requireUrl(scope: IConstruct, field: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^https:\/\/[^\s/]+(\/\S*)?$/.test(value))
+    invalidProp(scope, field, value, 'an https:// URL');
+  return value;
+}
+
+function resolvePrefixes(scope: IConstruct, prefixes: readonly string[] | undefined): string[] {
+  if (!Array.isArray(prefixes) || prefixes.length === 0) {
+    invalidProp(
+      scope,
+      'allowedPrefixes',
+      prefixes,
+      'at least one registry or repository prefix, e.g. "ghcr.io/acme/"',
+      'an empty allow-list would admit no image, or be mistaken for allowing every image',
+    );
+  }
+  const normalized = prefixes.map((raw, i) => {
+    const parsed = parseImagePrefix(raw);
+    if (!parsed.ok)
+      invalidProp(
+        scope,
+        `allowedPrefixes[${i}]`,
+        raw,
+        'a registry or repository prefix such as "ghcr.io" or "ghcr.io/acme/"',
+        parsed.problem,
+      );
+    return parsed.prefix.normalized;
+  });
+  return [...new Set(normalized)];
+}
+
+function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIdentity {
+  requireUrl(scope, 'signature.keyless.issuer', keyless.issuer);
+  const hasSubject = keyless.subject !== undefined;
+  const hasRegExp = keyless.subjectRegExp !== undefined;
+  if (hasSubject === hasRegExp) {
+    invalidProp(
+      scope,
+      'signature.keyless',
+      keyless,
+      'exactly one of subject or subjectRegExp',
+      'an issuer alone accepts any identity that issuer vouches for, e.g. any GitHub repository',
+    );
+  }
+  if (hasSubject)
+    return {
+      issuer: keyless.issuer,
+      subject: requireNonEmptyString(scope, 'signature.keyless.subject', keyless.subject),
+    };
+  const regexp = keyless.subjectRegExp as string;
+  if (
+    typeof regexp !== 'string' ||
+    !regexp.startsWith('^') ||
+    !regexp.endsWith('$') ||
+    regexp.length < 3 ||
+    /^\^\.\*\$$/.test(regexp)
+  ) {
+    invalidProp(
+      scope,
+      'signature.keyless.subjectRegExp',
+      regexp,
+      "a regular expression anchored with '^' and '$' that names the signing identity",
+      'an unanchored pattern also matches identities that merely contain it',
+    );
+  }
+  try {
+    new RegExp(regexp);
+  } catch (e) {
+    invalidProp(scope, 'signature.keyless.subjectRegExp', regexp, 'a valid regular expression', (e as Error).message);
+  }
+  return { issuer: keyless.issuer, subjectRegExp: regexp };
+}
+
+function resolveSignature(scope: IConstruct, sig: SignatureVerification): ResolvedSignature {
+  const given = [sig.publicKey, sig.keyless].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    invalidProp(
+      scope,
+      'signature',
+      sig,
+      'exactly one of publicKey (a PEM cosign key) or keyless (an issuer with a subject or subjectRegExp)',
+      'without a key or an identity, any signature would be accepted',
+    );
+  }
+  const fulcioUrl = requireUrl(scope, 'signature.fulcioUrl', sig.fulcioUrl ?? DEFAULT_FULCIO_URL);
+  const rekorUrl = requireUrl(scope, 'signature.rekorUrl', sig.rekorUrl ?? DEFAULT_REKOR_URL);
+  if (sig.publicKey !== undefined) {
+    const key = sig.publicKey;
+    if (
+      typeof key !== 'string' ||
+      !/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n?$/.test(key.trim() + '\n')
+    ) {
+      invalidProp(
+        scope,
+        'signature.publicKey',
+        key,
+        'a PEM public key (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----)',
+      );
+    }
+    return { publicKey: key.trim() + '\n', fulcioUrl, rekorUrl };
+  }
+  return { keyless: resolveKeyless(scope, sig.keyless as KeylessIdentity), fulcioUrl, rekorUrl };
+}
+
+function resolveEngines(
+  scope: IConstruct,
+  requested: readonly unknown[] | undefined,
+  installed: readonly ImagePolicyEngine[],
+): ImagePolicyEngine[] {
+  const engines = (requested ?? installed).map((e, i) => requireOneOf(scope, `engines[${i}]`, e, IMAGE_POLICY_ENGINES));
+  engines.forEach((e, i) => {
+    if (!installed.includes(e)) {
+      invalidProp(
+        scope,
+        `engines[${i}]`,
+        e,
+        `an engine the cluster has (platform imagePolicyEngines: ${installed.map((x) => `'${x}'`).join(', ') || 'none'})`,
+        'a policy for an engine that is not installed enforces nothing',
+      );
+    }
+  });
+  if (engines.length === 0)
+    invalidProp(
+      scope,
+      'engines',
+      engines,
+      'at least one admission engine',
+      'without an engine nothing enforces the policy at admission',
+    );
+  return [...new Set(engines)];
+}
+
+function checkModeAndSignature(
+  scope: IConstruct,
+  engines: readonly ImagePolicyEngine[],
+  mode: ImagePolicyMode,
+  signature: ResolvedSignature | undefined,
+): void {
+  for (const engine of engines) {
+    if (!ENGINE_MODES[engine].includes(mode)) {
+      invalidProp(
+        scope,
+        'mode',
+        mode,
+        `a mode engine '${engine}' can express: ${ENGINE_MODES[engine].map((m) => `'${m}'`).join(', ')} (or leave '${engine}' out of engines)`,
+        'mapping it to another mode would silently change enforcement',
+      );
+    }
+    if (engine !== 'vap' && signature === undefined) {
+      invalidProp(
+        scope,
+        'signature',
+        undefined,
+        `signature verification (publicKey or keyless), since engine '${engine}' is on (or leave '${engine}' out of engines)`,
+        `'${engine}' policies exist to verify signatures`,
+      );
+    }
+  }
+}
+
+/** Validates the props against the engines the cluster has; every refusal names the field. */
+export function resolveImagePolicy(
+  scope: IConstruct,
+  props: ImagePolicyProps,
+  installed: readonly ImagePolicyEngine[],
+): ResolvedImagePolicy {
+  const allowedPrefixes = resolvePrefixes(scope, props.allowedPrefixes);
+  const mode = requireOneOf(scope, 'mode', props.mode ?? 'enforce', IMAGE_POLICY_MODES);
+  const engines = resolveEngines(scope, props.engines, installed);
+  const signature = props.signature === undefined ? undefined : resolveSignature(scope, props.signature);
+  checkModeAndSignature(scope, engines, mode, signature);
+  const namespaces = props.namespaces?.map((ns, i) => requireDnsLabel(scope, `namespaces[${i}]`, ns));
+  if (namespaces !== undefined && namespaces.length === 0) {
+    invalidProp(
+      scope,
+      'namespaces',
+      namespaces,
+      'at least one namespace, or leave it unset for every AgentNamespace',
+      'a policy scoped to no namespace enforces nothing',
+    );
+  }
+  return {
+    name: requireDnsLabel(scope, 'name', props.name ?? 'agent-images', 50),
+    allowedPrefixes,
+    requireDigest: props.requireDigest ?? true,
+    forbidLatest: props.forbidLatest ?? true,
+    mode,
+    engines,
+    signature,
+    namespaces: namespaces === undefined ? undefined : [...new Set(namespaces)],
+  };
+}

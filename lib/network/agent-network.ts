@@ -1,0 +1,219 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ResolvedClusterSettings, invalidProp } from '../core';
+import { AgentNamespace } from '../namespace/namespace';
+import {
+  AgentNetworkProps,
+  AgentPeerRef,
+  DEFAULT_EXTERNAL_PORTS,
+  InternetEgress,
+  NetworkPeer,
+  PortRef,
+  ResolvedPeer,
+  ResolvedRule,
+  isAgentRef,
+  portsOfAgent,
+  requireFqdn,
+  resolveAgentPorts,
+  resolvePeer,
+  resolvePorts,
+} from './intent';
+import {
+  CILIUM_API_VERSION,
+  ISTIO_SECURITY_API_VERSION,
+  MeshIngressRule,
+  NETWORK_POLICY_API_VERSION,
+  ResolvedFqdn,
+  internetEgressRule,
+  renderAuthorizationPolicySpec,
+  renderCiliumFqdnSpec,
+  renderNetworkPolicySpec,
+  renderPeerAuthenticationSpec,
+} from './render';
+
+/** The agent a policy belongs to. A `HardenedAgent` satisfies this interface. */
+export interface NetworkedAgent extends AgentPeerRef, IConstruct {
+  readonly labels: Record<string, string>;
+}
+
+export interface AgentNetworkPolicyProps extends AgentNetworkProps {
+  /** The agent whose pods the policies select. */
+  readonly agent: NetworkedAgent;
+  /** What the cluster can enforce (CNI, mesh, Vault endpoint, NodeLocal DNS). */
+  readonly settings: ResolvedClusterSettings;
+}
+
+/** Construct id of the namespace-wide PeerAuthentication, created once per namespace. */
+const PEER_AUTHENTICATION_ID = 'MeshPeerAuthentication';
+
+/**
+ * The network policies of one agent: a NetworkPolicy named after the agent (always), a
+ * CiliumNetworkPolicy for FQDN egress (only on Cilium), and an Istio AuthorizationPolicy (only
+ * under the mesh). Intent accumulates through the `add*` methods; the objects render it at synth.
+ */
+export class AgentNetworkPolicy extends Construct {
+  public readonly networkPolicy: ApiObject;
+  public readonly authorizationPolicy?: ApiObject;
+  private readonly agent: NetworkedAgent;
+  private readonly settings: ResolvedClusterSettings;
+  private readonly ingress: ResolvedRule[] = [];
+  private readonly egress: ResolvedRule[] = [];
+  private readonly meshRules: MeshIngressRule[] = [];
+  private readonly fqdns: ResolvedFqdn[] = [];
+  private readonly seen = new Set<string>();
+  private cilium?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: AgentNetworkPolicyProps) {
+    super(scope, id);
+    this.agent = props.agent;
+    this.settings = props.settings;
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: NETWORK_POLICY_API_VERSION,
+      kind: 'NetworkPolicy',
+      metadata: { name: this.agent.agentName, labels: this.agent.labels },
+      spec: Lazy.any({
+        produce: () =>
+          renderNetworkPolicySpec({
+            name: this.agent.agentName,
+            selectorLabels: this.agent.selectorLabels,
+            ingress: this.ingress,
+            egress: this.egress,
+            nodeLocalDns: this.settings.nodeLocalDns,
+          }),
+      }),
+    });
+    if (this.settings.mesh === 'istio') this.authorizationPolicy = this.createMeshPolicies();
+    this.applyProps(props);
+  }
+
+  /** The CiliumNetworkPolicy, once an FQDN has been allowed. */
+  public get ciliumPolicy(): ApiObject | undefined {
+    return this.cilium;
+  }
+
+  /** Lets `peer` connect to this agent's `ports` (names or numbers it declares; all of them by default). */
+  public addIngress(peer: AgentPeerRef | NetworkPeer, ports?: readonly PortRef[], field = 'allowIngressFrom'): void {
+    const resolved = resolvePeer(this.agent, `${field}.peer`, peer, this.agent.namespace.name);
+    const agentPorts = resolveAgentPorts(this.agent, `${field}.ports`, this.agent, ports);
+    const mesh = this.authorizationPolicy
+      ? this.meshRule(
+          field,
+          resolved,
+          agentPorts.map((p) => p.port),
+        )
+      : undefined;
+    if (this.add(this.ingress, { peers: [resolved], ports: portsOfAgent(agentPorts) }) && mesh)
+      this.meshRules.push(mesh);
+  }
+
+  /** Lets this agent connect to `peer`. For an agent, ports default to all it declares; otherwise they are required. */
+  public addEgress(peer: AgentPeerRef | NetworkPeer, ports?: readonly PortRef[], field = 'allowEgressTo'): void {
+    const resolved = resolvePeer(this.agent, `${field}.peer`, peer, this.agent.namespace.name);
+    const target = isAgentRef(peer) ? peer : 'agent' in peer ? peer.agent : undefined;
+    const resolvedPorts = target
+      ? portsOfAgent(resolveAgentPorts(this.agent, `${field}.ports`, target, ports))
+      : resolvePorts(this.agent, `${field}.ports`, ports, resolved.kind === 'selector');
+    this.add(this.egress, { peers: [resolved], ports: resolvedPorts });
+  }
+
+  /** Lets this agent connect to a DNS name. Only Cilium can enforce this; other CNIs are refused. */
+  public addFqdnEgress(
+    fqdn: string,
+    ports: readonly PortRef[] = DEFAULT_EXTERNAL_PORTS,
+    field = 'allowEgressToFqdn',
+  ): void {
+    const name = requireFqdn(this.agent, `${field}.fqdn`, fqdn);
+    if (this.settings.cni !== 'cilium') {
+      invalidProp(
+        this.agent,
+        `${field}.fqdn`,
+        fqdn,
+        "FQDN egress only with the cluster setting cni: 'cilium' (CiliumNetworkPolicy toFQDNs); otherwise allow the provider's published CIDR ranges, e.g. allowEgressTo(Peer.cidr('203.0.113.0/24'), 443)",
+        'a Kubernetes NetworkPolicy matches IP addresses only and cannot express DNS names; an allow nothing enforces would be silently ignored',
+      );
+    }
+    const resolved = { fqdn: name, ports: resolvePorts(this.agent, `${field}.ports`, ports, false) };
+    const key = JSON.stringify(resolved);
+    if (this.seen.has(`fqdn:${key}`)) return;
+    this.seen.add(`fqdn:${key}`);
+    this.fqdns.push(resolved);
+    this.cilium ??= new ApiObject(this, 'CiliumNetworkPolicy', {
+      apiVersion: CILIUM_API_VERSION,
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: `${this.agent.agentName}-fqdn`, labels: this.agent.labels },
+      spec: Lazy.any({ produce: () => renderCiliumFqdnSpec(this.agent.selectorLabels, this.fqdns) }),
+    });
+  }
+
+  /** Lets this agent reach the public internet; metadata and private ranges stay excepted. */
+  public addInternetEgress(options: InternetEgress = {}, field = 'allowEgressToInternet'): void {
+    const ports = resolvePorts(this.agent, `${field}.ports`, options.ports ?? DEFAULT_EXTERNAL_PORTS, false);
+    this.add(this.egress, internetEgressRule(ports, options.ipv6 ?? true));
+  }
+
+  /** Lets this agent reach the Vault server pods: only in injector mode does the pod itself talk to Vault. */
+  public addVaultEgress(field = 'allowEgressToVault'): void {
+    if (!this.settings.vaultDeliveryModes.includes('injector')) {
+      invalidProp(
+        this.agent,
+        field,
+        this.settings.vaultDeliveryModes,
+        "a platform with vaultDeliveryModes including 'injector'",
+        'in operator and CSI modes the operator or the driver talks to Vault, so the agent needs no route to it',
+      );
+    }
+    const vault = this.settings.vault;
+    const namespace = vault.namespace === this.agent.namespace.name ? undefined : vault.namespace;
+    this.add(this.egress, {
+      peers: [{ kind: 'selector', namespace, podLabels: { ...vault.podLabels } }],
+      ports: [{ protocol: 'TCP', port: vault.port }],
+    });
+  }
+
+  private add(list: ResolvedRule[], rule: ResolvedRule): boolean {
+    const key = `${list === this.ingress ? 'in' : 'out'}:${JSON.stringify(rule)}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    list.push(rule);
+    return true;
+  }
+
+  private meshRule(field: string, peer: ResolvedPeer, ports: readonly number[]): MeshIngressRule {
+    if (peer.kind === 'ipBlock') return { ipBlocks: [peer.cidr], notIpBlocks: peer.except, ports };
+    if (peer.principal) return { principals: [peer.principal], ports };
+    if (peer.podLabels === undefined && peer.namespace !== undefined) return { namespaces: [peer.namespace], ports };
+    return invalidProp(
+      this.agent,
+      `${field}.peer.serviceAccount`,
+      undefined,
+      'the ServiceAccount of the pods (Peer.pods(labels, { serviceAccount })), an agent, or a namespace',
+      'Istio identifies callers by ServiceAccount, not by labels, so a label-only peer cannot be expressed in the AuthorizationPolicy',
+    );
+  }
+
+  private createMeshPolicies(): ApiObject {
+    const namespace = AgentNamespace.find(this);
+    if (!namespace.node.tryFindChild(PEER_AUTHENTICATION_ID)) {
+      new ApiObject(namespace, PEER_AUTHENTICATION_ID, {
+        apiVersion: ISTIO_SECURITY_API_VERSION,
+        kind: 'PeerAuthentication',
+        metadata: { name: 'default', labels: namespace.commonLabels('mesh') },
+        spec: renderPeerAuthenticationSpec(),
+      });
+    }
+    return new ApiObject(this, 'AuthorizationPolicy', {
+      apiVersion: ISTIO_SECURITY_API_VERSION,
+      kind: 'AuthorizationPolicy',
+      metadata: { name: this.agent.agentName, labels: this.agent.labels },
+      spec: Lazy.any({ produce: () => renderAuthorizationPolicySpec(this.agent.selectorLabels, this.meshRules) }),
+    });
+  }
+
+  private applyProps(props: AgentNetworkProps): void {
+    (props.ingress ?? []).forEach((rule, i) => this.addIngress(rule.from, rule.ports, `network.ingress[${i}]`));
+    (props.egress ?? []).forEach((rule, i) => this.addEgress(rule.to, rule.ports, `network.egress[${i}]`));
+    (props.fqdns ?? []).forEach((rule, i) => this.addFqdnEgress(rule.fqdn, rule.ports, `network.fqdns[${i}]`));
+    if (props.vault) this.addVaultEgress('network.vault');
+    if (props.internet) this.addInternetEgress(props.internet, 'network.internet');
+  }
+}

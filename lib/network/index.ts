@@ -1,0 +1,4 @@
+export * from './intent';
+export * from './render';
+export * from './agent-network';
+export * from './reachability';

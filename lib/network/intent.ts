@@ -1,0 +1,358 @@
+/**
+ * Network intent as users declare it (peers and ports), and its validation into a resolved form
+ * the renderers turn into NetworkPolicies, CiliumNetworkPolicies and Istio AuthorizationPolicies.
+ * Every refusal happens here, at construct time, with the field and the reason.
+ */
+import { IConstruct } from 'constructs';
+import {
+  CLOUD_METADATA_CIDRS,
+  NAMESPACE_NAME_LABEL,
+  cidrContains,
+  invalidProp,
+  parseCidr,
+  requireDnsLabel,
+  requireInteger,
+  requireLabelValue,
+  requireOneOf,
+  requirePortName,
+} from '../core';
+
+export type NetworkProtocol = 'TCP' | 'UDP' | 'SCTP';
+export const NETWORK_PROTOCOLS: readonly NetworkProtocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/** A port an agent listens on, as the network layer needs it. */
+export interface AgentPeerPort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol?: NetworkProtocol;
+}
+
+/** An agent as a network peer. A `HardenedAgent` satisfies this interface. */
+export interface AgentPeerRef {
+  readonly agentName: string;
+  readonly namespace: { readonly name: string };
+  readonly selectorLabels: Record<string, string>;
+  readonly serviceAccountName: string;
+  readonly ports: readonly AgentPeerPort[];
+}
+
+/** Pods selected by labels, in the policy's own namespace unless `namespace` is given. */
+export interface PodsPeer {
+  readonly pods: Record<string, string>;
+  /** Namespace of the pods. @default the agent's own namespace */
+  readonly namespace?: string;
+  /** ServiceAccount of the pods; needed only under a mesh, where callers are identified by it. @default none */
+  readonly serviceAccount?: string;
+}
+
+/** Every pod of a namespace, selected by its `kubernetes.io/metadata.name` label. */
+export interface NamespacePeer {
+  readonly namespace: string;
+}
+
+/** An address range outside the cluster. */
+export interface CidrPeer {
+  readonly cidr: string;
+  /** Sub-ranges to leave out. Cloud metadata ranges inside `cidr` are always left out. @default none */
+  readonly except?: readonly string[];
+}
+
+/** Another agent, referenced directly (cross-namespace references work). */
+export interface AgentPeer {
+  readonly agent: AgentPeerRef;
+}
+
+export type NetworkPeer = AgentPeer | PodsPeer | NamespacePeer | CidrPeer;
+
+/** Peer factories, for readable call sites: `agent.allowEgressTo(Peer.cidr('203.0.113.0/24'), 443)`. */
+export class Peer {
+  public static agent(agent: AgentPeerRef): AgentPeer {
+    return { agent };
+  }
+  public static namespace(name: string): NamespacePeer {
+    return { namespace: name };
+  }
+  public static pods(
+    labels: Record<string, string>,
+    options: { namespace?: string; serviceAccount?: string } = {},
+  ): PodsPeer {
+    return { pods: labels, ...options };
+  }
+  public static cidr(cidr: string, except?: readonly string[]): CidrPeer {
+    return { cidr, except };
+  }
+}
+
+/** A port: a number, a container port name, or a port with protocol and optional range end. */
+export type PortRef =
+  number | string | { readonly port: number | string; readonly protocol?: NetworkProtocol; readonly endPort?: number };
+
+export interface IngressIntent {
+  /** Who may connect. */
+  readonly from: AgentPeerRef | NetworkPeer;
+  /** Ports of this agent, by name or number. @default every port the agent declares */
+  readonly ports?: readonly PortRef[];
+}
+
+export interface EgressIntent {
+  /** Where the agent may connect. */
+  readonly to: AgentPeerRef | NetworkPeer;
+  /** Destination ports. @default every port the target agent declares; required for other peers */
+  readonly ports?: readonly PortRef[];
+}
+
+export interface FqdnEgress {
+  /** A DNS name (`api.openai.com`) or a one-label wildcard (`*.openai.com`). */
+  readonly fqdn: string;
+  /** @default [443] (TCP) */
+  readonly ports?: readonly PortRef[];
+}
+
+export interface InternetEgress {
+  /** @default [443] (TCP) */
+  readonly ports?: readonly PortRef[];
+  /** Also allow `::/0`. @default true */
+  readonly ipv6?: boolean;
+}
+
+/** Declarative network intent of an agent. Everything not declared here or granted later is denied. */
+export interface AgentNetworkProps {
+  /** Who may connect to the agent. @default nobody */
+  readonly ingress?: readonly IngressIntent[];
+  /** Agents, namespaces, pods and CIDRs the agent may connect to. DNS is always allowed. @default DNS only */
+  readonly egress?: readonly EgressIntent[];
+  /** DNS names the agent may connect to. Needs `cni: 'cilium'`. @default none */
+  readonly fqdns?: readonly FqdnEgress[];
+  /** Allow TCP to the Vault server pods (injector mode, where the pod talks to Vault). @default false */
+  readonly vault?: boolean;
+  /** Allow the public internet (metadata and private ranges excepted). @default undefined: no internet */
+  readonly internet?: InternetEgress;
+}
+
+/** A port after validation. `port` undefined means every port of the protocol. */
+export interface ResolvedPort {
+  readonly protocol: NetworkProtocol;
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+/** A peer after validation. `namespace` undefined means the policy's own namespace. */
+export type ResolvedPeer =
+  | {
+      readonly kind: 'selector';
+      readonly namespace?: string;
+      readonly podLabels?: Record<string, string>;
+      readonly principal?: string;
+    }
+  | { readonly kind: 'ipBlock'; readonly cidr: string; readonly except: readonly string[] };
+
+export interface ResolvedRule {
+  readonly peers: readonly ResolvedPeer[];
+  readonly ports: readonly ResolvedPort[];
+}
+
+/** The SPIFFE trust domain of mesh identities. */
+export const MESH_TRUST_DOMAIN = 'cluster.local';
+export const DEFAULT_EXTERNAL_PORTS: readonly PortRef[] = [443];
+
+type Scope = IConstruct | string;
+
+export function isAgentRef(x: AgentPeerRef | NetworkPeer): x is AgentPeerRef {
+  return typeof x === 'object' && x !== null && 'agentName' in x && 'selectorLabels' in x;
+}
+
+export function meshPrincipal(namespace: string, serviceAccount: string): string {
+  return `${MESH_TRUST_DOMAIN}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** Validates a CIDR block and its exceptions; cloud metadata ranges inside it are added to `except`. */
+export function resolveCidr(scope: Scope, field: string, cidr: unknown, except: readonly unknown[] = []): ResolvedPeer {
+  const block = requireCidr(scope, `${field}.cidr`, cidr);
+  if (block.prefix === 0) {
+    invalidProp(
+      scope,
+      `${field}.cidr`,
+      cidr,
+      "a bounded range; for the public internet use 'internet' (allowEgressToInternet), which excepts metadata and private ranges",
+      'a /0 block reaches cloud metadata and every private network',
+    );
+  }
+  const excepts = except.map((e, i) => {
+    const inner = requireCidr(scope, `${field}.except[${i}]`, e);
+    if (!cidrContains(block, inner) || inner.prefix === block.prefix)
+      invalidProp(scope, `${field}.except[${i}]`, e, `a range strictly inside ${block.text}`);
+    return inner.text;
+  });
+  for (const metadata of CLOUD_METADATA_CIDRS) {
+    const range = parseCidr(metadata)!;
+    if (cidrContains(block, range) && block.prefix < range.prefix && !excepts.includes(range.text))
+      excepts.push(range.text);
+  }
+  return { kind: 'ipBlock', cidr: block.text, except: excepts };
+}
+
+export function requireCidr(scope: Scope, field: string, value: unknown) {
+  const block = typeof value === 'string' ? parseCidr(value) : undefined;
+  if (!block) invalidProp(scope, field, value, "a CIDR block such as '203.0.113.0/24' or '2001:db8::/32'");
+  if (block.hostBitsSet)
+    invalidProp(
+      scope,
+      field,
+      value,
+      `the network address with host bits cleared ('${block.text}')`,
+      'host bits set usually mean a typo in the prefix',
+    );
+  return block;
+}
+
+function requireLabels(scope: Scope, field: string, labels: unknown): Record<string, string> {
+  if (typeof labels !== 'object' || labels === null || Object.keys(labels).length === 0) {
+    invalidProp(scope, field, labels, 'a non-empty map of labels', 'an empty selector matches every pod');
+  }
+  for (const [key, value] of Object.entries(labels)) requireLabelValue(scope, `${field}.${key}`, value);
+  return { ...(labels as Record<string, string>) };
+}
+
+/** Resolves a peer relative to the namespace of the policy that references it. */
+export function resolvePeer(
+  scope: Scope,
+  field: string,
+  peer: AgentPeerRef | NetworkPeer,
+  ownNamespace: string,
+): ResolvedPeer {
+  if (typeof peer !== 'object' || peer === null)
+    invalidProp(scope, field, peer, 'an agent, Peer.agent(), Peer.namespace(), Peer.pods() or Peer.cidr()');
+  if (isAgentRef(peer) || 'agent' in peer) {
+    const agent = isAgentRef(peer) ? peer : peer.agent;
+    const namespace = agent.namespace.name;
+    return {
+      kind: 'selector',
+      namespace: namespace === ownNamespace ? undefined : namespace,
+      podLabels: { ...agent.selectorLabels },
+      principal: meshPrincipal(namespace, agent.serviceAccountName),
+    };
+  }
+  if ('cidr' in peer) return resolveCidr(scope, field, peer.cidr, peer.except);
+  if ('pods' in peer) {
+    const namespace =
+      peer.namespace === undefined ? undefined : requireDnsLabel(scope, `${field}.namespace`, peer.namespace);
+    const sa =
+      peer.serviceAccount === undefined
+        ? undefined
+        : requireDnsLabel(scope, `${field}.serviceAccount`, peer.serviceAccount);
+    return {
+      kind: 'selector',
+      namespace: namespace === ownNamespace ? undefined : namespace,
+      podLabels: requireLabels(scope, `${field}.pods`, peer.pods),
+      principal: sa ? meshPrincipal(namespace ?? ownNamespace, sa) : undefined,
+    };
+  }
+  if ('namespace' in peer)
+    return { kind: 'selector', namespace: requireDnsLabel(scope, `${field}.namespace`, peer.namespace) };
+  return invalidProp(scope, field, peer, 'an agent, Peer.agent(), Peer.namespace(), Peer.pods() or Peer.cidr()');
+}
+
+/** Validates one port; `named` says whether a port name makes sense for the destination. */
+export function resolvePort(scope: Scope, field: string, ref: PortRef, named: boolean): ResolvedPort {
+  const spec = typeof ref === 'object' && ref !== null ? ref : { port: ref };
+  const protocol = requireOneOf(scope, `${field}.protocol`, spec.protocol ?? 'TCP', NETWORK_PROTOCOLS);
+  if (typeof spec.port === 'string') {
+    if (!named)
+      invalidProp(
+        scope,
+        `${field}.port`,
+        spec.port,
+        'a port number: names resolve only against container ports of pods, not external addresses',
+      );
+    requirePortName(scope, `${field}.port`, spec.port);
+    if (spec.endPort !== undefined)
+      invalidProp(scope, `${field}.endPort`, spec.endPort, 'no endPort with a named port');
+    return { protocol, port: spec.port };
+  }
+  const port = requireInteger(scope, `${field}.port`, spec.port, 1, 65535);
+  if (spec.endPort === undefined) return { protocol, port };
+  return { protocol, port, endPort: requireInteger(scope, `${field}.endPort`, spec.endPort, port, 65535) };
+}
+
+/** Finds the agent port a reference points at, by name or number. */
+export function findAgentPort(ports: readonly AgentPeerPort[], ref: PortRef): AgentPeerPort | undefined {
+  const spec = typeof ref === 'object' && ref !== null ? ref : { port: ref };
+  return ports.find(
+    (p) =>
+      (typeof spec.port === 'string' ? p.name === spec.port : p.port === spec.port) &&
+      (spec.protocol === undefined || (p.protocol ?? 'TCP') === spec.protocol),
+  );
+}
+
+/**
+ * Resolves ports on an agent (the policy's own agent for ingress, the target for egress): each
+ * must be a declared port, and no ports means all of them. Returned by name, so the policy follows
+ * the container port.
+ */
+export function resolveAgentPorts(
+  scope: Scope,
+  field: string,
+  agent: AgentPeerRef,
+  refs: readonly PortRef[] | undefined,
+): AgentPeerPort[] {
+  if (agent.ports.length === 0)
+    invalidProp(scope, field, refs, `an agent that listens: '${agent.agentName}' declares no ports`);
+  if (refs === undefined) return [...agent.ports];
+  if (!Array.isArray(refs) || refs.length === 0)
+    invalidProp(scope, field, refs, 'a non-empty list of ports, or none for every declared port');
+  return refs.map((ref, i) => {
+    if (typeof ref === 'object' && ref !== null && ref.endPort !== undefined)
+      invalidProp(scope, `${field}[${i}].endPort`, ref.endPort, `single declared ports of '${agent.agentName}'`);
+    const port = findAgentPort(agent.ports, ref);
+    if (!port)
+      invalidProp(
+        scope,
+        `${field}[${i}]`,
+        ref,
+        `a port '${agent.agentName}' declares: ${agent.ports.map((p) => `${p.name} (${p.port})`).join(', ')}`,
+      );
+    return port;
+  });
+}
+
+export function resolvePorts(
+  scope: Scope,
+  field: string,
+  refs: readonly PortRef[] | undefined,
+  named: boolean,
+): ResolvedPort[] {
+  if (refs === undefined || !Array.isArray(refs) || refs.length === 0) {
+    invalidProp(
+      scope,
+      field,
+      refs,
+      'at least one port, e.g. [443]',
+      'an all-ports allow opens every service at the destination',
+    );
+  }
+  return refs.map((ref, i) => resolvePort(scope, `${field}[${i}]`, ref, named));
+}
+
+export function portsOfAgent(ports: readonly AgentPeerPort[]): ResolvedPort[] {
+  return ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.name }));
+}
+
+/** The selector form of a resolved peer, as NetworkPolicy peers write it. */
+export function namespaceSelectorFor(namespace: string): { matchLabels: Record<string, string> } {
+  return { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } };
+}
+
+const FQDN = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS name or a one-label wildcard; a bare `*` would allow every name. */
+export function requireFqdn(scope: Scope, field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length > 253 || !FQDN.test(value)) {
+    invalidProp(
+      scope,
+      field,
+      value,
+      "a lower-case DNS name such as 'api.openai.com', or a one-label wildcard such as '*.openai.com'",
+    );
+  }
+  return value;
+}

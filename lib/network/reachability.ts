@@ -1,0 +1,308 @@
+/**
+ * Reachability over plain Kubernetes objects, with the NetworkPolicy semantics of the Kubernetes
+ * documentation:
+ * - a pod no policy selects (for a direction) is open in that direction;
+ * - once selected, only the union of the selecting policies' rules applies;
+ * - a connection needs the source's egress allow and the destination's ingress allow;
+ * - `ipBlock.except` is honoured;
+ * - `namespaceSelector` and `podSelector` in one peer are combined with AND.
+ *
+ * Pod IPs are not known from manifests, so ipBlock peers never match pods, and selector peers
+ * never match addresses. A CIDR endpoint counts as allowed only when one ipBlock covers all of it.
+ * Traffic from the pod's own node (always allowed by Kubernetes) is not modelled.
+ *
+ * Deliberately free of cdk8s and constructs, so the CLI and reviewers can use it on any manifests.
+ */
+import { Cidr, NAMESPACE_NAME_LABEL, cidrContains, cidrOverlaps, hostCidr, parseCidr } from '../core';
+
+type Json = Record<string, unknown>;
+
+export type FlowProtocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface ContainerPortInfo {
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly protocol: FlowProtocol;
+}
+
+/** Pods of one workload, or any pod described by its namespace and labels. */
+export interface PodEndpoint {
+  readonly kind: 'pod';
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  /** Container ports, to resolve named ports. @default none */
+  readonly ports?: readonly ContainerPortInfo[];
+  /** For messages: `Deployment agents/assistant`. @default none */
+  readonly name?: string;
+}
+
+/** An address or range outside the cluster. */
+export interface AddressEndpoint {
+  readonly kind: 'address';
+  /** An IP (`203.0.113.7`) or a CIDR (`203.0.113.0/24`). */
+  readonly address: string;
+}
+
+export type Endpoint = PodEndpoint | AddressEndpoint;
+
+export interface FlowQuery {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: FlowProtocol;
+}
+
+export interface PolicyRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly spec: Json;
+}
+
+/** The objects reachability needs, indexed once. */
+export interface ClusterModel {
+  readonly namespaceLabels: ReadonlyMap<string, Record<string, string>>;
+  readonly policies: readonly PolicyRef[];
+  readonly workloads: readonly (PodEndpoint & { readonly workloadKind: string; readonly workloadName: string })[];
+}
+
+export interface DirectionResult {
+  readonly direction: 'egress' | 'ingress';
+  /** False when that side is an address: only pods have policies. */
+  readonly applies: boolean;
+  /** Policies (`ns/name`) that select the pod for this direction. Empty means the pod is open. */
+  readonly selectedBy: readonly string[];
+  /** Selecting policies with a rule that allows the flow, with the rule index: `ns/name#egress[2]`. */
+  readonly allowedBy: readonly string[];
+  readonly allowed: boolean;
+}
+
+export interface ReachResult {
+  readonly allowed: boolean;
+  readonly egress: DirectionResult;
+  readonly ingress: DirectionResult;
+  /** Human-readable lines: which policies allow or deny, per direction. */
+  readonly explanation: readonly string[];
+}
+
+const rec = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const labelsOf = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(rec(v)).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
+
+/** Kubernetes LabelSelector: matchLabels AND matchExpressions; `{}` matches everything. */
+export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  const sel = rec(selector);
+  for (const [k, v] of Object.entries(rec(sel.matchLabels))) if (labels[k] !== v) return false;
+  return arr(sel.matchExpressions).every((raw) => {
+    const expr = rec(raw);
+    const key = String(expr.key ?? '');
+    const values = arr(expr.values).map(String);
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    switch (expr.operator) {
+      case 'In':
+        return has && values.includes(labels[key]);
+      case 'NotIn':
+        return !has || !values.includes(labels[key]);
+      case 'Exists':
+        return has;
+      case 'DoesNotExist':
+        return !has;
+      default:
+        return false; // An unknown operator is invalid; the API server would reject the policy.
+    }
+  });
+}
+
+/** Where a workload kind keeps its pod template. */
+const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+function containerPorts(podSpec: Json): ContainerPortInfo[] {
+  const containers = [...arr(podSpec.containers), ...arr(podSpec.initContainers)].map(rec);
+  return containers.flatMap((c) =>
+    arr(c.ports)
+      .map(rec)
+      .filter((p) => typeof p.containerPort === 'number')
+      .map((p) => ({
+        name: typeof p.name === 'string' ? p.name : undefined,
+        containerPort: p.containerPort as number,
+        protocol: (p.protocol ?? 'TCP') as FlowProtocol,
+      })),
+  );
+}
+
+/** Indexes namespaces, workloads and NetworkPolicies of a set of objects (other kinds are ignored). */
+export function buildClusterModel(objects: readonly unknown[]): ClusterModel {
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  const policies: PolicyRef[] = [];
+  const workloads: ClusterModel['workloads'][number][] = [];
+  for (const raw of objects) {
+    const obj = rec(raw);
+    const meta = rec(obj.metadata);
+    const name = String(meta.name ?? '');
+    const namespace = typeof meta.namespace === 'string' ? meta.namespace : 'default';
+    const kind = String(obj.kind ?? '');
+    if (kind === 'Namespace') namespaceLabels.set(name, { ...labelsOf(meta.labels), [NAMESPACE_NAME_LABEL]: name });
+    else if (kind === 'NetworkPolicy' && String(obj.apiVersion).startsWith('networking.k8s.io/'))
+      policies.push({ namespace, name, spec: rec(obj.spec) });
+    else if (kind in POD_TEMPLATE_PATHS) {
+      const template = POD_TEMPLATE_PATHS[kind].reduce<Json>((node, key) => rec(node[key]), obj);
+      const labels = labelsOf(rec(template.metadata).labels);
+      workloads.push({
+        kind: 'pod',
+        namespace,
+        labels,
+        ports: containerPorts(rec(template.spec)),
+        name: `${kind} ${namespace}/${name}`,
+        workloadKind: kind,
+        workloadName: name,
+      });
+    }
+  }
+  return { namespaceLabels, policies, workloads };
+}
+
+/** The pods of workload `namespace/name`; throws a plain Error naming the candidates when it is missing or ambiguous. */
+export function findWorkload(model: ClusterModel, namespace: string, name: string): PodEndpoint {
+  const found = model.workloads.filter((w) => w.namespace === namespace && w.workloadName === name);
+  if (found.length === 1) return found[0];
+  const known = model.workloads.map((w) => `${w.namespace}/${w.workloadName}`).join(', ') || 'none';
+  if (found.length === 0) throw new Error(`no workload ${namespace}/${name} in the manifests (workloads: ${known})`);
+  throw new Error(
+    `${namespace}/${name} names ${found.length} workloads (${found.map((w) => w.workloadKind).join(', ')}); names must be unique`,
+  );
+}
+
+function namespaceLabelsOf(model: ClusterModel, namespace: string): Record<string, string> {
+  // The API server sets this label on every namespace, declared in the manifests or not.
+  return model.namespaceLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
+}
+
+function endpointCidr(endpoint: AddressEndpoint): Cidr | undefined {
+  return endpoint.address.includes('/') ? parseCidr(endpoint.address) : hostCidr(endpoint.address);
+}
+
+function peerMatches(model: ClusterModel, policyNamespace: string, rawPeer: unknown, endpoint: Endpoint): boolean {
+  const peer = rec(rawPeer);
+  if (peer.ipBlock !== undefined) {
+    if (endpoint.kind !== 'address') return false;
+    const block = parseCidr(String(rec(peer.ipBlock).cidr));
+    const target = endpointCidr(endpoint);
+    if (!block || !target || !cidrContains(block, target)) return false;
+    return !arr(rec(peer.ipBlock).except).some((e) => {
+      const ex = parseCidr(String(e));
+      return ex !== undefined && cidrOverlaps(ex, target);
+    });
+  }
+  if (endpoint.kind !== 'pod' || (peer.namespaceSelector === undefined && peer.podSelector === undefined)) return false;
+  const namespaceOk =
+    peer.namespaceSelector === undefined
+      ? endpoint.namespace === policyNamespace
+      : selectorMatches(peer.namespaceSelector, namespaceLabelsOf(model, endpoint.namespace));
+  return namespaceOk && (peer.podSelector === undefined || selectorMatches(peer.podSelector, endpoint.labels));
+}
+
+function portMatches(rawPort: unknown, port: number, protocol: FlowProtocol, destination: Endpoint): boolean {
+  const p = rec(rawPort);
+  if ((p.protocol ?? 'TCP') !== protocol) return false;
+  if (p.port === undefined || p.port === null) return true;
+  if (typeof p.port === 'string' && !/^\d+$/.test(p.port)) {
+    // A named port means the destination pod's container port of that name and protocol.
+    if (destination.kind !== 'pod') return false;
+    return (destination.ports ?? []).some(
+      (c) => c.name === p.port && c.protocol === protocol && c.containerPort === port,
+    );
+  }
+  const start = Number(p.port);
+  const end = typeof p.endPort === 'number' ? p.endPort : start;
+  return port >= start && port <= end;
+}
+
+function policyTypes(spec: Json): string[] {
+  if (Array.isArray(spec.policyTypes)) return spec.policyTypes.map(String);
+  // API-server defaulting: Ingress always, Egress only when egress rules exist.
+  return arr(spec.egress).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+function evaluateDirection(
+  model: ClusterModel,
+  direction: 'egress' | 'ingress',
+  self: Endpoint,
+  other: Endpoint,
+  query: FlowQuery,
+): DirectionResult {
+  if (self.kind !== 'pod') return { direction, applies: false, selectedBy: [], allowedBy: [], allowed: true };
+  const type = direction === 'egress' ? 'Egress' : 'Ingress';
+  const peerKey = direction === 'egress' ? 'to' : 'from';
+  const destination = direction === 'egress' ? other : self;
+  const protocol = query.protocol ?? 'TCP';
+  const selecting = model.policies.filter(
+    (p) =>
+      p.namespace === self.namespace &&
+      policyTypes(p.spec).includes(type) &&
+      selectorMatches(p.spec.podSelector, self.labels),
+  );
+  const allowedBy: string[] = [];
+  for (const policy of selecting) {
+    arr(policy.spec[direction]).forEach((rawRule, i) => {
+      const rule = rec(rawRule);
+      const peers = arr(rule[peerKey]);
+      const ports = arr(rule.ports);
+      const peerOk = peers.length === 0 || peers.some((peer) => peerMatches(model, policy.namespace, peer, other));
+      const portOk = ports.length === 0 || ports.some((p) => portMatches(p, query.port, protocol, destination));
+      if (peerOk && portOk) allowedBy.push(`${policy.namespace}/${policy.name}#${direction}[${i}]`);
+    });
+  }
+  const selectedBy = selecting.map((p) => `${p.namespace}/${p.name}`);
+  return { direction, applies: true, selectedBy, allowedBy, allowed: selecting.length === 0 || allowedBy.length > 0 };
+}
+
+function describe(endpoint: Endpoint): string {
+  return endpoint.kind === 'address'
+    ? endpoint.address
+    : (endpoint.name ?? `pods ${JSON.stringify(endpoint.labels)} in ${endpoint.namespace}`);
+}
+
+function explain(result: DirectionResult, self: Endpoint): string {
+  const side = `${result.direction} of ${describe(self)}`;
+  if (!result.applies) return `${side}: not subject to NetworkPolicy (not a pod)`;
+  if (result.selectedBy.length === 0) return `${side}: allowed, no NetworkPolicy selects it for ${result.direction}`;
+  if (result.allowed) return `${side}: allowed by ${result.allowedBy.join(', ')}`;
+  return `${side}: denied; selected by ${result.selectedBy.join(', ')}, and no rule of theirs allows it`;
+}
+
+/** Whether `query` is allowed by the policies in `model`, and which policies decide it. */
+export function evaluateFlow(model: ClusterModel, query: FlowQuery): ReachResult {
+  for (const endpoint of [query.from, query.to]) {
+    if (endpoint.kind === 'address' && !endpointCidr(endpoint))
+      throw new Error(`not an IP address or CIDR block: '${endpoint.address}'`);
+  }
+  const egress = evaluateDirection(model, 'egress', query.from, query.to, query);
+  const ingress = evaluateDirection(model, 'ingress', query.to, query.from, query);
+  const allowed = egress.allowed && ingress.allowed;
+  const flow = `${describe(query.from)} -> ${describe(query.to)} port ${query.port}/${query.protocol ?? 'TCP'}`;
+  return {
+    allowed,
+    egress,
+    ingress,
+    explanation: [
+      `${allowed ? 'ALLOWED' : 'DENIED'}: ${flow}`,
+      explain(egress, query.from),
+      explain(ingress, query.to),
+    ],
+  };
+}
+
+/** Convenience over raw objects: builds the model and evaluates one flow. */
+export function reach(objects: readonly unknown[], query: FlowQuery): ReachResult {
+  return evaluateFlow(buildClusterModel(objects), query);
+}

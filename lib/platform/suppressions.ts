@@ -1,0 +1,75 @@
+/**
+ * The construct-facing side of rule suppressions and synth-time validation. Suppressions are stored
+ * in the SUPPRESSIONS_ANNOTATION on the synthesized object, so they travel with the YAML and the CLI
+ * honours exactly what synth honoured.
+ */
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { MIN_REASON_LENGTH, SUPPRESSIONS_ANNOTATION, invalidProp, requireReason } from '../core';
+import { SourcedObject, Suppression, SynthValidationOptions, synthViolations } from '../rules';
+
+export interface SuppressionProps {
+  readonly rule: string;
+  /** Why the finding is acceptable; at least MIN_REASON_LENGTH characters. */
+  readonly reason: string;
+  /** Limit the suppression to one container. */
+  readonly container?: string;
+  /** Date (YYYY-MM-DD) after which the finding counts again. */
+  readonly expires?: string;
+}
+
+function apiObjectsUnder(scope: IConstruct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+}
+
+function existing(obj: ApiObject): Suppression[] {
+  const meta = obj.metadata.toJson() as { annotations?: Record<string, string> };
+  const raw = meta.annotations?.[SUPPRESSIONS_ANNOTATION];
+  if (raw === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? (parsed as Suppression[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export class Suppressions {
+  /**
+   * Suppresses rule findings on every ApiObject under `scope` (the construct itself when it is one).
+   * Findings stay in reports, marked suppressed with the reason.
+   */
+  public static add(scope: IConstruct, suppressions: readonly SuppressionProps[]): void {
+    const entries = suppressions.map((s, i) => {
+      if (typeof s.rule !== 'string' || s.rule.trim() === '') invalidProp(scope, `suppressions[${i}].rule`, s.rule, 'a rule ID such as HRD-Probes');
+      const reason = requireReason(scope, `suppressions[${i}].reason`, s.reason);
+      if (s.expires !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(s.expires) || Number.isNaN(Date.parse(s.expires)))) {
+        invalidProp(scope, `suppressions[${i}].expires`, s.expires, 'a date YYYY-MM-DD');
+      }
+      return { rule: s.rule, reason, ...(s.container ? { container: s.container } : {}), ...(s.expires ? { expires: s.expires } : {}) };
+    });
+    const targets = apiObjectsUnder(scope);
+    if (targets.length === 0) invalidProp(scope, 'scope', scope.node.path, 'a construct that has ApiObjects under it', `suppressions need a Kubernetes object to be recorded on (reason >= ${MIN_REASON_LENGTH} chars)`);
+    for (const obj of targets) {
+      const merged = [...existing(obj)];
+      for (const e of entries) {
+        if (!merged.some((m) => m.rule === e.rule && m.container === e.container)) merged.push(e);
+      }
+      obj.metadata.addAnnotation(SUPPRESSIONS_ANNOTATION, JSON.stringify(merged));
+    }
+  }
+}
+
+/**
+ * Validation for App or Chart `node.addValidation`: runs the rule packs over every ApiObject under
+ * `scope` (after patches) and reports failing findings at the object's construct path.
+ */
+export function rulesValidation(scope: IConstruct, options: SynthValidationOptions = {}): { validate(): string[] } {
+  return {
+    validate: () => {
+      const objects = apiObjectsUnder(scope);
+      const sourced: SourcedObject[] = objects.map((o) => ({ object: o.toJson(), source: { constructPath: o.node.path } }));
+      return synthViolations(sourced, options).map((v) => `[${objects[v.index].node.path}] ${v.message}`);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import * as vault from '@pulumi/vault';
+import { IConstruct } from 'constructs';
+import { vaultPlans } from '../vault';
+import { VaultOwnSetup, VaultResources, createVaultResources } from '../vault/pulumi';
+import { planDependencies, PlannedObject } from './dependencies';
+import { BUILT_IN_KINDS } from './kinds';
+import { classifyObjects, synthesizeObjects } from './objects';
+
+/** Pulumi type token of {@link PulumiPlatform}. */
+export const PLATFORM_COMPONENT_TYPE = 'agent-baseline:index:Platform';
+
+export interface PulumiPlatformArgs {
+  /** A cdk8s App or Chart built in memory. It is never synthesized to disk. */
+  readonly app: IConstruct;
+  /** Provider for every Kubernetes resource. @default the default provider (ambient kubeconfig) */
+  readonly kubernetesProvider?: k8s.Provider;
+  /** Provider for every Vault resource. @default the default provider (`vault:address` config) */
+  readonly vaultProvider?: vault.Provider;
+  /** Also create the Kubernetes auth backend and config, KV v2 mounts, database roles and audit devices. @default undefined: they exist already */
+  readonly vaultOwnSetup?: VaultOwnSetup;
+}
+
+/** Plans the Kubernetes side of an App or Chart: objects, resource names and dependency edges. */
+export function planKubernetesObjects(scope: string, app: IConstruct): PlannedObject[] {
+  return planDependencies(scope, classifyObjects(scope, synthesizeObjects(app)));
+}
+
+/** Pulumi name of an object's resource: stable as long as the component name and object identity are. */
+export function resourceName(componentName: string, key: string): string {
+  return `${componentName}/${key}`;
+}
+
+/**
+ * Registers a cdk8s App or Chart with Pulumi: one typed @pulumi/kubernetes resource per
+ * synthesized object (CustomResource for CRD kinds), registered in dependency order with
+ * `dependsOn` edges, all parented to this component, plus the Vault policies and auth roles of
+ * the agents with Vault secrets. The objects are taken from the same
+ * synthesis as `cdk8s synth`, so nothing is described twice.
+ */
+export class PulumiPlatform extends pulumi.ComponentResource {
+  /** The plan the resources were registered from, in registration order. */
+  public readonly plan: readonly PlannedObject[];
+  /** Registered resources by object key (`agents/Deployment/assistant`, `Namespace/agents`). */
+  public readonly resources: ReadonlyMap<string, pulumi.CustomResource>;
+  /** Vault policies and auth roles of every agent with Vault secrets (and the setup, when owned). */
+  public readonly vault: VaultResources;
+
+  constructor(name: string, args: PulumiPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(PLATFORM_COMPONENT_TYPE, name, {}, opts);
+    this.plan = planKubernetesObjects(name, args.app);
+    const resources = new Map<string, pulumi.CustomResource>();
+    for (const planned of this.plan) {
+      const childOpts: pulumi.CustomResourceOptions = {
+        parent: this,
+        provider: args.kubernetesProvider,
+        dependsOn: planned.dependsOn.map((key) => resources.get(key) as pulumi.CustomResource),
+      };
+      resources.set(planned.key, register(resourceName(name, planned.key), planned, childOpts));
+    }
+    this.resources = resources;
+    this.vault = createVaultResources(vaultPlans(args.app), {
+      parent: this,
+      provider: args.vaultProvider,
+      namePrefix: `${name}/vault`,
+      ownSetup: args.vaultOwnSetup,
+    });
+    this.registerOutputs({ objectKeys: this.plan.map((p) => p.key) });
+  }
+}
+
+function register(name: string, planned: PlannedObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const { apiVersion, kind, ...rest } = planned.object;
+  const builtIn = BUILT_IN_KINDS[`${apiVersion}/${kind}`];
+  if (builtIn) return new builtIn.resource(name, rest, opts);
+  return new k8s.apiextensions.CustomResource(name, { ...planned.object }, opts);
+}

@@ -1,0 +1,116 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { invalidProp } from '../core';
+import { BUILT_IN_GROUPS, BUILT_IN_KINDS, CLUSTER_SCOPED_CUSTOM_KINDS, apiGroup, typeToken } from './kinds';
+
+/** A Kubernetes object as synthesized: plain JSON with a typed envelope. */
+export interface SynthesizedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [field: string]: unknown };
+  readonly [field: string]: unknown;
+}
+
+/** One object and how it is registered with Pulumi. */
+export interface ClassifiedObject {
+  /** `<namespace>/<Kind>/<name>`, or `<Kind>/<name>` for cluster-scoped objects. */
+  readonly key: string;
+  /** Pulumi type token of the registered resource. */
+  readonly token: string;
+  /** Registered through a typed @pulumi/kubernetes class (else through CustomResource). */
+  readonly builtIn: boolean;
+  readonly clusterScoped: boolean;
+  /** The object as registered: the synthesized one, without metadata.namespace when cluster-scoped. */
+  readonly object: SynthesizedObject;
+}
+
+/**
+ * Every object the App or Chart synthesizes, in memory. Each Chart's `toJson()` yields only the
+ * objects whose nearest Chart it is, so nested Charts (AgentNamespace in AgentPlatform) are
+ * walked one by one; `toJson()` also runs every construct validation, as `cdk8s synth` does.
+ */
+export function synthesizeObjects(root: IConstruct): SynthesizedObject[] {
+  const charts = root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+  return charts.flatMap((chart) => chart.toJson() as SynthesizedObject[]);
+}
+
+/** The key a reference to an object resolves to. */
+export function objectKey(kind: string, name: string, namespace?: string): string {
+  return namespace ? `${namespace}/${kind}/${name}` : `${kind}/${name}`;
+}
+
+/** Classifies every object; refuses what cannot be registered faithfully. */
+export function classifyObjects(scope: string, objects: readonly SynthesizedObject[]): ClassifiedObject[] {
+  const seen = new Set<string>();
+  return objects.map((object, i) => {
+    const classified = classifyObject(scope, object, i);
+    if (seen.has(classified.key)) {
+      invalidProp(
+        scope,
+        `objects[${i}]`,
+        classified.key,
+        'objects with distinct kind, namespace and name',
+        'the second object would overwrite the first in the cluster',
+      );
+    }
+    seen.add(classified.key);
+    return classified;
+  });
+}
+
+function classifyObject(scope: string, object: SynthesizedObject, i: number): ClassifiedObject {
+  const field = `objects[${i}]`;
+  if (
+    typeof object?.apiVersion !== 'string' ||
+    typeof object.kind !== 'string' ||
+    typeof object.metadata?.name !== 'string'
+  ) {
+    invalidProp(
+      scope,
+      field,
+      object,
+      'a Kubernetes object with apiVersion, kind and metadata.name (Pulumi has no autonaming for them here)',
+    );
+  }
+  if ('status' in object)
+    invalidProp(scope, `${field}.status`, object.status, 'objects without status, which the cluster writes');
+  const builtIn = BUILT_IN_KINDS[`${object.apiVersion}/${object.kind}`];
+  const group = apiGroup(object.apiVersion);
+  if (!builtIn && BUILT_IN_GROUPS.has(group)) {
+    invalidProp(
+      scope,
+      `${field}.kind`,
+      `${object.apiVersion}/${object.kind}`,
+      `one of ${Object.keys(BUILT_IN_KINDS).join(', ')}, or a custom resource kind`,
+    );
+  }
+  if (builtIn) {
+    const extra = Object.keys(object).filter((k) => k !== 'apiVersion' && k !== 'kind' && !builtIn.fields.includes(k));
+    if (extra.length > 0)
+      invalidProp(
+        scope,
+        `${field}.${extra[0]}`,
+        object[extra[0]],
+        `only ${builtIn.fields.join(', ')} on a ${object.kind}`,
+        'the typed Pulumi resource would drop the field silently',
+      );
+  }
+  const clusterScoped = builtIn
+    ? builtIn.clusterScoped === true
+    : CLUSTER_SCOPED_CUSTOM_KINDS.has(`${group}/${object.kind}`);
+  const registered = clusterScoped ? withoutNamespace(object) : object;
+  return {
+    key: objectKey(object.kind, object.metadata.name, registered.metadata.namespace),
+    token: typeToken(object.apiVersion, object.kind),
+    builtIn: builtIn !== undefined,
+    clusterScoped,
+    object: registered,
+  };
+}
+
+function withoutNamespace(object: SynthesizedObject): SynthesizedObject {
+  if (object.metadata.namespace === undefined) return object;
+  const metadata = { ...object.metadata };
+  delete metadata.namespace;
+  return { ...object, metadata };
+}

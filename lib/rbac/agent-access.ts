@@ -1,0 +1,166 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { MAX_TOKEN_EXPIRATION_SECONDS, SUPPRESSIONS_ANNOTATION, invalidProp } from '../core';
+import type { AgentNamespace } from '../namespace/namespace';
+import { createClusterRoleBinding, createRoleBinding } from './binding';
+import { ApiGrant, ResolvedGrant, resolveGrant } from './grant';
+import { RBAC_ACKNOWLEDGEMENTS_ANNOTATION, RBAC_RULE_RISKS } from './risks';
+
+/** Volume of the projected API token; mounted at /var/run/secrets/tokens/kube-api-token/token. */
+export const API_TOKEN_VOLUME = 'kube-api-token';
+
+/** What API access needs from an agent. HardenedAgent implements it. */
+export interface ApiAccessHolder extends IConstruct {
+  readonly agentName: string;
+  readonly serviceAccountName: string;
+  readonly labels: Record<string, string>;
+  readonly namespace: AgentNamespace;
+  /** Network grant used to reach the API server's endpoints. */
+  allowEgressTo(peer: { readonly cidr: string }, port?: number): void;
+  addProjectedServiceAccountToken(options: {
+    audience: string;
+    expirationSeconds?: number;
+    volumeName?: string;
+  }): string;
+}
+
+/** An acknowledged risk as recorded on the Role: which rule carries it, and why it is accepted. */
+export interface RecordedAcknowledgement {
+  readonly risk: string;
+  readonly reason: string;
+  readonly rule: ResolvedGrant['rule'];
+}
+
+type Rule = ResolvedGrant['rule'];
+
+/** Rule-engine suppressions for acknowledged risks: one per finding ID, reasons joined. */
+export function suppressionsFor(acks: readonly RecordedAcknowledgement[]): { rule: string; reason: string }[] {
+  const reasons = new Map<string, string[]>();
+  for (const ack of acks) {
+    const ids = RBAC_RULE_RISKS.find((r) => r.id === ack.risk)?.findingIds ?? [];
+    for (const id of ids) reasons.set(id, [...(reasons.get(id) ?? []), ack.reason]);
+  }
+  return [...reasons].map(([rule, list]) => ({ rule, reason: [...new Set(list)].join('; ') }));
+}
+
+/** One Role (or ClusterRole) with its binding to the agent's ServiceAccount, created on first use. */
+interface RoleSet {
+  readonly role: ApiObject;
+  readonly rules: Rule[];
+  readonly acknowledgements: RecordedAcknowledgement[];
+}
+
+/**
+ * The agent's Kubernetes API access: grants become rules of one Role `<agent>-api` bound to the
+ * agent's own ServiceAccount, and cluster-wide grants rules of one ClusterRole
+ * `<namespace>-<agent>-api`. The first grant gives the pod a projected, audience-bound API token;
+ * an agent without grants has neither RBAC nor a token.
+ */
+export class AgentApiAccess extends Construct {
+  private readonly agent: ApiAccessHolder;
+  private namespaced?: RoleSet;
+  private clusterWide?: RoleSet;
+  private grantCount = 0;
+
+  constructor(agent: ApiAccessHolder, id: string) {
+    super(agent, id);
+    this.agent = agent;
+  }
+
+  /** The namespaced Role, once a grant needs it. */
+  public get role(): ApiObject | undefined {
+    return this.namespaced?.role;
+  }
+
+  /** The ClusterRole, once a cluster-wide grant needs it. */
+  public get clusterRole(): ApiObject | undefined {
+    return this.clusterWide?.role;
+  }
+
+  /** Adds one grant. Refused grants throw an AgentBaselineError naming the risk. */
+  public grant(grant: ApiGrant): void {
+    const resolved = resolveGrant(this.agent, `apiGrants[${this.grantCount}]`, grant);
+    const set = resolved.clusterWide
+      ? (this.clusterWide ??= this.createClusterRole())
+      : (this.namespaced ??= this.createRole());
+    if (set.rules.some((r) => JSON.stringify(r) === JSON.stringify(resolved.rule))) {
+      invalidProp(
+        this.agent,
+        `apiGrants[${this.grantCount}]`,
+        resolved.rule,
+        'a grant not already given to this agent',
+      );
+    }
+    this.grantCount++;
+    set.rules.push(resolved.rule);
+    if (resolved.acknowledgements.length > 0) {
+      set.acknowledgements.push(...resolved.acknowledgements.map((a) => ({ ...a, rule: resolved.rule })));
+      set.role.metadata.addAnnotation(RBAC_ACKNOWLEDGEMENTS_ANNOTATION, JSON.stringify(set.acknowledgements));
+      // The same reason suppresses the rule engine's finding, so it is reported as Suppressed, not hidden.
+      set.role.metadata.addAnnotation(SUPPRESSIONS_ANNOTATION, JSON.stringify(suppressionsFor(set.acknowledgements)));
+    }
+    if (this.grantCount === 1) this.allowEgressToApiServer();
+    this.agent.addProjectedServiceAccountToken({
+      audience: this.agent.namespace.platform.settings.apiServerAudience,
+      expirationSeconds: MAX_TOKEN_EXPIRATION_SECONDS,
+      volumeName: API_TOKEN_VOLUME,
+    });
+  }
+
+  /** A grant is useless if the namespace's default-deny keeps the agent from the API server. */
+  private allowEgressToApiServer(): void {
+    const endpoints = this.agent.namespace.platform.settings.apiServerEndpoints;
+    if (!endpoints) {
+      invalidProp(
+        this.agent,
+        'apiGrants',
+        'platform setting apiServerEndpoints unset',
+        "the platform's apiServerEndpoints (CIDRs from `kubectl get endpoints kubernetes -n default`) so the agent's NetworkPolicy can allow egress to the API server",
+        'without it the default-deny NetworkPolicy blocks the access the grant gives',
+      );
+    }
+    for (const cidr of endpoints.cidrs) this.agent.allowEgressTo({ cidr }, endpoints.port);
+  }
+
+  private subject() {
+    return {
+      kind: 'ServiceAccount' as const,
+      name: this.agent.serviceAccountName,
+      namespace: this.agent.namespace.name,
+    };
+  }
+
+  private createRole(): RoleSet {
+    const name = `${this.agent.agentName}-api`;
+    const rules: Rule[] = [];
+    const role = new k8s.KubeRole(this, 'Role', { metadata: { name, labels: this.agent.labels }, rules });
+    const binding = createRoleBinding(this, 'RoleBinding', {
+      name,
+      labels: this.agent.labels,
+      roleRef: { kind: 'Role', name },
+      subjects: [this.subject()],
+    });
+    binding.addDependency(role);
+    return { role, rules, acknowledgements: [] };
+  }
+
+  private createClusterRole(): RoleSet {
+    // Cluster-scoped objects live in the platform chart (no namespace); the name carries the namespace to stay unique.
+    const platform = this.agent.namespace.platform;
+    const name = `${this.agent.namespace.name}-${this.agent.agentName}-api`;
+    const rules: Rule[] = [];
+    const role = new k8s.KubeClusterRole(platform, `${name}-ClusterRole`, {
+      metadata: { name, labels: this.agent.labels },
+      rules,
+    });
+    const binding = createClusterRoleBinding(platform, `${name}-ClusterRoleBinding`, {
+      name,
+      labels: this.agent.labels,
+      roleRef: { kind: 'ClusterRole', name },
+      subjects: [this.subject()],
+    });
+    binding.addDependency(role);
+    return { role, rules, acknowledgements: [] };
+  }
+}

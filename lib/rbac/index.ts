@@ -1,0 +1,5 @@
+export * from './risks';
+export * from './grant';
+export * from './binding';
+export * from './agent-access';
+export * from './people';

@@ -1,0 +1,308 @@
+/**
+ * Controls specific to AI agents (OWASP LLM06 Excessive Agency): no open internet, no API token
+ * without declared RBAC, secrets only from Vault, signed images, and sandboxed runtimes where the
+ * platform asks for them.
+ */
+import { ANNOTATION_PREFIX } from '../../core';
+import { IndexedObject, ObjectSet } from '../object-set';
+import { PodContext } from '../pod-template';
+import { Pack, Rule, RuleContext } from '../rule';
+import { CIS, NSA, OWASP, SOC2 } from '../references';
+import { FindingDraft, PathSegment } from '../types';
+import { Json, arr, isRecord, rec, recs, selectorMatches, str, strs } from '../util';
+import { at, containerRule, indexedOf, isAgentNamespace, isAgentWorkload, objectRule, podRule, serviceAccountOf } from './helpers';
+
+export const REQUIRE_SANDBOX_ANNOTATION = `${ANNOTATION_PREFIX}require-sandbox`;
+export const SECRET_SOURCE_ANNOTATION = `${ANNOTATION_PREFIX}secret-source`;
+/** A projected token for this audience is a Vault identity, not a Kubernetes API credential. */
+export const VAULT_TOKEN_AUDIENCE = 'vault';
+
+function agentPod(ctx: RuleContext): PodContext | undefined {
+  return ctx.pod && isAgentWorkload(indexedOf(ctx), ctx.pod) ? ctx.pod : undefined;
+}
+
+// --- Egress ------------------------------------------------------------------------------------
+
+function ipv4ToInt(ip: string): number | undefined {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
+
+function cidrContainsV4(cidr: string, ip: string): boolean {
+  const [net, bits] = cidr.split('/');
+  const n = ipv4ToInt(net);
+  const a = ipv4ToInt(ip);
+  const b = Number(bits);
+  if (n === undefined || a === undefined || !Number.isInteger(b) || b < 0 || b > 32) return false;
+  const mask = b === 0 ? 0 : (~0 << (32 - b)) >>> 0;
+  return (n & mask) === (a & mask);
+}
+
+const METADATA_V4 = '169.254.169.254';
+const METADATA_V6_EXCEPTS = new Set(['fd00:ec2::254/128', 'fc00::/7', 'fd00::/8', 'fd00:ec2::/32']);
+
+/** Why an egress peer opens the internet, or undefined when it does not. */
+function openInternet(peer: Json): string | undefined {
+  const block = rec(peer.ipBlock);
+  const cidr = str(block.cidr);
+  const except = strs(block.except);
+  if (cidr === '0.0.0.0/0' && !except.some((e) => cidrContainsV4(e, METADATA_V4))) return 'egress to 0.0.0.0/0 without excepting 169.254.0.0/16';
+  if (cidr === '::/0' && !except.some((e) => METADATA_V6_EXCEPTS.has(e))) return 'egress to ::/0 without excepting fd00:ec2::254/128';
+  return undefined;
+}
+
+function networkPolicyProblems(policy: Json): { message: string; path: PathSegment[] }[] {
+  return arr(rec(policy.spec).egress).flatMap((r, i) => {
+    const to = arr(rec(r).to);
+    if (to.length === 0) return [{ message: `egress rule ${i} allows every destination`, path: ['spec', 'egress', i] }];
+    return to.flatMap((p, j) => {
+      const why = openInternet(rec(p));
+      return why ? [{ message: why, path: ['spec', 'egress', i, 'to', j, 'ipBlock'] }] : [];
+    });
+  });
+}
+
+function ciliumProblems(policy: Json): { message: string; path: PathSegment[] }[] {
+  return arr(rec(policy.spec).egress).flatMap((r, i) => {
+    const rule = rec(r);
+    const out: { message: string; path: PathSegment[] }[] = [];
+    if (strs(rule.toEntities).some((e) => e === 'world' || e === 'all')) out.push({ message: `egress rule ${i} allows toEntities world`, path: ['spec', 'egress', i, 'toEntities'] });
+    strs(rule.toCIDR).forEach((c, j) => {
+      if (c === '0.0.0.0/0' || c === '::/0') out.push({ message: `egress rule ${i} allows ${c}`, path: ['spec', 'egress', i, 'toCIDR', j] });
+    });
+    recs(rule.toCIDRSet).forEach((s, j) => {
+      const why = openInternet({ ipBlock: { cidr: s.cidr, except: s.except } });
+      if (why) out.push({ message: why, path: ['spec', 'egress', i, 'toCIDRSet', j] });
+    });
+    return out;
+  });
+}
+
+function policyConcernsAgents(set: ObjectSet, item: IndexedObject): boolean {
+  if (isAgentNamespace(set, item.namespace)) return true;
+  const spec = rec(item.object.spec);
+  const selector = item.kind === 'NetworkPolicy' ? spec.podSelector : spec.endpointSelector;
+  return set.workloads(item.namespace).some((w) => w.pod && isAgentWorkload(w, w.pod) && selectorMatches(selector, w.pod.labels));
+}
+
+const internetEgress = objectRule(
+  {
+    id: 'AGT-InternetEgress',
+    kinds: ['NetworkPolicy', 'CiliumNetworkPolicy'],
+    title: 'No unrestricted internet egress for agents',
+    severity: 'error',
+    description: 'Open egress lets a hijacked agent exfiltrate data or reach the cloud metadata service (169.254.169.254, fd00:ec2::254) for node credentials.',
+    fix: 'Allow only named destinations (FQDN policy, Vault, DNS); if 0.0.0.0/0 is truly needed, except 169.254.0.0/16 and the private ranges (and fd00:ec2::254/128 for ::/0).',
+    references: [OWASP.excessiveAgency, OWASP.disclosure, NSA.netpol, SOC2.boundaries],
+    scanners: ['agent-sandbox default NetworkPolicy'],
+  },
+  (ctx) => {
+    const item = indexedOf(ctx);
+    if (!policyConcernsAgents(ctx.set, item)) return undefined;
+    const problems = item.kind === 'NetworkPolicy' ? networkPolicyProblems(ctx.object) : ciliumProblems(ctx.object);
+    return problems.map((p) => at(p.message, p.path));
+  },
+);
+
+// --- API token ---------------------------------------------------------------------------------
+
+function tokenSources(pod: PodContext, set: ObjectSet, namespace: string): { message: string; path: PathSegment[] }[] {
+  const out: { message: string; path: PathSegment[] }[] = [];
+  const sa = set.find('ServiceAccount', serviceAccountOf(pod), namespace);
+  const automount = typeof pod.spec.automountServiceAccountToken === 'boolean' ? pod.spec.automountServiceAccountToken : rec(sa?.object).automountServiceAccountToken !== false;
+  if (automount) out.push({ message: 'the API token is automounted', path: [...pod.specPath, 'automountServiceAccountToken'] });
+  arr(pod.spec.volumes).forEach((v, i) => {
+    arr(rec(rec(v).projected).sources).forEach((s, j) => {
+      const token = rec(s).serviceAccountToken;
+      if (isRecord(token) && token.audience !== VAULT_TOKEN_AUDIENCE) {
+        out.push({ message: `projected serviceAccountToken with audience ${String(token.audience ?? 'kube-apiserver')}`, path: [...pod.specPath, 'volumes', i, 'projected', 'sources', j, 'serviceAccountToken'] });
+      }
+    });
+  });
+  return out;
+}
+
+function hasRbacGrant(set: ObjectSet, namespace: string, sa: string): boolean {
+  return [...set.ofKind('RoleBinding'), ...set.ofKind('ClusterRoleBinding')].some((b) =>
+    recs(b.object.subjects).some((s) => s.kind === 'ServiceAccount' && s.name === sa && (str(s.namespace) ?? b.namespace) === namespace),
+  );
+}
+
+const apiToken = podRule(
+  {
+    id: 'AGT-ApiToken',
+    title: 'No Kubernetes API token without declared RBAC',
+    severity: 'error',
+    description: 'An agent that holds an API token can call the Kubernetes API; that is only acceptable when the grants are declared and reviewed alongside it. A projected token with audience "vault" is a Vault identity and is allowed.',
+    fix: 'Set automountServiceAccountToken: false and use projected tokens only with audience "vault"; or declare the RoleBinding that grants this ServiceAccount its API access.',
+    references: [OWASP.excessiveAgency, CIS.saTokens, NSA.tokens, SOC2.logicalAccess],
+    scanners: ['CKV_K8S_38', 'agent-sandbox VAP (projected tokens)'],
+  },
+  (_pod, ctx) => {
+    const pod = agentPod(ctx);
+    if (!pod) return undefined;
+    const ns = indexedOf(ctx).namespace;
+    const sources = tokenSources(pod, ctx.set, ns);
+    if (sources.length === 0 || hasRbacGrant(ctx.set, ns, serviceAccountOf(pod))) return [];
+    return sources.map((s) => at(`${s.message} but no RoleBinding or ClusterRoleBinding for ServiceAccount ${serviceAccountOf(pod)} is in the set`, s.path));
+  },
+);
+
+// --- Secrets -----------------------------------------------------------------------------------
+
+const VAULT_OWNER_GROUPS = ['secrets.hashicorp.com/', 'secrets-store.csi.x-k8s.io/'];
+
+function vaultManaged(set: ObjectSet, item: IndexedObject): boolean {
+  const meta = rec(item.object.metadata);
+  if (recs(meta.ownerReferences).some((o) => VAULT_OWNER_GROUPS.some((g) => (str(o.apiVersion) ?? '').startsWith(g)))) return true;
+  if (item.labels['app.kubernetes.io/managed-by'] === 'hashicorp-vso' || item.labels['secrets-store.csi.k8s.io/managed'] === 'true') return true;
+  if (rec(meta.annotations)[SECRET_SOURCE_ANNOTATION] === 'vault') return true;
+  const vsoDestinations = set.items
+    .filter((o) => (o.object.apiVersion ?? '').startsWith('secrets.hashicorp.com/') && o.namespace === item.namespace)
+    .map((o) => rec(rec(o.object.spec).destination).name);
+  const csiSecrets = set.ofKind('SecretProviderClass', item.namespace).flatMap((o) => recs(rec(o.object.spec).secretObjects).map((s) => s.secretName));
+  return [...vsoDestinations, ...csiSecrets].includes(item.name);
+}
+
+const secretObject = objectRule(
+  {
+    id: 'AGT-SecretObject',
+    kinds: ['Secret'],
+    title: 'Secrets in agent namespaces come from Vault',
+    severity: 'error',
+    description: 'A Secret written into the manifests is a credential in git; in agent namespaces secrets come only from Vault (Secrets Operator, CSI provider or injector).',
+    fix: `Deliver the secret from Vault (VaultStaticSecret/VaultDynamicSecret destination, SecretProviderClass secretObjects), or annotate a Vault-synced Secret ${SECRET_SOURCE_ANNOTATION}: vault.`,
+    references: [CIS.externalSecrets, NSA.secrets, OWASP.disclosure, SOC2.logicalAccess],
+    scanners: [],
+  },
+  (ctx) => {
+    const item = indexedOf(ctx);
+    if (!isAgentNamespace(ctx.set, item.namespace)) return undefined;
+    return vaultManaged(ctx.set, item) ? [] : [at(`Secret ${item.name} is not managed by Vault`, ['metadata', 'name'])];
+  },
+);
+
+const secretEnv = containerRule(
+  {
+    id: 'AGT-SecretEnv',
+    title: 'Agents read no Secrets from env',
+    severity: 'error',
+    description: 'An agent can print its own environment into a model context; secrets must be files that the agent process reads deliberately.',
+    fix: 'Remove env[].valueFrom.secretKeyRef and envFrom[].secretRef from agent containers; mount Vault secrets as files.',
+    references: [OWASP.disclosure, OWASP.excessiveAgency, CIS.secretsAsFiles],
+    scanners: ['CKV_K8S_35'],
+  },
+  (c, pod, ctx) => {
+    if (!isAgentWorkload(indexedOf(ctx), pod)) return undefined;
+    const refs: FindingDraft[] = [];
+    arr(c.spec.env).forEach((e, i) => {
+      if (rec(rec(e).valueFrom).secretKeyRef !== undefined) refs.push(at(`agent container ${c.name} reads a Secret into env`, [...c.path, 'env', i, 'valueFrom', 'secretKeyRef'], c));
+    });
+    arr(c.spec.envFrom).forEach((e, i) => {
+      if (rec(e).secretRef !== undefined) refs.push(at(`agent container ${c.name} imports a Secret with envFrom`, [...c.path, 'envFrom', i, 'secretRef'], c));
+    });
+    return refs;
+  },
+);
+
+// --- Image policy ------------------------------------------------------------------------------
+
+function vapCovers(set: ObjectSet, labels: Record<string, string>): boolean {
+  return set.ofKind('ValidatingAdmissionPolicyBinding').some((b) => {
+    const spec = rec(b.object.spec);
+    const policy = set.find('ValidatingAdmissionPolicy', str(spec.policyName) ?? '');
+    if (!policy) return false;
+    const pspec = rec(policy.object.spec);
+    const aboutImages = recs(pspec.validations).some((v) => /image/i.test(str(v.expression) ?? ''));
+    const denies = strs(spec.validationActions).includes('Deny');
+    const nsSel = (s: Json) => (isRecord(s.namespaceSelector) ? selectorMatches(s.namespaceSelector, labels) : true);
+    return aboutImages && denies && nsSel(rec(spec.matchResources)) && nsSel(rec(pspec.matchConstraints));
+  });
+}
+
+function kyvernoCovers(set: ObjectSet, namespace: string, labels: Record<string, string>): boolean {
+  const verifies = (o: IndexedObject) => recs(rec(o.object.spec).rules).some((r) => arr(r.verifyImages).length > 0);
+  const clusterPolicies = set.ofKind('ClusterPolicy').filter((o) => (o.object.apiVersion ?? '').startsWith('kyverno.io/'));
+  const policies = set.ofKind('Policy', namespace).filter((o) => (o.object.apiVersion ?? '').startsWith('kyverno.io/'));
+  const ivp = set.ofKind('ImageValidatingPolicy').some((o) => {
+    const mc = rec(rec(o.object.spec).matchConstraints);
+    return isRecord(mc.namespaceSelector) ? selectorMatches(mc.namespaceSelector, labels) : true;
+  });
+  return ivp || [...clusterPolicies, ...policies].some(verifies);
+}
+
+function sigstoreCovers(set: ObjectSet, labels: Record<string, string>): boolean {
+  return set.ofKind('ClusterImagePolicy').length > 0 && labels['policy.sigstore.dev/include'] === 'true';
+}
+
+function gatekeeperCovers(set: ObjectSet, namespace: string): boolean {
+  return ['K8sAllowedRepos', 'K8sImageDigests'].some((kind) =>
+    set.ofKind(kind).some((c) => {
+      const spec = rec(c.object.spec);
+      const namespaces = strs(rec(spec.match).namespaces);
+      const action = spec.enforcementAction ?? 'deny';
+      return action === 'deny' && (namespaces.length === 0 || namespaces.includes(namespace));
+    }),
+  );
+}
+
+const imagePolicy = objectRule(
+  {
+    id: 'AGT-ImagePolicy',
+    kinds: ['Namespace'],
+    title: 'Image policy covers every agent namespace',
+    severity: 'error',
+    description:
+      'An admission policy on images must cover each agent namespace. Detected in the set: a ValidatingAdmissionPolicy whose validations mention images, bound with Deny to a namespaceSelector matching the namespace; a Kyverno ClusterPolicy/Policy with verifyImages or an ImageValidatingPolicy; a Sigstore ClusterImagePolicy with the namespace labelled policy.sigstore.dev/include; or a Gatekeeper K8sAllowedRepos/K8sImageDigests constraint in deny mode.',
+    fix: 'Add an image policy (the platform image-policy construct) whose binding selects this namespace.',
+    references: [OWASP.supplyChain, CIS.imageProvenance, NSA.images, SOC2.software],
+    scanners: [],
+  },
+  (ctx) => {
+    const item = indexedOf(ctx);
+    if (item.labels['agent-baseline.io/agent-namespace'] !== 'true') return undefined;
+    const labels = ctx.set.namespaceLabels(item.name);
+    const covered = vapCovers(ctx.set, labels) || kyvernoCovers(ctx.set, item.name, labels) || sigstoreCovers(ctx.set, labels) || gatekeeperCovers(ctx.set, item.name);
+    return covered ? [] : [at(`no image policy in the set covers agent namespace ${item.name}`, ['metadata', 'labels'])];
+  },
+);
+
+// --- Sandbox -----------------------------------------------------------------------------------
+
+function sandboxRequired(ctx: RuleContext): boolean {
+  if (ctx.settings.requireSandbox) return true;
+  const ns = ctx.set.namespace(indexedOf(ctx).namespace);
+  return rec(rec(ns?.object.metadata).annotations)[REQUIRE_SANDBOX_ANNOTATION] === 'true';
+}
+
+const sandbox = podRule(
+  {
+    id: 'AGT-Sandbox',
+    title: 'Agents run in a sandbox RuntimeClass when required',
+    severity: 'error',
+    description: `Where the platform (engine option requireSandbox) or the namespace (${REQUIRE_SANDBOX_ANNOTATION}: "true") requires it, agents run under gVisor or Kata, so a container escape does not reach the node kernel.`,
+    fix: 'Set runtimeClassName to a sandbox RuntimeClass (gvisor/runsc or kata).',
+    references: [NSA.sandbox, OWASP.excessiveAgency],
+    scanners: ['agent-sandbox VAP (runtimeClassName)'],
+  },
+  (_pod, ctx) => {
+    const pod = agentPod(ctx);
+    if (!pod || !sandboxRequired(ctx)) return undefined;
+    const name = str(pod.spec.runtimeClassName);
+    const path = [...pod.specPath, 'runtimeClassName'];
+    if (!name) return [at('agent pod has no runtimeClassName but a sandbox is required', path)];
+    const rc = ctx.set.find('RuntimeClass', name, '');
+    const handler = str(rec(rc?.object).handler);
+    const ok = ctx.settings.sandboxRuntimeClasses.some((s) => s === name || s === handler);
+    return ok ? [] : [at(`runtimeClassName ${name} is not a sandbox runtime`, path)];
+  },
+);
+
+const AGENT_RULES: readonly Rule[] = [internetEgress, apiToken, secretObject, secretEnv, imagePolicy, sandbox];
+
+export const AGENT: Pack = {
+  name: 'agent',
+  description: 'AI-agent controls: egress, API tokens, Vault-only secrets, image policy, sandboxing (OWASP LLM06).',
+  rules: AGENT_RULES,
+};

@@ -1,0 +1,65 @@
+/** Building blocks the packs share: pod-scoped rules, NetworkPolicy and RBAC semantics. */
+import { MANAGED_BY } from '../../core';
+import { IndexedObject, ObjectSet } from '../object-set';
+import { PodContext, ResolvedContainer } from '../pod-template';
+import { POD_TEMPLATES, Rule, RuleContext } from '../rule';
+import { FindingDraft, PathSegment } from '../types';
+import { Json, rec, selectorMatches, strs } from '../util';
+
+export type RuleMeta = Omit<Rule, 'check' | 'kinds'> & { readonly kinds?: Rule['kinds'] };
+
+/** A rule over the pod template of any workload. */
+export function podRule(meta: RuleMeta, check: (pod: PodContext, ctx: RuleContext) => FindingDraft[] | undefined): Rule {
+  return { kinds: POD_TEMPLATES, ...meta, check: (ctx) => (ctx.pod ? check(ctx.pod, ctx) : undefined) };
+}
+
+/** A rule evaluated once per container (init, regular and ephemeral unless `lists` narrows it). */
+export function containerRule(
+  meta: RuleMeta,
+  check: (c: ResolvedContainer, pod: PodContext, ctx: RuleContext) => FindingDraft | FindingDraft[] | undefined,
+  lists: readonly ResolvedContainer['list'][] = ['initContainers', 'containers', 'ephemeralContainers'],
+): Rule {
+  return podRule(meta, (pod, ctx) => pod.containers.filter((c) => lists.includes(c.list)).flatMap((c) => check(c, pod, ctx) ?? []));
+}
+
+export function objectRule(meta: RuleMeta & { readonly kinds: readonly string[] }, check: (ctx: RuleContext) => FindingDraft[] | undefined): Rule {
+  return { ...meta, check };
+}
+
+export function at(message: string, path: readonly PathSegment[], container?: ResolvedContainer): FindingDraft {
+  return { message, path, container: container?.name };
+}
+
+// NetworkPolicy semantics (REFERENCE.md §5): omitted policyTypes means Ingress, plus Egress when egress rules exist.
+export function policyTypes(policy: Json): Set<string> {
+  const spec = rec(policy.spec);
+  const declared = strs(spec.policyTypes);
+  if (declared.length) return new Set(declared);
+  return new Set(['Ingress', ...(Array.isArray(spec.egress) ? ['Egress'] : [])]);
+}
+
+export function policiesSelecting(set: ObjectSet, namespace: string, labels: Record<string, string>): IndexedObject[] {
+  return set.ofKind('NetworkPolicy', namespace).filter((p) => selectorMatches(rec(p.object.spec).podSelector, labels));
+}
+
+/** Agent workloads carry the constructs' labels on the object or its pod template. */
+export function isAgentWorkload(item: { labels: Record<string, string> }, pod?: PodContext): boolean {
+  const match = (l: Record<string, string>) => l['app.kubernetes.io/managed-by'] === MANAGED_BY && l['app.kubernetes.io/component'] === 'agent';
+  return match(item.labels) || (pod !== undefined && match(pod.labels));
+}
+
+export const AGENT_NAMESPACE_LABEL = 'agent-baseline.io/agent-namespace';
+
+export function isAgentNamespace(set: ObjectSet, name: string): boolean {
+  return set.namespace(name)?.labels[AGENT_NAMESPACE_LABEL] === 'true';
+}
+
+export function indexedOf(ctx: RuleContext): IndexedObject {
+  return ctx.set.items[ctx.index];
+}
+
+/** The ServiceAccount a pod runs as ('default' when unset). */
+export function serviceAccountOf(pod: PodContext): string {
+  const name = pod.spec.serviceAccountName ?? pod.spec.serviceAccount;
+  return typeof name === 'string' && name ? name : 'default';
+}

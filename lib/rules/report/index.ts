@@ -1,0 +1,7 @@
+export * from './common';
+export { toJson } from './json';
+export { toSarif } from './sarif';
+export type { SarifOptions } from './sarif';
+export { toJunit } from './junit';
+export { toText } from './text';
+export { toMarkdown } from './markdown';

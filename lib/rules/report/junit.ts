@@ -1,0 +1,44 @@
+/** JUnit XML: one testsuite per object, one testcase per rule evaluated on it. */
+import { Report } from '../types';
+import { FailOn, isFailing, objectLabel } from './common';
+
+function esc(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string)
+    // XML 1.0 forbids most control characters even when escaped.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}
+
+export function toJunit(report: Report, failOn: FailOn = 'error'): string {
+  let tests = 0;
+  let failures = 0;
+  const suites = report.results.map((r) => {
+    const cases = r.checked.map((rule) => {
+      tests++;
+      const findings = r.findings.filter((f) => f.rule === rule);
+      const failing = findings.filter((f) => isFailing(f, failOn));
+      const name = `${esc(rule)}`;
+      const cls = esc(objectLabel(r));
+      if (failing.length) {
+        failures++;
+        const body = failing.map((f) => `${f.path}: ${f.message}. Fix: ${f.fix}`).join('\n');
+        return `    <testcase name="${name}" classname="${cls}"><failure type="${failing[0].severity}" message="${esc(failing[0].message)}">${esc(body)}</failure></testcase>`;
+      }
+      const suppressed = findings.filter((f) => f.suppressed);
+      if (suppressed.length) {
+        return `    <testcase name="${name}" classname="${cls}"><skipped message="${esc(`suppressed: ${suppressed[0].suppression?.reason ?? ''}`)}"/></testcase>`;
+      }
+      const other = findings.map((f) => `${f.severity} ${f.path}: ${f.message}`).join('\n');
+      return `    <testcase name="${name}" classname="${cls}">${other ? `<system-out>${esc(other)}</system-out>` : ''}</testcase>`;
+    });
+    const meta = r.findings.filter((f) => !r.checked.includes(f.rule) && isFailing(f, failOn));
+    for (const f of meta) {
+      tests++;
+      failures++;
+      cases.push(`    <testcase name="${esc(f.rule)}" classname="${esc(objectLabel(r))}"><failure type="${f.severity}" message="${esc(f.message)}">${esc(`${f.path}: ${f.message}`)}</failure></testcase>`);
+    }
+    const file = r.source?.file ? ` file="${esc(r.source.file)}"` : '';
+    const failed = cases.filter((c) => c.includes('<failure')).length;
+    return `  <testsuite name="${esc(objectLabel(r))}" tests="${cases.length}" failures="${failed}"${file}>\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agent-baseline" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,85 @@
+/** SARIF 2.1.0 for GitHub code scanning: rules with help, one result per finding at file and line. */
+import { Report, RuleInfo, Severity } from '../types';
+import { objectLabel } from './common';
+
+const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
+
+export interface SarifOptions {
+  readonly toolVersion?: string;
+  /** Turns a file path into the URI GitHub expects (relative to the repository root). */
+  readonly uri?: (file: string) => string;
+}
+
+function ruleDescriptor(rule: RuleInfo) {
+  const refs = rule.references.map((r) => `${r.framework} ${r.control}${r.title ? ` (${r.title})` : ''}`);
+  const markdown = [
+    `**${rule.title}**`,
+    '',
+    rule.description,
+    '',
+    `**Fix:** ${rule.fix}`,
+    ...(refs.length ? ['', '**Controls:** ' + refs.join('; ')] : []),
+    ...(rule.scanners.length ? ['', '**Same check in other scanners:** ' + rule.scanners.join(', ')] : []),
+    '',
+    `Applies to: ${rule.kinds.join(', ')}`,
+  ].join('\n');
+  return {
+    id: rule.id,
+    name: rule.id.replace(/[^A-Za-z0-9]/g, ''),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.description },
+    help: { text: `${rule.description}\nFix: ${rule.fix}`, markdown },
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: { tags: ['security', 'kubernetes', rule.pack], precision: 'high', 'security-severity': SECURITY_SEVERITY[rule.severity] },
+  };
+}
+
+export function toSarif(report: Report, options: SarifOptions = {}): string {
+  const uri = options.uri ?? ((f: string) => f);
+  const rules = [...report.rules];
+  const ids = new Map(rules.map((r, i) => [r.id, i]));
+  const extraRule = (id: string, severity: Severity): number => {
+    // Meta findings (suppression problems) have no pack rule; describe them once.
+    rules.push({ id, pack: 'engine', title: id, severity, kinds: ['*'], fix: 'See the message.', description: 'Engine-level finding about the input itself.', references: [], scanners: [] });
+    ids.set(id, rules.length - 1);
+    return rules.length - 1;
+  };
+  const results = report.results.flatMap((r) =>
+    r.findings.map((f) => ({
+      ruleId: f.rule,
+      ruleIndex: ids.get(f.rule) ?? extraRule(f.rule, f.severity),
+      level: LEVEL[f.severity],
+      message: { text: `${objectLabel(r)}: ${f.message}${f.path ? ` (at ${f.path})` : ''}. Fix: ${f.fix}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: uri(r.source?.file ?? 'manifests') },
+            region: { startLine: f.line ?? r.source?.line ?? 1 },
+          },
+          logicalLocations: [{ fullyQualifiedName: `${objectLabel(r)}${f.path ? `:${f.path}` : ''}`, kind: 'resource' }],
+        },
+      ],
+      partialFingerprints: { objectRulePath: `${objectLabel(r)}|${f.rule}|${f.path}` },
+      ...(f.suppressed && f.suppression ? { suppressions: [{ kind: 'inSource', justification: f.suppression.reason }] } : {}),
+    })),
+  );
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'agent-baseline',
+            version: options.toolVersion ?? '0.0.0',
+            informationUri: 'https://github.com/agent-baseline/agent-baseline',
+            rules: rules.map(ruleDescriptor),
+          },
+        },
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2);
+}

@@ -1,0 +1,159 @@
+/**
+ * The Vault side of the agents as Pulumi resources (@pulumi/vault 7.x), rendered from the same
+ * plans that synth writes to dist/vault. The Pulumi program only wires this in.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as vault from '@pulumi/vault';
+import { requireNonEmptyString } from '../core';
+import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
+import { VaultAgentPlan, checkKubernetesRole } from './plan';
+
+/** Vault setup a stack owns when it runs Vault itself rather than joining an existing one. */
+export interface VaultOwnSetup {
+  /** Kubernetes API address Vault reviews tokens against, e.g. `https://kubernetes.default.svc`. */
+  readonly kubernetesHost: string;
+  /** PEM CA of the Kubernetes API. @default none: Vault in the cluster uses its own pod's CA */
+  readonly kubernetesCaCert?: pulumi.Input<string>;
+  /** File the primary audit device writes to. @default '/vault/audit/audit.log' */
+  readonly auditFilePath?: string;
+}
+
+export interface VaultResourcesOptions {
+  /** Parent of every resource (the Pulumi ComponentResource). */
+  readonly parent?: pulumi.Resource;
+  /** Vault provider. @default the default provider */
+  readonly provider?: vault.Provider;
+  /** Prefix of resource names. @default 'vault' */
+  readonly namePrefix?: string;
+  /** Also create the auth backend, KV mounts, database roles and audit devices. @default undefined: they exist already */
+  readonly ownSetup?: VaultOwnSetup;
+}
+
+export interface VaultResources {
+  readonly policies: vault.Policy[];
+  readonly roles: vault.kubernetes.AuthBackendRole[];
+  /** One per Kubernetes auth mount the plans use (with `ownSetup`). */
+  readonly authBackends: vault.AuthBackend[];
+  readonly authBackendConfigs: vault.kubernetes.AuthBackendConfig[];
+  readonly kvMounts: vault.Mount[];
+  readonly databaseRoles: (vault.database.SecretBackendRole | vault.database.SecretBackendStaticRole)[];
+  readonly audits: vault.Audit[];
+}
+
+export const DEFAULT_AUDIT_FILE_PATH = '/vault/audit/audit.log';
+
+/**
+ * Two devices, because Vault refuses every request when all its audit devices are blocked: a file
+ * on the audit volume, and stdout, which fails independently of that volume.
+ */
+export function auditDeviceArgs(filePath: string): { name: string; args: vault.AuditArgs }[] {
+  return [
+    { name: 'file', args: { type: 'file', path: 'file', options: { file_path: filePath, mode: '0600' } } },
+    { name: 'stdout', args: { type: 'file', path: 'stdout', options: { file_path: 'stdout' } } },
+  ];
+}
+
+function createOwnSetup(
+  plans: readonly VaultAgentPlan[],
+  setup: VaultOwnSetup,
+  name: (suffix: string) => string,
+  opts: pulumi.CustomResourceOptions,
+) {
+  requireNonEmptyString('ownSetup', 'kubernetesHost', setup.kubernetesHost);
+  const authMounts = [...new Set(plans.map((p) => p.role.backend))].sort();
+  const authBackends = authMounts.map(
+    (path) =>
+      new vault.AuthBackend(
+        name(`auth-${path}`),
+        {
+          type: 'kubernetes',
+          path,
+          tune: { defaultLeaseTtl: `${MAX_VAULT_TOKEN_TTL_SECONDS}s`, maxLeaseTtl: `${MAX_VAULT_TOKEN_TTL_SECONDS}s` },
+        },
+        opts,
+      ),
+  );
+  const authConfigs = authBackends.map(
+    (backend, i) =>
+      new vault.kubernetes.AuthBackendConfig(
+        name(`auth-${authMounts[i]}-config`),
+        { backend: backend.path, kubernetesHost: setup.kubernetesHost, kubernetesCaCert: setup.kubernetesCaCert },
+        opts,
+      ),
+  );
+  const kvMounts = [...new Set(plans.flatMap((p) => p.kvMounts))]
+    .sort()
+    .map((path) => new vault.Mount(name(`kv-${path}`), { path, type: 'kv', options: { version: '2' } }, opts));
+  const databaseRoles = plans.flatMap((p) => p.databaseRoles).map((r) =>
+    r.type === 'dynamic'
+      ? new vault.database.SecretBackendRole(
+          name(`db-${r.backend}-${r.name}`),
+          {
+            backend: r.backend,
+            name: r.name,
+            dbName: r.dbName,
+            creationStatements: [...r.creationStatements],
+            revocationStatements: r.revocationStatements ? [...r.revocationStatements] : undefined,
+            defaultTtl: r.defaultTtlSeconds,
+            maxTtl: r.maxTtlSeconds,
+          },
+          opts,
+        )
+      : new vault.database.SecretBackendStaticRole(
+          name(`db-${r.backend}-${r.name}`),
+          { backend: r.backend, name: r.name, dbName: r.dbName, username: r.username, rotationPeriod: r.rotationPeriodSeconds },
+          opts,
+        ),
+  );
+  const audits = auditDeviceArgs(setup.auditFilePath ?? DEFAULT_AUDIT_FILE_PATH).map(
+    (a) => new vault.Audit(name(`audit-${a.name}`), a.args, opts),
+  );
+  return { authMounts, authBackends, authConfigs, kvMounts, databaseRoles, audits };
+}
+
+/**
+ * Creates a `vault.Policy` and a `vault.kubernetes.AuthBackendRole` per plan; with `ownSetup`,
+ * also the Kubernetes auth backend and its config, the KV v2 mounts, the database roles and two
+ * audit devices. Plans are re-checked, so hand-built plans cannot bind wildcards or long TTLs.
+ */
+export function createVaultResources(plans: readonly VaultAgentPlan[], options: VaultResourcesOptions = {}): VaultResources {
+  const prefix = options.namePrefix ?? 'vault';
+  const name = (suffix: string) => `${prefix}-${suffix.replace(/\//g, '-')}`;
+  for (const plan of plans) checkKubernetesRole(`${plan.namespace}/${plan.agent}`, plan.role, MAX_VAULT_TOKEN_TTL_SECONDS);
+  const opts: pulumi.CustomResourceOptions = { parent: options.parent, provider: options.provider };
+  const own = options.ownSetup ? createOwnSetup(plans, options.ownSetup, name, opts) : undefined;
+  const policies: vault.Policy[] = [];
+  const roles: vault.kubernetes.AuthBackendRole[] = [];
+  for (const plan of plans) {
+    const base = `${plan.namespace}-${plan.agent}`;
+    const policy = new vault.Policy(name(`policy-${base}`), { name: plan.policyName, policy: plan.policyHcl }, opts);
+    const authIndex = own ? own.authMounts.indexOf(plan.role.backend) : -1;
+    const dependsOn = own ? [...own.authConfigs] : [];
+    roles.push(
+      new vault.kubernetes.AuthBackendRole(
+        name(`role-${base}`),
+        {
+          backend: authIndex >= 0 && own ? own.authBackends[authIndex].path : plan.role.backend,
+          roleName: plan.role.roleName,
+          boundServiceAccountNames: [...plan.role.boundServiceAccountNames],
+          boundServiceAccountNamespaces: [...plan.role.boundServiceAccountNamespaces],
+          audience: plan.role.audience,
+          tokenTtl: plan.role.tokenTtl,
+          tokenMaxTtl: plan.role.tokenMaxTtl,
+          tokenPolicies: [policy.name],
+        },
+        { ...opts, dependsOn },
+      ),
+    );
+    policies.push(policy);
+  }
+  return {
+    policies,
+    roles,
+    authBackends: own?.authBackends ?? [],
+    authBackendConfigs: own?.authConfigs ?? [],
+    kvMounts: own?.kvMounts ?? [],
+    databaseRoles: own?.databaseRoles ?? [],
+    audits: own?.audits ?? [],
+  };
+}

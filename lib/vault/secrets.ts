@@ -1,0 +1,177 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ANNOTATION_PREFIX, invalidProp } from '../core';
+import type { HardenedAgent } from '../workload/agent';
+import { SECRET_PROVIDER_CLASS_API_VERSION, csiVolume, secretProviderClassSpec } from './csi';
+import { injectorAnnotations } from './injector';
+import {
+  MAX_VAULT_TOKEN_TTL_SECONDS,
+  VAULT_AUDIENCE,
+  VAULT_LOGIN_TOKEN_EXPIRATION_SECONDS,
+  VAULT_SECRETS_DIR,
+  VAULT_SECRETS_VOLUME,
+  VAULT_TOKEN_VOLUME,
+} from './limits';
+import { VAULT_CONNECTION_NAME, VSO_API_VERSION, operatorVolume, vaultAuthSpec, vaultConnectionSpec, vaultSecretObject } from './operator';
+import { VaultAgentPlan, buildVaultPlan } from './plan';
+import { ResolvedVaultSecrets, resolveVaultSecrets } from './resolve';
+import { AgentVaultSecretsProps } from './types';
+
+/** Annotation on a SecretProviderClass whose secrets rotate: the driver must run with rotation enabled. */
+export const REQUIRES_ROTATION_ANNOTATION = `${ANNOTATION_PREFIX}requires-csi-secret-rotation`;
+
+const BRAND = Symbol.for('agent-baseline.AgentVaultSecrets');
+const CONNECTION_ID = 'VaultConnection';
+
+/**
+ * The Vault secrets of one agent: validates the declaration, wires the chosen delivery mode into
+ * the agent's pod (annotations, token, volume, egress) and holds the Vault side as a plan.
+ * Created by `HardenedAgent` from its `secrets` prop or `addVaultSecrets()`.
+ */
+export class AgentVaultSecrets extends Construct {
+  public static isAgentVaultSecrets(x: unknown): x is AgentVaultSecrets {
+    return typeof x === 'object' && x !== null && BRAND in x;
+  }
+
+  /** The Vault declaration of `agent`, if it has one. */
+  public static of(agent: IConstruct): AgentVaultSecrets | undefined {
+    const child = agent.node.tryFindChild('VaultSecrets');
+    return AgentVaultSecrets.isAgentVaultSecrets(child) ? child : undefined;
+  }
+
+  public readonly resolved: ResolvedVaultSecrets;
+  /** What Vault must hold for this agent: policy, Kubernetes auth role, database roles. */
+  public readonly plan: VaultAgentPlan;
+  /** The Kubernetes objects this mode adds (VSO resources or the SecretProviderClass). */
+  public readonly objects: ApiObject[] = [];
+
+  constructor(agent: HardenedAgent, id: string, props: AgentVaultSecretsProps) {
+    super(agent, id);
+    Object.defineProperty(this, BRAND, { value: true });
+    const settings = agent.platform.settings;
+    const namespace = agent.namespace.name;
+    this.resolved = resolveVaultSecrets(agent, props, settings.vaultDeliveryModes, `${namespace}-${agent.agentName}`);
+    this.plan = buildVaultPlan(
+      {
+        namespace,
+        agent: agent.agentName,
+        serviceAccountName: agent.serviceAccountName,
+        authMount: settings.vault.authMount,
+        resolved: this.resolved,
+      },
+      MAX_VAULT_TOKEN_TTL_SECONDS,
+    );
+    if (this.resolved.mode === 'injector') this.wireInjector(agent);
+    else if (this.resolved.mode === 'operator') this.wireOperator(agent);
+    else this.wireCsi(agent);
+    for (const obj of this.objects) agent.deployment.addDependency(obj);
+  }
+
+  private wireInjector(agent: HardenedAgent): void {
+    const settings = agent.platform.settings;
+    // Only the injected Vault Agent reads this token (at /var/run/secrets/vault.hashicorp.com/serviceaccount).
+    const tokenVolumeName = agent.addProjectedServiceAccountToken({
+      audience: VAULT_AUDIENCE,
+      expirationSeconds: VAULT_LOGIN_TOKEN_EXPIRATION_SECONDS,
+      volumeName: VAULT_TOKEN_VOLUME,
+      mount: false,
+    });
+    agent.addPodAnnotations(
+      injectorAnnotations({
+        roleName: this.resolved.roleName,
+        authMount: settings.vault.authMount,
+        vaultAddress: settings.vault.address,
+        runAsUser: agent.runAsUser,
+        runAsGroup: agent.runAsGroup,
+        tokenVolumeName,
+        kubernetesMinor: settings.kubernetesMinor,
+        secrets: this.resolved.secrets,
+      }),
+    );
+    // In this mode the pod itself talks to Vault.
+    agent.allowEgressToVault();
+  }
+
+  private wireOperator(agent: HardenedAgent): void {
+    const connectionRef = this.resolved.connection.existing ?? this.ensureConnection(agent);
+    const authName = `${agent.agentName}-vault`;
+    this.objects.push(
+      new ApiObject(this, 'VaultAuth', {
+        apiVersion: VSO_API_VERSION,
+        kind: 'VaultAuth',
+        metadata: { name: authName, labels: agent.labels },
+        spec: vaultAuthSpec({
+          connectionRef,
+          authMount: agent.platform.settings.vault.authMount,
+          roleName: this.resolved.roleName,
+          serviceAccount: agent.serviceAccountName,
+        }),
+      }),
+    );
+    for (const secret of this.resolved.secrets) {
+      const { kind, spec } = vaultSecretObject({ agent: agent.agentName, authName, labels: agent.labels, secret });
+      this.objects.push(
+        new ApiObject(this, `Secret-${secret.name}`, {
+          apiVersion: VSO_API_VERSION,
+          kind,
+          metadata: { name: `${agent.agentName}-${secret.name}`, labels: agent.labels },
+          spec,
+        }),
+      );
+    }
+    agent.addVolume(operatorVolume(VAULT_SECRETS_VOLUME, agent.agentName, this.resolved.secrets), {
+      mountPath: VAULT_SECRETS_DIR,
+      readOnly: true,
+    });
+  }
+
+  /** One VaultConnection per namespace, shared by its operator-mode agents. */
+  private ensureConnection(agent: HardenedAgent): string {
+    const ns = agent.namespace;
+    const caCertSecretRef = this.resolved.connection.caCertSecretRef;
+    const spec = vaultConnectionSpec(agent.platform.settings.vault.address, caCertSecretRef);
+    const existing = ns.node.tryFindChild(CONNECTION_ID) as ApiObject | undefined;
+    if (existing) {
+      const current = existing.toJson().spec;
+      if (JSON.stringify(current) !== JSON.stringify(spec))
+        invalidProp(
+          agent,
+          'secrets.connection.caCertSecretRef',
+          caCertSecretRef,
+          `the settings of the namespace's VaultConnection '${VAULT_CONNECTION_NAME}' (${JSON.stringify(current)}), or connection.existing`,
+        );
+      return VAULT_CONNECTION_NAME;
+    }
+    new ApiObject(ns, CONNECTION_ID, {
+      apiVersion: VSO_API_VERSION,
+      kind: 'VaultConnection',
+      metadata: { name: VAULT_CONNECTION_NAME, labels: ns.commonLabels('vault') },
+      spec,
+    });
+    return VAULT_CONNECTION_NAME;
+  }
+
+  private wireCsi(agent: HardenedAgent): void {
+    const settings = agent.platform.settings;
+    const name = `${agent.agentName}-vault`;
+    const rotates = this.resolved.secrets.some((s) => s.rotates);
+    this.objects.push(
+      new ApiObject(this, 'SecretProviderClass', {
+        apiVersion: SECRET_PROVIDER_CLASS_API_VERSION,
+        kind: 'SecretProviderClass',
+        metadata: {
+          name,
+          labels: agent.labels,
+          annotations: rotates ? { [REQUIRES_ROTATION_ANNOTATION]: 'true' } : undefined,
+        },
+        spec: secretProviderClassSpec({
+          roleName: this.resolved.roleName,
+          vaultAddress: settings.vault.address,
+          authMount: settings.vault.authMount,
+          secrets: this.resolved.secrets,
+        }),
+      }),
+    );
+    agent.addVolume(csiVolume(VAULT_SECRETS_VOLUME, name), { mountPath: VAULT_SECRETS_DIR, readOnly: true });
+  }
+}
