@@ -38,9 +38,6 @@ for (let r = 0; r <= runs; r++) {
   rules.push(report.ms);
   scan.push(docs.ms + js.ms + report.ms);
 }
-process.stdout.write( = js.value.length;
-  failing = report.value.summary.failing;
-}
 process.stdout.write(
   `${JSON.stringify({
     objects,

@@ -49,7 +49,8 @@ function expand(p: string): string[] {
   for (const entry of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(p, entry.name);
     if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) files.push(...expand(full));
-    else if (entry.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name)) && !SKIPPED_FILES.has(entry.name)) files.push(full);
+    else if (entry.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name)) && !SKIPPED_FILES.has(entry.name))
+      files.push(full);
   }
   return files;
 }
@@ -102,7 +103,11 @@ export function parseManifests(data: Buffer | string, file: string): SourcedObje
   const counter = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, {
+      lineCounter: counter,
+      prettyErrors: false,
+      uniqueKeys: true,
+    }) as Document.Parsed[];
   } catch (err) {
     throw new InputError(`${file}: cannot parse (${err instanceof RangeError ? 'nesting too deep' : String(err)})`);
   }
@@ -120,10 +125,13 @@ export function parseManifests(data: Buffer | string, file: string): SourcedObje
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
-      throw new InputError(`${file}:${line}: ${err instanceof RangeError ? 'nesting too deep' : (err as Error).message}`);
+      throw new InputError(
+        `${file}:${line}: ${err instanceof RangeError ? 'nesting too deep' : (err as Error).message}`,
+      );
     }
     if (value === null || value === undefined) continue;
-    if (depthExceeds(value, MAX_DEPTH)) throw new InputError(`${file}:${line}: document nests deeper than ${MAX_DEPTH} levels`);
+    if (depthExceeds(value, MAX_DEPTH))
+      throw new InputError(`${file}:${line}: document nests deeper than ${MAX_DEPTH} levels`);
     out.push(...toObjects(value, file, line, doc, counter));
   }
   return out;
@@ -139,7 +147,8 @@ function toObjects(value: unknown, file: string, line: number, doc: Document, co
       const locate = lineLocator(doc, counter, ['items', i]);
       const itemLine = locate([]) ?? line;
       const itemProblem = notKubeObject(item);
-      if (itemProblem) throw new InputError(`${file}:${itemLine}: list item ${i} is not a Kubernetes object (${itemProblem})`);
+      if (itemProblem)
+        throw new InputError(`${file}:${itemLine}: list item ${i} is not a Kubernetes object (${itemProblem})`);
       return { object: item as KubeObject, source: { file, line: itemLine, locate } };
     });
   }
@@ -151,7 +160,8 @@ function notKubeObject(value: unknown): string | undefined {
   const v = value as Record<string, unknown>;
   if (typeof v.apiVersion !== 'string' || v.apiVersion === '') return 'apiVersion is missing';
   if (typeof v.kind !== 'string' || v.kind === '') return 'kind is missing';
-  if (v.metadata !== undefined && (typeof v.metadata !== 'object' || v.metadata === null || Array.isArray(v.metadata))) return 'metadata is not a mapping';
+  if (v.metadata !== undefined && (typeof v.metadata !== 'object' || v.metadata === null || Array.isArray(v.metadata)))
+    return 'metadata is not a mapping';
   return undefined;
 }
 

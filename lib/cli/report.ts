@@ -4,7 +4,11 @@ import { CliIo, ScanOptions, addScanOptions, runScan } from './scan';
 
 export function registerReport(program: Command, io: CliIo): Command {
   return addScanOptions(
-    program.command('report').description('Compliance report: controls by framework (PSS, NSA/CISA, CIS 5, OWASP LLM, SOC 2) with pass/fail/suppressed per object'),
+    program
+      .command('report')
+      .description(
+        'Compliance report: controls by framework (PSS, NSA/CISA, CIS 5, OWASP LLM, SOC 2) with pass/fail/suppressed per object',
+      ),
     'markdown',
     // A report documents the state; it fails only when asked to.
     'never',

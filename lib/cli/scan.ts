@@ -1,7 +1,21 @@
 /** `agent-baseline scan`: run the rule packs over manifests and print findings. */
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { FAIL_ON, FailOn, Report, RuleOptionError, failingCount, packNames, parsePssVersion, runRules, toJson, toJunit, toMarkdown, toSarif, toText } from '../rules';
+import {
+  FAIL_ON,
+  FailOn,
+  Report,
+  RuleOptionError,
+  failingCount,
+  packNames,
+  parsePssVersion,
+  runRules,
+  toJson,
+  toJunit,
+  toMarkdown,
+  toSarif,
+  toText,
+} from '../rules';
 import { InputError, loadInputs } from './load';
 
 export const EXIT = { ok: 0, failing: 1, badInput: 2 } as const;
@@ -29,7 +43,12 @@ export function render(report: Report, format: Format, failOn: FailOn): string {
     case 'json':
       return toJson(report, failOn) + '\n';
     case 'sarif':
-      return toSarif(report, { toolVersion: VERSION, uri: (f) => (f.startsWith('<') ? f : path.relative(process.cwd(), f).split(path.sep).join('/')) }) + '\n';
+      return (
+        toSarif(report, {
+          toolVersion: VERSION,
+          uri: (f) => (f.startsWith('<') ? f : path.relative(process.cwd(), f).split(path.sep).join('/')),
+        }) + '\n'
+      );
     case 'junit':
       return toJunit(report, failOn);
     case 'markdown':
@@ -49,7 +68,12 @@ function checkOptions(options: ScanOptions): string | undefined {
 }
 
 /** Runs a scan and returns the exit code; bad input is reported on err, never thrown. */
-export function runScan(paths: readonly string[], options: ScanOptions, io: CliIo, defaultFormat: Format = 'text'): number {
+export function runScan(
+  paths: readonly string[],
+  options: ScanOptions,
+  io: CliIo,
+  defaultFormat: Format = 'text',
+): number {
   const problem = checkOptions(options);
   if (problem) {
     io.err(`agent-baseline: ${problem}\n`);
@@ -57,7 +81,11 @@ export function runScan(paths: readonly string[], options: ScanOptions, io: CliI
   }
   try {
     const objects = loadInputs(paths, { readStdin: io.readStdin });
-    const report = runRules(objects, { packs: options.pack, pssVersion: options.pssVersion, requireSandbox: options.requireSandbox });
+    const report = runRules(objects, {
+      packs: options.pack,
+      pssVersion: options.pssVersion,
+      requireSandbox: options.requireSandbox,
+    });
     const failOn = options.failOn ?? 'error';
     io.out(render(report, options.format ?? defaultFormat, failOn));
     return failingCount(report, failOn) > 0 ? EXIT.failing : EXIT.ok;
@@ -77,16 +105,26 @@ export function addScanOptions(cmd: Command, defaultFormat: Format, defaultFailO
   return cmd
     .argument('<paths...>', 'YAML/JSON files, directories (recursive) or - for stdin')
     .option('--pack <name>', `rule pack, repeatable (default: pss-restricted, hardening, rbac, agent)`, collect)
-    .option('--pss-version <version>', 'Pod Security policy version v1.0…v1.37 or latest (default: namespace enforce-version label, else latest)')
+    .option(
+      '--pss-version <version>',
+      'Pod Security policy version v1.0…v1.37 or latest (default: namespace enforce-version label, else latest)',
+    )
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default(defaultFormat))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when unsuppressed findings of this severity (or worse) exist').choices([...FAIL_ON]).default(defaultFailOn))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when unsuppressed findings of this severity (or worse) exist')
+        .choices([...FAIL_ON])
+        .default(defaultFailOn),
+    )
     .option('--require-sandbox', 'agents must run under a sandbox RuntimeClass');
 }
 
 export function registerScan(program: Command, io: CliIo): Command {
-  return addScanOptions(program.command('scan').description('Check manifests against the rule packs (exit 0 clean, 1 failing findings, 2 unusable input)'), 'text').action(
-    (paths: string[], options: ScanOptions) => {
-      process.exitCode = runScan(paths, options, io);
-    },
-  );
+  return addScanOptions(
+    program
+      .command('scan')
+      .description('Check manifests against the rule packs (exit 0 clean, 1 failing findings, 2 unusable input)'),
+    'text',
+  ).action((paths: string[], options: ScanOptions) => {
+    process.exitCode = runScan(paths, options, io);
+  });
 }

@@ -5,3 +5,4 @@ export * from './quota';
 export * from './sandbox';
 export * from './guardrails';
 export * from './agent-controls';
+export * from './llm-gateway';

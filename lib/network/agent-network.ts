@@ -86,6 +86,11 @@ export class AgentNetworkPolicy extends Construct {
     this.applyProps(props);
   }
 
+  /** Address ranges this agent may reach (ipBlock peers of its egress rules), for cross-agent checks. */
+  public get egressCidrs(): readonly string[] {
+    return this.egress.flatMap((rule) => rule.peers.flatMap((peer) => (peer.kind === 'ipBlock' ? [peer.cidr] : [])));
+  }
+
   /** The CiliumNetworkPolicy, once an FQDN has been allowed. */
   public get ciliumPolicy(): ApiObject | undefined {
     return this.cilium;

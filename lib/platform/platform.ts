@@ -68,7 +68,8 @@ export class AgentPlatform extends Chart {
 }
 
 function requireCidrText(scope: IConstruct, field: string, value: unknown): string {
-  if (typeof value !== 'string' || parseCidr(value) === undefined) invalidProp(scope, field, value, 'an IPv4 or IPv6 CIDR such as 10.0.0.1/32');
+  if (typeof value !== 'string' || parseCidr(value) === undefined)
+    invalidProp(scope, field, value, 'an IPv4 or IPv6 CIDR such as 10.0.0.1/32');
   return value;
 }
 
@@ -113,10 +114,16 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
     imagePolicyEngines: [...new Set(imagePolicyEngines)],
-    apiServerAudience: requireTokenAudience(scope, 'apiServerAudience', props.apiServerAudience ?? DEFAULT_API_SERVER_AUDIENCE),
+    apiServerAudience: requireTokenAudience(
+      scope,
+      'apiServerAudience',
+      props.apiServerAudience ?? DEFAULT_API_SERVER_AUDIENCE,
+    ),
     apiServerEndpoints: props.apiServerEndpoints
       ? {
-          cidrs: props.apiServerEndpoints.cidrs.map((cidr, i) => requireCidrText(scope, `apiServerEndpoints.cidrs[${i}]`, cidr)),
+          cidrs: props.apiServerEndpoints.cidrs.map((cidr, i) =>
+            requireCidrText(scope, `apiServerEndpoints.cidrs[${i}]`, cidr),
+          ),
           port: requireInteger(scope, 'apiServerEndpoints.port', props.apiServerEndpoints.port ?? 443, 1, 65535),
         }
       : undefined,

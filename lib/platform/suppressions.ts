@@ -41,15 +41,28 @@ export class Suppressions {
    */
   public static add(scope: IConstruct, suppressions: readonly SuppressionProps[]): void {
     const entries = suppressions.map((s, i) => {
-      if (typeof s.rule !== 'string' || s.rule.trim() === '') invalidProp(scope, `suppressions[${i}].rule`, s.rule, 'a rule ID such as HRD-Probes');
+      if (typeof s.rule !== 'string' || s.rule.trim() === '')
+        invalidProp(scope, `suppressions[${i}].rule`, s.rule, 'a rule ID such as HRD-Probes');
       const reason = requireReason(scope, `suppressions[${i}].reason`, s.reason);
       if (s.expires !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(s.expires) || Number.isNaN(Date.parse(s.expires)))) {
         invalidProp(scope, `suppressions[${i}].expires`, s.expires, 'a date YYYY-MM-DD');
       }
-      return { rule: s.rule, reason, ...(s.container ? { container: s.container } : {}), ...(s.expires ? { expires: s.expires } : {}) };
+      return {
+        rule: s.rule,
+        reason,
+        ...(s.container ? { container: s.container } : {}),
+        ...(s.expires ? { expires: s.expires } : {}),
+      };
     });
     const targets = apiObjectsUnder(scope);
-    if (targets.length === 0) invalidProp(scope, 'scope', scope.node.path, 'a construct that has ApiObjects under it', `suppressions need a Kubernetes object to be recorded on (reason >= ${MIN_REASON_LENGTH} chars)`);
+    if (targets.length === 0)
+      invalidProp(
+        scope,
+        'scope',
+        scope.node.path,
+        'a construct that has ApiObjects under it',
+        `suppressions need a Kubernetes object to be recorded on (reason >= ${MIN_REASON_LENGTH} chars)`,
+      );
     for (const obj of targets) {
       const merged = [...existing(obj)];
       for (const e of entries) {
@@ -68,7 +81,10 @@ export function rulesValidation(scope: IConstruct, options: SynthValidationOptio
   return {
     validate: () => {
       const objects = apiObjectsUnder(scope);
-      const sourced: SourcedObject[] = objects.map((o) => ({ object: o.toJson(), source: { constructPath: o.node.path } }));
+      const sourced: SourcedObject[] = objects.map((o) => ({
+        object: o.toJson(),
+        source: { constructPath: o.node.path },
+      }));
       return synthViolations(sourced, options).map((v) => `[${objects[v.index].node.path}] ${v.message}`);
     },
   };

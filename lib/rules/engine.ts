@@ -38,7 +38,14 @@ export interface RunOptions {
   readonly rules?: readonly Rule[];
 }
 
-export const DEFAULT_SANDBOX_RUNTIME_CLASSES: readonly string[] = ['gvisor', 'runsc', 'kata', 'kata-qemu', 'kata-clh', 'kata-fc'];
+export const DEFAULT_SANDBOX_RUNTIME_CLASSES: readonly string[] = [
+  'gvisor',
+  'runsc',
+  'kata',
+  'kata-qemu',
+  'kata-clh',
+  'kata-fc',
+];
 
 export class RuleOptionError extends Error {}
 
@@ -68,9 +75,14 @@ function resolveSettings(options: RunOptions, packNames: readonly string[]): Run
   let pssMinor: number | undefined;
   if (options.pssVersion !== undefined) {
     pssMinor = parsePssVersion(options.pssVersion);
-    if (pssMinor === undefined) throw new RuleOptionError(`pssVersion '${options.pssVersion}' is not 'latest' or 'v1.<minor>'`);
+    if (pssMinor === undefined)
+      throw new RuleOptionError(`pssVersion '${options.pssVersion}' is not 'latest' or 'v1.<minor>'`);
   }
-  const pssLevel = packNames.includes('pss-restricted') ? 'restricted' : packNames.includes('pss-baseline') ? 'baseline' : undefined;
+  const pssLevel = packNames.includes('pss-restricted')
+    ? 'restricted'
+    : packNames.includes('pss-baseline')
+      ? 'baseline'
+      : undefined;
   return {
     pssMinor,
     pssLevel,
@@ -95,7 +107,13 @@ function runRule(rule: Rule, ctx: RuleContext): readonly FindingDraft[] | undefi
     return rule.check(ctx);
   } catch (err) {
     // A rule that throws must never read as a pass.
-    return [{ message: `rule failed to evaluate: ${err instanceof Error ? err.message : String(err)}`, path: [], severity: 'error' }];
+    return [
+      {
+        message: `rule failed to evaluate: ${err instanceof Error ? err.message : String(err)}`,
+        path: [],
+        severity: 'error',
+      },
+    ];
   }
 }
 
@@ -132,13 +150,23 @@ function evaluateObject(
   const item = set.items[index];
   const object = item.object;
   const own = parseSuppressions(rec(object.metadata).annotations, ['metadata'], settings.now);
-  const tmpl = item.pod && item.pod.template.metadataPath.length > 1
-    ? parseSuppressions(item.pod.template.metadata.annotations, item.pod.template.metadataPath, settings.now)
-    : { active: [], problems: [] };
+  const tmpl =
+    item.pod && item.pod.template.metadataPath.length > 1
+      ? parseSuppressions(item.pod.template.metadata.annotations, item.pod.template.metadataPath, settings.now)
+      : { active: [], problems: [] };
   const suppressions = [...own.active, ...tmpl.active];
-  const findings: Finding[] = [...own.problems, ...tmpl.problems].map((p) => toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
+  const findings: Finding[] = [...own.problems, ...tmpl.problems].map((p) =>
+    toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source),
+  );
   const checked: string[] = [];
-  const ctx: RuleContext = { object, index, pod: item.pod, set, settings, pssMinor: pssMinorFor(set, item.namespace, settings) };
+  const ctx: RuleContext = {
+    object,
+    index,
+    pod: item.pod,
+    set,
+    settings,
+    pssMinor: pssMinorFor(set, item.namespace, settings),
+  };
   for (const { rule } of rules) {
     if (!applies(rule, item.kind, item.pod !== undefined)) continue;
     const drafts = runRule(rule, ctx);

@@ -29,7 +29,12 @@ function templateAt(object: KubeObject, path: readonly string[]): PodTemplate | 
   let node: unknown = object;
   for (const seg of path) node = rec(node)[seg];
   if (!isRecord(node) || !isRecord(node.spec)) return undefined;
-  return { metadataPath: [...path, 'metadata'], specPath: [...path, 'spec'], metadata: rec(node.metadata), spec: node.spec };
+  return {
+    metadataPath: [...path, 'metadata'],
+    specPath: [...path, 'spec'],
+    metadata: rec(node.metadata),
+    spec: node.spec,
+  };
 }
 
 /** Locator for objects whose pod template sits at a fixed path (`spec.template`, …). */
@@ -38,7 +43,9 @@ export function templatePathLocator(...path: string[]): PodTemplateLocator {
 }
 
 const podLocator: PodTemplateLocator = (object) =>
-  isRecord(object.spec) ? { metadataPath: ['metadata'], specPath: ['spec'], metadata: rec(object.metadata), spec: object.spec } : undefined;
+  isRecord(object.spec)
+    ? { metadataPath: ['metadata'], specPath: ['spec'], metadata: rec(object.metadata), spec: object.spec }
+    : undefined;
 
 const defaultLocators = new Map<string, PodTemplateLocator>();
 
@@ -55,9 +62,15 @@ registerPodTemplateLocator({ group: '', version: 'v1', kind: 'Pod' }, podLocator
 for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']) {
   registerPodTemplateLocator({ group: 'apps', version: 'v1', kind }, templatePathLocator('spec', 'template'));
 }
-registerPodTemplateLocator({ group: '', version: 'v1', kind: 'ReplicationController' }, templatePathLocator('spec', 'template'));
+registerPodTemplateLocator(
+  { group: '', version: 'v1', kind: 'ReplicationController' },
+  templatePathLocator('spec', 'template'),
+);
 registerPodTemplateLocator({ group: 'batch', version: 'v1', kind: 'Job' }, templatePathLocator('spec', 'template'));
-registerPodTemplateLocator({ group: 'batch', version: '*', kind: 'CronJob' }, templatePathLocator('spec', 'jobTemplate', 'spec', 'template'));
+registerPodTemplateLocator(
+  { group: 'batch', version: '*', kind: 'CronJob' },
+  templatePathLocator('spec', 'jobTemplate', 'spec', 'template'),
+);
 
 /** Kinds with a built-in pod-template locator; rules scope themselves to these. */
 export const POD_TEMPLATE_KINDS: readonly string[] = [
@@ -79,7 +92,9 @@ export function splitApiVersion(apiVersion: string | undefined): { group: string
 
 export type LocatorTable = ReadonlyMap<string, PodTemplateLocator>;
 
-export function locatorTable(extra: readonly { gvk: GroupVersionKind; locator: PodTemplateLocator }[] = []): LocatorTable {
+export function locatorTable(
+  extra: readonly { gvk: GroupVersionKind; locator: PodTemplateLocator }[] = [],
+): LocatorTable {
   const table = new Map(defaultLocators);
   for (const { gvk, locator } of extra) table.set(key(gvk), locator);
   return table;
@@ -137,7 +152,14 @@ export interface PodContext {
 
 type Getter<T> = (sc: Json) => T | undefined;
 
-function inherit<T>(ctr: Json, pod: Json, ctrPath: readonly PathSegment[], podPath: readonly PathSegment[], field: string[], get: Getter<T>): Resolved<T> {
+function inherit<T>(
+  ctr: Json,
+  pod: Json,
+  ctrPath: readonly PathSegment[],
+  podPath: readonly PathSegment[],
+  field: string[],
+  get: Getter<T>,
+): Resolved<T> {
   const c = get(ctr);
   if (c !== undefined) return { value: c, path: [...ctrPath, ...field], from: 'container' };
   const p = get(pod);
@@ -150,11 +172,19 @@ function own<T>(ctr: Json, ctrPath: readonly PathSegment[], field: string[], get
   return { value: v, path: [...ctrPath, ...field], from: v === undefined ? 'unset' : 'container' };
 }
 
-const bool: (f: string) => Getter<boolean> = (f) => (sc) => (typeof sc[f] === 'boolean' ? (sc[f] as boolean) : undefined);
+const bool: (f: string) => Getter<boolean> = (f) => (sc) =>
+  typeof sc[f] === 'boolean' ? (sc[f] as boolean) : undefined;
 const num: (f: string) => Getter<number> = (f) => (sc) => (typeof sc[f] === 'number' ? (sc[f] as number) : undefined);
-const profileType: (f: string) => Getter<string> = (f) => (sc) => (isRecord(sc[f]) ? str(sc[f].type) ?? '' : undefined);
+const profileType: (f: string) => Getter<string> = (f) => (sc) =>
+  isRecord(sc[f]) ? (str(sc[f].type) ?? '') : undefined;
 
-function resolveContainer(spec: Json, specPath: readonly PathSegment[], list: ContainerListName, index: number, c: Json): ResolvedContainer {
+function resolveContainer(
+  spec: Json,
+  specPath: readonly PathSegment[],
+  list: ContainerListName,
+  index: number,
+  c: Json,
+): ResolvedContainer {
   const path = [...specPath, list, index];
   const sc = rec(c.securityContext);
   const pod = rec(spec.securityContext);
@@ -174,7 +204,14 @@ function resolveContainer(spec: Json, specPath: readonly PathSegment[], list: Co
       runAsUser: inherit(sc, pod, scPath, podPath, ['runAsUser'], num('runAsUser')),
       runAsGroup: inherit(sc, pod, scPath, podPath, ['runAsGroup'], num('runAsGroup')),
       seccompProfileType: inherit(sc, pod, scPath, podPath, ['seccompProfile', 'type'], profileType('seccompProfile')),
-      appArmorProfileType: inherit(sc, pod, scPath, podPath, ['appArmorProfile', 'type'], profileType('appArmorProfile')),
+      appArmorProfileType: inherit(
+        sc,
+        pod,
+        scPath,
+        podPath,
+        ['appArmorProfile', 'type'],
+        profileType('appArmorProfile'),
+      ),
       allowPrivilegeEscalation: own(sc, scPath, ['allowPrivilegeEscalation'], bool('allowPrivilegeEscalation')),
       privileged: own(sc, scPath, ['privileged'], bool('privileged')),
       readOnlyRootFilesystem: own(sc, scPath, ['readOnlyRootFilesystem'], bool('readOnlyRootFilesystem')),

@@ -37,16 +37,26 @@ function parseEntry(entry: unknown, path: readonly PathSegment[], where: string,
   if (!rule || rule.trim() === '') return { problem: invalid(`${where} has no rule ID`, path) };
   const reason = str(entry.reason);
   if (!reason || reason.trim().length < MIN_REASON_LENGTH) {
-    return { problem: invalid(`${where} (rule ${rule}) needs a reason of at least ${MIN_REASON_LENGTH} characters`, path) };
+    return {
+      problem: invalid(`${where} (rule ${rule}) needs a reason of at least ${MIN_REASON_LENGTH} characters`, path),
+    };
   }
   if (entry.container !== undefined && (typeof entry.container !== 'string' || entry.container === '')) {
     return { problem: invalid(`${where} (rule ${rule}) has a container that is not a non-empty string`, path) };
   }
   const expires = entry.expires;
-  if (expires !== undefined && (typeof expires !== 'string' || !DATE.test(expires) || Number.isNaN(Date.parse(expires)))) {
+  if (
+    expires !== undefined &&
+    (typeof expires !== 'string' || !DATE.test(expires) || Number.isNaN(Date.parse(expires)))
+  ) {
     return { problem: invalid(`${where} (rule ${rule}) has an expiry that is not a date (YYYY-MM-DD)`, path) };
   }
-  const suppression: Suppression = { rule, reason: reason.trim(), container: str(entry.container), expires: str(expires) };
+  const suppression: Suppression = {
+    rule,
+    reason: reason.trim(),
+    container: str(entry.container),
+    expires: str(expires),
+  };
   if (suppression.expires && Date.parse(suppression.expires) < now.getTime()) {
     return {
       problem: {
@@ -62,7 +72,11 @@ function parseEntry(entry: unknown, path: readonly PathSegment[], where: string,
 }
 
 /** Parses one annotation map (object or pod-template metadata). */
-export function parseSuppressions(annotations: unknown, metadataPath: readonly PathSegment[], now: Date): ParsedSuppressions {
+export function parseSuppressions(
+  annotations: unknown,
+  metadataPath: readonly PathSegment[],
+  now: Date,
+): ParsedSuppressions {
   const raw = rec(annotations)[SUPPRESSIONS_ANNOTATION];
   if (raw === undefined) return { active: [], problems: [] };
   const path = [...metadataPath, 'annotations', SUPPRESSIONS_ANNOTATION];
@@ -72,7 +86,8 @@ export function parseSuppressions(annotations: unknown, metadataPath: readonly P
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed)) return { active: [], problems: [invalid('the suppressions annotation is not a JSON array', path)] };
+  if (!Array.isArray(parsed))
+    return { active: [], problems: [invalid('the suppressions annotation is not a JSON array', path)] };
   const active: Suppression[] = [];
   const problems: (FindingDraft & { rule: string })[] = [];
   parsed.forEach((entry, i) => {

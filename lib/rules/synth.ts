@@ -16,7 +16,10 @@ export interface SynthViolation {
   readonly message: string;
 }
 
-export function synthViolations(objects: readonly (KubeObject | SourcedObject)[], options: SynthValidationOptions = {}): SynthViolation[] {
+export function synthViolations(
+  objects: readonly (KubeObject | SourcedObject)[],
+  options: SynthValidationOptions = {},
+): SynthViolation[] {
   const report = runRules(objects, options);
   const failOn = options.failOn ?? 'error';
   return report.results.flatMap((r) =>
@@ -31,6 +34,9 @@ export function synthViolations(objects: readonly (KubeObject | SourcedObject)[]
 }
 
 /** Messages for failing (unsuppressed, severity error by default) findings; empty when the objects pass. */
-export function validateObjectsForSynth(objects: readonly (KubeObject | SourcedObject)[], options: SynthValidationOptions = {}): string[] {
+export function validateObjectsForSynth(
+  objects: readonly (KubeObject | SourcedObject)[],
+  options: SynthValidationOptions = {},
+): string[] {
   return synthViolations(objects, options).map((v) => v.message);
 }

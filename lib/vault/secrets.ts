@@ -93,10 +93,10 @@ export class AgentVaultSecrets extends Construct {
   }
 
   private wireOperator(agent: HardenedAgent): void {
-    const connectionRef = this.resolved.connection.existing ?? this.ensureConnection(agent);
+    const connection = this.resolved.connection.existing === undefined ? this.ensureConnection(agent) : undefined;
+    const connectionRef = this.resolved.connection.existing ?? VAULT_CONNECTION_NAME;
     const authName = `${agent.agentName}-vault`;
-    this.objects.push(
-      new ApiObject(this, 'VaultAuth', {
+    const auth = new ApiObject(this, 'VaultAuth', {
         apiVersion: VSO_API_VERSION,
         kind: 'VaultAuth',
         metadata: { name: authName, labels: agent.labels },
@@ -106,8 +106,9 @@ export class AgentVaultSecrets extends Construct {
           roleName: this.resolved.roleName,
           serviceAccount: agent.serviceAccountName,
         }),
-      }),
-    );
+    });
+    if (connection) auth.addDependency(connection);
+    this.objects.push(auth);
     for (const secret of this.resolved.secrets) {
       const { kind, spec } = vaultSecretObject({ agent: agent.agentName, authName, labels: agent.labels, secret });
       this.objects.push(
@@ -126,7 +127,7 @@ export class AgentVaultSecrets extends Construct {
   }
 
   /** One VaultConnection per namespace, shared by its operator-mode agents. */
-  private ensureConnection(agent: HardenedAgent): string {
+  private ensureConnection(agent: HardenedAgent): ApiObject {
     const ns = agent.namespace;
     const caCertSecretRef = this.resolved.connection.caCertSecretRef;
     const spec = vaultConnectionSpec(agent.platform.settings.vault.address, caCertSecretRef);
@@ -140,15 +141,14 @@ export class AgentVaultSecrets extends Construct {
           caCertSecretRef,
           `the settings of the namespace's VaultConnection '${VAULT_CONNECTION_NAME}' (${JSON.stringify(current)}), or connection.existing`,
         );
-      return VAULT_CONNECTION_NAME;
+      return existing;
     }
-    new ApiObject(ns, CONNECTION_ID, {
+    return new ApiObject(ns, CONNECTION_ID, {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultConnection',
       metadata: { name: VAULT_CONNECTION_NAME, labels: ns.commonLabels('vault') },
       spec,
     });
-    return VAULT_CONNECTION_NAME;
   }
 
   private wireCsi(agent: HardenedAgent): void {

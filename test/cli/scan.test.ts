@@ -14,7 +14,11 @@ const CLI = path.join(ROOT, 'test', 'fixtures', 'cli');
 function scan(paths: string[], options: ScanOptions = {}, stdin?: string) {
   let out = '';
   let err = '';
-  const code = runScan(paths, options, { out: (t) => (out += t), err: (t) => (err += t), readStdin: () => Buffer.from(stdin ?? '') });
+  const code = runScan(paths, options, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    readStdin: () => Buffer.from(stdin ?? ''),
+  });
   return { code, out, err };
 }
 
@@ -40,7 +44,11 @@ describe('scan exit codes', () => {
 
   it.each([
     ['invalid YAML', [path.join(CLI, 'invalid.yaml')], /invalid\.yaml:7:1: invalid YAML: Flow sequence/],
-    ['a document that is not a Kubernetes object', [path.join(CLI, 'not-k8s.yaml')], /not-k8s\.yaml:7: not a Kubernetes object \(apiVersion is missing\)/],
+    [
+      'a document that is not a Kubernetes object',
+      [path.join(CLI, 'not-k8s.yaml')],
+      /not-k8s\.yaml:7: not a Kubernetes object \(apiVersion is missing\)/,
+    ],
     ['a missing file', ['/nonexistent/x.yaml'], /\/nonexistent\/x\.yaml: cannot read \(ENOENT\)/],
   ])('exits 2 for %s, naming file and line', (_what, paths, message) => {
     const r = scan(paths);
@@ -51,14 +59,23 @@ describe('scan exit codes', () => {
 
   it('exits 2 for binary input, alias bombs, deep nesting and bad options', () => {
     expect(scan([tmpFile('bin.yaml', Buffer.from([0x61, 0, 0x62]))]).err).toMatch(/binary content/);
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 12 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
     const bombResult = scan([tmpFile('bomb.yaml', bomb)]);
     expect(bombResult.code).toBe(EXIT.badInput);
     expect(bombResult.err).toMatch(/bomb\.yaml:1: .*(alias|Excessive)/i);
     expect(MAX_ALIAS_COUNT).toBeLessThanOrEqual(100);
     const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: ${'['.repeat(80)}${']'.repeat(80)}\n`;
     expect(scan([tmpFile('deep.yaml', deep)]).err).toMatch(/deep\.yaml:1: document nests deeper than 64 levels/);
-    expect(scan([path.join(BAD, 'good.yaml')], { pssVersion: 'v2.0' }).err).toMatch(/--pss-version: invalid value 'v2.0'/);
+    expect(scan([path.join(BAD, 'good.yaml')], { pssVersion: 'v2.0' }).err).toMatch(
+      /--pss-version: invalid value 'v2.0'/,
+    );
     expect(scan([path.join(BAD, 'good.yaml')], { pack: ['nope'] }).err).toMatch(/--pack: unknown pack 'nope'/);
   });
 
@@ -86,14 +103,22 @@ describe('formats', () => {
     const dep = json.results.find((r: { kind: string }) => r.kind === 'Deployment');
     expect(dep).toMatchObject({ file, apiVersion: 'apps/v1', namespace: 'agents', name: 'agent' });
     expect(dep.findings).toContainEqual(
-      expect.objectContaining({ rule: 'HRD-SecretInEnv', severity: 'error', suppressed: false, path: 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef', line: expect.any(Number) }),
+      expect.objectContaining({
+        rule: 'HRD-SecretInEnv',
+        severity: 'error',
+        suppressed: false,
+        path: 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef',
+        line: expect.any(Number),
+      }),
     );
     expect(json.results.find((r: { kind: string }) => r.kind === 'LimitRange').findings).toEqual([]);
     expect(json.summary).toMatchObject({ objects: 10, failOn: 'error' });
   });
 
   it('sarif validates against the SARIF 2.1.0 schema, with rules, help and locations', () => {
-    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'),
+    );
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats(ajv);
     const validate = ajv.compile(schema);
@@ -104,7 +129,9 @@ describe('formats', () => {
     const results = sarif.runs[0].results;
     expect(results.length).toBeGreaterThan(0);
     for (const r of results) {
-      expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe('test/fixtures/bad-manifests/hrd-secret-env.yaml');
+      expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe(
+        'test/fixtures/bad-manifests/hrd-secret-env.yaml',
+      );
       expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
     }
     const rule = sarif.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'HRD-SecretInEnv');
@@ -124,13 +151,16 @@ describe('formats', () => {
     expect(md).toMatch(/## CIS Kubernetes[\s\S]*### 5\.4\.1 — Prefer using secrets as files/);
     expect(md).toMatch(/\| Deployment\/agents\/agent \| ❌ fail \| HRD-SecretInEnv: /);
     const text = run('text').out;
-    expect(text).toMatch(/error\s+HRD-SecretInEnv {2}spec\.template\.spec\.containers\[0\]\.env\[0\]\.valueFrom\.secretKeyRef \(line \d+\)/);
+    expect(text).toMatch(
+      /error\s+HRD-SecretInEnv {2}spec\.template\.spec\.containers\[0\]\.env\[0\]\.valueFrom\.secretKeyRef \(line \d+\)/,
+    );
   });
 });
 
 describe('the installed binary', () => {
   const bin = path.join(ROOT, 'bin', 'agent-baseline.js');
-  const node = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8', input });
+  const node = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8', input });
 
   it('exits 1 with findings, 2 on usage errors, without stack traces', () => {
     const failing = node(['scan', path.join(BAD, 'pss-privileged.yaml'), '--format', 'json']);

@@ -9,9 +9,14 @@ describe('API grants open egress to the API server endpoints', () => {
     const agent = bot(ns);
     agent.grantApiAccess(JOBS);
     agent.grantApiAccess({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] });
-    const policy = appObjects(app).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'bot') as { spec: { egress: Array<{ to: unknown[]; ports: unknown[] }> } };
+    const policy = appObjects(app).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'bot') as {
+      spec: { egress: Array<{ to: unknown[]; ports: unknown[] }> };
+    };
     const apiRules = policy.spec.egress.filter((r) => JSON.stringify(r.to).includes('192.0.2.1'));
-    expect(apiRules.flatMap((r) => r.to)).toEqual([{ ipBlock: { cidr: '192.0.2.10/32' } }, { ipBlock: { cidr: '192.0.2.11/32' } }]);
+    expect(apiRules.flatMap((r) => r.to)).toEqual([
+      { ipBlock: { cidr: '192.0.2.10/32' } },
+      { ipBlock: { cidr: '192.0.2.11/32' } },
+    ]);
     expect(apiRules.flatMap((r) => r.ports)).toEqual(expect.arrayContaining([{ protocol: 'TCP', port: 6443 }]));
   });
 
@@ -23,6 +28,8 @@ describe('API grants open egress to the API server endpoints', () => {
   });
 
   test('an endpoint that is not a CIDR is refused by the platform', () => {
-    expect(() => fixture({ apiServerEndpoints: { cidrs: ['kubernetes.default'] } })).toThrow(/\[platform\] apiServerEndpoints\.cidrs\[0\]: invalid value "kubernetes\.default"\. Allowed: an IPv4 or IPv6 CIDR/);
+    expect(() => fixture({ apiServerEndpoints: { cidrs: ['kubernetes.default'] } })).toThrow(
+      /\[platform\] apiServerEndpoints\.cidrs\[0\]: invalid value "kubernetes\.default"\. Allowed: an IPv4 or IPv6 CIDR/,
+    );
   });
 });

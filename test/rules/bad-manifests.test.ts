@@ -18,7 +18,10 @@ function cases(): Case[] {
     .filter((f) => f.endsWith('.yaml') && f !== 'good.yaml')
     .sort()
     .map((file) => {
-      const header = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n').filter((l) => l.startsWith('# '));
+      const header = fs
+        .readFileSync(path.join(DIR, file), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('# '));
       const expect = header.flatMap((l) => {
         const m = /^# expect: (\S+) (.+)$/.exec(l);
         return m ? [{ rule: m[1], path: m[2] }] : [];

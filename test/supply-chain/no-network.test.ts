@@ -40,7 +40,9 @@ function networkAttempts(work: () => void): string[] {
 
 describe('synth and scan make no network calls', () => {
   test('the guard itself notices a connection attempt', () => {
-    expect(networkAttempts(() => expect(() => net.connect(443, '203.0.113.1')).toThrow(/network access/))).toHaveLength(1);
+    expect(networkAttempts(() => expect(() => net.connect(443, '203.0.113.1')).toThrow(/network access/))).toHaveLength(
+      1,
+    );
   });
 
   test('synthesizing the default platform to disk and scanning it opens no socket', () => {
@@ -59,11 +61,17 @@ describe('synth and scan make no network calls', () => {
 });
 
 describe('supply chain hygiene', () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as Record<string, Record<string, string>>;
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as Record<
+    string,
+    Record<string, string>
+  >;
 
   test('engines are declared and the lockfile is committed next to package.json', () => {
     expect(pkg.engines.node).toMatch(/^>=\s*20/);
-    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package-lock.json'), 'utf8')) as { lockfileVersion: number; name: string };
+    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package-lock.json'), 'utf8')) as {
+      lockfileVersion: number;
+      name: string;
+    };
     expect(lock.name).toBe('agent-baseline');
     expect(lock.lockfileVersion).toBeGreaterThanOrEqual(3);
   });

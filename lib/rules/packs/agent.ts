@@ -10,7 +10,16 @@ import { Pack, Rule, RuleContext } from '../rule';
 import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { FindingDraft, PathSegment } from '../types';
 import { Json, arr, isRecord, rec, recs, selectorMatches, str, strs } from '../util';
-import { at, containerRule, indexedOf, isAgentNamespace, isAgentWorkload, objectRule, podRule, serviceAccountOf } from './helpers';
+import {
+  at,
+  containerRule,
+  indexedOf,
+  isAgentNamespace,
+  isAgentWorkload,
+  objectRule,
+  podRule,
+  serviceAccountOf,
+} from './helpers';
 
 export const REQUIRE_SANDBOX_ANNOTATION = `${ANNOTATION_PREFIX}require-sandbox`;
 export const SECRET_SOURCE_ANNOTATION = `${ANNOTATION_PREFIX}secret-source`;
@@ -47,8 +56,10 @@ function openInternet(peer: Json): string | undefined {
   const block = rec(peer.ipBlock);
   const cidr = str(block.cidr);
   const except = strs(block.except);
-  if (cidr === '0.0.0.0/0' && !except.some((e) => cidrContainsV4(e, METADATA_V4))) return 'egress to 0.0.0.0/0 without excepting 169.254.0.0/16';
-  if (cidr === '::/0' && !except.some((e) => METADATA_V6_EXCEPTS.has(e))) return 'egress to ::/0 without excepting fd00:ec2::254/128';
+  if (cidr === '0.0.0.0/0' && !except.some((e) => cidrContainsV4(e, METADATA_V4)))
+    return 'egress to 0.0.0.0/0 without excepting 169.254.0.0/16';
+  if (cidr === '::/0' && !except.some((e) => METADATA_V6_EXCEPTS.has(e)))
+    return 'egress to ::/0 without excepting fd00:ec2::254/128';
   return undefined;
 }
 
@@ -67,9 +78,11 @@ function ciliumProblems(policy: Json): { message: string; path: PathSegment[] }[
   return arr(rec(policy.spec).egress).flatMap((r, i) => {
     const rule = rec(r);
     const out: { message: string; path: PathSegment[] }[] = [];
-    if (strs(rule.toEntities).some((e) => e === 'world' || e === 'all')) out.push({ message: `egress rule ${i} allows toEntities world`, path: ['spec', 'egress', i, 'toEntities'] });
+    if (strs(rule.toEntities).some((e) => e === 'world' || e === 'all'))
+      out.push({ message: `egress rule ${i} allows toEntities world`, path: ['spec', 'egress', i, 'toEntities'] });
     strs(rule.toCIDR).forEach((c, j) => {
-      if (c === '0.0.0.0/0' || c === '::/0') out.push({ message: `egress rule ${i} allows ${c}`, path: ['spec', 'egress', i, 'toCIDR', j] });
+      if (c === '0.0.0.0/0' || c === '::/0')
+        out.push({ message: `egress rule ${i} allows ${c}`, path: ['spec', 'egress', i, 'toCIDR', j] });
     });
     recs(rule.toCIDRSet).forEach((s, j) => {
       const why = openInternet({ ipBlock: { cidr: s.cidr, except: s.except } });
@@ -83,7 +96,9 @@ function policyConcernsAgents(set: ObjectSet, item: IndexedObject): boolean {
   if (isAgentNamespace(set, item.namespace)) return true;
   const spec = rec(item.object.spec);
   const selector = item.kind === 'NetworkPolicy' ? spec.podSelector : spec.endpointSelector;
-  return set.workloads(item.namespace).some((w) => w.pod && isAgentWorkload(w, w.pod) && selectorMatches(selector, w.pod.labels));
+  return set
+    .workloads(item.namespace)
+    .some((w) => w.pod && isAgentWorkload(w, w.pod) && selectorMatches(selector, w.pod.labels));
 }
 
 const internetEgress = objectRule(
@@ -92,7 +107,8 @@ const internetEgress = objectRule(
     kinds: ['NetworkPolicy', 'CiliumNetworkPolicy'],
     title: 'No unrestricted internet egress for agents',
     severity: 'error',
-    description: 'Open egress lets a hijacked agent exfiltrate data or reach the cloud metadata service (169.254.169.254, fd00:ec2::254) for node credentials.',
+    description:
+      'Open egress lets a hijacked agent exfiltrate data or reach the cloud metadata service (169.254.169.254, fd00:ec2::254) for node credentials.',
     fix: 'Allow only named destinations (FQDN policy, Vault, DNS); if 0.0.0.0/0 is truly needed, except 169.254.0.0/16 and the private ranges (and fd00:ec2::254/128 for ::/0).',
     references: [OWASP.excessiveAgency, OWASP.disclosure, NSA.netpol, SOC2.boundaries],
     scanners: ['agent-sandbox default NetworkPolicy'],
@@ -110,13 +126,20 @@ const internetEgress = objectRule(
 function tokenSources(pod: PodContext, set: ObjectSet, namespace: string): { message: string; path: PathSegment[] }[] {
   const out: { message: string; path: PathSegment[] }[] = [];
   const sa = set.find('ServiceAccount', serviceAccountOf(pod), namespace);
-  const automount = typeof pod.spec.automountServiceAccountToken === 'boolean' ? pod.spec.automountServiceAccountToken : rec(sa?.object).automountServiceAccountToken !== false;
-  if (automount) out.push({ message: 'the API token is automounted', path: [...pod.specPath, 'automountServiceAccountToken'] });
+  const automount =
+    typeof pod.spec.automountServiceAccountToken === 'boolean'
+      ? pod.spec.automountServiceAccountToken
+      : rec(sa?.object).automountServiceAccountToken !== false;
+  if (automount)
+    out.push({ message: 'the API token is automounted', path: [...pod.specPath, 'automountServiceAccountToken'] });
   arr(pod.spec.volumes).forEach((v, i) => {
     arr(rec(rec(v).projected).sources).forEach((s, j) => {
       const token = rec(s).serviceAccountToken;
       if (isRecord(token) && token.audience !== VAULT_TOKEN_AUDIENCE) {
-        out.push({ message: `projected serviceAccountToken with audience ${String(token.audience ?? 'kube-apiserver')}`, path: [...pod.specPath, 'volumes', i, 'projected', 'sources', j, 'serviceAccountToken'] });
+        out.push({
+          message: `projected serviceAccountToken with audience ${String(token.audience ?? 'kube-apiserver')}`,
+          path: [...pod.specPath, 'volumes', i, 'projected', 'sources', j, 'serviceAccountToken'],
+        });
       }
     });
   });
@@ -125,7 +148,9 @@ function tokenSources(pod: PodContext, set: ObjectSet, namespace: string): { mes
 
 function hasRbacGrant(set: ObjectSet, namespace: string, sa: string): boolean {
   return [...set.ofKind('RoleBinding'), ...set.ofKind('ClusterRoleBinding')].some((b) =>
-    recs(b.object.subjects).some((s) => s.kind === 'ServiceAccount' && s.name === sa && (str(s.namespace) ?? b.namespace) === namespace),
+    recs(b.object.subjects).some(
+      (s) => s.kind === 'ServiceAccount' && s.name === sa && (str(s.namespace) ?? b.namespace) === namespace,
+    ),
   );
 }
 
@@ -134,7 +159,8 @@ const apiToken = podRule(
     id: 'AGT-ApiToken',
     title: 'No Kubernetes API token without declared RBAC',
     severity: 'error',
-    description: 'An agent that holds an API token can call the Kubernetes API; that is only acceptable when the grants are declared and reviewed alongside it. A projected token with audience "vault" is a Vault identity and is allowed.',
+    description:
+      'An agent that holds an API token can call the Kubernetes API; that is only acceptable when the grants are declared and reviewed alongside it. A projected token with audience "vault" is a Vault identity and is allowed.',
     fix: 'Set automountServiceAccountToken: false and use projected tokens only with audience "vault"; or declare the RoleBinding that grants this ServiceAccount its API access.',
     references: [OWASP.excessiveAgency, CIS.saTokens, NSA.tokens, SOC2.logicalAccess],
     scanners: ['CKV_K8S_38', 'agent-sandbox VAP (projected tokens)'],
@@ -145,7 +171,12 @@ const apiToken = podRule(
     const ns = indexedOf(ctx).namespace;
     const sources = tokenSources(pod, ctx.set, ns);
     if (sources.length === 0 || hasRbacGrant(ctx.set, ns, serviceAccountOf(pod))) return [];
-    return sources.map((s) => at(`${s.message} but no RoleBinding or ClusterRoleBinding for ServiceAccount ${serviceAccountOf(pod)} is in the set`, s.path));
+    return sources.map((s) =>
+      at(
+        `${s.message} but no RoleBinding or ClusterRoleBinding for ServiceAccount ${serviceAccountOf(pod)} is in the set`,
+        s.path,
+      ),
+    );
   },
 );
 
@@ -155,13 +186,20 @@ const VAULT_OWNER_GROUPS = ['secrets.hashicorp.com/', 'secrets-store.csi.x-k8s.i
 
 function vaultManaged(set: ObjectSet, item: IndexedObject): boolean {
   const meta = rec(item.object.metadata);
-  if (recs(meta.ownerReferences).some((o) => VAULT_OWNER_GROUPS.some((g) => (str(o.apiVersion) ?? '').startsWith(g)))) return true;
-  if (item.labels['app.kubernetes.io/managed-by'] === 'hashicorp-vso' || item.labels['secrets-store.csi.k8s.io/managed'] === 'true') return true;
+  if (recs(meta.ownerReferences).some((o) => VAULT_OWNER_GROUPS.some((g) => (str(o.apiVersion) ?? '').startsWith(g))))
+    return true;
+  if (
+    item.labels['app.kubernetes.io/managed-by'] === 'hashicorp-vso' ||
+    item.labels['secrets-store.csi.k8s.io/managed'] === 'true'
+  )
+    return true;
   if (rec(meta.annotations)[SECRET_SOURCE_ANNOTATION] === 'vault') return true;
   const vsoDestinations = set.items
     .filter((o) => (o.object.apiVersion ?? '').startsWith('secrets.hashicorp.com/') && o.namespace === item.namespace)
     .map((o) => rec(rec(o.object.spec).destination).name);
-  const csiSecrets = set.ofKind('SecretProviderClass', item.namespace).flatMap((o) => recs(rec(o.object.spec).secretObjects).map((s) => s.secretName));
+  const csiSecrets = set
+    .ofKind('SecretProviderClass', item.namespace)
+    .flatMap((o) => recs(rec(o.object.spec).secretObjects).map((s) => s.secretName));
   return [...vsoDestinations, ...csiSecrets].includes(item.name);
 }
 
@@ -171,7 +209,8 @@ const secretObject = objectRule(
     kinds: ['Secret'],
     title: 'Secrets in agent namespaces come from Vault',
     severity: 'error',
-    description: 'A Secret written into the manifests is a credential in git; in agent namespaces secrets come only from Vault (Secrets Operator, CSI provider or injector).',
+    description:
+      'A Secret written into the manifests is a credential in git; in agent namespaces secrets come only from Vault (Secrets Operator, CSI provider or injector).',
     fix: `Deliver the secret from Vault (VaultStaticSecret/VaultDynamicSecret destination, SecretProviderClass secretObjects), or annotate a Vault-synced Secret ${SECRET_SOURCE_ANNOTATION}: vault.`,
     references: [CIS.externalSecrets, NSA.secrets, OWASP.disclosure, SOC2.logicalAccess],
     scanners: [],
@@ -188,7 +227,8 @@ const secretEnv = containerRule(
     id: 'AGT-SecretEnv',
     title: 'Agents read no Secrets from env',
     severity: 'error',
-    description: 'An agent can print its own environment into a model context; secrets must be files that the agent process reads deliberately.',
+    description:
+      'An agent can print its own environment into a model context; secrets must be files that the agent process reads deliberately.',
     fix: 'Remove env[].valueFrom.secretKeyRef and envFrom[].secretRef from agent containers; mount Vault secrets as files.',
     references: [OWASP.disclosure, OWASP.excessiveAgency, CIS.secretsAsFiles],
     scanners: ['CKV_K8S_35'],
@@ -197,10 +237,20 @@ const secretEnv = containerRule(
     if (!isAgentWorkload(indexedOf(ctx), pod)) return undefined;
     const refs: FindingDraft[] = [];
     arr(c.spec.env).forEach((e, i) => {
-      if (rec(rec(e).valueFrom).secretKeyRef !== undefined) refs.push(at(`agent container ${c.name} reads a Secret into env`, [...c.path, 'env', i, 'valueFrom', 'secretKeyRef'], c));
+      if (rec(rec(e).valueFrom).secretKeyRef !== undefined)
+        refs.push(
+          at(
+            `agent container ${c.name} reads a Secret into env`,
+            [...c.path, 'env', i, 'valueFrom', 'secretKeyRef'],
+            c,
+          ),
+        );
     });
     arr(c.spec.envFrom).forEach((e, i) => {
-      if (rec(e).secretRef !== undefined) refs.push(at(`agent container ${c.name} imports a Secret with envFrom`, [...c.path, 'envFrom', i, 'secretRef'], c));
+      if (rec(e).secretRef !== undefined)
+        refs.push(
+          at(`agent container ${c.name} imports a Secret with envFrom`, [...c.path, 'envFrom', i, 'secretRef'], c),
+        );
     });
     return refs;
   },
@@ -223,7 +273,9 @@ function vapCovers(set: ObjectSet, labels: Record<string, string>): boolean {
 
 function kyvernoCovers(set: ObjectSet, namespace: string, labels: Record<string, string>): boolean {
   const verifies = (o: IndexedObject) => recs(rec(o.object.spec).rules).some((r) => arr(r.verifyImages).length > 0);
-  const clusterPolicies = set.ofKind('ClusterPolicy').filter((o) => (o.object.apiVersion ?? '').startsWith('kyverno.io/'));
+  const clusterPolicies = set
+    .ofKind('ClusterPolicy')
+    .filter((o) => (o.object.apiVersion ?? '').startsWith('kyverno.io/'));
   const policies = set.ofKind('Policy', namespace).filter((o) => (o.object.apiVersion ?? '').startsWith('kyverno.io/'));
   const ivp = set.ofKind('ImageValidatingPolicy').some((o) => {
     const mc = rec(rec(o.object.spec).matchConstraints);
@@ -263,8 +315,14 @@ const imagePolicy = objectRule(
     const item = indexedOf(ctx);
     if (item.labels['agent-baseline.io/agent-namespace'] !== 'true') return undefined;
     const labels = ctx.set.namespaceLabels(item.name);
-    const covered = vapCovers(ctx.set, labels) || kyvernoCovers(ctx.set, item.name, labels) || sigstoreCovers(ctx.set, labels) || gatekeeperCovers(ctx.set, item.name);
-    return covered ? [] : [at(`no image policy in the set covers agent namespace ${item.name}`, ['metadata', 'labels'])];
+    const covered =
+      vapCovers(ctx.set, labels) ||
+      kyvernoCovers(ctx.set, item.name, labels) ||
+      sigstoreCovers(ctx.set, labels) ||
+      gatekeeperCovers(ctx.set, item.name);
+    return covered
+      ? []
+      : [at(`no image policy in the set covers agent namespace ${item.name}`, ['metadata', 'labels'])];
   },
 );
 

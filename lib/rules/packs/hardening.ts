@@ -16,15 +16,39 @@ import { Pack, Rule, RuleContext } from '../rule';
 import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { FindingDraft } from '../types';
 import { Json, arr, isEmptySelector, isRecord, rec, recs, selectorMatches, str } from '../util';
-import { at, containerRule, indexedOf, objectRule, podRule, policiesSelecting, policyTypes, serviceAccountOf } from './helpers';
+import {
+  at,
+  containerRule,
+  indexedOf,
+  objectRule,
+  podRule,
+  policiesSelecting,
+  policyTypes,
+  serviceAccountOf,
+} from './helpers';
 
 const REGULAR = ['containers'] as const;
 const RUNNABLE = ['initContainers', 'containers'] as const;
 const LONG_RUNNING = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
 const REPLICATED = ['Deployment', 'StatefulSet'];
 const NAMESPACED_KINDS = [
-  'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Service', 'Ingress', 'ConfigMap',
-  'Secret', 'ServiceAccount', 'Role', 'RoleBinding', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler',
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+  'Service',
+  'Ingress',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'NetworkPolicy',
+  'PodDisruptionBudget',
+  'HorizontalPodAutoscaler',
 ];
 
 // --- Resources ---------------------------------------------------------------------------------
@@ -43,10 +67,21 @@ const resources = containerRule(
     id: 'HRD-ContainerResources',
     title: 'CPU and memory requests and limits',
     severity: 'error',
-    description: 'Every container declares CPU and memory requests and limits, so one agent cannot starve the node or its neighbours.',
+    description:
+      'Every container declares CPU and memory requests and limits, so one agent cannot starve the node or its neighbours.',
     fix: 'Set resources.requests and resources.limits for cpu and memory.',
     references: [NSA.resources, OWASP.consumption],
-    scanners: ['CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13', 'KSV-0011', 'KSV-0015', 'KSV-0016', 'KSV-0018', 'kube-score container-resources'],
+    scanners: [
+      'CKV_K8S_10',
+      'CKV_K8S_11',
+      'CKV_K8S_12',
+      'CKV_K8S_13',
+      'KSV-0011',
+      'KSV-0015',
+      'KSV-0016',
+      'KSV-0018',
+      'kube-score container-resources',
+    ],
   },
   (c) => missingResources(c, ['cpu', 'memory']),
   RUNNABLE,
@@ -57,7 +92,8 @@ const ephemeralStorage = containerRule(
     id: 'HRD-EphemeralStorage',
     title: 'Ephemeral-storage request and limit',
     severity: 'warning',
-    description: 'Writable emptyDir paths and logs count against ephemeral storage; without a limit one pod can fill the node disk.',
+    description:
+      'Writable emptyDir paths and logs count against ephemeral storage; without a limit one pod can fill the node disk.',
     fix: 'Set resources.requests and resources.limits for ephemeral-storage.',
     references: [NSA.resources, OWASP.consumption],
     scanners: ['kube-score container-ephemeral-storage-request-and-limit'],
@@ -74,17 +110,28 @@ const probes = containerRule(
     kinds: LONG_RUNNING,
     title: 'Readiness and a distinct liveness probe',
     severity: 'warning',
-    description: 'A readinessProbe keeps traffic away from pods that are not ready; a livenessProbe that differs from it restarts hung pods without cascading restarts.',
+    description:
+      'A readinessProbe keeps traffic away from pods that are not ready; a livenessProbe that differs from it restarts hung pods without cascading restarts.',
     fix: 'Add a readinessProbe and a livenessProbe that checks something different (another path or port).',
     references: [],
-    scanners: ['CKV_K8S_8', 'CKV_K8S_9', 'kube-score pod-probes', 'kube-score pod-probes-identical', 'Polaris readinessProbeMissing'],
+    scanners: [
+      'CKV_K8S_8',
+      'CKV_K8S_9',
+      'kube-score pod-probes',
+      'kube-score pod-probes-identical',
+      'Polaris readinessProbeMissing',
+    ],
   },
   (c) => {
     const out: FindingDraft[] = [];
-    if (!isRecord(c.spec.readinessProbe)) out.push(at(`container ${c.name} has no readinessProbe`, [...c.path, 'readinessProbe'], c));
-    if (!isRecord(c.spec.livenessProbe)) out.push(at(`container ${c.name} has no livenessProbe`, [...c.path, 'livenessProbe'], c));
+    if (!isRecord(c.spec.readinessProbe))
+      out.push(at(`container ${c.name} has no readinessProbe`, [...c.path, 'readinessProbe'], c));
+    if (!isRecord(c.spec.livenessProbe))
+      out.push(at(`container ${c.name} has no livenessProbe`, [...c.path, 'livenessProbe'], c));
     else if (JSON.stringify(c.spec.livenessProbe) === JSON.stringify(c.spec.readinessProbe)) {
-      out.push(at(`container ${c.name} livenessProbe is identical to its readinessProbe`, [...c.path, 'livenessProbe'], c));
+      out.push(
+        at(`container ${c.name} livenessProbe is identical to its readinessProbe`, [...c.path, 'livenessProbe'], c),
+      );
     }
     return out;
   },
@@ -101,7 +148,8 @@ const probePorts = containerRule(
     id: 'HRD-ProbePort',
     title: 'Probe ports are declared',
     severity: 'warning',
-    description: 'A probe on a port the container does not declare usually probes nothing (kube-linter liveness-port/readiness-port).',
+    description:
+      'A probe on a port the container does not declare usually probes nothing (kube-linter liveness-port/readiness-port).',
     fix: 'Declare the probe port in the container ports[] (by number or name).',
     references: [],
     scanners: ['kube-linter liveness-port', 'kube-linter readiness-port', 'kube-linter startup-port'],
@@ -112,7 +160,9 @@ const probePorts = containerRule(
       const port = probePort(c.spec[probe]);
       if (port === undefined) return [];
       const declared = ports.some((p) => p.containerPort === port || (typeof port === 'string' && p.name === port));
-      return declared ? [] : [at(`container ${c.name} ${probe} port ${String(port)} is not declared in ports[]`, [...c.path, probe], c)];
+      return declared
+        ? []
+        : [at(`container ${c.name} ${probe} port ${String(port)} is not declared in ports[]`, [...c.path, probe], c)];
     });
   },
   REGULAR,
@@ -125,10 +175,16 @@ const readOnlyRootFs = containerRule(
     id: 'HRD-ReadOnlyRootFilesystem',
     title: 'Read-only root filesystem',
     severity: 'error',
-    description: 'An immutable root filesystem stops an agent (or an attacker driving it) from persisting tools or altering binaries.',
+    description:
+      'An immutable root filesystem stops an agent (or an attacker driving it) from persisting tools or altering binaries.',
     fix: 'Set securityContext.readOnlyRootFilesystem: true and back writable paths with emptyDir volumes.',
     references: [NSA.immutable, CIS.securityContext, OWASP.excessiveAgency],
-    scanners: ['CKV_K8S_22', 'KSV-0014', 'kube-score container-security-context-readonlyrootfilesystem', 'Polaris notReadOnlyRootFilesystem'],
+    scanners: [
+      'CKV_K8S_22',
+      'KSV-0014',
+      'kube-score container-security-context-readonlyrootfilesystem',
+      'Polaris notReadOnlyRootFilesystem',
+    ],
   },
   (c) =>
     c.effective.readOnlyRootFilesystem.value === true
@@ -145,13 +201,20 @@ function highId(field: 'runAsUser' | 'runAsGroup') {
       description: `IDs above ${MIN_NON_ROOT_ID_EXCLUSIVE} cannot collide with host users and clear every scanner's threshold (kubesec, Trivy KSV-0020/0021).`,
       fix: `Set securityContext.${field} to ${MIN_NON_ROOT_ID_EXCLUSIVE + 1} or higher on the pod and containers.`,
       references: [NSA.nonRoot, CIS.securityContext],
-      scanners: field === 'runAsUser' ? ['KSV-0020', 'CKV_K8S_40', 'kube-score container-security-context-user-group-id'] : ['KSV-0021', 'kube-score container-security-context-user-group-id'],
+      scanners:
+        field === 'runAsUser'
+          ? ['KSV-0020', 'CKV_K8S_40', 'kube-score container-security-context-user-group-id']
+          : ['KSV-0021', 'kube-score container-security-context-user-group-id'],
     },
     (c) => {
       const r = c.effective[field];
       return typeof r.value === 'number' && r.value > MIN_NON_ROOT_ID_EXCLUSIVE
         ? undefined
-        : at(`container ${c.name} ${field} is ${r.value ?? 'unset'}; it must be above ${MIN_NON_ROOT_ID_EXCLUSIVE}`, r.path, c);
+        : at(
+            `container ${c.name} ${field} is ${r.value ?? 'unset'}; it must be above ${MIN_NON_ROOT_ID_EXCLUSIVE}`,
+            r.path,
+            c,
+          );
     },
   );
 }
@@ -191,7 +254,11 @@ const seccomp = containerRule(
   (c) =>
     c.effective.seccompProfileType.value === SECCOMP_PROFILE_TYPE
       ? undefined
-      : at(`container ${c.name} seccomp profile is ${c.effective.seccompProfileType.value ?? 'unset'}`, c.effective.seccompProfileType.path, c),
+      : at(
+          `container ${c.name} seccomp profile is ${c.effective.seccompProfileType.value ?? 'unset'}`,
+          c.effective.seccompProfileType.path,
+          c,
+        ),
 );
 
 const noCapabilityAdd = containerRule(
@@ -204,7 +271,14 @@ const noCapabilityAdd = containerRule(
     references: [NSA.podSecurity, CIS.securityContext],
     scanners: ['CKV_K8S_25', 'KSV-0022'],
   },
-  (c) => (c.effective.capabilitiesAdd.length ? at(`container ${c.name} adds ${c.effective.capabilitiesAdd.join(', ')}`, [...c.path, 'securityContext', 'capabilities', 'add'], c) : undefined),
+  (c) =>
+    c.effective.capabilitiesAdd.length
+      ? at(
+          `container ${c.name} adds ${c.effective.capabilitiesAdd.join(', ')}`,
+          [...c.path, 'securityContext', 'capabilities', 'add'],
+          c,
+        )
+      : undefined,
 );
 
 const privilegedPorts = containerRule(
@@ -220,7 +294,13 @@ const privilegedPorts = containerRule(
   (c) =>
     arr(c.spec.ports).flatMap((p, i) =>
       isRecord(p) && typeof p.containerPort === 'number' && p.containerPort < MIN_UNPRIVILEGED_PORT
-        ? [at(`container ${c.name} listens on privileged port ${p.containerPort}`, [...c.path, 'ports', i, 'containerPort'], c)]
+        ? [
+            at(
+              `container ${c.name} listens on privileged port ${p.containerPort}`,
+              [...c.path, 'ports', i, 'containerPort'],
+              c,
+            ),
+          ]
         : [],
     ),
 );
@@ -232,7 +312,8 @@ const imagePinned = containerRule(
     id: 'HRD-ImageDigest',
     title: 'Images pinned by tag and digest',
     severity: 'error',
-    description: 'A digest makes the image immutable (CKV_K8S_43); a tag alongside it keeps tag-based scanners happy and tells humans what runs.',
+    description:
+      'A digest makes the image immutable (CKV_K8S_43); a tag alongside it keeps tag-based scanners happy and tells humans what runs.',
     fix: 'Use registry/repository:tag@sha256:<digest>.',
     references: [NSA.images, OWASP.supplyChain, SOC2.software],
     scanners: ['CKV_K8S_43', 'CKV_K8S_14', 'KSV-0013', 'kube-score container-image-tag', 'Polaris tagNotSpecified'],
@@ -259,7 +340,14 @@ const pullPolicy = containerRule(
     references: [NSA.images],
     scanners: ['kube-score container-image-pull-policy', 'Polaris pullPolicyNotAlways', 'CKV_K8S_15'],
   },
-  (c) => (c.spec.imagePullPolicy === 'Always' ? undefined : at(`container ${c.name} imagePullPolicy is ${String(c.spec.imagePullPolicy ?? 'unset')}`, [...c.path, 'imagePullPolicy'], c)),
+  (c) =>
+    c.spec.imagePullPolicy === 'Always'
+      ? undefined
+      : at(
+          `container ${c.name} imagePullPolicy is ${String(c.spec.imagePullPolicy ?? 'unset')}`,
+          [...c.path, 'imagePullPolicy'],
+          c,
+        ),
 );
 
 // --- Identity and secrets ----------------------------------------------------------------------
@@ -269,12 +357,16 @@ const automount = podRule(
     id: 'HRD-AutomountServiceAccountToken',
     title: 'No automounted API token',
     severity: 'error',
-    description: 'Checkov and kubesec read automountServiceAccountToken only on the pod spec; a token an agent does not need is a credential it can leak.',
+    description:
+      'Checkov and kubesec read automountServiceAccountToken only on the pod spec; a token an agent does not need is a credential it can leak.',
     fix: 'Set automountServiceAccountToken: false on the pod spec (use a projected token with an audience when one is needed).',
     references: [NSA.tokens, CIS.saTokens, OWASP.excessiveAgency],
     scanners: ['CKV_K8S_38', 'KSV-0036', 'Polaris automountServiceAccountToken'],
   },
-  (pod) => (pod.spec.automountServiceAccountToken === false ? [] : [at('pod does not set automountServiceAccountToken: false', [...pod.specPath, 'automountServiceAccountToken'])]),
+  (pod) =>
+    pod.spec.automountServiceAccountToken === false
+      ? []
+      : [at('pod does not set automountServiceAccountToken: false', [...pod.specPath, 'automountServiceAccountToken'])],
 );
 
 const dedicatedSa = podRule(
@@ -285,15 +377,24 @@ const dedicatedSa = podRule(
     description: 'Workloads sharing the default ServiceAccount share every permission granted to it.',
     fix: 'Set serviceAccountName to a ServiceAccount created for this workload (never default), and drop the deprecated serviceAccount field.',
     references: [CIS.defaultSa, NSA.rbac, SOC2.accessRemoval],
-    scanners: ['CKV_K8S_41', 'CKV_K8S_42', 'kube-linter default-service-account', 'kube-linter deprecated-service-account-field'],
+    scanners: [
+      'CKV_K8S_41',
+      'CKV_K8S_42',
+      'kube-linter default-service-account',
+      'kube-linter deprecated-service-account-field',
+    ],
   },
   (pod, ctx) => {
     const out: FindingDraft[] = [];
-    if (pod.spec.serviceAccount !== undefined) out.push(at('pod uses the deprecated serviceAccount field', [...pod.specPath, 'serviceAccount']));
+    if (pod.spec.serviceAccount !== undefined)
+      out.push(at('pod uses the deprecated serviceAccount field', [...pod.specPath, 'serviceAccount']));
     const sa = serviceAccountOf(pod);
     const path = [...pod.specPath, 'serviceAccountName'];
     if (sa === 'default') out.push(at('pod runs as the default ServiceAccount', path));
-    else if (declaresNamespace(ctx.set, indexedOf(ctx).namespace) && !ctx.set.find('ServiceAccount', sa, indexedOf(ctx).namespace)) {
+    else if (
+      declaresNamespace(ctx.set, indexedOf(ctx).namespace) &&
+      !ctx.set.find('ServiceAccount', sa, indexedOf(ctx).namespace)
+    ) {
       out.push(at(`ServiceAccount ${sa} is not in the manifest set`, path));
     }
     return out;
@@ -310,17 +411,28 @@ const secretEnv = containerRule(
     id: 'HRD-SecretInEnv',
     title: 'No Secrets in environment variables',
     severity: 'error',
-    description: 'Environment variables leak into logs, crash dumps and child processes (and into an LLM context); deliver secrets as read-only files from Vault.',
+    description:
+      'Environment variables leak into logs, crash dumps and child processes (and into an LLM context); deliver secrets as read-only files from Vault.',
     fix: 'Remove env[].valueFrom.secretKeyRef and envFrom[].secretRef; mount the secret as a file.',
     references: [CIS.secretsAsFiles, NSA.secrets, OWASP.disclosure],
     scanners: ['CKV_K8S_35', 'kubesec SecretsAsEnvironmentVariables', 'kube-linter read-secret-from-env-var'],
   },
   (c) => [
     ...arr(c.spec.env).flatMap((e, i) =>
-      isRecord(e) && rec(e.valueFrom).secretKeyRef !== undefined ? [at(`container ${c.name} env ${String(e.name)} reads a Secret`, [...c.path, 'env', i, 'valueFrom', 'secretKeyRef'], c)] : [],
+      isRecord(e) && rec(e.valueFrom).secretKeyRef !== undefined
+        ? [
+            at(
+              `container ${c.name} env ${String(e.name)} reads a Secret`,
+              [...c.path, 'env', i, 'valueFrom', 'secretKeyRef'],
+              c,
+            ),
+          ]
+        : [],
     ),
     ...arr(c.spec.envFrom).flatMap((e, i) =>
-      isRecord(e) && e.secretRef !== undefined ? [at(`container ${c.name} envFrom imports a Secret`, [...c.path, 'envFrom', i, 'secretRef'], c)] : [],
+      isRecord(e) && e.secretRef !== undefined
+        ? [at(`container ${c.name} envFrom imports a Secret`, [...c.path, 'envFrom', i, 'secretRef'], c)]
+        : [],
     ),
   ],
 );
@@ -337,7 +449,11 @@ const secretLiteral = containerRule(
   },
   (c) =>
     arr(c.spec.env).flatMap((e, i) =>
-      isRecord(e) && typeof e.name === 'string' && SECRET_LIKE_ENV_NAME.test(e.name) && typeof e.value === 'string' && e.value !== ''
+      isRecord(e) &&
+      typeof e.name === 'string' &&
+      SECRET_LIKE_ENV_NAME.test(e.name) &&
+      typeof e.value === 'string' &&
+      e.value !== ''
         ? [at(`container ${c.name} env ${e.name} has a literal value`, [...c.path, 'env', i, 'value'], c)]
         : [],
     ),
@@ -358,7 +474,8 @@ const duplicateEnv = containerRule(
     return arr(c.spec.env).flatMap((e, i) => {
       const name = str(rec(e).name);
       if (name === undefined) return [];
-      if (seen.has(name)) return [at(`container ${c.name} env ${name} is defined twice`, [...c.path, 'env', i, 'name'], c)];
+      if (seen.has(name))
+        return [at(`container ${c.name} env ${name} is defined twice`, [...c.path, 'env', i, 'name'], c)];
       seen.add(name);
       return [];
     });
@@ -375,13 +492,20 @@ const podNetworkPolicy = podRule(
     description: 'A pod that no NetworkPolicy selects can talk to and be reached from anything in the cluster.',
     fix: 'Add a NetworkPolicy whose podSelector matches the pod labels with policyTypes [Ingress, Egress].',
     references: [NSA.netpol, CIS.netpolAll, SOC2.boundaries, OWASP.excessiveAgency],
-    scanners: ['kube-score pod-networkpolicy', 'Polaris missingNetworkPolicy', 'CKV2_K8S_6', 'kube-linter non-isolated-pod'],
+    scanners: [
+      'kube-score pod-networkpolicy',
+      'Polaris missingNetworkPolicy',
+      'CKV2_K8S_6',
+      'kube-linter non-isolated-pod',
+    ],
   },
   (pod, ctx) => {
     const policies = policiesSelecting(ctx.set, indexedOf(ctx).namespace, pod.labels);
     const covered = new Set(policies.flatMap((p) => [...policyTypes(p.object)]));
     const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));
-    return missing.length ? [at(`no NetworkPolicy selects the pod for ${missing.join(' and ')}`, [...pod.template.metadataPath, 'labels'])] : [];
+    return missing.length
+      ? [at(`no NetworkPolicy selects the pod for ${missing.join(' and ')}`, [...pod.template.metadataPath, 'labels'])]
+      : [];
   },
 );
 
@@ -389,7 +513,13 @@ function isDefaultDeny(policy: Json): boolean {
   const spec = rec(policy.spec);
   const types = policyTypes(policy);
   const openEgress = recs(spec.egress).some((r) => arr(r.to).length === 0);
-  return isEmptySelector(spec.podSelector) && types.has('Ingress') && types.has('Egress') && arr(spec.ingress).length === 0 && !openEgress;
+  return (
+    isEmptySelector(spec.podSelector) &&
+    types.has('Ingress') &&
+    types.has('Egress') &&
+    arr(spec.ingress).length === 0 &&
+    !openEgress
+  );
 }
 
 const namespaceDefaultDeny = objectRule(
@@ -420,7 +550,8 @@ const serviceType = objectRule(
     kinds: ['Service'],
     title: 'ClusterIP services without externalIPs',
     severity: 'error',
-    description: 'NodePort and LoadBalancer services and externalIPs expose pods outside the cluster, bypassing ingress TLS and policy.',
+    description:
+      'NodePort and LoadBalancer services and externalIPs expose pods outside the cluster, bypassing ingress TLS and policy.',
     fix: 'Use type ClusterIP behind an Ingress or gateway, and remove externalIPs.',
     references: [NSA.exposure, SOC2.boundaries],
     scanners: ['kube-score service-type', 'kube-linter exposed-services', 'KSV-0108'],
@@ -457,15 +588,19 @@ const namespaceUse = objectRule(
     kinds: NAMESPACED_KINDS,
     title: 'Explicit namespace, not default or kube-system',
     severity: 'error',
-    description: 'default and kube-system are shared with everything else; an implicit namespace lands wherever kubectl points.',
+    description:
+      'default and kube-system are shared with everything else; an implicit namespace lands wherever kubectl points.',
     fix: 'Set metadata.namespace to a dedicated namespace.',
     references: [CIS.defaultNamespace, CIS.namespaceBoundaries, NSA.namespaces],
     scanners: ['CKV_K8S_21', 'KSV-0110', 'KSV-0037', 'kube-linter use-namespace'],
   },
   (ctx) => {
     const ns = ctx.object.metadata?.namespace;
-    if (ns === undefined || ns === '') return [{ ...at('object has no metadata.namespace', ['metadata', 'namespace']), severity: 'warning' }];
-    return ns === 'default' || ns === 'kube-system' ? [at(`object is in the ${ns} namespace`, ['metadata', 'namespace'])] : [];
+    if (ns === undefined || ns === '')
+      return [{ ...at('object has no metadata.namespace', ['metadata', 'namespace']), severity: 'warning' }];
+    return ns === 'default' || ns === 'kube-system'
+      ? [at(`object is in the ${ns} namespace`, ['metadata', 'namespace'])]
+      : [];
   },
 );
 
@@ -477,9 +612,14 @@ const namespacePsa = objectRule(
     kinds: ['Namespace'],
     title: 'Pod Security Admission labels on namespaces with workloads',
     severity: 'error',
-    description: 'Without PSA labels the cluster default (often privileged) applies; the static checks here are no substitute for admission.',
+    description:
+      'Without PSA labels the cluster default (often privileged) applies; the static checks here are no substitute for admission.',
     fix: 'Label the namespace pod-security.kubernetes.io/{enforce,audit,warn}: restricted, with pinned *-version labels.',
-    references: [CIS.policyControl, NSA.podSecurity, { framework: 'Pod Security Standards', control: 'admission', title: 'Pod Security Admission labels' }],
+    references: [
+      CIS.policyControl,
+      NSA.podSecurity,
+      { framework: 'Pod Security Standards', control: 'admission', title: 'Pod Security Admission labels' },
+    ],
     scanners: [],
   },
   (ctx) => {
@@ -487,7 +627,12 @@ const namespacePsa = objectRule(
     if (ctx.set.workloads(item.name).length === 0) return undefined;
     const wrong = PSA_MODES.filter((m) => item.labels[`pod-security.kubernetes.io/${m}`] !== 'restricted');
     return wrong.length
-      ? [at(`namespace ${item.name} has workloads but pod-security.kubernetes.io/${wrong.join(', ')} is not restricted`, ['metadata', 'labels'])]
+      ? [
+          at(
+            `namespace ${item.name} has workloads but pod-security.kubernetes.io/${wrong.join(', ')} is not restricted`,
+            ['metadata', 'labels'],
+          ),
+        ]
       : [];
   },
 );
@@ -540,7 +685,10 @@ const replicas = objectRule(
     references: [],
     scanners: ['kube-score deployment-replicas', 'Polaris deploymentMissingReplicas'],
   },
-  (ctx) => (replicasOf(ctx) >= DEFAULT_REPLICAS ? [] : [at(`Deployment runs ${replicasOf(ctx)} replica(s)`, ['spec', 'replicas'])]),
+  (ctx) =>
+    replicasOf(ctx) >= DEFAULT_REPLICAS
+      ? []
+      : [at(`Deployment runs ${replicasOf(ctx)} replica(s)`, ['spec', 'replicas'])],
 );
 
 const pdb = podRule(
@@ -577,9 +725,11 @@ const pdbEvictable = objectRule(
   },
   (ctx) => {
     const spec = rec(ctx.object.spec);
-    if (spec.maxUnavailable === 0 || spec.maxUnavailable === '0%') return [at('maxUnavailable is 0', ['spec', 'maxUnavailable'])];
+    if (spec.maxUnavailable === 0 || spec.maxUnavailable === '0%')
+      return [at('maxUnavailable is 0', ['spec', 'maxUnavailable'])];
     if (spec.minAvailable === '100%') return [at('minAvailable is 100%', ['spec', 'minAvailable'])];
-    if (spec.minAvailable === undefined && spec.maxUnavailable === undefined) return [at('neither minAvailable nor maxUnavailable is set', ['spec'])];
+    if (spec.minAvailable === undefined && spec.maxUnavailable === undefined)
+      return [at('neither minAvailable nor maxUnavailable is set', ['spec'])];
     return [];
   },
 );
@@ -590,10 +740,15 @@ const spread = podRule(
     kinds: REPLICATED,
     title: 'Anti-affinity and topology spread',
     severity: 'warning',
-    description: 'Replicas on one node fail together; podAntiAffinity on kubernetes.io/hostname and topologySpreadConstraints spread them.',
+    description:
+      'Replicas on one node fail together; podAntiAffinity on kubernetes.io/hostname and topologySpreadConstraints spread them.',
     fix: 'Add podAntiAffinity on kubernetes.io/hostname and topologySpreadConstraints, both with a labelSelector matching the pod labels.',
     references: [],
-    scanners: ['kube-score deployment-has-host-podantiaffinity', 'kube-linter no-anti-affinity', 'Polaris topologySpreadConstraint'],
+    scanners: [
+      'kube-score deployment-has-host-podantiaffinity',
+      'kube-linter no-anti-affinity',
+      'Polaris topologySpreadConstraint',
+    ],
   },
   (pod, ctx) => {
     if (replicasOf(ctx) <= 1) return undefined;
@@ -603,11 +758,30 @@ const spread = podRule(
       ...recs(anti.preferredDuringSchedulingIgnoredDuringExecution).map((t) => rec(t.podAffinityTerm)),
     ];
     const out: FindingDraft[] = [];
-    if (!terms.some((t) => t.topologyKey === 'kubernetes.io/hostname' && selectorMatches(t.labelSelector, pod.labels) && !isEmptySelector(t.labelSelector))) {
-      out.push(at('no podAntiAffinity on kubernetes.io/hostname selects the pod labels', [...pod.specPath, 'affinity', 'podAntiAffinity']));
+    if (
+      !terms.some(
+        (t) =>
+          t.topologyKey === 'kubernetes.io/hostname' &&
+          selectorMatches(t.labelSelector, pod.labels) &&
+          !isEmptySelector(t.labelSelector),
+      )
+    ) {
+      out.push(
+        at('no podAntiAffinity on kubernetes.io/hostname selects the pod labels', [
+          ...pod.specPath,
+          'affinity',
+          'podAntiAffinity',
+        ]),
+      );
     }
-    if (!recs(pod.spec.topologySpreadConstraints).some((t) => !isEmptySelector(t.labelSelector) && selectorMatches(t.labelSelector, pod.labels))) {
-      out.push(at('no topologySpreadConstraints select the pod labels', [...pod.specPath, 'topologySpreadConstraints']));
+    if (
+      !recs(pod.spec.topologySpreadConstraints).some(
+        (t) => !isEmptySelector(t.labelSelector) && selectorMatches(t.labelSelector, pod.labels),
+      )
+    ) {
+      out.push(
+        at('no topologySpreadConstraints select the pod labels', [...pod.specPath, 'topologySpreadConstraints']),
+      );
     }
     return out;
   },
@@ -624,7 +798,10 @@ const priorityClass = podRule(
     references: [],
     scanners: ['Polaris priorityClassNotSet', 'kube-linter priority-class-name'],
   },
-  (pod) => (typeof pod.spec.priorityClassName === 'string' && pod.spec.priorityClassName ? [] : [at('pod has no priorityClassName', [...pod.specPath, 'priorityClassName'])]),
+  (pod) =>
+    typeof pod.spec.priorityClassName === 'string' && pod.spec.priorityClassName
+      ? []
+      : [at('pod has no priorityClassName', [...pod.specPath, 'priorityClassName'])],
 );
 
 // --- Metadata and batch ------------------------------------------------------------------------
@@ -634,7 +811,8 @@ const instanceLabel = podRule(
     id: 'HRD-InstanceLabel',
     title: 'app.kubernetes.io/instance matches the name',
     severity: 'warning',
-    description: 'Polaris flags an instance label that differs from the object name: tooling that groups by instance then mislabels it.',
+    description:
+      'Polaris flags an instance label that differs from the object name: tooling that groups by instance then mislabels it.',
     fix: 'Set app.kubernetes.io/instance to metadata.name, or remove it.',
     references: [],
     scanners: ['Polaris metadataAndInstanceMismatched'],
@@ -644,7 +822,13 @@ const instanceLabel = podRule(
     const instance = item.labels['app.kubernetes.io/instance'];
     return instance === undefined || instance === item.name
       ? []
-      : [at(`app.kubernetes.io/instance ${instance} differs from name ${item.name}`, ['metadata', 'labels', 'app.kubernetes.io/instance'])];
+      : [
+          at(`app.kubernetes.io/instance ${instance} differs from name ${item.name}`, [
+            'metadata',
+            'labels',
+            'app.kubernetes.io/instance',
+          ]),
+        ];
   },
 );
 
@@ -654,7 +838,8 @@ const jobTtl = objectRule(
     kinds: ['Job', 'CronJob'],
     title: 'Job TTL and CronJob deadline',
     severity: 'warning',
-    description: 'Finished Jobs linger without ttlSecondsAfterFinished; a CronJob without startingDeadlineSeconds can start a burst of missed runs.',
+    description:
+      'Finished Jobs linger without ttlSecondsAfterFinished; a CronJob without startingDeadlineSeconds can start a burst of missed runs.',
     fix: 'Set ttlSecondsAfterFinished on standalone Jobs; on CronJobs set startingDeadlineSeconds and leave ttlSecondsAfterFinished out of the jobTemplate.',
     references: [OWASP.consumption],
     scanners: ['kube-linter job-ttl-seconds-after-finished', 'kube-score cronjob-has-deadline'],
@@ -662,12 +847,22 @@ const jobTtl = objectRule(
   (ctx) => {
     const spec = rec(ctx.object.spec);
     if (ctx.object.kind === 'Job') {
-      return typeof spec.ttlSecondsAfterFinished === 'number' ? [] : [at('Job has no ttlSecondsAfterFinished', ['spec', 'ttlSecondsAfterFinished'])];
+      return typeof spec.ttlSecondsAfterFinished === 'number'
+        ? []
+        : [at('Job has no ttlSecondsAfterFinished', ['spec', 'ttlSecondsAfterFinished'])];
     }
     const out: FindingDraft[] = [];
-    if (typeof spec.startingDeadlineSeconds !== 'number') out.push(at('CronJob has no startingDeadlineSeconds', ['spec', 'startingDeadlineSeconds']));
+    if (typeof spec.startingDeadlineSeconds !== 'number')
+      out.push(at('CronJob has no startingDeadlineSeconds', ['spec', 'startingDeadlineSeconds']));
     if (rec(rec(spec.jobTemplate).spec).ttlSecondsAfterFinished !== undefined) {
-      out.push(at('CronJob jobTemplate sets ttlSecondsAfterFinished', ['spec', 'jobTemplate', 'spec', 'ttlSecondsAfterFinished']));
+      out.push(
+        at('CronJob jobTemplate sets ttlSecondsAfterFinished', [
+          'spec',
+          'jobTemplate',
+          'spec',
+          'ttlSecondsAfterFinished',
+        ]),
+      );
     }
     return out;
   },

@@ -9,7 +9,10 @@ import { Json, rec, selectorMatches, strs } from '../util';
 export type RuleMeta = Omit<Rule, 'check' | 'kinds'> & { readonly kinds?: Rule['kinds'] };
 
 /** A rule over the pod template of any workload. */
-export function podRule(meta: RuleMeta, check: (pod: PodContext, ctx: RuleContext) => FindingDraft[] | undefined): Rule {
+export function podRule(
+  meta: RuleMeta,
+  check: (pod: PodContext, ctx: RuleContext) => FindingDraft[] | undefined,
+): Rule {
   return { kinds: POD_TEMPLATES, ...meta, check: (ctx) => (ctx.pod ? check(ctx.pod, ctx) : undefined) };
 }
 
@@ -19,10 +22,15 @@ export function containerRule(
   check: (c: ResolvedContainer, pod: PodContext, ctx: RuleContext) => FindingDraft | FindingDraft[] | undefined,
   lists: readonly ResolvedContainer['list'][] = ['initContainers', 'containers', 'ephemeralContainers'],
 ): Rule {
-  return podRule(meta, (pod, ctx) => pod.containers.filter((c) => lists.includes(c.list)).flatMap((c) => check(c, pod, ctx) ?? []));
+  return podRule(meta, (pod, ctx) =>
+    pod.containers.filter((c) => lists.includes(c.list)).flatMap((c) => check(c, pod, ctx) ?? []),
+  );
 }
 
-export function objectRule(meta: RuleMeta & { readonly kinds: readonly string[] }, check: (ctx: RuleContext) => FindingDraft[] | undefined): Rule {
+export function objectRule(
+  meta: RuleMeta & { readonly kinds: readonly string[] },
+  check: (ctx: RuleContext) => FindingDraft[] | undefined,
+): Rule {
   return { ...meta, check };
 }
 
@@ -44,7 +52,8 @@ export function policiesSelecting(set: ObjectSet, namespace: string, labels: Rec
 
 /** Agent workloads carry the constructs' labels on the object or its pod template. */
 export function isAgentWorkload(item: { labels: Record<string, string> }, pod?: PodContext): boolean {
-  const match = (l: Record<string, string>) => l['app.kubernetes.io/managed-by'] === MANAGED_BY && l['app.kubernetes.io/component'] === 'agent';
+  const match = (l: Record<string, string>) =>
+    l['app.kubernetes.io/managed-by'] === MANAGED_BY && l['app.kubernetes.io/component'] === 'agent';
   return match(item.labels) || (pod !== undefined && match(pod.labels));
 }
 

@@ -24,17 +24,29 @@ function grants(rule: Json, want: Grant): { verbs: string[]; resources: string[]
   const v = verbs.includes('*') ? ['*'] : want.verbs.filter((x) => verbs.includes(x));
   const r = resources.includes('*')
     ? ['*']
-    : want.resources.filter((x) => resources.includes(x) || (x.includes('/') && resources.includes(`${x.split('/')[0]}/*`)));
+    : want.resources.filter(
+        (x) => resources.includes(x) || (x.includes('/') && resources.includes(`${x.split('/')[0]}/*`)),
+      );
   const groupOk = !want.groups || groups.includes('*') || want.groups.some((g) => groups.includes(g));
   return v.length && r.length && groupOk ? { verbs: v, resources: r } : undefined;
 }
 
-function ruleCheck(id: string, title: string, description: string, fix: string, grant: Grant, references = RBAC_REFS, scanners: string[] = []): Rule {
-  return objectRule({ id, kinds: ROLE_KINDS, title, severity: 'error', description, fix, references, scanners }, (ctx: RuleContext) =>
-    arr(ctx.object.rules).flatMap((r, i) => {
-      const hit = grants(rec(r), grant);
-      return hit ? [at(`rule ${i} grants ${hit.verbs.join('/')} on ${hit.resources.join(', ')}`, ['rules', i])] : [];
-    }),
+function ruleCheck(
+  id: string,
+  title: string,
+  description: string,
+  fix: string,
+  grant: Grant,
+  references = RBAC_REFS,
+  scanners: string[] = [],
+): Rule {
+  return objectRule(
+    { id, kinds: ROLE_KINDS, title, severity: 'error', description, fix, references, scanners },
+    (ctx: RuleContext) =>
+      arr(ctx.object.rules).flatMap((r, i) => {
+        const hit = grants(rec(r), grant);
+        return hit ? [at(`rule ${i} grants ${hit.verbs.join('/')} on ${hit.resources.join(', ')}`, ['rules', i])] : [];
+      }),
   );
 }
 
@@ -59,16 +71,119 @@ const wildcard = objectRule(
 
 const RULES: Rule[] = [
   wildcard,
-  ruleCheck('RBAC-EscalateBind', 'No escalate or bind on roles', 'escalate and bind let a subject grant itself permissions it does not hold.', 'Remove escalate and bind.', { verbs: ['escalate', 'bind'], resources: ['roles', 'clusterroles'] }, [CIS.bindEscalate, ...RBAC_REFS], ['CKV_K8S_157', 'CKV_K8S_158', 'KSV-0043']),
-  ruleCheck('RBAC-Impersonate', 'No impersonation', 'impersonate lets a subject act as any user, group or ServiceAccount.', 'Remove impersonate.', { verbs: ['impersonate'], resources: ['users', 'groups', 'serviceaccounts', 'uids', 'userextras/*'] }, [CIS.bindEscalate, ...RBAC_REFS], ['KSV-0050']),
-  ruleCheck('RBAC-RbacWrite', 'No writes to RBAC objects', 'Writing roles or bindings is self-granting.', 'Remove create/update/patch on roles and bindings.', { verbs: ['create', 'update', 'patch'], resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'] }, [CIS.bindEscalate, ...RBAC_REFS], ['KSV-0055']),
-  ruleCheck('RBAC-SecretRead', 'No reading Secrets', 'list alone returns every Secret with its data; deliver secrets from Vault instead.', 'Remove get/list/watch on secrets.', { verbs: ['get', 'list', 'watch'], resources: ['secrets'], groups: [''] }, [CIS.secretsAccess, ...RBAC_REFS, OWASP.disclosure], ['CKV2_K8S_5', 'KSV-0041', 'KSV-0113', 'kube-linter access-to-secrets']),
-  ruleCheck('RBAC-PodExec', 'No exec, attach or port-forward', 'Exec, attach and port-forward run code in, or reach into, other pods.', 'Remove create/get on pods/exec, pods/attach and pods/portforward.', { verbs: ['create', 'get'], resources: ['pods/exec', 'pods/attach', 'pods/portforward'] }, RBAC_REFS, ['CKV2_K8S_2', 'KSV-0053', 'KSV-0054', 'Polaris clusterrolePodExecAttach']),
-  ruleCheck('RBAC-NodesProxy', 'No nodes/proxy', 'nodes/proxy reaches the kubelet API, which executes in any pod on the node.', 'Remove access to nodes/proxy.', { verbs: ['get', 'create', 'update', 'patch', 'delete'], resources: ['nodes/proxy'] }, [CIS.nodesProxy, ...RBAC_REFS], ['CKV2_K8S_2', 'KSV-0047']),
-  ruleCheck('RBAC-CreateWorkloads', 'No creating pods or workloads', 'Creating pods runs any image as any ServiceAccount in the namespace.', 'Remove create on pods and workload kinds.', { verbs: ['create'], resources: ['pods', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers'] }, [CIS.createPods, ...RBAC_REFS], ['KSV-0048', 'kube-linter access-to-create-pods']),
-  ruleCheck('RBAC-TokenCreate', 'No minting ServiceAccount tokens', 'serviceaccounts/token creates tokens for other identities.', 'Remove create on serviceaccounts/token.', { verbs: ['create'], resources: ['serviceaccounts/token'] }, [CIS.tokenCreate, ...RBAC_REFS], []),
-  ruleCheck('RBAC-AdmissionWrite', 'No control of admission', 'Changing webhooks or admission policies disables the guardrails.', 'Remove write access to admission configuration.', { verbs: ['create', 'update', 'patch', 'delete'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings'] }, [CIS.webhooks, ...RBAC_REFS], ['CKV_K8S_155', 'KSV-0114']),
-  ruleCheck('RBAC-CsrApproval', 'No CSR approval or signing', 'Approving or signing CSRs mints cluster credentials.', 'Remove approve on signers and update on certificatesigningrequests/approval.', { verbs: ['approve', 'update', 'patch'], resources: ['signers', 'certificatesigningrequests/approval'] }, [CIS.csrApproval, ...RBAC_REFS], ['CKV_K8S_156']),
+  ruleCheck(
+    'RBAC-EscalateBind',
+    'No escalate or bind on roles',
+    'escalate and bind let a subject grant itself permissions it does not hold.',
+    'Remove escalate and bind.',
+    { verbs: ['escalate', 'bind'], resources: ['roles', 'clusterroles'] },
+    [CIS.bindEscalate, ...RBAC_REFS],
+    ['CKV_K8S_157', 'CKV_K8S_158', 'KSV-0043'],
+  ),
+  ruleCheck(
+    'RBAC-Impersonate',
+    'No impersonation',
+    'impersonate lets a subject act as any user, group or ServiceAccount.',
+    'Remove impersonate.',
+    { verbs: ['impersonate'], resources: ['users', 'groups', 'serviceaccounts', 'uids', 'userextras/*'] },
+    [CIS.bindEscalate, ...RBAC_REFS],
+    ['KSV-0050'],
+  ),
+  ruleCheck(
+    'RBAC-RbacWrite',
+    'No writes to RBAC objects',
+    'Writing roles or bindings is self-granting.',
+    'Remove create/update/patch on roles and bindings.',
+    {
+      verbs: ['create', 'update', 'patch'],
+      resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'],
+    },
+    [CIS.bindEscalate, ...RBAC_REFS],
+    ['KSV-0055'],
+  ),
+  ruleCheck(
+    'RBAC-SecretRead',
+    'No reading Secrets',
+    'list alone returns every Secret with its data; deliver secrets from Vault instead.',
+    'Remove get/list/watch on secrets.',
+    { verbs: ['get', 'list', 'watch'], resources: ['secrets'], groups: [''] },
+    [CIS.secretsAccess, ...RBAC_REFS, OWASP.disclosure],
+    ['CKV2_K8S_5', 'KSV-0041', 'KSV-0113', 'kube-linter access-to-secrets'],
+  ),
+  ruleCheck(
+    'RBAC-PodExec',
+    'No exec, attach or port-forward',
+    'Exec, attach and port-forward run code in, or reach into, other pods.',
+    'Remove create/get on pods/exec, pods/attach and pods/portforward.',
+    { verbs: ['create', 'get'], resources: ['pods/exec', 'pods/attach', 'pods/portforward'] },
+    RBAC_REFS,
+    ['CKV2_K8S_2', 'KSV-0053', 'KSV-0054', 'Polaris clusterrolePodExecAttach'],
+  ),
+  ruleCheck(
+    'RBAC-NodesProxy',
+    'No nodes/proxy',
+    'nodes/proxy reaches the kubelet API, which executes in any pod on the node.',
+    'Remove access to nodes/proxy.',
+    { verbs: ['get', 'create', 'update', 'patch', 'delete'], resources: ['nodes/proxy'] },
+    [CIS.nodesProxy, ...RBAC_REFS],
+    ['CKV2_K8S_2', 'KSV-0047'],
+  ),
+  ruleCheck(
+    'RBAC-CreateWorkloads',
+    'No creating pods or workloads',
+    'Creating pods runs any image as any ServiceAccount in the namespace.',
+    'Remove create on pods and workload kinds.',
+    {
+      verbs: ['create'],
+      resources: [
+        'pods',
+        'deployments',
+        'statefulsets',
+        'daemonsets',
+        'replicasets',
+        'jobs',
+        'cronjobs',
+        'replicationcontrollers',
+      ],
+    },
+    [CIS.createPods, ...RBAC_REFS],
+    ['KSV-0048', 'kube-linter access-to-create-pods'],
+  ),
+  ruleCheck(
+    'RBAC-TokenCreate',
+    'No minting ServiceAccount tokens',
+    'serviceaccounts/token creates tokens for other identities.',
+    'Remove create on serviceaccounts/token.',
+    { verbs: ['create'], resources: ['serviceaccounts/token'] },
+    [CIS.tokenCreate, ...RBAC_REFS],
+    [],
+  ),
+  ruleCheck(
+    'RBAC-AdmissionWrite',
+    'No control of admission',
+    'Changing webhooks or admission policies disables the guardrails.',
+    'Remove write access to admission configuration.',
+    {
+      verbs: ['create', 'update', 'patch', 'delete'],
+      resources: [
+        'validatingwebhookconfigurations',
+        'mutatingwebhookconfigurations',
+        'validatingadmissionpolicies',
+        'validatingadmissionpolicybindings',
+      ],
+    },
+    [CIS.webhooks, ...RBAC_REFS],
+    ['CKV_K8S_155', 'KSV-0114'],
+  ),
+  ruleCheck(
+    'RBAC-CsrApproval',
+    'No CSR approval or signing',
+    'Approving or signing CSRs mints cluster credentials.',
+    'Remove approve on signers and update on certificatesigningrequests/approval.',
+    { verbs: ['approve', 'update', 'patch'], resources: ['signers', 'certificatesigningrequests/approval'] },
+    [CIS.csrApproval, ...RBAC_REFS],
+    ['CKV_K8S_156'],
+  ),
 ];
 
 const BROAD_ROLES = new Set(['cluster-admin', 'admin', 'edit']);
@@ -87,13 +202,16 @@ const broadBinding = objectRule(
   },
   (ctx) => {
     const ref = rec(ctx.object.roleRef);
-    return ref.kind === 'ClusterRole' && BROAD_ROLES.has(str(ref.name) ?? '') ? [at(`binds ClusterRole ${String(ref.name)}`, ['roleRef', 'name'])] : [];
+    return ref.kind === 'ClusterRole' && BROAD_ROLES.has(str(ref.name) ?? '')
+      ? [at(`binds ClusterRole ${String(ref.name)}`, ['roleRef', 'name'])]
+      : [];
   },
 );
 
 function subjectProblem(s: Json): string | undefined {
   const name = str(s.name) ?? '';
-  if ((s.kind === 'Group' || s.kind === 'User') && (RISKY_GROUPS.has(name) || name === 'system:anonymous')) return `subject ${s.kind} ${name} is everyone or unaccountable`;
+  if ((s.kind === 'Group' || s.kind === 'User') && (RISKY_GROUPS.has(name) || name === 'system:anonymous'))
+    return `subject ${s.kind} ${name} is everyone or unaccountable`;
   if (s.kind === 'ServiceAccount' && name === 'default') return 'subject is a default ServiceAccount';
   return undefined;
 }
@@ -122,7 +240,8 @@ const missingSa = objectRule(
     kinds: BINDING_KINDS,
     title: 'Bound ServiceAccounts exist',
     severity: 'warning',
-    description: 'A binding to a ServiceAccount that does not exist grants its permissions to whoever creates that account later. Checked only for namespaces the set declares (Namespace or ServiceAccounts present).',
+    description:
+      'A binding to a ServiceAccount that does not exist grants its permissions to whoever creates that account later. Checked only for namespaces the set declares (Namespace or ServiceAccounts present).',
     fix: 'Create the ServiceAccount in the same set, or remove the subject.',
     references: RBAC_REFS,
     scanners: ['kube-linter non-existent-service-account'],

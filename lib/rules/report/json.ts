@@ -19,9 +19,17 @@ export function toJson(report: Report, failOn: FailOn = 'error'): string {
       ...(f.container ? { container: f.container } : {}),
       ...(f.line ? { line: f.line } : {}),
       fix: f.fix,
-      ...(f.suppression ? { suppression: { reason: f.suppression.reason, expires: f.suppression.expires ?? null } } : {}),
+      ...(f.suppression
+        ? { suppression: { reason: f.suppression.reason, expires: f.suppression.expires ?? null } }
+        : {}),
     })),
   }));
-  const summary = { ...report.summary, failing: failingCount(report, failOn), failOn, packs: report.packs, pssVersion: report.pssVersion };
+  const summary = {
+    ...report.summary,
+    failing: failingCount(report, failOn),
+    failOn,
+    packs: report.packs,
+    pssVersion: report.pssVersion,
+  };
   return JSON.stringify({ results, summary }, null, 2);
 }

@@ -2,10 +2,19 @@
 import { Report } from '../types';
 import { FailOn, isFailing, objectLabel } from './common';
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
 function esc(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string)
-    // XML 1.0 forbids most control characters even when escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    text
+      .replace(
+        /[<>&"']/g,
+        (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
+      )
+      // XML 1.0 forbids most control characters even when escaped.
+      .replace(XML_FORBIDDEN, '')
+  );
 }
 
 export function toJunit(report: Report, failOn: FailOn = 'error'): string {
@@ -34,7 +43,9 @@ export function toJunit(report: Report, failOn: FailOn = 'error'): string {
     for (const f of meta) {
       tests++;
       failures++;
-      cases.push(`    <testcase name="${esc(f.rule)}" classname="${esc(objectLabel(r))}"><failure type="${f.severity}" message="${esc(f.message)}">${esc(`${f.path}: ${f.message}`)}</failure></testcase>`);
+      cases.push(
+        `    <testcase name="${esc(f.rule)}" classname="${esc(objectLabel(r))}"><failure type="${f.severity}" message="${esc(f.message)}">${esc(`${f.path}: ${f.message}`)}</failure></testcase>`,
+      );
     }
     const file = r.source?.file ? ` file="${esc(r.source.file)}"` : '';
     const failed = cases.filter((c) => c.includes('<failure')).length;

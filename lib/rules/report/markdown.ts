@@ -8,7 +8,13 @@ import { objectLabel } from './common';
 
 type Status = 'pass' | 'fail' | 'suppressed';
 const ICON: Record<Status, string> = { pass: '✅ pass', fail: '❌ fail', suppressed: '⚪ suppressed' };
-const FRAMEWORK_ORDER: readonly string[] = [FRAMEWORKS.pss, FRAMEWORKS.nsa, FRAMEWORKS.cis, FRAMEWORKS.owasp, FRAMEWORKS.soc2];
+const FRAMEWORK_ORDER: readonly string[] = [
+  FRAMEWORKS.pss,
+  FRAMEWORKS.nsa,
+  FRAMEWORKS.cis,
+  FRAMEWORKS.owasp,
+  FRAMEWORKS.soc2,
+];
 
 interface Control {
   readonly framework: string;
@@ -23,7 +29,12 @@ function collectControls(rules: readonly RuleInfo[]): Map<string, Map<string, Co
     for (const ref of rule.references) {
       const controls = frameworks.get(ref.framework) ?? new Map<string, Control>();
       frameworks.set(ref.framework, controls);
-      const c = controls.get(ref.control) ?? { framework: ref.framework, control: ref.control, title: ref.title, rules: [] };
+      const c = controls.get(ref.control) ?? {
+        framework: ref.framework,
+        control: ref.control,
+        title: ref.title,
+        rules: [],
+      };
       c.rules.push(rule);
       controls.set(ref.control, c);
     }
@@ -42,7 +53,8 @@ function statusOf(r: ObjectResult, rules: readonly RuleInfo[]): { status: Status
   const open = findings.filter((f) => !f.suppressed);
   if (open.length) return { status: 'fail', notes: open.map((f) => `${f.rule}: ${f.message}`) };
   const suppressed = findings.filter((f) => f.suppressed);
-  if (suppressed.length) return { status: 'suppressed', notes: suppressed.map((f) => `${f.rule}: ${f.suppression?.reason ?? ''}`) };
+  if (suppressed.length)
+    return { status: 'suppressed', notes: suppressed.map((f) => `${f.rule}: ${f.suppression?.reason ?? ''}`) };
   return { status: 'pass', notes: [] };
 }
 
@@ -52,11 +64,20 @@ function compareControls(a: string, b: string): number {
 
 export function toMarkdown(report: Report): string {
   const frameworks = collectControls(report.rules);
-  const order = [...FRAMEWORK_ORDER.filter((f) => frameworks.has(f)), ...[...frameworks.keys()].filter((f) => !FRAMEWORK_ORDER.includes(f)).sort()];
+  const order = [
+    ...FRAMEWORK_ORDER.filter((f) => frameworks.has(f)),
+    ...[...frameworks.keys()].filter((f) => !FRAMEWORK_ORDER.includes(f)).sort(),
+  ];
   const out: string[] = ['# agent-baseline compliance report', ''];
   const s = report.summary;
-  out.push(`Packs: ${report.packs.join(', ')}. Pod Security version: ${report.pssVersion}. Objects: ${s.objects}. Errors: ${s.bySeverity.error}, warnings: ${s.bySeverity.warning}, suppressed: ${s.suppressed}.`, '');
-  out.push('Status per object: a control fails when any of its rules has an open error or warning on the object; suppressed findings show their recorded reason.', '');
+  out.push(
+    `Packs: ${report.packs.join(', ')}. Pod Security version: ${report.pssVersion}. Objects: ${s.objects}. Errors: ${s.bySeverity.error}, warnings: ${s.bySeverity.warning}, suppressed: ${s.suppressed}.`,
+    '',
+  );
+  out.push(
+    'Status per object: a control fails when any of its rules has an open error or warning on the object; suppressed findings show their recorded reason.',
+    '',
+  );
   for (const fw of order) {
     out.push(`## ${fw}`, '');
     const controls = [...(frameworks.get(fw)?.values() ?? [])].sort((a, b) => compareControls(a.control, b.control));
@@ -68,13 +89,17 @@ export function toMarkdown(report: Report): string {
       const counts = { pass: 0, fail: 0, suppressed: 0 };
       rows.forEach((row) => counts[row.status]++);
       out.push(`### ${c.control}${c.title ? ` — ${c.title}` : ''}`, '');
-      out.push(`Rules: ${c.rules.map((r) => `\`${r.id}\``).join(', ')}. Pass ${counts.pass}, fail ${counts.fail}, suppressed ${counts.suppressed}.`, '');
+      out.push(
+        `Rules: ${c.rules.map((r) => `\`${r.id}\``).join(', ')}. Pass ${counts.pass}, fail ${counts.fail}, suppressed ${counts.suppressed}.`,
+        '',
+      );
       if (rows.length === 0) {
         out.push('_No object in scope._', '');
         continue;
       }
       out.push('| Object | Status | Details |', '|---|---|---|');
-      for (const row of rows) out.push(`| ${cell(objectLabel(row.r))} | ${ICON[row.status]} | ${cell(row.notes.join('; '))} |`);
+      for (const row of rows)
+        out.push(`| ${cell(objectLabel(row.r))} | ${ICON[row.status]} | ${cell(row.notes.join('; '))} |`);
       out.push('');
     }
   }

@@ -31,7 +31,11 @@ function ruleDescriptor(rule: RuleInfo) {
     fullDescription: { text: rule.description },
     help: { text: `${rule.description}\nFix: ${rule.fix}`, markdown },
     defaultConfiguration: { level: LEVEL[rule.severity] },
-    properties: { tags: ['security', 'kubernetes', rule.pack], precision: 'high', 'security-severity': SECURITY_SEVERITY[rule.severity] },
+    properties: {
+      tags: ['security', 'kubernetes', rule.pack],
+      precision: 'high',
+      'security-severity': SECURITY_SEVERITY[rule.severity],
+    },
   };
 }
 
@@ -41,7 +45,17 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
   const ids = new Map(rules.map((r, i) => [r.id, i]));
   const extraRule = (id: string, severity: Severity): number => {
     // Meta findings (suppression problems) have no pack rule; describe them once.
-    rules.push({ id, pack: 'engine', title: id, severity, kinds: ['*'], fix: 'See the message.', description: 'Engine-level finding about the input itself.', references: [], scanners: [] });
+    rules.push({
+      id,
+      pack: 'engine',
+      title: id,
+      severity,
+      kinds: ['*'],
+      fix: 'See the message.',
+      description: 'Engine-level finding about the input itself.',
+      references: [],
+      scanners: [],
+    });
     ids.set(id, rules.length - 1);
     return rules.length - 1;
   };
@@ -57,11 +71,15 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
             artifactLocation: { uri: uri(r.source?.file ?? 'manifests') },
             region: { startLine: f.line ?? r.source?.line ?? 1 },
           },
-          logicalLocations: [{ fullyQualifiedName: `${objectLabel(r)}${f.path ? `:${f.path}` : ''}`, kind: 'resource' }],
+          logicalLocations: [
+            { fullyQualifiedName: `${objectLabel(r)}${f.path ? `:${f.path}` : ''}`, kind: 'resource' },
+          ],
         },
       ],
       partialFingerprints: { objectRulePath: `${objectLabel(r)}|${f.rule}|${f.path}` },
-      ...(f.suppressed && f.suppression ? { suppressions: [{ kind: 'inSource', justification: f.suppression.reason }] } : {}),
+      ...(f.suppressed && f.suppression
+        ? { suppressions: [{ kind: 'inSource', justification: f.suppression.reason }] }
+        : {}),
     })),
   );
   const sarif = {

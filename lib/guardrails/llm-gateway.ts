@@ -1,0 +1,83 @@
+import { Construct } from 'constructs';
+import { cidrOverlaps, invalidProp, parseCidr, requireInteger } from '../core';
+import { Peer } from '../network';
+import type { HardenedAgent } from '../workload/agent';
+import { LLM_GATEWAY_LABEL } from './constants';
+
+export interface LlmGatewayProps {
+  /** The agent that fronts the LLM providers (content filtering, rate limits, keys). */
+  readonly gateway: HardenedAgent;
+  /** Address ranges of the LLM providers. Only the gateway may reach them. */
+  readonly providerCidrs: readonly string[];
+  /** Port of the providers' APIs. @default 443 */
+  readonly providerPort?: number;
+  /** Name of the gateway port its clients call. @default the gateway's first port */
+  readonly port?: string;
+}
+
+/**
+ * The LLM egress gateway pattern: one agent reaches the LLM providers, every other agent reaches
+ * the gateway instead. The gateway is then the single place for content filtering, rate limits and
+ * provider keys; a prompt-injected agent cannot talk to a provider (or exfiltrate through one)
+ * directly. Synth fails if any other agent of the platform can still reach a provider range.
+ */
+export class LlmGateway extends Construct {
+  public readonly gateway: HardenedAgent;
+  public readonly providerCidrs: readonly string[];
+  private readonly port: string;
+  private readonly clients: HardenedAgent[] = [];
+
+  constructor(scope: Construct, id: string, props: LlmGatewayProps) {
+    super(scope, id);
+    this.gateway = props.gateway;
+    if (props.providerCidrs.length === 0) invalidProp(this, 'providerCidrs', [], 'at least one provider CIDR');
+    props.providerCidrs.forEach((cidr, i) => {
+      if (parseCidr(cidr) === undefined)
+        invalidProp(this, `providerCidrs[${i}]`, cidr, 'an IPv4 or IPv6 CIDR such as 203.0.113.0/24');
+    });
+    this.providerCidrs = props.providerCidrs;
+    const providerPort = requireInteger(this, 'providerPort', props.providerPort ?? 443, 1, 65535);
+    const port = props.port ?? this.gateway.ports[0]?.name;
+    if (port === undefined || !this.gateway.ports.some((p) => p.name === port)) {
+      invalidProp(
+        this,
+        'port',
+        port,
+        `a port the gateway declares: ${this.gateway.ports.map((p) => p.name).join(', ') || 'none (give the gateway a port)'}`,
+      );
+    }
+    this.port = port;
+    this.gateway.deployment.metadata.addLabel(LLM_GATEWAY_LABEL, 'true');
+    for (const cidr of this.providerCidrs) this.gateway.allowEgressTo(Peer.cidr(cidr), providerPort);
+    this.node.addValidation({ validate: () => this.directProviderAccess() });
+  }
+
+  /** Lets `agent` call the gateway (egress on the agent, ingress on the gateway). */
+  public addClient(agent: HardenedAgent): void {
+    if (agent === this.gateway)
+      invalidProp(this, 'addClient', agent.agentName, 'an agent other than the gateway itself');
+    agent.allowEgressTo(this.gateway, this.port);
+    this.gateway.allowIngressFrom(agent, this.port);
+    this.clients.push(agent);
+  }
+
+  /** Every agent but the gateway that can still reach a provider range directly. */
+  private directProviderAccess(): string[] {
+    const providers = this.providerCidrs.map((c) => parseCidr(c)!);
+    const agents = this.gateway.platform.node
+      .findAll()
+      .filter((c): c is HardenedAgent => c !== this.gateway && isAgent(c));
+    return agents.flatMap((agent) =>
+      agent.network.egressCidrs
+        .filter((cidr) => providers.some((p) => cidrOverlaps(parseCidr(cidr)!, p)))
+        .map(
+          (cidr) =>
+            `[${agent.node.path}] egress to ${cidr} reaches an LLM provider directly; only the gateway '${this.gateway.agentName}' may. Use LlmGateway.addClient(agent) instead.`,
+        ),
+    );
+  }
+}
+
+function isAgent(c: unknown): c is HardenedAgent {
+  return typeof c === 'object' && c !== null && 'network' in c && 'agentName' in c && 'deployment' in c;
+}

@@ -1,0 +1,59 @@
+/**
+ * The benchmark suite still runs: a smoke run (N = 50) through the real entry point. Benchmarks
+ * are not tests, so nothing here looks at a timing; it checks the figures are reported.
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+describe('npm run bench -- --smoke --json', () => {
+  const run = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), 'bench/run.ts', '--smoke', '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+  });
+
+  it('exits cleanly and prints exactly one JSON object on stdout', () => {
+    expect(run.stderr).toContain('[bench]');
+    expect(run.status).toBe(0);
+    expect(() => JSON.parse(run.stdout)).not.toThrow();
+    expect(run.stdout.trim().startsWith('{')).toBe(true);
+  });
+
+  it('reports every figure the issue asks for', () => {
+    const result = JSON.parse(run.stdout);
+    expect(result.notes).toEqual([]);
+    expect(result.machine).toEqual(expect.objectContaining({ cores: expect.any(Number), node: process.version }));
+    const keys = [
+      'coldSynth.medianMs',
+      'coldSynth.floorMedianMs',
+      'coldSynth.ratioToFloor',
+      'synth.n50.wallMs',
+      'synth.n50.objectsPerSec',
+      'synth.n50.peakRssMiB',
+      'synth.n50.baselineWallMs',
+      'synth.n50.ratioToBaseline',
+      'scan.objectsPerSec',
+      'scan.parseMs',
+      'scan.ratioToParse',
+      'pulumi.n50.registerMs',
+    ];
+    for (const key of keys) expect(typeof result.figures[key]).toBe('number');
+    expect(result.figures['coldSynth.manifests']).toBeGreaterThan(0);
+    expect(result.figures['scan.objects']).toBe(result.figures['synth.n50.objects']);
+  });
+
+  it('evaluates each target of the issue', () => {
+    const result = JSON.parse(run.stdout);
+    expect(result.targets.map((t: { id: string }) => t.id)).toEqual([
+      'cold-synth-ms',
+      'cold-synth-floor',
+      'n1000-ms',
+      'n1000-rss',
+      'n1000-baseline',
+      'linear',
+      'scan',
+    ]);
+  });
+});
