@@ -1,9 +1,12 @@
 /**
  * The platform the scale benchmark synthesizes: N agents across N/10 namespaces, shaped like the
- * default platform's assistant and tool-runner, with every platform feature that exists turned on.
+ * default platform's assistant and tool-runner, with the platform features on: network policies,
+ * RBAC grants, Vault secrets and the image policy.
  */
 import { App } from 'cdk8s';
+import { ImagePolicy } from '../lib/image-policy';
 import { AgentNamespace } from '../lib/namespace';
+import { Peer } from '../lib/network';
 import { AgentPlatform } from '../lib/platform';
 import { HardenedAgent } from '../lib/workload';
 import { DEFAULT_PLATFORM_CONFIG } from '../stacks/config';
@@ -11,37 +14,62 @@ import { DEFAULT_PLATFORM_CONFIG } from '../stacks/config';
 /** Agents per namespace: N agents land in N/10 namespaces. */
 export const AGENTS_PER_NAMESPACE = 10;
 
-/** Platform features the scale run switches on, in the order they were wired in. */
-export const SCALE_FEATURES: readonly string[] = [];
+/** Platform features the scale run switches on. */
+export const SCALE_FEATURES: readonly string[] = ['network-policies', 'rbac', 'vault', 'image-policy'];
 
-/** Builds N agents across ceil(N/10) namespaces under one AgentPlatform. */
+const config = DEFAULT_PLATFORM_CONFIG;
+
+/** Builds N agents across ceil(N/10) namespaces under one AgentPlatform, plus its image policy. */
 export function buildScalePlatform(app: App, agents: number): AgentPlatform {
-  const platform = new AgentPlatform(app, 'platform', DEFAULT_PLATFORM_CONFIG.cluster);
+  const platform = new AgentPlatform(app, 'platform', config.cluster);
   const namespaces = Math.ceil(agents / AGENTS_PER_NAMESPACE);
   for (let n = 0; n < namespaces; n++) {
     const ns = new AgentNamespace(platform, `team-${n}`);
     const count = Math.min(AGENTS_PER_NAMESPACE, agents - n * AGENTS_PER_NAMESPACE);
-    for (let a = 0; a < count; a++) buildAgentPair(ns, a);
+    for (let slot = 0; slot < count; slot += 2) {
+      const assistant = buildAssistant(ns, slot);
+      if (slot + 1 < count) connect(assistant, buildToolRunner(ns, slot + 1));
+    }
   }
+  if (config.imagePolicy) new ImagePolicy(platform, 'ImagePolicy', config.imagePolicy);
   return platform;
 }
 
-/** Even slots are assistant-like (config, 3 replicas), odd slots tool-runner-like. */
-function buildAgentPair(ns: AgentNamespace, slot: number): HardenedAgent {
-  if (slot % 2 === 0) {
-    return new HardenedAgent(ns, `assistant-${slot}`, {
-      image: DEFAULT_PLATFORM_CONFIG.images.assistant,
-      ports: [{ name: 'http', port: 8080 }],
-      replicas: 3,
-      resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } },
-      config: { LLM_PROVIDER: 'openai', LLM_MODEL: 'gpt-4.1', TOOL_RUNNER_URL: `http://tool-runner-${slot + 1}:8081` },
-      writablePaths: ['/tmp', '/home/agent/.cache'],
-    });
-  }
-  return new HardenedAgent(ns, `tool-runner-${slot}`, {
-    image: DEFAULT_PLATFORM_CONFIG.images.toolRunner,
+function buildAssistant(ns: AgentNamespace, slot: number): HardenedAgent {
+  const agent = new HardenedAgent(ns, `assistant-${slot}`, {
+    image: config.images.assistant,
+    ports: [{ name: 'http', port: 8080 }],
+    replicas: 3,
+    resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } },
+    config: { LLM_PROVIDER: 'openai', LLM_MODEL: 'gpt-4.1', TOOL_RUNNER_URL: `http://tool-runner-${slot + 1}:8081` },
+    writablePaths: ['/tmp', '/home/agent/.cache'],
+  });
+  for (const cidr of config.llmApiCidrs) agent.allowEgressTo(Peer.cidr(cidr), 443);
+  agent.allowEgressToVault();
+  agent.addVaultSecrets({
+    mode: 'injector',
+    items: [{ name: 'openai', mount: 'kv', path: `agents/${agent.agentName}/openai`, keys: ['api_key'] }],
+  });
+  return agent;
+}
+
+function buildToolRunner(ns: AgentNamespace, slot: number): HardenedAgent {
+  const agent = new HardenedAgent(ns, `tool-runner-${slot}`, {
+    image: config.images.toolRunner,
     ports: [{ name: 'http', port: 8081 }],
     replicas: 2,
     config: { MAX_CONCURRENT_TOOLS: '4' },
   });
+  agent.allowEgressToVault();
+  agent.grantApiAccess({ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] });
+  agent.addVaultSecrets({
+    mode: 'operator',
+    items: [{ name: 'tools', mount: 'kv', path: `agents/${agent.agentName}/tools`, keys: ['token'] }],
+  });
+  return agent;
+}
+
+function connect(assistant: HardenedAgent, toolRunner: HardenedAgent): void {
+  toolRunner.allowIngressFrom(assistant, 'http');
+  assistant.allowEgressTo(toolRunner, 'http');
 }

@@ -17,6 +17,8 @@ import { MachineInfo, machineInfo, median, parseArgs, round } from './stats';
 const ROOT = path.resolve(__dirname, '..');
 const TSX = require.resolve('tsx/cjs', { paths: [ROOT] });
 const CHILD_TIMEOUT_MS = 15 * 60 * 1000;
+/** lib/pulumi synthesizes chart by chart, which is cubic at 1,000 agents: cap it rather than wait. */
+const PULUMI_TIMEOUT_MS = Number(process.env.BENCH_PULUMI_TIMEOUT_MS ?? 180_000);
 
 type Figures = Record<string, number | string | null>;
 
@@ -53,29 +55,30 @@ function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-function timed(command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+function timed(command: string, args: readonly string[], env?: NodeJS.ProcessEnv, timeout = CHILD_TIMEOUT_MS) {
   const t0 = performance.now();
   const result = spawnSync(command, args, {
     cwd: ROOT,
     env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    timeout: CHILD_TIMEOUT_MS,
+    timeout,
   });
   return { ms: performance.now() - t0, result };
 }
 
 function check(what: string, result: SpawnSyncReturns<string>): boolean {
   if (result.status === 0) return true;
-  const why = result.error?.message ?? `exit ${result.status}: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
+  const why =
+    result.error?.message ?? `exit ${result.status}: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
   notes.push(`${what} failed (${why})`);
   progress(`${what} FAILED: ${why}`);
   return false;
 }
 
 /** Runs a bench child (TypeScript through tsx) and parses the JSON line it prints. */
-function child<T>(what: string, file: string, args: readonly string[]): T | undefined {
-  const { result } = timed(process.execPath, ['-r', TSX, path.join(__dirname, file), ...args]);
+function child<T>(what: string, file: string, args: readonly string[], timeout?: number): T | undefined {
+  const { result } = timed(process.execPath, ['-r', TSX, path.join(__dirname, file), ...args], undefined, timeout);
   if (!check(what, result)) return undefined;
   return JSON.parse(result.stdout.trim().split('\n').pop() as string) as T;
 }
@@ -132,14 +135,21 @@ function synthScale(plan: Plan, tmp: string, figures: Figures): string | undefin
     for (let r = 0; r < plan.runs(n); r++) {
       progress(`synth N=${n} run ${r + 1}/${plan.runs(n)}`);
       const capture = r === 0 ? ['--yaml', yamlFile, '--json', jsonFile] : [];
-      const o = child<SynthMeasurement>(`synth N=${n}`, 'synth-child.ts', ['--mode', 'ours', '--n', String(n), ...capture]);
+      const o = child<SynthMeasurement>(`synth N=${n}`, 'synth-child.ts', [
+        '--mode',
+        'ours',
+        '--n',
+        String(n),
+        ...capture,
+      ]);
       if (!o) break;
       ours.push(o);
       const p = child<SynthMeasurement>(`baseline N=${n}`, 'synth-child.ts', ['--mode', 'plain', '--input', jsonFile]);
       if (p) plain.push(p);
     }
     if (ours.length === 0) continue;
-    if (plain.length > 0 && plain[0].bytes !== ours[0].bytes) notes.push(`N=${n}: baseline YAML differs in size from ours`);
+    if (plain.length > 0 && plain[0].bytes !== ours[0].bytes)
+      notes.push(`N=${n}: baseline YAML differs in size from ours`);
     recordScale(figures, n, ours, plain);
     if (n === Math.max(...plan.sizes)) largestYaml = yamlFile;
   }
@@ -207,7 +217,7 @@ interface PulumiMeasurement {
 function pulumi(plan: Plan, figures: Figures): void {
   const n = plan.pulumiAgents;
   progress(`pulumi registration of ${n} agents under mocks`);
-  const p = child<PulumiMeasurement>('pulumi', 'pulumi-child.ts', ['--n', String(n)]);
+  const p = child<PulumiMeasurement>('pulumi', 'pulumi-child.ts', ['--n', String(n)], PULUMI_TIMEOUT_MS);
   const key = `pulumi.n${n}`;
   if (!p) {
     figures[`${key}.registerMs`] = null;
@@ -232,13 +242,21 @@ function target(id: string, description: string, value: number | null, limit: nu
 /** The issue's targets, evaluated on this run's figures. */
 function targets(figures: Figures): Target[] {
   const growth = num(figures, 'synth.n5000.wallMs') !== null && num(figures, 'synth.n1000.wallMs') !== null;
-  if (growth) figures['synth.growth5000over1000'] = round((figures['synth.n5000.wallMs'] as number) / (figures['synth.n1000.wallMs'] as number));
+  if (growth)
+    figures['synth.growth5000over1000'] = round(
+      (figures['synth.n5000.wallMs'] as number) / (figures['synth.n1000.wallMs'] as number),
+    );
   return [
     target('cold-synth-ms', 'cold synth under 2 s', num(figures, 'coldSynth.medianMs'), 2000),
     target('cold-synth-floor', 'cold synth under 4x the module-load floor', num(figures, 'coldSynth.ratioToFloor'), 4),
     target('n1000-ms', '1,000 agents under 10 s', num(figures, 'synth.n1000.wallMs'), 10000),
     target('n1000-rss', '1,000 agents under 1 GiB RSS', num(figures, 'synth.n1000.peakRssMiB'), 1024),
-    target('n1000-baseline', '1,000 agents at most 2.0x plain ApiObjects', num(figures, 'synth.n1000.ratioToBaseline'), 2),
+    target(
+      'n1000-baseline',
+      '1,000 agents at most 2.0x plain ApiObjects',
+      num(figures, 'synth.n1000.ratioToBaseline'),
+      2,
+    ),
     target('linear', '5,000 agents at most 5.5x the time of 1,000', num(figures, 'synth.growth5000over1000'), 5.5),
     target('scan', 'scan at most 2.0x parsing the same YAML', num(figures, 'scan.ratioToParse'), 2),
   ];
@@ -247,7 +265,8 @@ function targets(figures: Figures): Target[] {
 function table(result: BenchResult): string {
   const rows = Object.entries(result.figures).map(([k, v]) => `  ${k.padEnd(36)} ${v === null ? 'n/a' : String(v)}`);
   const goals = result.targets.map(
-    (t) => `  ${t.holds ? 'PASS' : t.value === null ? 'n/a ' : 'FAIL'}  ${t.description.padEnd(46)} ${t.value ?? 'n/a'} (limit ${t.limit})`,
+    (t) =>
+      `  ${t.holds ? 'PASS' : t.value === null ? 'n/a ' : 'FAIL'}  ${t.description.padEnd(46)} ${t.value ?? 'n/a'} (limit ${t.limit})`,
   );
   const m = result.machine;
   return [

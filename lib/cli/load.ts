@@ -22,6 +22,18 @@ export class InputError extends Error {}
 export interface LoadOptions {
   /** Reads stdin for `-` (injected so tests need not spawn). */
   readonly readStdin?: () => Buffer;
+  /** Told about JSON files found in directories that are not Kubernetes objects (build metadata, Vault roles). */
+  readonly onSkip?: (message: string) => void;
+}
+
+/** JSON found by directory recursion is often other tooling's output; only an explicit path must be a manifest. */
+function isForeignJson(data: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(data.toString('utf8'));
+    return notKubeObject(value) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 export function loadInputs(paths: readonly string[], options: LoadOptions = {}): SourcedObject[] {
@@ -31,7 +43,14 @@ export function loadInputs(paths: readonly string[], options: LoadOptions = {}):
       out.push(...parseManifests((options.readStdin ?? (() => fs.readFileSync(0)))(), '<stdin>'));
       continue;
     }
-    for (const file of expand(p)) out.push(...parseManifests(readFile(file), file));
+    for (const file of expand(p)) {
+      const data = readFile(file);
+      if (file !== p && path.extname(file) === '.json' && isForeignJson(data)) {
+        options.onSkip?.(`${file}: skipped, a JSON file that is not a Kubernetes object`);
+        continue;
+      }
+      out.push(...parseManifests(data, file));
+    }
   }
   return out;
 }

@@ -80,7 +80,7 @@ export function runScan(
     return EXIT.badInput;
   }
   try {
-    const objects = loadInputs(paths, { readStdin: io.readStdin });
+    const objects = loadInputs(paths, { readStdin: io.readStdin, onSkip: (m) => io.err(`agent-baseline: ${m}\n`) });
     const report = runRules(objects, {
       packs: options.pack,
       pssVersion: options.pssVersion,

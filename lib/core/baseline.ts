@@ -136,5 +136,8 @@ export const MAX_TOKEN_EXPIRATION_SECONDS = 3600;
 /** Where projected tokens are mounted: away from the legacy path that KSV-0036 watches. */
 export const PROJECTED_TOKEN_MOUNT_DIR = '/var/run/secrets/tokens';
 
+/** Label that marks a namespace as holding agents (the rule engine's `agent` pack looks for it). */
+export const AGENT_NAMESPACE_LABEL = `${ANNOTATION_PREFIX}agent-namespace`;
+
 /** The Kubernetes label namespaces get automatically, used to select namespaces by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

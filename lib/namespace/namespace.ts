@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
+  AGENT_NAMESPACE_LABEL,
   KUBE_DNS,
   MANAGED_BY,
   NODE_LOCAL_DNS_IP,
@@ -14,8 +15,7 @@ import {
 } from '../core';
 import { AgentPlatform } from '../platform/platform';
 
-/** Label that marks a namespace as holding agents (the rule engine's `agent` pack looks for it). */
-export const AGENT_NAMESPACE_LABEL = 'agent-baseline.io/agent-namespace';
+export { AGENT_NAMESPACE_LABEL } from '../core';
 
 /** Hard limits of the namespace's ResourceQuota, as Kubernetes quantities. */
 export type QuotaLimits = Record<string, string>;

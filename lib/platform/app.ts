@@ -24,8 +24,7 @@ export class AgentApp extends App {
 
   constructor(props: AppProps = {}) {
     super(props);
-    this.recordMetadata =
-      props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
+    this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 
   /** Validates and resolves once, then returns every chart's objects in `app.charts` order. */
@@ -151,7 +150,8 @@ function topology(chart: Chart): IConstruct[] {
   const out: IConstruct[] = [];
   const visit = (n: IConstruct): void => {
     if (found.has(n)) return;
-    if (onPath.has(n)) throw new Error(`Dependency cycle detected: ${[...onPath, n].map((c) => c.node.path).join(' => ')}`);
+    if (onPath.has(n))
+      throw new Error(`Dependency cycle detected: ${[...onPath, n].map((c) => c.node.path).join(' => ')}`);
     onPath.add(n);
     for (const c of outbound.get(n) ?? []) visit(c);
     onPath.delete(n);

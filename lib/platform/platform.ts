@@ -18,6 +18,7 @@ import {
   requireOneOf,
   requireTokenAudience,
 } from '../core';
+import { rulesValidation } from './suppressions';
 
 export interface AgentPlatformProps extends ClusterSettings {
   /** Labels added to every object of the platform. @default none */
@@ -59,6 +60,7 @@ export class AgentPlatform extends Chart {
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
+    this.node.addValidation(rulesValidation(this));
   }
 
   /** True when the target Kubernetes minor is at least `minor`. */

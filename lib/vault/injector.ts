@@ -106,5 +106,9 @@ export function injectorAnnotations(input: InjectorInput): Record<string, string
     ...secretAnnotations(input.secrets),
     ...appArmor(input.kubernetesMinor, sidecar),
   };
-  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+  return Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]]),
+  );
 }

@@ -84,27 +84,35 @@ function createOwnSetup(
   const kvMounts = [...new Set(plans.flatMap((p) => p.kvMounts))]
     .sort()
     .map((path) => new vault.Mount(name(`kv-${path}`), { path, type: 'kv', options: { version: '2' } }, opts));
-  const databaseRoles = plans.flatMap((p) => p.databaseRoles).map((r) =>
-    r.type === 'dynamic'
-      ? new vault.database.SecretBackendRole(
-          name(`db-${r.backend}-${r.name}`),
-          {
-            backend: r.backend,
-            name: r.name,
-            dbName: r.dbName,
-            creationStatements: [...r.creationStatements],
-            revocationStatements: r.revocationStatements ? [...r.revocationStatements] : undefined,
-            defaultTtl: r.defaultTtlSeconds,
-            maxTtl: r.maxTtlSeconds,
-          },
-          opts,
-        )
-      : new vault.database.SecretBackendStaticRole(
-          name(`db-${r.backend}-${r.name}`),
-          { backend: r.backend, name: r.name, dbName: r.dbName, username: r.username, rotationPeriod: r.rotationPeriodSeconds },
-          opts,
-        ),
-  );
+  const databaseRoles = plans
+    .flatMap((p) => p.databaseRoles)
+    .map((r) =>
+      r.type === 'dynamic'
+        ? new vault.database.SecretBackendRole(
+            name(`db-${r.backend}-${r.name}`),
+            {
+              backend: r.backend,
+              name: r.name,
+              dbName: r.dbName,
+              creationStatements: [...r.creationStatements],
+              revocationStatements: r.revocationStatements ? [...r.revocationStatements] : undefined,
+              defaultTtl: r.defaultTtlSeconds,
+              maxTtl: r.maxTtlSeconds,
+            },
+            opts,
+          )
+        : new vault.database.SecretBackendStaticRole(
+            name(`db-${r.backend}-${r.name}`),
+            {
+              backend: r.backend,
+              name: r.name,
+              dbName: r.dbName,
+              username: r.username,
+              rotationPeriod: r.rotationPeriodSeconds,
+            },
+            opts,
+          ),
+    );
   const audits = auditDeviceArgs(setup.auditFilePath ?? DEFAULT_AUDIT_FILE_PATH).map(
     (a) => new vault.Audit(name(`audit-${a.name}`), a.args, opts),
   );
@@ -116,10 +124,14 @@ function createOwnSetup(
  * also the Kubernetes auth backend and its config, the KV v2 mounts, the database roles and two
  * audit devices. Plans are re-checked, so hand-built plans cannot bind wildcards or long TTLs.
  */
-export function createVaultResources(plans: readonly VaultAgentPlan[], options: VaultResourcesOptions = {}): VaultResources {
+export function createVaultResources(
+  plans: readonly VaultAgentPlan[],
+  options: VaultResourcesOptions = {},
+): VaultResources {
   const prefix = options.namePrefix ?? 'vault';
   const name = (suffix: string) => `${prefix}-${suffix.replace(/\//g, '-')}`;
-  for (const plan of plans) checkKubernetesRole(`${plan.namespace}/${plan.agent}`, plan.role, MAX_VAULT_TOKEN_TTL_SECONDS);
+  for (const plan of plans)
+    checkKubernetesRole(`${plan.namespace}/${plan.agent}`, plan.role, MAX_VAULT_TOKEN_TTL_SECONDS);
   const opts: pulumi.CustomResourceOptions = { parent: options.parent, provider: options.provider };
   const own = options.ownSetup ? createOwnSetup(plans, options.ownSetup, name, opts) : undefined;
   const policies: vault.Policy[] = [];

@@ -96,11 +96,19 @@ const SECRET_FIELDS = [
   'delivery',
   'database',
 ];
-const DYNAMIC_FIELDS = ['type', 'dbName', 'creationStatements', 'revocationStatements', 'defaultTtlSeconds', 'maxTtlSeconds'];
+const DYNAMIC_FIELDS = [
+  'type',
+  'dbName',
+  'creationStatements',
+  'revocationStatements',
+  'defaultTtlSeconds',
+  'maxTtlSeconds',
+];
 const STATIC_FIELDS = ['type', 'dbName', 'username', 'rotationPeriodSeconds'];
 
 /** Field names under which people paste the secret itself. */
-const LITERAL_FIELD = /^(value|values|data|stringdata|secret|secrets|password|passwd|token|apikey|api_key|credentials?|literal|content)$/i;
+const LITERAL_FIELD =
+  /^(value|values|data|stringdata|secret|secrets|password|passwd|token|apikey|api_key|credentials?|literal|content)$/i;
 /** Shapes of well-known credentials: provider API keys, cloud keys, Vault tokens, JWTs, private keys, URLs with passwords. */
 const LITERAL_VALUE_PATTERNS: readonly RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{16,}/,
@@ -135,7 +143,8 @@ export function parseVaultDuration(text: unknown): number | undefined {
 /** Throws when any string under `value` looks like a credential. */
 export function checkNoLiteralSecrets(scope: IConstruct | string, field: string, value: unknown): void {
   if (typeof value === 'string') {
-    if (LITERAL_VALUE_PATTERNS.some((p) => p.test(value))) invalidProp(scope, field, '<redacted>', LITERAL_ALLOWED, LITERAL_REASON);
+    if (LITERAL_VALUE_PATTERNS.some((p) => p.test(value)))
+      invalidProp(scope, field, '<redacted>', LITERAL_ALLOWED, LITERAL_REASON);
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => checkNoLiteralSecrets(scope, `${field}[${i}]`, v));
   } else if (typeof value === 'object' && value !== null) {
@@ -172,16 +181,18 @@ function checkPath(scope: IConstruct, field: string, secret: VaultSecret, kind: 
   const path = secret.path;
   const outside = `a path inside the mount '${secret.mount}': segments of letters, digits, '_', '.' and '-', without '/', '.' or '..' at either end or in between`;
   const segments = typeof path === 'string' ? path.split('/') : [];
-  if (
-    typeof path !== 'string' ||
-    segments.some((s) => !PATH_SEGMENT.test(s) || s === '.' || s === '..')
-  ) {
+  if (typeof path !== 'string' || segments.some((s) => !PATH_SEGMENT.test(s) || s === '.' || s === '..')) {
     invalidProp(scope, field, path, outside, 'the policy would grant read outside the declared mount');
   }
   if (kind === 'kv-v2' && ['data', 'metadata'].includes(segments[0]))
     invalidProp(scope, field, path, `the path without the KV v2 '${segments[0]}/' prefix, which is added for you`);
   if (kind === 'database' && segments.length !== 1)
-    invalidProp(scope, field, path, 'the database role name (one path segment); it is read from creds/ or static-creds/');
+    invalidProp(
+      scope,
+      field,
+      path,
+      'the database role name (one path segment); it is read from creds/ or static-creds/',
+    );
   return path;
 }
 
@@ -194,7 +205,12 @@ function resolveFiles(scope: IConstruct, field: string, secret: VaultSecret): Va
     invalidProp(scope, `${field}.keys`, secret.keys, 'at least one key');
   secret.keys.forEach((k, i) => {
     if (typeof k !== 'string' || !KEY.test(k))
-      invalidProp(scope, `${field}.keys[${i}]`, k, "a Go template identifier: letters, digits and '_', not starting with a digit");
+      invalidProp(
+        scope,
+        `${field}.keys[${i}]`,
+        k,
+        "a Go template identifier: letters, digits and '_', not starting with a digit",
+      );
   });
   const dupKey = firstDuplicate(secret.keys, (k) => k);
   if (dupKey) invalidProp(scope, `${field}.keys`, dupKey, 'distinct keys');
@@ -251,7 +267,9 @@ function resolveDatabase(scope: IConstruct, field: string, db: VaultDatabaseRole
     db.defaultTtlSeconds ?? Math.min(DEFAULT_DATABASE_TTL_SECONDS, maxTtlSeconds),
     60,
     maxTtlSeconds,
-    db.defaultTtlSeconds !== undefined && db.defaultTtlSeconds > MAX_DATABASE_TTL_SECONDS ? ttlReason : 'the default TTL cannot exceed the max TTL',
+    db.defaultTtlSeconds !== undefined && db.defaultTtlSeconds > MAX_DATABASE_TTL_SECONDS
+      ? ttlReason
+      : 'the default TTL cannot exceed the max TTL',
   );
   return {
     type: 'dynamic',
@@ -285,7 +303,12 @@ function resolveSecret(scope: IConstruct, field: string, secret: VaultSecret): R
   const refreshAfter = secret.refreshAfter ?? DEFAULT_REFRESH_AFTER;
   const refreshSeconds = parseVaultDuration(refreshAfter);
   if (refreshSeconds === undefined || refreshSeconds < MIN_REFRESH_SECONDS || refreshSeconds > MAX_REFRESH_SECONDS)
-    invalidProp(scope, `${field}.refreshAfter`, refreshAfter, "a duration from '10s' to '24h' in s, m or h units, e.g. '5m'");
+    invalidProp(
+      scope,
+      `${field}.refreshAfter`,
+      refreshAfter,
+      "a duration from '10s' to '24h' in s, m or h units, e.g. '5m'",
+    );
   const mountRelativeReadPath =
     database === undefined ? path : `${database.type === 'static' ? 'static-creds' : 'creds'}/${path}`;
   return {
@@ -373,9 +396,18 @@ export function resolveVaultSecrets(
   const connection = checkFields(scope, 'secrets.connection', props.connection ?? {}, CONNECTION_FIELDS);
   if (mode !== 'operator' && props.connection !== undefined)
     invalidProp(scope, 'secrets.connection', connection, "no connection unless mode is 'operator'");
-  if (connection.existing !== undefined && !/^([a-z0-9-]+\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(String(connection.existing)))
-    invalidProp(scope, 'secrets.connection.existing', connection.existing, "a VaultConnection name, or 'namespace/name'");
-  if (connection.caCertSecretRef !== undefined) requireDnsLabel(scope, 'secrets.connection.caCertSecretRef', connection.caCertSecretRef, 253);
+  if (
+    connection.existing !== undefined &&
+    !/^([a-z0-9-]+\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(String(connection.existing))
+  )
+    invalidProp(
+      scope,
+      'secrets.connection.existing',
+      connection.existing,
+      "a VaultConnection name, or 'namespace/name'",
+    );
+  if (connection.caCertSecretRef !== undefined)
+    requireDnsLabel(scope, 'secrets.connection.caCertSecretRef', connection.caCertSecretRef, 253);
   if (!Array.isArray(props.items) || props.items.length === 0)
     invalidProp(scope, 'secrets.items', props.items, 'at least one secret');
   const secrets = props.items.map((s, i) => resolveSecret(scope, `secrets.items[${i}]`, s));

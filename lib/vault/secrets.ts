@@ -12,7 +12,14 @@ import {
   VAULT_SECRETS_VOLUME,
   VAULT_TOKEN_VOLUME,
 } from './limits';
-import { VAULT_CONNECTION_NAME, VSO_API_VERSION, operatorVolume, vaultAuthSpec, vaultConnectionSpec, vaultSecretObject } from './operator';
+import {
+  VAULT_CONNECTION_NAME,
+  VSO_API_VERSION,
+  operatorVolume,
+  vaultAuthSpec,
+  vaultConnectionSpec,
+  vaultSecretObject,
+} from './operator';
 import { VaultAgentPlan, buildVaultPlan } from './plan';
 import { ResolvedVaultSecrets, resolveVaultSecrets } from './resolve';
 import { AgentVaultSecretsProps } from './types';
@@ -97,15 +104,15 @@ export class AgentVaultSecrets extends Construct {
     const connectionRef = this.resolved.connection.existing ?? VAULT_CONNECTION_NAME;
     const authName = `${agent.agentName}-vault`;
     const auth = new ApiObject(this, 'VaultAuth', {
-        apiVersion: VSO_API_VERSION,
-        kind: 'VaultAuth',
-        metadata: { name: authName, labels: agent.labels },
-        spec: vaultAuthSpec({
-          connectionRef,
-          authMount: agent.platform.settings.vault.authMount,
-          roleName: this.resolved.roleName,
-          serviceAccount: agent.serviceAccountName,
-        }),
+      apiVersion: VSO_API_VERSION,
+      kind: 'VaultAuth',
+      metadata: { name: authName, labels: agent.labels },
+      spec: vaultAuthSpec({
+        connectionRef,
+        authMount: agent.platform.settings.vault.authMount,
+        roleName: this.resolved.roleName,
+        serviceAccount: agent.serviceAccountName,
+      }),
     });
     if (connection) auth.addDependency(connection);
     this.objects.push(auth);

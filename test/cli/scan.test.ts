@@ -87,8 +87,11 @@ describe('scan exit codes', () => {
     fs.writeFileSync(path.join(dir, 'sub', 'a.yml'), text);
     fs.writeFileSync(path.join(dir, 'construct-metadata.json'), '{"not": "k8s"}');
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
+    fs.writeFileSync(path.join(dir, 'sub', 'vault-role.json'), '{"bound_service_account_names": ["agent"]}');
     const r = scan([dir], { format: 'json' });
     expect(r.code).toBe(EXIT.ok);
+    expect(r.err).toMatch(/vault-role\.json: skipped, a JSON file that is not a Kubernetes object/);
+    expect(scan([path.join(dir, 'sub', 'vault-role.json')]).code).toBe(EXIT.badInput);
     expect(JSON.parse(r.out).results).toHaveLength(10);
   });
 });

@@ -8,9 +8,11 @@ export const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 200);
 export const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/);
 export const kubernetesVersion = fc.constantFrom(...SUPPORTED_KUBERNETES_MINORS.map((m) => `1.${m}`));
 export const digest = fc.stringMatching(/^[a-f0-9]{64}$/).map((hex) => `sha256:${hex}`);
+/** Registries and repository prefixes generated images come from (an ImagePolicy allowlist covers them). */
+export const IMAGE_PREFIXES = ['ghcr.io/acme-ai', 'registry.example.com:5000/team', 'docker.io/acme'] as const;
 export const image = fc
   .tuple(
-    fc.constantFrom('ghcr.io/acme-ai', 'registry.example.com:5000/team', 'docker.io/acme'),
+    fc.constantFrom(...IMAGE_PREFIXES),
     dnsLabel,
     fc.stringMatching(/^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}$/),
     digest,

@@ -4,16 +4,20 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { AgentBaselineError } from '../../lib/core';
+import { ImagePolicy } from '../../lib/image-policy';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
 import { HardenedAgent, HardenedAgentProps } from '../../lib/workload';
-import { openApiErrors } from '../helpers/openapi';
 import { appObjects, podSpecOf } from '../helpers/synth';
-import { NUM_RUNS, agentProps, dnsLabel, kubernetesVersion } from './arbitraries';
+import { failingFindings, schemaErrors } from './checks';
+import { IMAGE_PREFIXES, NUM_RUNS, agentProps, dnsLabel, kubernetesVersion } from './arbitraries';
 
 function build(app: App, version: string, namespace: string, agents: Array<[string, HardenedAgentProps]>) {
-  const ns = new AgentNamespace(new AgentPlatform(app, 'platform', { kubernetesVersion: version }), namespace);
+  const platform = new AgentPlatform(app, 'platform', { kubernetesVersion: version });
+  const ns = new AgentNamespace(platform, namespace);
   for (const [name, props] of agents) new HardenedAgent(ns, name, props);
+  // The agent pack (run at synth) requires every agent namespace to be covered by an image policy.
+  new ImagePolicy(platform, 'ImagePolicy', { allowedPrefixes: IMAGE_PREFIXES.map((p) => `${p}/`) });
   return appObjects(app);
 }
 
@@ -32,7 +36,8 @@ describe('every valid configuration', () => {
         agentsArb,
         (version, namespace, agents) => {
           const objects = build(Testing.app(), version, namespace, agents);
-          for (const obj of objects) expect(openApiErrors(obj)).toBeUndefined();
+          expect(objects.map(schemaErrors).filter(Boolean)).toEqual([]);
+          expect(failingFindings(objects)).toEqual([]);
           for (const obj of objects.filter((o) => podSpecOf(o))) {
             const spec = podSpecOf(obj) as Record<string, unknown>;
             expect(spec.automountServiceAccountToken).toBe(false);

@@ -1,12 +1,14 @@
 import { App, Testing } from 'cdk8s';
 import { VaultDeliveryMode } from '../../lib/core';
+import { ImagePolicy } from '../../lib/image-policy';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
 import { AgentVaultSecretsProps } from '../../lib/vault';
 import { HardenedAgent } from '../../lib/workload';
+import { DEFAULT_PLATFORM_CONFIG } from '../../stacks/config';
 import { KubeObject, appObjects } from '../helpers/synth';
 
-export const IMAGE = `ghcr.io/acme/bot:1.0.0@sha256:${'a'.repeat(64)}`;
+export const IMAGE = `ghcr.io/acme-ai/bot:1.0.0@sha256:${'a'.repeat(64)}`;
 
 export interface VaultFixture {
   readonly app: App;
@@ -21,6 +23,9 @@ export function fixture(
   const app = Testing.app();
   const platform = new AgentPlatform(app, 'p', { vaultDeliveryModes: modes, kubernetesVersion });
   const namespace = new AgentNamespace(platform, 'team');
+  // Synth validation requires every agent namespace to be covered by an image policy.
+  if (DEFAULT_PLATFORM_CONFIG.imagePolicy)
+    new ImagePolicy(platform, 'ImagePolicy', DEFAULT_PLATFORM_CONFIG.imagePolicy);
   return { app, platform, namespace };
 }
 
@@ -57,6 +62,9 @@ export function deploymentOf(objects: KubeObject[], name = 'bot'): KubeObject {
 
 type Json = Record<string, unknown>;
 
-export function podTemplate(deployment: KubeObject): { metadata: Json & { annotations?: Record<string, string> }; spec: Json } {
+export function podTemplate(deployment: KubeObject): {
+  metadata: Json & { annotations?: Record<string, string> };
+  spec: Json;
+} {
   return (deployment.spec as Json).template as { metadata: Json; spec: Json };
 }

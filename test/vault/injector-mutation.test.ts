@@ -24,7 +24,11 @@ interface PatchOp {
 function applyPatch(container: Json, patchJson: string | undefined): Json {
   if (!patchJson) return container;
   const ops = (JSON.parse(patchJson) as PatchOp[]).map((o) =>
-    o.op === 'add' ? JsonPatch.add(o.path, o.value) : o.op === 'replace' ? JsonPatch.replace(o.path, o.value) : JsonPatch.remove(o.path),
+    o.op === 'add'
+      ? JsonPatch.add(o.path, o.value)
+      : o.op === 'replace'
+        ? JsonPatch.replace(o.path, o.value)
+        : JsonPatch.remove(o.path),
   );
   return JsonPatch.apply(container, ...ops) as Json;
 }
@@ -86,7 +90,12 @@ function injectVaultAgent(template: Template, options: { applyPatches: boolean }
 }
 
 function asPod(template: Template, namespace: string): Json {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, name: 'mutated', namespace }, spec: template.spec };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...template.metadata, name: 'mutated', namespace },
+    spec: template.spec,
+  };
 }
 
 function pssErrors(pod: Json): string[] {

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { runRules } from '../../lib/rules';
-import { AgentVaultSecrets, VaultSecret, vaultPlans } from '../../lib/vault';
+import { AgentVaultSecrets, vaultPlans } from '../../lib/vault';
 import { DB_SECRET, KV_SECRET, agentWith, deploymentOf, fixture, objectsOf, podTemplate } from './helpers';
 
 type Json = Record<string, unknown>;
@@ -221,7 +221,7 @@ describe('csi mode', () => {
     const { app, namespace } = fixture();
     agentWith(namespace, { mode: 'csi', items: [KV_SECRET] });
     const objects = objectsOf(app);
-    const spc = objects.find((o) => o.kind === 'SecretProviderClass') as Json & { spec: Json };
+    const spc = objects.find((o) => o.kind === 'SecretProviderClass') as unknown as Json & { spec: Json };
     expect(spc.apiVersion).toBe('secrets-store.csi.x-k8s.io/v1');
     expect((spc.metadata as Json).name).toBe('bot-vault');
     expect((spc.metadata as Json).annotations).toBeUndefined();
@@ -246,7 +246,11 @@ describe('csi mode', () => {
     const spec = podTemplate(deploymentOf(objects)).spec;
     expect((spec.volumes as Json[]).find((v) => v.name === 'vault-secrets')).toEqual({
       name: 'vault-secrets',
-      csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'bot-vault' } },
+      csi: {
+        driver: 'secrets-store.csi.k8s.io',
+        readOnly: true,
+        volumeAttributes: { secretProviderClass: 'bot-vault' },
+      },
     });
     expect(mainContainer(spec).volumeMounts).toContainEqual({
       name: 'vault-secrets',

@@ -28,7 +28,7 @@ describe('refused Vault declarations', () => {
 
   test('a KV path that repeats the data/ prefix', () => {
     expect(refusal({ items: [{ ...KV_SECRET, path: 'data/agents/bot' }] })).toContain(
-      "secrets.items[0].path: invalid value \"data/agents/bot\". Allowed: the path without the KV v2 'data/' prefix",
+      'secrets.items[0].path: invalid value "data/agents/bot". Allowed: the path without the KV v2 \'data/\' prefix',
     );
   });
 
@@ -52,7 +52,7 @@ describe('refused Vault declarations', () => {
 
   test('delivery through env vars', () => {
     expect(refusal({ items: [{ ...KV_SECRET, delivery: 'env' }] })).toBe(
-      "[p/team/bot] secrets.items[0].delivery: invalid value \"env\" (env vars leak into crash dumps, /proc/<pid>/environ, child processes and logs (CKV_K8S_35, kubesec)). Allowed: 'file': secrets are delivered as read-only files under /vault/secrets",
+      '[p/team/bot] secrets.items[0].delivery: invalid value "env" (env vars leak into crash dumps, /proc/<pid>/environ, child processes and logs (CKV_K8S_35, kubesec)). Allowed: \'file\': secrets are delivered as read-only files under /vault/secrets',
     );
   });
 
@@ -81,8 +81,16 @@ describe('refused Vault declarations', () => {
   });
 
   test.each([
-    ['tokenTtlSeconds', { tokenTtlSeconds: 7200 }, 'an integer from 60 to 3600 (a leaked Vault token is usable until it expires)'],
-    ['tokenMaxTtlSeconds', { tokenMaxTtlSeconds: 86400 }, 'an integer from 60 to 3600 (a leaked Vault token is usable until it expires)'],
+    [
+      'tokenTtlSeconds',
+      { tokenTtlSeconds: 7200 },
+      'an integer from 60 to 3600 (a leaked Vault token is usable until it expires)',
+    ],
+    [
+      'tokenMaxTtlSeconds',
+      { tokenMaxTtlSeconds: 86400 },
+      'an integer from 60 to 3600 (a leaked Vault token is usable until it expires)',
+    ],
   ])('a token TTL above the maximum (%s)', (field, role, expected) => {
     const message = refusal({ role, items: [KV_SECRET] });
     expect(message).toContain(`secrets.role.${field}: invalid value`);
@@ -97,7 +105,8 @@ describe('refused Vault declarations', () => {
   });
 
   test('database TTLs above the maximum', () => {
-    const db = (database: object) => cast({ items: [{ ...DB_SECRET, database: { ...DB_SECRET.database, ...database } }] });
+    const db = (database: object) =>
+      cast({ items: [{ ...DB_SECRET, database: { ...DB_SECRET.database, ...database } }] });
     expect(refusal(db({ maxTtlSeconds: 172800 }))).toContain(
       'secrets.items[0].database.maxTtlSeconds: invalid value 172800 (long-lived database credentials outlive the pods that hold them). Allowed: an integer from 60 to 86400',
     );
@@ -108,21 +117,28 @@ describe('refused Vault declarations', () => {
       'database.defaultTtlSeconds: invalid value 7200 (the default TTL cannot exceed the max TTL). Allowed: an integer from 60 to 3600',
     );
     expect(
-      refusal(cast({ items: [{ ...DB_SECRET, database: { type: 'static', dbName: 'tools', username: 'u', rotationPeriodSeconds: 2592000 } }] })),
+      refusal(
+        cast({
+          items: [
+            {
+              ...DB_SECRET,
+              database: { type: 'static', dbName: 'tools', username: 'u', rotationPeriodSeconds: 2592000 },
+            },
+          ],
+        }),
+      ),
     ).toContain(
       'database.rotationPeriodSeconds: invalid value 2592000 (a password that rarely rotates stays useful to whoever copied it). Allowed: an integer from 300 to 604800',
     );
   });
 
   test('two secrets that render to the same file', () => {
-    expect(
-      refusal({ items: [KV_SECRET, { ...KV_SECRET, name: 'other', path: 'agents/bot/other' }] }),
-    ).toBe(
-      "[p/team/bot] secrets.items.other.fileName: invalid value \"openai-api-key\" (two secrets rendered to one file would overwrite each other). Allowed: a file name not already written by secret 'openai'",
+    expect(refusal({ items: [KV_SECRET, { ...KV_SECRET, name: 'other', path: 'agents/bot/other' }] })).toBe(
+      '[p/team/bot] secrets.items.other.fileName: invalid value "openai-api-key" (two secrets rendered to one file would overwrite each other). Allowed: a file name not already written by secret \'openai\'',
     );
     // A multi-key secret's per-key file can collide with another secret's file too.
     expect(refusal({ items: [DB_SECRET, { ...KV_SECRET, fileName: 'db-password' }] })).toContain(
-      "secrets.items.openai.fileName: invalid value \"db-password\" (two secrets rendered to one file would overwrite each other). Allowed: a file name not already written by secret 'db'",
+      'secrets.items.openai.fileName: invalid value "db-password" (two secrets rendered to one file would overwrite each other). Allowed: a file name not already written by secret \'db\'',
     );
   });
 
@@ -135,16 +151,16 @@ describe('refused Vault declarations', () => {
       "secrets.items[0].refreshAfter: invalid value \"2d\". Allowed: a duration from '10s' to '24h'",
     );
     expect(refusal({ mode: 'csi', items: [{ ...KV_SECRET, refreshAfter: '1m' }] })).toContain(
-      "secrets.items.openai.refreshAfter: invalid value \"1m\". Allowed: no refreshAfter in 'csi' mode",
+      'secrets.items.openai.refreshAfter: invalid value "1m". Allowed: no refreshAfter in \'csi\' mode',
     );
     expect(refusal(cast({ items: [{ ...DB_SECRET, database: undefined }] }))).toContain(
-      "secrets.items[0].database: invalid value undefined. Allowed: a database role",
+      'secrets.items[0].database: invalid value undefined. Allowed: a database role',
     );
     expect(refusal({ items: [KV_SECRET, { ...KV_SECRET, fileName: 'x' }] })).toContain(
       'secrets.items: invalid value "openai". Allowed: secrets with distinct names',
     );
     expect(refusal({ connection: { existing: 'shared' }, items: [KV_SECRET] })).toContain(
-      "secrets.connection: invalid value {\"existing\":\"shared\"}. Allowed: no connection unless mode is 'operator'",
+      'secrets.connection: invalid value {"existing":"shared"}. Allowed: no connection unless mode is \'operator\'',
     );
   });
 
@@ -184,8 +200,10 @@ describe('Kubernetes auth roles', () => {
   });
 
   test('refuses another audience and long TTLs', () => {
-    expect(() => checkKubernetesRole('team/bot', { ...role, audience: 'https://kubernetes.default.svc' }, 3600)).toThrow(
-      "role.audience: invalid value \"https://kubernetes.default.svc\" (tokens for other audiences must not open Vault). Allowed: 'vault'",
+    expect(() =>
+      checkKubernetesRole('team/bot', { ...role, audience: 'https://kubernetes.default.svc' }, 3600),
+    ).toThrow(
+      'role.audience: invalid value "https://kubernetes.default.svc" (tokens for other audiences must not open Vault). Allowed: \'vault\'',
     );
     expect(() => checkKubernetesRole('team/bot', { ...role, tokenMaxTtl: 7200 }, 3600)).toThrow(
       'role.tokenMaxTtl: invalid value 7200 (a leaked Vault token is usable until it expires). Allowed: an integer from 1 to 3600 seconds',

@@ -3,7 +3,7 @@
  * without declared RBAC, secrets only from Vault, signed images, and sandboxed runtimes where the
  * platform asks for them.
  */
-import { ANNOTATION_PREFIX } from '../../core';
+import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX } from '../../core';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Pack, Rule, RuleContext } from '../rule';
@@ -313,7 +313,7 @@ const imagePolicy = objectRule(
   },
   (ctx) => {
     const item = indexedOf(ctx);
-    if (item.labels['agent-baseline.io/agent-namespace'] !== 'true') return undefined;
+    if (item.labels[AGENT_NAMESPACE_LABEL] !== 'true') return undefined;
     const labels = ctx.set.namespaceLabels(item.name);
     const covered =
       vapCovers(ctx.set, labels) ||

@@ -1,5 +1,5 @@
 /** Building blocks the packs share: pod-scoped rules, NetworkPolicy and RBAC semantics. */
-import { MANAGED_BY } from '../../core';
+import { AGENT_NAMESPACE_LABEL, MANAGED_BY } from '../../core';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext, ResolvedContainer } from '../pod-template';
 import { POD_TEMPLATES, Rule, RuleContext } from '../rule';
@@ -57,7 +57,7 @@ export function isAgentWorkload(item: { labels: Record<string, string> }, pod?: 
   return match(item.labels) || (pod !== undefined && match(pod.labels));
 }
 
-export const AGENT_NAMESPACE_LABEL = 'agent-baseline.io/agent-namespace';
+export { AGENT_NAMESPACE_LABEL };
 
 export function isAgentNamespace(set: ObjectSet, name: string): boolean {
   return set.namespace(name)?.labels[AGENT_NAMESPACE_LABEL] === 'true';
