@@ -41,6 +41,9 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     cni: 'generic',
     mesh: 'none',
     vaultDeliveryModes: ['injector', 'operator'],
+    // The injector adds Vault Agent containers; admission checks their image like any other, so it is
+    // pinned here to a mirror inside the image policy's allowlist.
+    vault: { agentImage: `ghcr.io/acme-ai/mirror/vault:1.18.1@sha256:${'5d'.repeat(32)}` },
     imagePolicyEngines: ['vap', 'kyverno', 'sigstore'],
     // Example address (TEST-NET-1): use `kubectl get endpoints kubernetes -n default` for yours.
     apiServerEndpoints: { cidrs: ['192.0.2.10/32'], port: 443 },

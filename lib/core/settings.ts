@@ -27,7 +27,17 @@ export interface VaultEndpoint {
   readonly port?: number;
   /** Kubernetes auth mount path, without the `auth/` prefix. @default 'kubernetes' */
   readonly authMount?: string;
+  /**
+   * Image of the Vault Agent the injector adds to pods, pinned by digest. Admission policies see the
+   * injected containers, so an image policy must allow this image; set it to a pinned copy inside
+   * the allowlist (for example a mirror in your own registry).
+   * @default the injector's configured image (unpinned, so refused by a digest-requiring ImagePolicy)
+   */
+  readonly agentImage?: string;
 }
+
+/** The injector's stock Vault Agent image, as admission sees it when `agentImage` is not set. */
+export const INJECTOR_DEFAULT_AGENT_IMAGE = 'docker.io/hashicorp/vault';
 
 export interface ClusterSettings {
   /** Target Kubernetes version, `1.<minor>`. Picks API versions and Pod Security versions. @default '1.28' */
@@ -74,7 +84,7 @@ export interface ResolvedClusterSettings {
   readonly mesh: MeshFlavor;
   readonly nodeLocalDns: boolean;
   readonly vaultDeliveryModes: readonly VaultDeliveryMode[];
-  readonly vault: Required<VaultEndpoint>;
+  readonly vault: Required<Omit<VaultEndpoint, 'agentImage'>> & Pick<VaultEndpoint, 'agentImage'>;
   readonly imagePolicyEngines: readonly ImagePolicyEngine[];
   readonly apiServerAudience: string;
   readonly apiServerEndpoints?: Required<ApiServerEndpoints>;
@@ -83,7 +93,7 @@ export interface ResolvedClusterSettings {
 /** The issuer (and so the default API audience) of EKS and many self-managed clusters. */
 export const DEFAULT_API_SERVER_AUDIENCE = 'https://kubernetes.default.svc';
 
-export const DEFAULT_VAULT_ENDPOINT: Required<VaultEndpoint> = {
+export const DEFAULT_VAULT_ENDPOINT: Required<Omit<VaultEndpoint, 'agentImage'>> = {
   address: 'https://vault.vault.svc:8200',
   namespace: 'vault',
   podLabels: { 'app.kubernetes.io/name': 'vault' },

@@ -103,6 +103,8 @@ export class AgentNamespace extends Chart {
   public readonly name: string;
   public readonly platform: AgentPlatform;
   public readonly priorityClassName: string;
+  /** The LimitRange's per-container maximum limits; agents refuse limits above them. */
+  public readonly containerLimitMax: Readonly<Record<string, string>>;
   /** The Namespace object, for dependency ordering. */
   public readonly namespaceObject: ApiObject;
   private readonly agentNames = new Map<string, string>();
@@ -124,7 +126,7 @@ export class AgentNamespace extends Chart {
     }
     this.namespaceObject = this.createNamespace(props.labels ?? {});
     this.createQuota({ ...DEFAULT_QUOTA, ...(props.quota ?? {}) });
-    this.createLimitRange(props.limitRange ?? {});
+    this.containerLimitMax = this.createLimitRange(props.limitRange ?? {});
     this.priorityClassName = this.createPriorityClass(props.priorityClass ?? {});
     this.createDefaultDeny();
     this.createDefaultServiceAccount();
@@ -193,7 +195,7 @@ export class AgentNamespace extends Chart {
     });
   }
 
-  private createLimitRange(overrides: LimitRangeDefaults): void {
+  private createLimitRange(overrides: LimitRangeDefaults): Record<string, string> {
     const merged = {
       defaultRequest: { ...DEFAULT_LIMIT_RANGE.defaultRequest, ...(overrides.defaultRequest ?? {}) },
       defaultLimit: { ...DEFAULT_LIMIT_RANGE.defaultLimit, ...(overrides.defaultLimit ?? {}) },
@@ -221,6 +223,7 @@ export class AgentNamespace extends Chart {
         ],
       },
     });
+    return merged.max;
   }
 
   private createPriorityClass(pc: AgentPriorityClass): string {

@@ -18,6 +18,7 @@ import {
   requireOneOf,
   requireTokenAudience,
 } from '../core';
+import { parseImageReference } from '../image-policy/reference';
 import { rulesValidation } from './suppressions';
 
 export interface AgentPlatformProps extends ClusterSettings {
@@ -99,6 +100,18 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
   requireDnsLabel(scope, 'vault.namespace', vault.namespace);
   requireInteger(scope, 'vault.port', vault.port, 1, 65535);
   requireNonEmptyString(scope, 'vault.authMount', vault.authMount);
+  if (vault.agentImage !== undefined) {
+    const parsed = parseImageReference(vault.agentImage);
+    if (!parsed.ok || !parsed.ref.digest) {
+      invalidProp(
+        scope,
+        'vault.agentImage',
+        vault.agentImage,
+        'an image pinned by digest: registry/repository[:tag]@sha256:<64 hex>',
+        parsed.ok ? "injected containers run with the agent's Vault token" : parsed.problem,
+      );
+    }
+  }
   if (vault.authMount.startsWith('auth/')) {
     invalidProp(
       scope,

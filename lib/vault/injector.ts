@@ -25,6 +25,8 @@ export interface InjectorInput {
   readonly runAsGroup: number;
   /** The projected `vault`-audience token volume the agent logs in with. */
   readonly tokenVolumeName: string;
+  /** Pinned Vault Agent image; the injector's own default when unset. */
+  readonly agentImage?: string;
   readonly kubernetesMinor: number;
   readonly secrets: readonly ResolvedVaultSecret[];
 }
@@ -102,6 +104,7 @@ export function injectorAnnotations(input: InjectorInput): Record<string, string
     [`${p}agent-json-patch`]: patch,
     [`${p}agent-init-json-patch`]: patch,
     [`${p}agent-service-account-token-volume-name`]: input.tokenVolumeName,
+    ...(input.agentImage ? { [`${p}agent-image`]: input.agentImage } : {}),
     ...(sidecar && fastest ? { [`${p}template-static-secret-render-interval`]: fastest.refreshAfter } : {}),
     ...secretAnnotations(input.secrets),
     ...appArmor(input.kubernetesMinor, sidecar),

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ANNOTATION_PREFIX, invalidProp } from '../core';
+import { ANNOTATION_PREFIX, INJECTOR_DEFAULT_AGENT_IMAGE, invalidProp } from '../core';
 import type { HardenedAgent } from '../workload/agent';
 import { SECRET_PROVIDER_CLASS_API_VERSION, csiVolume, secretProviderClassSpec } from './csi';
 import { injectorAnnotations } from './injector';
@@ -91,10 +91,13 @@ export class AgentVaultSecrets extends Construct {
         runAsUser: agent.runAsUser,
         runAsGroup: agent.runAsGroup,
         tokenVolumeName,
+        agentImage: settings.vault.agentImage,
         kubernetesMinor: settings.kubernetesMinor,
         secrets: this.resolved.secrets,
       }),
     );
+    // Admission sees the injected containers, so image policies must judge their image too.
+    agent.addInjectedImage(settings.vault.agentImage ?? INJECTOR_DEFAULT_AGENT_IMAGE, 'vault.agentImage');
     // In this mode the pod itself talks to Vault.
     agent.allowEgressToVault();
   }

@@ -119,6 +119,7 @@ export class HardenedAgent extends Construct {
   private readonly mounts: k8s.VolumeMount[] = [];
   private readonly podAnnotations: Record<string, string> = {};
   private readonly waivers: Waiver[] = [];
+  private readonly injectedImages: Array<{ image: string; setting: string }> = [];
   private runtimeClassName?: string;
   private apiAccess?: AgentApiAccess;
 
@@ -147,7 +148,7 @@ export class HardenedAgent extends Construct {
 
     checkImage(this, 'image', props.image, props.allowUnpinnedImage);
     if (props.allowUnpinnedImage) this.addWaiver('image-digest', props.allowUnpinnedImage.reason);
-    const resources = resolveResources(this, 'resources', props.resources);
+    const resources = resolveResources(this, 'resources', props.resources, this.namespace.containerLimitMax);
     this.initContainers = this.resolveInitContainers(props, resources);
     const writablePaths = props.writablePaths ?? DEFAULT_WRITABLE_PATHS;
     checkWritablePaths(this, writablePaths);
@@ -184,7 +185,7 @@ export class HardenedAgent extends Construct {
     this.podDisruptionBudget = this.createPdb();
     // A validation, not a check here: the platform's ImagePolicy may be created after its agents.
     this.node.addValidation({
-      validate: () => imagePolicyViolations(this, this.platform, this.namespace.name, this.images),
+      validate: () => this.imageViolations(),
     });
     this.network = new AgentNetworkPolicy(this, 'Network', {
       ...props.network,
@@ -199,7 +200,30 @@ export class HardenedAgent extends Construct {
 
   /** Every image the agent's pod runs, init containers included. */
   public get images(): readonly string[] {
-    return [...this.initContainers.map((c) => c.image), this.mainContainer.image];
+    return [
+      ...this.initContainers.map((c) => c.image),
+      this.mainContainer.image,
+      ...this.injectedImages.map((i) => i.image),
+    ];
+  }
+
+  /**
+   * Records an image that a mutating webhook adds to the pod (the Vault Agent), so the platform's
+   * image policy judges it at synth as admission will. `setting` names where the user pins it.
+   */
+  public addInjectedImage(image: string, setting: string): void {
+    if (!this.injectedImages.some((i) => i.image === image)) this.injectedImages.push({ image, setting });
+  }
+
+  private imageViolations(): string[] {
+    const own = [...this.initContainers.map((c) => c.image), this.mainContainer.image];
+    const injected = this.injectedImages.flatMap(({ image, setting }) =>
+      imagePolicyViolations(this, this.platform, this.namespace.name, [image]).map(
+        (v) =>
+          `${v}; the image is injected at admission: set the platform setting ${setting} to a pinned image the policy allows`,
+      ),
+    );
+    return [...imagePolicyViolations(this, this.platform, this.namespace.name, own), ...injected];
   }
 
   /** Adds a volume to the pod, and optionally mounts it (read-only by default) into the agent container. */
@@ -346,7 +370,9 @@ export class HardenedAgent extends Construct {
       if (c.name === AGENT_CONTAINER_NAME)
         invalidProp(this, `initContainers[${i}].name`, c.name, `a name other than '${AGENT_CONTAINER_NAME}'`);
       checkImage(this, `initContainers[${i}].image`, c.image, props.allowUnpinnedImage);
-      const resources = c.resources ? resolveResources(this, `initContainers[${i}].resources`, c.resources) : defaults;
+      const resources = c.resources
+        ? resolveResources(this, `initContainers[${i}].resources`, c.resources, this.namespace.containerLimitMax)
+        : defaults;
       return { name: c.name, image: c.image, command: c.command, args: c.args, resources, volumeMounts: this.mounts };
     });
   }

@@ -30,7 +30,16 @@ const RESOURCE_KEYS = [
   ['ephemeralStorage', 'ephemeral-storage'],
 ] as const;
 
-export function resolveResources(scope: IConstruct, field: string, resources: AgentResources = {}): ResolvedResources {
+/**
+ * Fills in default requests and limits and checks them. `max` is the namespace LimitRange's
+ * per-container maximum: a limit above it would be rejected at admission, after a clean synth.
+ */
+export function resolveResources(
+  scope: IConstruct,
+  field: string,
+  resources: AgentResources = {},
+  max: Record<string, string> = {},
+): ResolvedResources {
   const requests: Record<string, string> = {};
   const limits: Record<string, string> = {};
   for (const [prop, k8sName] of RESOURCE_KEYS) {
@@ -45,6 +54,15 @@ export function resolveResources(scope: IConstruct, field: string, resources: Ag
       invalidProp(scope, `${field}.${prop}.limit`, limit, `a positive ${QUANTITY_FORMAT_HINT}`);
     if (limitValue < requestValue)
       invalidProp(scope, `${field}.${prop}.limit`, limit, `a limit at least the request (${request})`);
+    const maxValue = max[k8sName] === undefined ? undefined : parseQuantity(max[k8sName]);
+    if (maxValue !== undefined && limitValue > maxValue)
+      invalidProp(
+        scope,
+        `${field}.${prop}.limit`,
+        limit,
+        `at most ${max[k8sName]}, the namespace LimitRange's per-container max`,
+        'the LimitRange would reject every pod of the agent at admission',
+      );
     requests[k8sName] = request;
     limits[k8sName] = limit;
   }

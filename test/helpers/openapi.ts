@@ -7,7 +7,8 @@ type Model = new (data: unknown) => { validate(): void };
  * Kubernetes OpenAPI schemas. Returns undefined for kinds the package has no schema for (CRDs).
  */
 export function modelFor(obj: KubeObject): Model | undefined {
-  const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
+  const [group, version] =
+    schemaVersionOf(obj).split('/').length === 2 ? schemaVersionOf(obj).split('/') : ['', obj.apiVersion];
   const modulePath = group === '' ? `kubernetes-models/${version}` : `kubernetes-models/${group}/${version}`;
   try {
     const mod = require(modulePath) as Record<string, Model | undefined>;
@@ -17,12 +18,25 @@ export function modelFor(obj: KubeObject): Model | undefined {
   }
 }
 
+/**
+ * kubernetes-models ships ValidatingAdmissionPolicy only as v1. The v1beta1 API (1.28–1.29) has the
+ * same fields apart from additions made at GA, so v1beta1 objects are checked against the v1 schema.
+ */
+const SCHEMA_ALIASES: Record<string, string> = {
+  'admissionregistration.k8s.io/v1beta1 ValidatingAdmissionPolicy': 'admissionregistration.k8s.io/v1',
+  'admissionregistration.k8s.io/v1beta1 ValidatingAdmissionPolicyBinding': 'admissionregistration.k8s.io/v1',
+};
+
+function schemaVersionOf(obj: KubeObject): string {
+  return SCHEMA_ALIASES[`${obj.apiVersion} ${obj.kind}`] ?? obj.apiVersion;
+}
+
 /** Validates an object against its OpenAPI schema; returns the error text, or undefined when valid. */
 export function openApiErrors(obj: KubeObject): string | undefined {
   const Model = modelFor(obj);
   if (!Model) return `no OpenAPI schema for ${obj.apiVersion} ${obj.kind}`;
   try {
-    new Model(obj).validate();
+    new Model({ ...obj, apiVersion: schemaVersionOf(obj) }).validate();
     return undefined;
   } catch (e) {
     return (e as Error).message;

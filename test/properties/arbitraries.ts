@@ -28,11 +28,11 @@ export const ports = fc
   })
   .filter((list) => new Set(list.map((p) => p.port)).size === list.length) as fc.Arbitrary<AgentPort[]>;
 
-/** A request/limit pair with limit >= request, in millicores or MiB. */
+/** A request/limit pair with request <= limit <= max (the namespace LimitRange's default max), in millicores or MiB. */
 const range = (unit: 'm' | 'Mi', max: number) =>
   fc
-    .tuple(fc.integer({ min: 1, max }), fc.integer({ min: 0, max }))
-    .map(([request, extra]) => ({ request: `${request}${unit}`, limit: `${request + extra}${unit}` }));
+    .tuple(fc.integer({ min: 1, max }), fc.integer({ min: 1, max }))
+    .map(([a, b]) => ({ request: `${Math.min(a, b)}${unit}`, limit: `${Math.max(a, b)}${unit}` }));
 
 export const resources = fc.record(
   { cpu: range('m', 4000), memory: range('Mi', 8192), ephemeralStorage: range('Mi', 4096) },

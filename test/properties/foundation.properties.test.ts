@@ -83,6 +83,11 @@ const mutations: fc.Arbitrary<Mutation> = fc.oneof(
       'resources.memory.limit',
       (p) => ({ ...p, resources: { ...p.resources, memory: { request: '2Gi', limit: '1Gi' } } }),
     ],
+    ['resources.cpu.limit', (p) => ({ ...p, resources: { ...p.resources, cpu: { request: '1', limit: '4001m' } } })],
+    [
+      'resources.memory.limit',
+      (p) => ({ ...p, resources: { ...p.resources, memory: { request: '1Gi', limit: '9Gi' } } }),
+    ],
     ['config.SERVICE_TOKEN', (p) => ({ ...p, config: { ...p.config, SERVICE_TOKEN: 'abc' } })],
     ['ports[0].port', (p) => ({ ...p, ports: [{ name: 'web', port: 443 }] })],
     ['ports[0].name', (p) => ({ ...p, ports: [{ name: '', port: 8080 }] })],

@@ -8,7 +8,7 @@ import { ImagePolicyEngine, VaultDeliveryMode } from '../../lib/core';
 import { ImagePolicy, ImagePolicyProps } from '../../lib/image-policy';
 import { AgentNamespace } from '../../lib/namespace';
 import { Peer } from '../../lib/network';
-import { AgentPlatform } from '../../lib/platform';
+import { AgentPlatform, AgentPlatformProps } from '../../lib/platform';
 import { ApiGrant } from '../../lib/rbac';
 import { AgentVaultSecretsProps, VaultSecret } from '../../lib/vault';
 import { HardenedAgent, HardenedAgentProps } from '../../lib/workload';
@@ -161,17 +161,27 @@ function imagePolicyProps(s: Scenario): ImagePolicyProps {
   };
 }
 
+/** Overrides that turn a valid scenario into an invalid one (see mutations.properties.test.ts). */
+export interface ScenarioOverrides {
+  readonly platform?: Partial<AgentPlatformProps>;
+  /** Name of the first namespace (its construct id stays the generated name). */
+  readonly firstNamespaceName?: string;
+  readonly imagePolicy?: Partial<ImagePolicyProps>;
+}
+
 /** Builds every construct of a scenario into `app` and returns the agents in flat order. */
-export function buildScenario(app: App, s: Scenario): HardenedAgent[] {
+export function buildScenario(app: App, s: Scenario, overrides: ScenarioOverrides = {}): HardenedAgent[] {
   const platform = new AgentPlatform(app, 'platform', {
     kubernetesVersion: s.version,
     cni: s.cni,
     vaultDeliveryModes: s.vaultModes,
     imagePolicyEngines: s.engines,
     apiServerEndpoints: s.apiServer,
+    ...overrides.platform,
   });
-  const agents = s.namespaces.flatMap((nsSpec) => {
-    const ns = new AgentNamespace(platform, nsSpec.name);
+  const agents = s.namespaces.flatMap((nsSpec, n) => {
+    const name = n === 0 ? (overrides.firstNamespaceName ?? nsSpec.name) : nsSpec.name;
+    const ns = new AgentNamespace(platform, nsSpec.name, { name });
     return nsSpec.agents.map((a) => {
       const agent = new HardenedAgent(ns, a.name, {
         ...a.props,
@@ -190,7 +200,7 @@ export function buildScenario(app: App, s: Scenario): HardenedAgent[] {
     if (f.sides !== 'egress') to.allowIngressFrom(from, port);
   }
   for (const c of s.cidrEgress) agents[c.agent].allowEgressTo(Peer.cidr(`198.51.${c.block}.0/24`), c.port);
-  if (s.imagePolicy) new ImagePolicy(platform, 'ImagePolicy', imagePolicyProps(s));
+  if (s.imagePolicy) new ImagePolicy(platform, 'ImagePolicy', { ...imagePolicyProps(s), ...overrides.imagePolicy });
   return agents;
 }
 

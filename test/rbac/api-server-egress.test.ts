@@ -9,7 +9,7 @@ describe('API grants open egress to the API server endpoints', () => {
     const agent = bot(ns);
     agent.grantApiAccess(JOBS);
     agent.grantApiAccess({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] });
-    const policy = appObjects(app).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'bot') as {
+    const policy = appObjects(app).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'bot') as unknown as {
       spec: { egress: Array<{ to: unknown[]; ports: unknown[] }> };
     };
     const apiRules = policy.spec.egress.filter((r) => JSON.stringify(r.to).includes('192.0.2.1'));

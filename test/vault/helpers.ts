@@ -21,9 +21,13 @@ export function fixture(
   kubernetesVersion = '1.28',
 ): VaultFixture {
   const app = Testing.app();
-  const platform = new AgentPlatform(app, 'p', { vaultDeliveryModes: modes, kubernetesVersion });
+  const platform = new AgentPlatform(app, 'p', {
+    vaultDeliveryModes: modes,
+    kubernetesVersion,
+    vault: DEFAULT_PLATFORM_CONFIG.cluster.vault,
+  });
   const namespace = new AgentNamespace(platform, 'team');
-  // Synth validation requires every agent namespace to be covered by an image policy.
+  // An image policy over the namespace, so synth also checks the injected Vault Agent image.
   if (DEFAULT_PLATFORM_CONFIG.imagePolicy)
     new ImagePolicy(platform, 'ImagePolicy', DEFAULT_PLATFORM_CONFIG.imagePolicy);
   return { app, platform, namespace };

@@ -1,3 +1,4 @@
+import { DEFAULT_PLATFORM_CONFIG } from '../../stacks/config';
 import { parse as parseYaml } from 'yaml';
 import { runRules } from '../../lib/rules';
 import { AgentVaultSecrets, vaultPlans } from '../../lib/vault';
@@ -48,6 +49,7 @@ describe('injector mode', () => {
       'vault.hashicorp.com/agent-run-as-user': '10001',
       'vault.hashicorp.com/agent-run-as-group': '10001',
       'vault.hashicorp.com/agent-set-security-context': 'true',
+      'vault.hashicorp.com/agent-image': DEFAULT_PLATFORM_CONFIG.cluster.vault?.agentImage,
       'vault.hashicorp.com/agent-json-patch': PATCH,
       'vault.hashicorp.com/agent-init-json-patch': PATCH,
       'vault.hashicorp.com/agent-service-account-token-volume-name': 'vault-token',

@@ -304,7 +304,9 @@ const imagePolicy = objectRule(
     id: 'AGT-ImagePolicy',
     kinds: ['Namespace'],
     title: 'Image policy covers every agent namespace',
-    severity: 'error',
+    // A warning, not an error: admission policies are often installed cluster-wide outside the set
+    // being scanned, so their absence from the set does not prove the namespace is uncovered.
+    severity: 'warning',
     description:
       'An admission policy on images must cover each agent namespace. Detected in the set: a ValidatingAdmissionPolicy whose validations mention images, bound with Deny to a namespaceSelector matching the namespace; a Kyverno ClusterPolicy/Policy with verifyImages or an ImageValidatingPolicy; a Sigstore ClusterImagePolicy with the namespace labelled policy.sigstore.dev/include; or a Gatekeeper K8sAllowedRepos/K8sImageDigests constraint in deny mode.',
     fix: 'Add an image policy (the platform image-policy construct) whose binding selects this namespace.',
