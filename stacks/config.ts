@@ -15,6 +15,8 @@ export interface PlatformConfig {
     readonly assistant: string;
     readonly toolRunner: string;
   };
+  /** The tool-runner's database: its pods get egress to this address only. */
+  readonly toolsDatabase: { readonly cidr: string; readonly port: number };
   /** Address ranges of the assistant's LLM API, allowed on TCP 443 only. */
   readonly llmApiCidrs: readonly string[];
   /** Groups and users bound to the viewer, operator and auditor roles of the agent namespace. */
@@ -54,6 +56,7 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     toolRunner: `ghcr.io/acme-ai/tool-runner:0.9.0@${EXAMPLE_DIGEST_B}`,
   },
   // RFC 5737 documentation range: replace with the provider's published ranges.
+  toolsDatabase: { cidr: '198.51.100.20/32', port: 5432 },
   llmApiCidrs: ['203.0.113.0/24'],
   // Example groups: replace with the groups your identity provider puts in tokens.
   people: {

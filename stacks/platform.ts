@@ -40,7 +40,6 @@ export function buildDefaultPlatform(
     writablePaths: ['/tmp', '/home/agent/.cache'],
   });
   for (const cidr of config.llmApiCidrs) assistant.allowEgressTo(Peer.cidr(cidr), LLM_API_PORT);
-  assistant.allowEgressToVault();
   if (config.assistantIdentity && platform.settings.mesh === 'istio') {
     const { gatewayNamespace, ...identity } = config.assistantIdentity;
     new AgentEdgeIdentity(assistant, 'Identity', { ...identity, fromNamespaces: [gatewayNamespace] });
@@ -53,7 +52,6 @@ export function buildDefaultPlatform(
       { name: 'openai', mount: 'kv', path: 'agents/assistant/openai', keys: ['api_key'], fileName: 'openai-api-key' },
     ],
   });
-  // assistant-integrations
 
   const toolRunner = new HardenedAgent(namespace, 'tool-runner', {
     image: config.images.toolRunner,
@@ -98,7 +96,8 @@ export function buildDefaultPlatform(
       },
     ],
   });
-  // tool-runner-integrations
+  // The credentials are for this database only, so that is the only place its pods may connect to.
+  toolRunner.allowEgressTo(Peer.cidr(config.toolsDatabase.cidr), config.toolsDatabase.port);
 
   // Both sides are needed: each agent's policy denies everything it does not declare.
   toolRunner.allowIngressFrom(assistant, 'http');
@@ -106,6 +105,5 @@ export function buildDefaultPlatform(
   new AgentPeopleAccess(namespace, 'people', config.people);
   // After the namespaces it covers; agents are checked against it at synth.
   if (config.imagePolicy) new ImagePolicy(platform, 'ImagePolicy', config.imagePolicy);
-  // platform-integrations
   return { platform, namespace, assistant, toolRunner };
 }

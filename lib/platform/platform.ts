@@ -71,9 +71,18 @@ export class AgentPlatform extends Chart {
 }
 
 function requireCidrText(scope: IConstruct, field: string, value: unknown): string {
-  if (typeof value !== 'string' || parseCidr(value) === undefined)
-    invalidProp(scope, field, value, 'an IPv4 or IPv6 CIDR such as 10.0.0.1/32');
-  return value;
+  const block = typeof value === 'string' ? parseCidr(value) : undefined;
+  if (block === undefined) invalidProp(scope, field, value, 'an IPv4 or IPv6 CIDR such as 10.0.0.1/32');
+  // Checked as the agents' egress rules check it, so the platform setting is blamed, not the first agent with grants.
+  if (block.hostBitsSet || block.prefix === 0)
+    invalidProp(
+      scope,
+      field,
+      value,
+      `a bounded network address with host bits cleared, such as '${block.prefix === 0 ? '10.0.0.1/32' : block.text}'`,
+      'a /0 block opens every address; host bits set usually mean a typo in the prefix',
+    );
+  return value as string;
 }
 
 function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClusterSettings {

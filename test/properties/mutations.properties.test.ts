@@ -95,7 +95,11 @@ const mutations: fc.Arbitrary<Mutation> = fc.oneof(
     what: 'vault secret name',
     at: '{agent}',
     field: 'secrets.items[0].name',
-    onAgent: (a) => a.addVaultSecrets({ items: [{ name, mount: 'kv', path: 'agents/x', keys: ['k'] }] }),
+    onAgent: (a) =>
+      a.addVaultSecrets({
+        mode: a.platform.settings.vaultDeliveryModes[0],
+        items: [{ name, mount: 'kv', path: 'agents/x', keys: ['k'] }],
+      }),
   })),
   fc.constantFrom('api.openai.com', '*.openai.com').map<Mutation>((fqdn) => ({
     what: 'FQDN egress without Cilium (conflicting options)',

@@ -105,12 +105,18 @@ describe('readPlatformConfig', () => {
         llmApiCidrs: '["198.51.100.0/24"]',
         registries: '["registry.example/"]',
         toolRunnerJobs: '{"allowedRegistries":["registry.example"],"maxJobs":2}',
+        apiServerEndpoints: '{"cidrs":["10.0.0.1/32"],"port":6443}',
+        vaultAgentImage: 'registry.example/vault@sha256:' + 'c'.repeat(64),
+        vaultMode: 'csi',
+        toolsDatabase: '{"cidr":"10.1.2.3/32","port":5433}',
       }),
     );
     expect(config).toEqual({
       ...DEFAULT_PLATFORM_CONFIG,
       namespace: 'team-a',
       llmApiCidrs: ['198.51.100.0/24'],
+      vaultMode: 'csi',
+      toolsDatabase: { cidr: '10.1.2.3/32', port: 5433 },
       imagePolicy: { ...DEFAULT_PLATFORM_CONFIG.imagePolicy, allowedPrefixes: ['registry.example/'] },
       toolRunnerJobs: { allowedRegistries: ['registry.example'], maxJobs: 2 },
       images: {
@@ -125,7 +131,15 @@ describe('readPlatformConfig', () => {
         nodeLocalDns: true,
         vaultDeliveryModes: ['csi'],
         imagePolicyEngines: ['kyverno'],
-        vault: { address: 'https://vault.example:8200', namespace: 'secrets', port: 8300, authMount: 'k8s-prod' },
+        vault: {
+          ...DEFAULT_PLATFORM_CONFIG.cluster.vault,
+          address: 'https://vault.example:8200',
+          namespace: 'secrets',
+          port: 8300,
+          authMount: 'k8s-prod',
+          agentImage: 'registry.example/vault@sha256:' + 'c'.repeat(64),
+        },
+        apiServerEndpoints: { cidrs: ['10.0.0.1/32'], port: 6443 },
         apiServerAudience: 'https://kubernetes.example',
       },
     });

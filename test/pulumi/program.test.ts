@@ -43,7 +43,7 @@ describe('the program named by Pulumi.yaml main', () => {
       cluster: {
         ...DEFAULT_PLATFORM_CONFIG.cluster,
         kubernetesVersion: '1.30',
-        vault: { address: 'https://vault.example:8200' },
+        vault: { ...DEFAULT_PLATFORM_CONFIG.cluster.vault, address: 'https://vault.example:8200' },
       },
     };
     buildDefaultPlatform(app, config);
