@@ -76,7 +76,10 @@ describe('the manifest loader on random input', () => {
   });
 
   test('either parses or refuses with an InputError, for random YAML-ish text and truncations of a manifest', () => {
-    const yamlish = fc.string({ unit: fc.constantFrom(...'ab: -[]{}&*!|>\'"#\n  ,?%@`\t\\'.split('')), maxLength: 200 });
+    const yamlish = fc.string({
+      unit: fc.constantFrom(...'ab: -[]{}&*!|>\'"#\n  ,?%@`\t\\'.split('')),
+      maxLength: 200,
+    });
     const truncated = fc.nat({ max: GOOD.length }).map((n) => GOOD.slice(0, n));
     fc.assert(
       fc.property(fc.oneof(yamlish, truncated, fc.string({ unit: 'grapheme', maxLength: 100 })), (text) => {
@@ -93,19 +96,25 @@ describe('the manifest loader on random input', () => {
   test('scan and reach never throw on random input: exit 0, 1 or 2, messages without stack traces', () => {
     const file = path.join(os.tmpdir(), `agent-baseline-random-${process.pid}.yaml`);
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b)), fc.string()), (content) => {
-        fs.writeFileSync(file, content);
-        let err = '';
-        const scanCode = runScan([file], {}, { out: () => undefined, err: (t) => (err += t) });
-        expect([EXIT.ok, EXIT.failing, EXIT.badInput]).toContain(scanCode);
-        const reachCode = runReach(
-          file,
-          { from: 'agents/a', to: '10.0.0.1', port: '443' },
-          { out: () => undefined, err: (t) => (err += t) },
-        );
-        expect(reachCode).toBe(2);
-        expect(err).not.toMatch(STACK_FRAME);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b)),
+          fc.string(),
+        ),
+        (content) => {
+          fs.writeFileSync(file, content);
+          let err = '';
+          const scanCode = runScan([file], {}, { out: () => undefined, err: (t) => (err += t) });
+          expect([EXIT.ok, EXIT.failing, EXIT.badInput]).toContain(scanCode);
+          const reachCode = runReach(
+            file,
+            { from: 'agents/a', to: '10.0.0.1', port: '443' },
+            { out: () => undefined, err: (t) => (err += t) },
+          );
+          expect(reachCode).toBe(2);
+          expect(err).not.toMatch(STACK_FRAME);
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
     fs.rmSync(file, { force: true });

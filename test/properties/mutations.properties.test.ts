@@ -53,17 +53,19 @@ const mutations: fc.Arbitrary<Mutation> = fc.oneof(
     field: 'name',
     overrides: { firstNamespaceName: name },
   })),
-  fc.constantFrom<[string, readonly string[]]>(
-    ['allowedPrefixes', []],
-    ['allowedPrefixes[0]', ['']],
-    ['allowedPrefixes[0]', ['*']],
-    ['allowedPrefixes[0]', ['acme/']],
-  ).map<Mutation>(([field, allowedPrefixes]) => ({
-    what: 'image policy prefixes',
-    at: 'ImagePolicy',
-    field,
-    overrides: { imagePolicy: { allowedPrefixes } },
-  })),
+  fc
+    .constantFrom<[string, readonly string[]]>(
+      ['allowedPrefixes', []],
+      ['allowedPrefixes[0]', ['']],
+      ['allowedPrefixes[0]', ['*']],
+      ['allowedPrefixes[0]', ['acme/']],
+    )
+    .map<Mutation>(([field, allowedPrefixes]) => ({
+      what: 'image policy prefixes',
+      at: 'ImagePolicy',
+      field,
+      overrides: { imagePolicy: { allowedPrefixes } },
+    })),
   badCidr.map<Mutation>((cidr) => ({
     what: 'egress CIDR',
     at: '{agent}',
@@ -76,21 +78,23 @@ const mutations: fc.Arbitrary<Mutation> = fc.oneof(
     field: 'allowEgressTo.ports[0].port',
     onAgent: (a) => a.allowEgressTo(Peer.cidr('198.51.100.0/24'), port),
   })),
-  fc.constantFrom<[string, Parameters<HardenedAgent['grantApiAccess']>[0]]>(
-    ['apiGrants[1]', { apiGroups: ['*'], resources: ['pods'], verbs: ['get'] }],
-    ['apiGrants[1]', { apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
-    ['apiGrants[1]', { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }],
-    ['apiGrants[1].verbs', { apiGroups: [''], resources: ['pods'], verbs: [] }],
-    ['apiGrants[1].resources[0]', { apiGroups: [''], resources: [''], verbs: ['get'] }],
-  ).map<Mutation>(([field, grant]) => ({
-    what: 'API grant',
-    at: '{agent}',
-    field,
-    onAgent: (a) => {
-      a.grantApiAccess({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] });
-      a.grantApiAccess(grant);
-    },
-  })),
+  fc
+    .constantFrom<[string, Parameters<HardenedAgent['grantApiAccess']>[0]]>(
+      ['apiGrants[1]', { apiGroups: ['*'], resources: ['pods'], verbs: ['get'] }],
+      ['apiGrants[1]', { apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
+      ['apiGrants[1]', { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }],
+      ['apiGrants[1].verbs', { apiGroups: [''], resources: ['pods'], verbs: [] }],
+      ['apiGrants[1].resources[0]', { apiGroups: [''], resources: [''], verbs: ['get'] }],
+    )
+    .map<Mutation>(([field, grant]) => ({
+      what: 'API grant',
+      at: '{agent}',
+      field,
+      onAgent: (a) => {
+        a.grantApiAccess({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] });
+        a.grantApiAccess(grant);
+      },
+    })),
   badText.map<Mutation>((name) => ({
     what: 'vault secret name',
     at: '{agent}',

@@ -54,10 +54,21 @@ function expectDeclaredFlowsOnly(s: Scenario, objects: KubeObject[]): void {
     });
     const cidrs = s.cidrEgress.filter((c) => c.agent === i);
     for (const port of new Set([80, 443, 8443, ...cidrs.map((c) => c.port)])) {
-      expect([label(i), 'metadata', port, allowed(pods[i], METADATA_IP, port)]).toEqual([label(i), 'metadata', port, false]);
+      expect([label(i), 'metadata', port, allowed(pods[i], METADATA_IP, port)]).toEqual([
+        label(i),
+        'metadata',
+        port,
+        false,
+      ]);
       const internet = (a.internetPorts ?? []).includes(port);
-      expect([label(i), 'internet', port, allowed(pods[i], PUBLIC_IP, port)]).toEqual([label(i), 'internet', port, internet]);
+      expect([label(i), 'internet', port, allowed(pods[i], PUBLIC_IP, port)]).toEqual([
+        label(i),
+        'internet',
+        port,
+        internet,
+      ]);
     }
-    for (const c of cidrs) expect(allowed(pods[i], { kind: 'address', address: `198.51.${c.block}.7` }, c.port)).toBe(true);
+    for (const c of cidrs)
+      expect(allowed(pods[i], { kind: 'address', address: `198.51.${c.block}.7` }, c.port)).toBe(true);
   });
 }

@@ -118,21 +118,26 @@ export const scenario: fc.Arbitrary<Scenario> = fc
       .chain((namespaces) => {
         const count = namespaces.reduce((n, ns) => n + ns.agents.length, 0);
         const index = fc.nat({ max: count - 1 });
-        return fc.record({
-          ...Object.fromEntries(Object.entries(base).map(([k, v]) => [k, fc.constant(v)])),
-          namespaces: fc.constant(namespaces),
-          flows: fc.array(
-            fc.record(
-              { from: index, to: index, port: fc.nat({ max: 2 }), sides: fc.constantFrom('both', 'egress', 'ingress') },
-              { requiredKeys: ['from', 'to', 'sides'] },
+        return fc
+          .record({
+            flows: fc.array(
+              fc.record(
+                {
+                  from: index,
+                  to: index,
+                  port: fc.nat({ max: 2 }),
+                  sides: fc.constantFrom<FlowSpec['sides']>('both', 'egress', 'ingress'),
+                },
+                { requiredKeys: ['from', 'to', 'sides'] },
+              ),
+              { maxLength: 4 },
             ),
-            { maxLength: 4 },
-          ),
-          cidrEgress: fc.array(
-            fc.record({ agent: index, block: fc.nat({ max: 255 }), port: fc.integer({ min: 1, max: 65535 }) }),
-            { maxLength: 2 },
-          ),
-        }) as fc.Arbitrary<Scenario>;
+            cidrEgress: fc.array(
+              fc.record({ agent: index, block: fc.nat({ max: 255 }), port: fc.integer({ min: 1, max: 65535 }) }),
+              { maxLength: 2 },
+            ),
+          })
+          .map((links): Scenario => ({ ...base, namespaces, ...links }));
       }),
   );
 
@@ -156,7 +161,12 @@ function imagePolicyProps(s: Scenario): ImagePolicyProps {
     allowedPrefixes: IMAGE_PREFIXES.map((p) => `${p}/`),
     engines: s.engines,
     signature: signed
-      ? { keyless: { issuer: 'https://token.actions.githubusercontent.com', subjectRegExp: '^https://github[.]com/acme-ai/.+$' } }
+      ? {
+          keyless: {
+            issuer: 'https://token.actions.githubusercontent.com',
+            subjectRegExp: '^https://github[.]com/acme-ai/.+$',
+          },
+        }
       : undefined,
   };
 }
@@ -177,6 +187,8 @@ export function buildScenario(app: App, s: Scenario, overrides: ScenarioOverride
     vaultDeliveryModes: s.vaultModes,
     imagePolicyEngines: s.engines,
     apiServerEndpoints: s.apiServer,
+    // The injected Vault Agent must be an image the ImagePolicy admits.
+    vault: { agentImage: `${IMAGE_PREFIXES[0]}/vault:1.18.0@sha256:${'5'.repeat(64)}` },
     ...overrides.platform,
   });
   const agents = s.namespaces.flatMap((nsSpec, n) => {

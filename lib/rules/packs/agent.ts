@@ -4,6 +4,7 @@
  * platform asks for them.
  */
 import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX } from '../../core';
+import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Pack, Rule, RuleContext } from '../rule';
@@ -330,8 +331,11 @@ const imagePolicy = objectRule(
 
 // --- Sandbox -----------------------------------------------------------------------------------
 
-function sandboxRequired(ctx: RuleContext): boolean {
+function sandboxRequired(ctx: RuleContext, pod: PodContext): boolean {
   if (ctx.settings.requireSandbox) return true;
+  // Generated or untrusted code is the case sandboxes exist for; the marker travels with the workload.
+  if (indexedOf(ctx).labels[RUNS_GENERATED_CODE_LABEL] === 'true' || pod.labels[RUNS_GENERATED_CODE_LABEL] === 'true')
+    return true;
   const ns = ctx.set.namespace(indexedOf(ctx).namespace);
   return rec(rec(ns?.object.metadata).annotations)[REQUIRE_SANDBOX_ANNOTATION] === 'true';
 }
@@ -341,14 +345,14 @@ const sandbox = podRule(
     id: 'AGT-Sandbox',
     title: 'Agents run in a sandbox RuntimeClass when required',
     severity: 'error',
-    description: `Where the platform (engine option requireSandbox) or the namespace (${REQUIRE_SANDBOX_ANNOTATION}: "true") requires it, agents run under gVisor or Kata, so a container escape does not reach the node kernel.`,
+    description: `Where the platform (engine option requireSandbox), the namespace (${REQUIRE_SANDBOX_ANNOTATION}: "true") or the workload (${RUNS_GENERATED_CODE_LABEL}: "true") requires it, agents run under gVisor or Kata, so a container escape does not reach the node kernel.`,
     fix: 'Set runtimeClassName to a sandbox RuntimeClass (gvisor/runsc or kata).',
     references: [NSA.sandbox, OWASP.excessiveAgency],
     scanners: ['agent-sandbox VAP (runtimeClassName)'],
   },
   (_pod, ctx) => {
     const pod = agentPod(ctx);
-    if (!pod || !sandboxRequired(ctx)) return undefined;
+    if (!pod || !sandboxRequired(ctx, pod)) return undefined;
     const name = str(pod.spec.runtimeClassName);
     const path = [...pod.specPath, 'runtimeClassName'];
     if (!name) return [at('agent pod has no runtimeClassName but a sandbox is required', path)];
@@ -359,10 +363,135 @@ const sandbox = podRule(
   },
 );
 
-const AGENT_RULES: readonly Rule[] = [internetEgress, apiToken, secretObject, secretEnv, imagePolicy, sandbox];
+// --- Actions an agent takes through the API -------------------------------------------------------
+
+const WORKLOAD_RESOURCES = new Set([
+  'pods',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  '*',
+]);
+
+/** Resources of workload kinds the ServiceAccount may create, through the bindings and roles in the set. */
+function creatableWorkloads(set: ObjectSet, namespace: string, sa: string): string[] {
+  const bindings = [...set.ofKind('RoleBinding', namespace), ...set.ofKind('ClusterRoleBinding')].filter((b) =>
+    recs(b.object.subjects).some(
+      (s) => s.kind === 'ServiceAccount' && s.name === sa && (str(s.namespace) ?? b.namespace) === namespace,
+    ),
+  );
+  return bindings.flatMap((b) => {
+    const ref = rec(b.object.roleRef);
+    const role =
+      ref.kind === 'Role'
+        ? set.find('Role', str(ref.name) ?? '', namespace)
+        : set.find('ClusterRole', str(ref.name) ?? '');
+    return recs(role?.object.rules)
+      .filter((r) => strs(r.verbs).some((v) => v === 'create' || v === '*'))
+      .flatMap((r) => strs(r.resources).filter((res) => WORKLOAD_RESOURCES.has(res)));
+  });
+}
+
+/** True when a ValidatingAdmissionPolicy bound with Deny matches requests of this user. */
+function guardedAtAdmission(set: ObjectSet, username: string): boolean {
+  const policies = set
+    .ofKind('ValidatingAdmissionPolicy')
+    .filter((p) =>
+      recs(rec(p.object.spec).matchConditions).some((c) =>
+        [`'${username}'`, `"${username}"`].some((quoted) => (str(c.expression) ?? '').includes(quoted)),
+      ),
+    );
+  return policies.some((p) =>
+    set
+      .ofKind('ValidatingAdmissionPolicyBinding')
+      .some(
+        (b) => rec(b.object.spec).policyName === p.name && strs(rec(b.object.spec).validationActions).includes('Deny'),
+      ),
+  );
+}
+
+const workloadGuardrail = podRule(
+  {
+    id: 'AGT-ActionGuardrail',
+    title: 'Workloads an agent may create are checked at admission',
+    severity: 'error',
+    description:
+      "An agent that can create Jobs, Pods or other workloads acts with every ServiceAccount and image the namespace allows. A ValidatingAdmissionPolicy matched on the agent's own username must bound what it creates (Pod Security, registries, deadlines, labels, namespace, ServiceAccount).",
+    fix: 'Add the agent guardrail (AgentGuardrails) for this agent: a ValidatingAdmissionPolicy whose matchConditions name system:serviceaccount:<namespace>:<sa>, bound with validationActions [Deny].',
+    references: [OWASP.excessiveAgency, SOC2.logicalAccess, SOC2.configuration],
+    scanners: ['KSV-0048 (create on workloads)'],
+  },
+  (_pod, ctx) => {
+    const pod = agentPod(ctx);
+    if (!pod) return undefined;
+    const ns = indexedOf(ctx).namespace;
+    const sa = serviceAccountOf(pod);
+    const creatable = creatableWorkloads(ctx.set, ns, sa);
+    if (creatable.length === 0) return undefined;
+    const username = `system:serviceaccount:${ns}:${sa}`;
+    return guardedAtAdmission(ctx.set, username)
+      ? []
+      : [
+          at(
+            `ServiceAccount ${sa} may create ${[...new Set(creatable)].join(', ')} but no Deny-bound ValidatingAdmissionPolicy in the set matches ${username}`,
+            [...pod.specPath, 'serviceAccountName'],
+          ),
+        ];
+  },
+);
+
+const actionQuota = podRule(
+  {
+    id: 'AGT-ActionQuota',
+    title: 'Object-count quota bounds what agents can start',
+    severity: 'warning',
+    description:
+      'An agent that can create Jobs or Pods can start them without end (a runaway loop, or an injected prompt asking for a thousand). A ResourceQuota with count/jobs.batch or pods in its namespace caps that.',
+    fix: 'Give the namespace a ResourceQuota with count/jobs.batch (and pods) hard limits, e.g. through AgentGuardrails maxJobs.',
+    references: [OWASP.consumption, OWASP.excessiveAgency, SOC2.configuration],
+    scanners: ['KSV-0040 (ResourceQuota)'],
+  },
+  (_pod, ctx) => {
+    const pod = agentPod(ctx);
+    if (!pod) return undefined;
+    const ns = indexedOf(ctx).namespace;
+    const creatable = creatableWorkloads(ctx.set, ns, serviceAccountOf(pod));
+    if (creatable.length === 0) return undefined;
+    const counted = ctx.set
+      .ofKind('ResourceQuota', ns)
+      .some((q) =>
+        Object.keys(rec(rec(q.object.spec).hard)).some(
+          (k) => k === 'count/jobs.batch' || k === 'pods' || k === 'count/pods',
+        ),
+      );
+    return counted
+      ? []
+      : [
+          at(
+            `ServiceAccount ${serviceAccountOf(pod)} may create ${[...new Set(creatable)].join(', ')} but no ResourceQuota in namespace ${ns} counts Jobs or Pods`,
+            [...pod.specPath, 'serviceAccountName'],
+          ),
+        ];
+  },
+);
+
+const AGENT_RULES: readonly Rule[] = [
+  internetEgress,
+  apiToken,
+  secretObject,
+  secretEnv,
+  imagePolicy,
+  sandbox,
+  workloadGuardrail,
+  actionQuota,
+];
 
 export const AGENT: Pack = {
   name: 'agent',
-  description: 'AI-agent controls: egress, API tokens, Vault-only secrets, image policy, sandboxing (OWASP LLM06).',
+  description:
+    'AI-agent controls: egress, API tokens, Vault-only secrets, image policy, sandboxing, admission guardrails and quotas on what agents create (OWASP LLM06, LLM10).',
   rules: AGENT_RULES,
 };
