@@ -5,3 +5,4 @@ export * from './validate';
 export * from './quantity';
 export * from './cidr';
 export * from './admission';
+export * from './selectors';

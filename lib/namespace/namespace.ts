@@ -3,9 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
   AGENT_NAMESPACE_LABEL,
-  KUBE_DNS,
   MANAGED_BY,
-  NODE_LOCAL_DNS_IP,
   POD_SECURITY_LEVEL,
   QUANTITY_FORMAT_HINT,
   invalidProp,
@@ -13,6 +11,7 @@ import {
   requireDnsLabel,
   requireInteger,
 } from '../core';
+import { NETWORK_POLICY_API_VERSION, renderDefaultDenySpec } from '../network/render';
 import { AgentPlatform } from '../platform/platform';
 
 export { AGENT_NAMESPACE_LABEL } from '../core';
@@ -242,21 +241,11 @@ export class AgentNamespace extends Chart {
   }
 
   private createDefaultDeny(): void {
-    const dnsPeer = {
-      namespaceSelector: { matchLabels: { ...KUBE_DNS.namespaceLabels } },
-      podSelector: { matchLabels: { ...KUBE_DNS.podLabels } },
-    };
-    const dnsPorts = [
-      { protocol: 'UDP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
-      { protocol: 'TCP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
-    ];
-    const egress: k8s.NetworkPolicyEgressRule[] = [{ to: [dnsPeer], ports: dnsPorts }];
-    if (this.platform.settings.nodeLocalDns) {
-      egress.push({ to: [{ ipBlock: { cidr: `${NODE_LOCAL_DNS_IP}/32` } }], ports: dnsPorts });
-    }
-    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+    new ApiObject(this, 'DefaultDeny', {
+      apiVersion: NETWORK_POLICY_API_VERSION,
+      kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', labels: this.commonLabels('network-policy') },
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress },
+      spec: renderDefaultDenySpec(this.platform.settings.nodeLocalDns),
     });
   }
 

@@ -347,7 +347,12 @@ const FQDN = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9]
 /** A DNS name or a one-label wildcard; a bare `*` would allow every name. */
 export function requireFqdn(scope: Scope, field: string, value: unknown): string {
   // DNS caps each label at 63 characters (RFC 1035); Cilium refuses longer ones when the policy is applied.
-  if (typeof value !== 'string' || value.length > 253 || !FQDN.test(value) || value.split('.').some((l) => l.length > 63)) {
+  if (
+    typeof value !== 'string' ||
+    value.length > 253 ||
+    !FQDN.test(value) ||
+    value.split('.').some((l) => l.length > 63)
+  ) {
     invalidProp(
       scope,
       field,

@@ -13,7 +13,15 @@
  *
  * Deliberately free of cdk8s and constructs, so the CLI and reviewers can use it on any manifests.
  */
-import { Cidr, NAMESPACE_NAME_LABEL, cidrContains, cidrOverlaps, hostCidr, parseCidr } from '../core';
+import {
+  Cidr,
+  NAMESPACE_NAME_LABEL,
+  cidrContains,
+  cidrOverlaps,
+  hostCidr,
+  labelSelectorMatches as selectorMatches,
+  parseCidr,
+} from '../core';
 
 type Json = Record<string, unknown>;
 
@@ -89,30 +97,6 @@ const rec = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const labelsOf = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(rec(v)).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
-
-/** Kubernetes LabelSelector: matchLabels AND matchExpressions; `{}` matches everything. */
-export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  const sel = rec(selector);
-  for (const [k, v] of Object.entries(rec(sel.matchLabels))) if (labels[k] !== v) return false;
-  return arr(sel.matchExpressions).every((raw) => {
-    const expr = rec(raw);
-    const key = String(expr.key ?? '');
-    const values = arr(expr.values).map(String);
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    switch (expr.operator) {
-      case 'In':
-        return has && values.includes(labels[key]);
-      case 'NotIn':
-        return !has || !values.includes(labels[key]);
-      case 'Exists':
-        return has;
-      case 'DoesNotExist':
-        return !has;
-      default:
-        return false; // An unknown operator is invalid; the API server would reject the policy.
-    }
-  });
-}
 
 /** Where a workload kind keeps its pod template. */
 const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {

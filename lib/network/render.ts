@@ -89,6 +89,15 @@ export function renderNetworkPolicySpec(input: AgentPolicyInput): Json {
   return spec;
 }
 
+/** The namespace-wide default deny: every pod, both directions, and only DNS out. */
+export function renderDefaultDenySpec(nodeLocalDns: boolean): Json {
+  return {
+    podSelector: {},
+    policyTypes: ['Ingress', 'Egress'],
+    egress: renderRules(dnsEgressRules(nodeLocalDns), 'to'),
+  };
+}
+
 /** One FQDN allow, resolved: a `matchName` or a `matchPattern`. */
 export interface ResolvedFqdn {
   readonly fqdn: string;

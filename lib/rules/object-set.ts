@@ -17,6 +17,10 @@ export interface IndexedObject {
 export class ObjectSet {
   public readonly items: readonly IndexedObject[];
   private readonly byKind = new Map<string, IndexedObject[]>();
+  // Rules look up the same kind/namespace once per object: memoized so a scan stays linear.
+  private readonly byKindNamespace = new Map<string, Map<string, IndexedObject[]>>();
+  private readonly byName = new Map<string, Map<string, IndexedObject>>();
+  private readonly workloadsByNamespace = new Map<string | undefined, readonly IndexedObject[]>();
 
   constructor(objects: readonly KubeObject[], locators: LocatorTable) {
     this.items = objects.map((object, index) => {
@@ -39,11 +43,30 @@ export class ObjectSet {
 
   public ofKind(kind: string, namespace?: string): readonly IndexedObject[] {
     const list = this.byKind.get(kind) ?? [];
-    return namespace === undefined ? list : list.filter((o) => o.namespace === namespace);
+    if (namespace === undefined) return list;
+    let buckets = this.byKindNamespace.get(kind);
+    if (!buckets) {
+      buckets = new Map();
+      for (const o of list) {
+        const bucket = buckets.get(o.namespace);
+        if (bucket) bucket.push(o);
+        else buckets.set(o.namespace, [o]);
+      }
+      this.byKindNamespace.set(kind, buckets);
+    }
+    return buckets.get(namespace) ?? [];
   }
 
   public find(kind: string, name: string, namespace?: string): IndexedObject | undefined {
-    return this.ofKind(kind, namespace).find((o) => o.name === name);
+    const key = `${kind}\u0000${namespace ?? '\u0000any'}`;
+    let names = this.byName.get(key);
+    if (!names) {
+      names = new Map();
+      // The first object of a name wins, as Array.find would have it.
+      for (const o of this.ofKind(kind, namespace)) if (!names.has(o.name)) names.set(o.name, o);
+      this.byName.set(key, names);
+    }
+    return names.get(name);
   }
 
   public namespace(name: string): IndexedObject | undefined {
@@ -52,7 +75,12 @@ export class ObjectSet {
 
   /** Objects that carry a pod template, optionally in one namespace. */
   public workloads(namespace?: string): readonly IndexedObject[] {
-    return this.items.filter((o) => o.pod && (namespace === undefined || o.namespace === namespace));
+    let cached = this.workloadsByNamespace.get(namespace);
+    if (!cached) {
+      cached = this.items.filter((o) => o.pod && (namespace === undefined || o.namespace === namespace));
+      this.workloadsByNamespace.set(namespace, cached);
+    }
+    return cached;
   }
 
   /** Labels of a namespace: from its object when present, else just the automatic name label. */

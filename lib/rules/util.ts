@@ -32,33 +32,8 @@ export function labelsOf(value: unknown): Record<string, string> {
   return out;
 }
 
-/** Kubernetes LabelSelector semantics (matchLabels AND matchExpressions). An empty selector matches all. */
-export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  const sel = rec(selector);
-  for (const [k, v] of Object.entries(rec(sel.matchLabels))) if (labels[k] !== v) return false;
-  for (const expr of recs(sel.matchExpressions)) {
-    const key = str(expr.key) ?? '';
-    const values = strs(expr.values);
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    switch (expr.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
+/** Kubernetes LabelSelector semantics; defined once in lib/core. */
+export { labelSelectorMatches as selectorMatches } from '../core/selectors';
 
 export function isEmptySelector(selector: unknown): boolean {
   const sel = rec(selector);

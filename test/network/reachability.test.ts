@@ -5,8 +5,8 @@ import {
   evaluateFlow,
   findWorkload,
   reach,
-  selectorMatches,
 } from '../../lib/network/reachability';
+import { labelSelectorMatches as selectorMatches } from '../../lib/core';
 
 type Json = Record<string, unknown>;
 const np = (namespace: string, name: string, spec: Json) => ({

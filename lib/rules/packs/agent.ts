@@ -3,7 +3,7 @@
  * without declared RBAC, secrets only from Vault, signed images, and sandboxed runtimes where the
  * platform asks for them.
  */
-import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX } from '../../core';
+import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, cidrContainsIp, parseCidr } from '../../core';
 import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
@@ -33,20 +33,9 @@ function agentPod(ctx: RuleContext): PodContext | undefined {
 
 // --- Egress ------------------------------------------------------------------------------------
 
-function ipv4ToInt(ip: string): number | undefined {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
-}
-
 function cidrContainsV4(cidr: string, ip: string): boolean {
-  const [net, bits] = cidr.split('/');
-  const n = ipv4ToInt(net);
-  const a = ipv4ToInt(ip);
-  const b = Number(bits);
-  if (n === undefined || a === undefined || !Number.isInteger(b) || b < 0 || b > 32) return false;
-  const mask = b === 0 ? 0 : (~0 << (32 - b)) >>> 0;
-  return (n & mask) === (a & mask);
+  const block = parseCidr(cidr);
+  return block !== undefined && cidrContainsIp(block, ip);
 }
 
 const METADATA_V4 = '169.254.169.254';
@@ -147,12 +136,22 @@ function tokenSources(pod: PodContext, set: ObjectSet, namespace: string): { mes
   return out;
 }
 
+// Built once per input: scanning every binding for every pod made the scan quadratic.
+const grantedServiceAccounts = new WeakMap<ObjectSet, Set<string>>();
+
 function hasRbacGrant(set: ObjectSet, namespace: string, sa: string): boolean {
-  return [...set.ofKind('RoleBinding'), ...set.ofKind('ClusterRoleBinding')].some((b) =>
-    recs(b.object.subjects).some(
-      (s) => s.kind === 'ServiceAccount' && s.name === sa && (str(s.namespace) ?? b.namespace) === namespace,
-    ),
-  );
+  let granted = grantedServiceAccounts.get(set);
+  if (!granted) {
+    granted = new Set();
+    for (const b of [...set.ofKind('RoleBinding'), ...set.ofKind('ClusterRoleBinding')]) {
+      for (const s of recs(b.object.subjects)) {
+        if (s.kind === 'ServiceAccount' && typeof s.name === 'string')
+          granted.add(`${str(s.namespace) ?? b.namespace}\u0000${s.name}`);
+      }
+    }
+    grantedServiceAccounts.set(set, granted);
+  }
+  return granted.has(`${namespace}\u0000${sa}`);
 }
 
 const apiToken = podRule(
