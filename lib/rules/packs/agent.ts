@@ -412,6 +412,18 @@ function guardedAtAdmission(set: ObjectSet, username: string): boolean {
   );
 }
 
+/** The agent pod's identity and the workload kinds it may create, when it may create any. */
+function workloadCreator(
+  ctx: RuleContext,
+): { pod: PodContext; ns: string; sa: string; creatable: string[] } | undefined {
+  const pod = agentPod(ctx);
+  if (!pod) return undefined;
+  const ns = indexedOf(ctx).namespace;
+  const sa = serviceAccountOf(pod);
+  const creatable = [...new Set(creatableWorkloads(ctx.set, ns, sa))];
+  return creatable.length > 0 ? { pod, ns, sa, creatable } : undefined;
+}
+
 const workloadGuardrail = podRule(
   {
     id: 'AGT-ActionGuardrail',
@@ -424,18 +436,15 @@ const workloadGuardrail = podRule(
     scanners: ['KSV-0048 (create on workloads)'],
   },
   (_pod, ctx) => {
-    const pod = agentPod(ctx);
-    if (!pod) return undefined;
-    const ns = indexedOf(ctx).namespace;
-    const sa = serviceAccountOf(pod);
-    const creatable = creatableWorkloads(ctx.set, ns, sa);
-    if (creatable.length === 0) return undefined;
+    const creator = workloadCreator(ctx);
+    if (!creator) return undefined;
+    const { pod, ns, sa, creatable } = creator;
     const username = `system:serviceaccount:${ns}:${sa}`;
     return guardedAtAdmission(ctx.set, username)
       ? []
       : [
           at(
-            `ServiceAccount ${sa} may create ${[...new Set(creatable)].join(', ')} but no Deny-bound ValidatingAdmissionPolicy in the set matches ${username}`,
+            `ServiceAccount ${sa} may create ${creatable.join(', ')} but no Deny-bound ValidatingAdmissionPolicy in the set matches ${username}`,
             [...pod.specPath, 'serviceAccountName'],
           ),
         ];
@@ -454,11 +463,9 @@ const actionQuota = podRule(
     scanners: ['KSV-0040 (ResourceQuota)'],
   },
   (_pod, ctx) => {
-    const pod = agentPod(ctx);
-    if (!pod) return undefined;
-    const ns = indexedOf(ctx).namespace;
-    const creatable = creatableWorkloads(ctx.set, ns, serviceAccountOf(pod));
-    if (creatable.length === 0) return undefined;
+    const creator = workloadCreator(ctx);
+    if (!creator) return undefined;
+    const { pod, ns, sa, creatable } = creator;
     const counted = ctx.set
       .ofKind('ResourceQuota', ns)
       .some((q) =>
