@@ -465,7 +465,7 @@ const actionQuota = podRule(
   (_pod, ctx) => {
     const creator = workloadCreator(ctx);
     if (!creator) return undefined;
-    const { pod, ns, sa, creatable } = creator;
+    const { ns, sa, creatable } = creator;
     const counted = ctx.set
       .ofKind('ResourceQuota', ns)
       .some((q) =>
@@ -477,7 +477,7 @@ const actionQuota = podRule(
       ? []
       : [
           at(
-            `ServiceAccount ${serviceAccountOf(pod)} may create ${[...new Set(creatable)].join(', ')} but no ResourceQuota in namespace ${ns} counts Jobs or Pods`,
+            `ServiceAccount ${sa} may create ${creatable.join(', ')} but no ResourceQuota in namespace ${ns} counts Jobs or Pods`,
             [...pod.specPath, 'serviceAccountName'],
           ),
         ];
