@@ -465,7 +465,7 @@ const actionQuota = podRule(
   (_pod, ctx) => {
     const creator = workloadCreator(ctx);
     if (!creator) return undefined;
-    const { ns, sa, creatable } = creator;
+    const { pod, ns, sa, creatable } = creator;
     const counted = ctx.set
       .ofKind('ResourceQuota', ns)
       .some((q) =>
