@@ -19,12 +19,23 @@ export const SCALE_FEATURES: readonly string[] = ['network-policies', 'rbac', 'v
 
 const config = DEFAULT_PLATFORM_CONFIG;
 
+/** Ten agents at 3 and 2 replicas need more than the default quota, so the teams size theirs. */
+export const SCALE_NAMESPACE_QUOTA: Record<string, string> = {
+  'requests.cpu': '32',
+  'limits.cpu': '64',
+  'requests.memory': '64Gi',
+  'limits.memory': '128Gi',
+  'requests.ephemeral-storage': '64Gi',
+  'limits.ephemeral-storage': '128Gi',
+  pods: '100',
+};
+
 /** Builds N agents across ceil(N/10) namespaces under one AgentPlatform, plus its image policy. */
 export function buildScalePlatform(app: App, agents: number): AgentPlatform {
   const platform = new AgentPlatform(app, 'platform', config.cluster);
   const namespaces = Math.ceil(agents / AGENTS_PER_NAMESPACE);
   for (let n = 0; n < namespaces; n++) {
-    const ns = new AgentNamespace(platform, `team-${n}`);
+    const ns = new AgentNamespace(platform, `team-${n}`, { quota: SCALE_NAMESPACE_QUOTA });
     const count = Math.min(AGENTS_PER_NAMESPACE, agents - n * AGENTS_PER_NAMESPACE);
     for (let slot = 0; slot < count; slot += 2) {
       const assistant = buildAssistant(ns, slot);

@@ -13,6 +13,7 @@ import {
 } from '../core';
 import { NETWORK_POLICY_API_VERSION, renderDefaultDenySpec } from '../network/render';
 import { AgentPlatform } from '../platform/platform';
+import { PodBudget, quotaShortfalls } from './quota-budget';
 
 export { AGENT_NAMESPACE_LABEL } from '../core';
 
@@ -107,6 +108,7 @@ export class AgentNamespace extends Chart {
   /** The Namespace object, for dependency ordering. */
   public readonly namespaceObject: ApiObject;
   private readonly agentNames = new Map<string, string>();
+  private readonly podBudgets: Array<() => PodBudget> = [];
 
   constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
     const name = props.name ?? id;
@@ -124,7 +126,15 @@ export class AgentNamespace extends Chart {
       );
     }
     this.namespaceObject = this.createNamespace(props.labels ?? {});
-    this.createQuota({ ...DEFAULT_QUOTA, ...(props.quota ?? {}) });
+    const quota = { ...DEFAULT_QUOTA, ...(props.quota ?? {}) };
+    this.createQuota(quota);
+    this.node.addValidation({
+      validate: () =>
+        quotaShortfalls(
+          quota,
+          this.podBudgets.map((budget) => budget()),
+        ).map((p) => `[${this.node.path}] ${p}`),
+    });
     this.containerLimitMax = this.createLimitRange(props.limitRange ?? {});
     this.priorityClassName = this.createPriorityClass(props.priorityClass ?? {});
     this.createDefaultDeny();
@@ -146,6 +156,14 @@ export class AgentNamespace extends Chart {
       );
     }
     this.agentNames.set(agentName, constructPath);
+  }
+
+  /**
+   * Counts a workload against the namespace's ResourceQuota. Budgets are read at synth, after every
+   * grant and sidecar has been added.
+   */
+  public registerPodBudget(budget: () => PodBudget): void {
+    this.podBudgets.push(budget);
   }
 
   /** Standard labels for objects of this namespace that belong to no single agent. */

@@ -20,7 +20,7 @@ export class ObjectSet {
   // Rules look up the same kind/namespace once per object: memoized so a scan stays linear.
   private readonly byKindNamespace = new Map<string, Map<string, IndexedObject[]>>();
   private readonly byName = new Map<string, Map<string, IndexedObject>>();
-  private readonly workloadsByNamespace = new Map<string | undefined, readonly IndexedObject[]>();
+  private readonly workloadsByNamespace = new Map<string | undefined, IndexedObject[]>();
 
   constructor(objects: readonly KubeObject[], locators: LocatorTable) {
     this.items = objects.map((object, index) => {
@@ -75,12 +75,16 @@ export class ObjectSet {
 
   /** Objects that carry a pod template, optionally in one namespace. */
   public workloads(namespace?: string): readonly IndexedObject[] {
-    let cached = this.workloadsByNamespace.get(namespace);
-    if (!cached) {
-      cached = this.items.filter((o) => o.pod && (namespace === undefined || o.namespace === namespace));
-      this.workloadsByNamespace.set(namespace, cached);
+    if (this.workloadsByNamespace.size === 0) {
+      const all = this.items.filter((o) => o.pod);
+      this.workloadsByNamespace.set(undefined, all);
+      for (const o of all) {
+        const bucket = this.workloadsByNamespace.get(o.namespace);
+        if (bucket) bucket.push(o);
+        else this.workloadsByNamespace.set(o.namespace, [o]);
+      }
     }
-    return cached;
+    return this.workloadsByNamespace.get(namespace) ?? [];
   }
 
   /** Labels of a namespace: from its object when present, else just the automatic name label. */

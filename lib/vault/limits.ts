@@ -47,6 +47,20 @@ export const VAULT_AGENT_RESOURCES = {
   ephemeralStorage: { request: '16Mi', limit: '64Mi' },
 } as const;
 
+/** The injected Vault Agent's resources as the namespace quota counts them. */
+export const VAULT_AGENT_QUOTA_RESOURCES = {
+  requests: {
+    cpu: VAULT_AGENT_RESOURCES.cpu.request,
+    memory: VAULT_AGENT_RESOURCES.memory.request,
+    'ephemeral-storage': VAULT_AGENT_RESOURCES.ephemeralStorage.request,
+  },
+  limits: {
+    cpu: VAULT_AGENT_RESOURCES.cpu.limit,
+    memory: VAULT_AGENT_RESOURCES.memory.limit,
+    'ephemeral-storage': VAULT_AGENT_RESOURCES.ephemeralStorage.limit,
+  },
+};
+
 /** Mounts that are not secrets engines: a policy on them would grant control of Vault itself. */
 export const RESERVED_VAULT_MOUNTS: readonly string[] = ['sys', 'auth', 'identity', 'cubbyhole'];
 

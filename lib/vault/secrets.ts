@@ -11,6 +11,7 @@ import {
   VAULT_SECRETS_DIR,
   VAULT_SECRETS_VOLUME,
   VAULT_TOKEN_VOLUME,
+  VAULT_AGENT_QUOTA_RESOURCES,
 } from './limits';
 import {
   VAULT_CONNECTION_NAME,
@@ -98,6 +99,7 @@ export class AgentVaultSecrets extends Construct {
     );
     // Admission sees the injected containers, so image policies must judge their image too.
     agent.addInjectedImage(settings.vault.agentImage ?? INJECTOR_DEFAULT_AGENT_IMAGE, 'vault.agentImage');
+    agent.addSidecarResources(VAULT_AGENT_QUOTA_RESOURCES);
     // In this mode the pod itself talks to Vault.
     agent.allowEgressToVault();
   }

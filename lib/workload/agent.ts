@@ -20,6 +20,7 @@ import {
   requireTokenAudience,
 } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
+import { PodBudget, effectivePodAmounts } from '../namespace/quota-budget';
 import { imagePolicyViolations } from '../image-policy/policy';
 import { AgentApiAccess } from '../rbac/agent-access';
 import { ApiGrant } from '../rbac/grant';
@@ -42,6 +43,9 @@ import {
   checkWritablePaths,
   resolveResources,
 } from './validate-props';
+
+/** One extra pod at a time during a rollout, and none taken away: capacity never drops. */
+const ROLLING_UPDATE_MAX_SURGE = 1;
 
 /** The main container's name in every agent pod. */
 export const AGENT_CONTAINER_NAME = 'agent';
@@ -120,6 +124,7 @@ export class HardenedAgent extends Construct {
   private readonly podAnnotations: Record<string, string> = {};
   private readonly waivers: Waiver[] = [];
   private readonly injectedImages: Array<{ image: string; setting: string }> = [];
+  private readonly sidecarResources: ResolvedResources[] = [];
   private runtimeClassName?: string;
   private apiAccess?: AgentApiAccess;
 
@@ -183,6 +188,7 @@ export class HardenedAgent extends Construct {
     this.deployment.addDependency(this.serviceAccount);
     this.service = this.createService();
     this.podDisruptionBudget = this.createPdb();
+    this.namespace.registerPodBudget(() => this.podBudget());
     // A validation, not a check here: the platform's ImagePolicy may be created after its agents.
     this.node.addValidation({
       validate: () => this.imageViolations(),
@@ -213,6 +219,31 @@ export class HardenedAgent extends Construct {
    */
   public addInjectedImage(image: string, setting: string): void {
     if (!this.injectedImages.some((i) => i.image === image)) this.injectedImages.push({ image, setting });
+  }
+
+  /**
+   * Counts a container that a webhook injects next to the agent (the Vault Agent) against the
+   * namespace quota, so the quota check sees the pod as the API server will.
+   */
+  public addSidecarResources(resources: ResolvedResources): void {
+    this.sidecarResources.push(resources);
+  }
+
+  /** The most this agent holds of the namespace quota: every replica plus the surge pod, at its effective size. */
+  private podBudget(): PodBudget {
+    const running = [this.mainContainer.resources, ...this.sidecarResources];
+    return {
+      owner: this.agentName,
+      maxPods: this.replicas + ROLLING_UPDATE_MAX_SURGE,
+      requests: effectivePodAmounts(
+        running.map((r) => r.requests),
+        this.initContainers.map((c) => c.resources.requests),
+      ),
+      limits: effectivePodAmounts(
+        running.map((r) => r.limits),
+        this.initContainers.map((c) => c.resources.limits),
+      ),
+    };
   }
 
   private imageViolations(): string[] {
@@ -459,7 +490,7 @@ export class HardenedAgent extends Construct {
         replicas: this.replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.selectorLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: ROLLING_UPDATE_MAX_SURGE, maxUnavailable: 0 } },
         template: {
           metadata: { labels: this.labels, annotations: Lazy.any({ produce: podAnnotations }) },
           spec: Lazy.any({ produce: podSpec }),

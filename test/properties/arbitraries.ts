@@ -2,6 +2,21 @@ import fc from 'fast-check';
 import { SECRET_LIKE_ENV_NAME, SUPPORTED_KUBERNETES_MINORS } from '../../lib/core';
 import { AgentPort, HardenedAgentProps } from '../../lib/workload';
 
+/**
+ * A namespace quota large enough for any generated set of agents at its rolling-update peak (up to
+ * 3 agents × 6 pods × the largest generated resources). Whether a quota fits is its own property
+ * (test/foundation/quota-budget.test.ts); here the agents are the subject.
+ */
+export const ROOMY_QUOTA: Record<string, string> = {
+  'requests.cpu': '200',
+  'limits.cpu': '200',
+  'requests.memory': '400Gi',
+  'limits.memory': '400Gi',
+  'requests.ephemeral-storage': '200Gi',
+  'limits.ephemeral-storage': '200Gi',
+  pods: '200',
+};
+
 /** Runs per property: 200 in CI, `npm run test:deep` sets FC_NUM_RUNS=10000. */
 export const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 200);
 

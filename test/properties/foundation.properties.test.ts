@@ -10,11 +10,11 @@ import { AgentPlatform } from '../../lib/platform';
 import { HardenedAgent, HardenedAgentProps } from '../../lib/workload';
 import { appObjects, podSpecOf } from '../helpers/synth';
 import { failingFindings, schemaErrors } from './checks';
-import { IMAGE_PREFIXES, NUM_RUNS, agentProps, dnsLabel, kubernetesVersion } from './arbitraries';
+import { IMAGE_PREFIXES, NUM_RUNS, ROOMY_QUOTA, agentProps, dnsLabel, kubernetesVersion } from './arbitraries';
 
 function build(app: App, version: string, namespace: string, agents: Array<[string, HardenedAgentProps]>) {
   const platform = new AgentPlatform(app, 'platform', { kubernetesVersion: version });
-  const ns = new AgentNamespace(platform, namespace);
+  const ns = new AgentNamespace(platform, namespace, { quota: ROOMY_QUOTA });
   for (const [name, props] of agents) new HardenedAgent(ns, name, props);
   // The agent pack (run at synth) requires every agent namespace to be covered by an image policy.
   new ImagePolicy(platform, 'ImagePolicy', { allowedPrefixes: IMAGE_PREFIXES.map((p) => `${p}/`) });

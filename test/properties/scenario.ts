@@ -12,7 +12,7 @@ import { AgentPlatform, AgentPlatformProps } from '../../lib/platform';
 import { ApiGrant } from '../../lib/rbac';
 import { AgentVaultSecretsProps, VaultSecret } from '../../lib/vault';
 import { HardenedAgent, HardenedAgentProps } from '../../lib/workload';
-import { IMAGE_PREFIXES, agentProps, dnsLabel, kubernetesVersion } from './arbitraries';
+import { IMAGE_PREFIXES, ROOMY_QUOTA, agentProps, dnsLabel, kubernetesVersion } from './arbitraries';
 
 /** A flow between two generated agents (indexes into the flattened agent list). */
 export interface FlowSpec {
@@ -193,7 +193,7 @@ export function buildScenario(app: App, s: Scenario, overrides: ScenarioOverride
   });
   const agents = s.namespaces.flatMap((nsSpec, n) => {
     const name = n === 0 ? (overrides.firstNamespaceName ?? nsSpec.name) : nsSpec.name;
-    const ns = new AgentNamespace(platform, nsSpec.name, { name });
+    const ns = new AgentNamespace(platform, nsSpec.name, { name, quota: ROOMY_QUOTA });
     return nsSpec.agents.map((a) => {
       const agent = new HardenedAgent(ns, a.name, {
         ...a.props,

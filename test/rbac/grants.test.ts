@@ -143,6 +143,8 @@ describe('agent API access', () => {
           acknowledgeRisks: [{ risk: 'workload-create', reason }],
         },
       ],
+      // An agent that can create workloads must be bounded at admission (AGT-ActionGuardrail).
+      guardrails: { allowedRegistries: ['ghcr.io/acme'] },
     });
     const role = findObject(appObjects(app), 'Role', 'bot-api');
     expect(role.metadata.annotations).toEqual({
