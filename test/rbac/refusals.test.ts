@@ -20,9 +20,13 @@ function grantError(grant: ApiGrant): string {
 const WILDCARD =
   "(risk: unbounded access that grows as new APIs are added). Allowed: a grant without '*' in verbs, resources or apiGroups";
 const ESCALATION =
-  "(risk: privilege escalation: grants or assumes permissions the holder does not have). Allowed: a grant without the verbs 'escalate', 'bind' and 'impersonate'";
+  "(risk: privilege escalation: grants permissions the holder does not have). Allowed: a grant without the verbs 'escalate' and 'bind'";
+const IMPERSONATION =
+  "(risk: privilege escalation: acts as another user, group or ServiceAccount). Allowed: a grant without the verb 'impersonate'";
 const EXEC =
-  '(risk: code execution in other pods or on the kubelet). Allowed: a grant without any verb on pods/exec, pods/attach, pods/portforward or nodes/proxy';
+  '(risk: code execution in, or reach into, other pods). Allowed: a grant without any verb on pods/exec, pods/attach or pods/portforward';
+const NODES_PROXY =
+  '(risk: code execution through the kubelet API in any pod on the node). Allowed: a grant without any verb on nodes/proxy';
 const SECRETS =
   '(risk: credential theft (list alone returns the secret data); deliver secrets with Vault instead). Allowed: a grant without get, list or watch on secrets';
 const RBAC_WRITE =
@@ -51,13 +55,13 @@ const REFUSED: [string, ApiGrant, string][] = [
     g(['rbac.authorization.k8s.io'], ['clusterroles'], ['bind'], { clusterWide: true }),
     ESCALATION,
   ],
-  ['impersonate on serviceaccounts', g([''], ['serviceaccounts'], ['impersonate']), ESCALATION],
+  ['impersonate on serviceaccounts', g([''], ['serviceaccounts'], ['impersonate']), IMPERSONATION],
   ['create on pods/exec', g([''], ['pods/exec'], ['create']), EXEC],
   ['get on pods/exec (WebSocket exec)', g([''], ['pods/exec'], ['get']), EXEC],
   ['create on pods/attach', g([''], ['pods/attach'], ['create']), EXEC],
   ['create on pods/portforward', g([''], ['pods/portforward'], ['create']), EXEC],
-  ['get on nodes/proxy, cluster-wide', g([''], ['nodes/proxy'], ['get'], { clusterWide: true }), EXEC],
-  ['get on nodes/proxy, namespaced', g([''], ['nodes/proxy'], ['get']), EXEC],
+  ['get on nodes/proxy, cluster-wide', g([''], ['nodes/proxy'], ['get'], { clusterWide: true }), NODES_PROXY],
+  ['get on nodes/proxy, namespaced', g([''], ['nodes/proxy'], ['get']), NODES_PROXY],
   ['get on secrets', g([''], ['secrets'], ['get']), SECRETS],
   ['list on secrets', g([''], ['secrets'], ['list']), SECRETS],
   ['watch on secrets', g([''], ['secrets'], ['watch']), SECRETS],

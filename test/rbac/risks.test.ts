@@ -22,10 +22,17 @@ describe('the risk list', () => {
       'wildcard',
       ...RBAC_RULE_RISKS.map((r) => r.id),
     ]);
-    // '*' includes escalate, bind, impersonate, approve and sign, whatever the resource.
-    expect(ids({ apiGroups: [''], resources: ['configmaps'], verbs: ['*'] })).toEqual([
+    // '*' verbs are refused as a wildcard; what they grant depends on the resource, as in the API server.
+    expect(ids({ apiGroups: [''], resources: ['configmaps'], verbs: ['*'] })).toEqual(['wildcard']);
+    expect(ids({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['*'] })).toEqual([
       'wildcard',
-      'escalation-verbs',
+      'escalate-bind',
+      'rbac-write',
+    ]);
+    expect(ids({ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['*'] })).toEqual(['wildcard', 'impersonate']);
+    expect(ids({ apiGroups: ['certificates.k8s.io'], resources: ['signers'], verbs: ['*'] })).toEqual([
+      'wildcard',
+      'csr-approval',
       'approve-verbs',
     ]);
   });

@@ -4,49 +4,37 @@ import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { FindingDraft } from '../types';
 import { Json, arr, rec, recs, str, strs } from '../util';
 import { at, indexedOf, objectRule } from './helpers';
+import { PolicyRuleLike, WILDCARD_RISK, roleRefRisk, ruleRisks, subjectRisk } from '../../rbac/risks';
 
 const ROLE_KINDS = ['Role', 'ClusterRole'];
 const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
 const RBAC_REFS = [NSA.rbac, SOC2.accessRemoval, OWASP.excessiveAgency];
 
-interface Grant {
-  readonly verbs: readonly string[];
-  /** `resource` or `resource/subresource`. */
-  readonly resources: readonly string[];
-  readonly groups?: readonly string[];
+/** The rule as the shared risk list reads it. */
+function policyRule(rule: Json): PolicyRuleLike {
+  return { apiGroups: strs(rule.apiGroups), resources: strs(rule.resources), verbs: strs(rule.verbs) };
 }
 
-/** The risky verbs and resources a policy rule grants (wildcards included), or undefined. */
-function grants(rule: Json, want: Grant): { verbs: string[]; resources: string[] } | undefined {
-  const verbs = strs(rule.verbs);
-  const resources = strs(rule.resources);
-  const groups = strs(rule.apiGroups);
-  const v = verbs.includes('*') ? ['*'] : want.verbs.filter((x) => verbs.includes(x));
-  const r = resources.includes('*')
-    ? ['*']
-    : want.resources.filter(
-        (x) => resources.includes(x) || (x.includes('/') && resources.includes(`${x.split('/')[0]}/*`)),
-      );
-  const groupOk = !want.groups || groups.includes('*') || want.groups.some((g) => groups.includes(g));
-  return v.length && r.length && groupOk ? { verbs: v, resources: r } : undefined;
-}
-
+/**
+ * One rule per risk of lib/rbac/risks.ts (the list the constructs refuse from), so a manifest is
+ * judged exactly as an agent's grants are.
+ */
 function ruleCheck(
   id: string,
   title: string,
   description: string,
   fix: string,
-  grant: Grant,
   references = RBAC_REFS,
   scanners: string[] = [],
 ): Rule {
   return objectRule(
     { id, kinds: ROLE_KINDS, title, severity: 'error', description, fix, references, scanners },
     (ctx: RuleContext) =>
-      arr(ctx.object.rules).flatMap((r, i) => {
-        const hit = grants(rec(r), grant);
-        return hit ? [at(`rule ${i} grants ${hit.verbs.join('/')} on ${hit.resources.join(', ')}`, ['rules', i])] : [];
-      }),
+      arr(ctx.object.rules).flatMap((r, i) =>
+        ruleRisks(policyRule(rec(r)))
+          .filter((risk) => risk !== WILDCARD_RISK && risk.findingIds.includes(id))
+          .map((risk) => at(`rule ${i} grants ${risk.summary}: ${risk.risk}`, ['rules', i])),
+      ),
   );
 }
 
@@ -76,7 +64,6 @@ const RULES: Rule[] = [
     'No escalate or bind on roles',
     'escalate and bind let a subject grant itself permissions it does not hold.',
     'Remove escalate and bind.',
-    { verbs: ['escalate', 'bind'], resources: ['roles', 'clusterroles'] },
     [CIS.bindEscalate, ...RBAC_REFS],
     ['CKV_K8S_157', 'CKV_K8S_158', 'KSV-0043'],
   ),
@@ -85,7 +72,6 @@ const RULES: Rule[] = [
     'No impersonation',
     'impersonate lets a subject act as any user, group or ServiceAccount.',
     'Remove impersonate.',
-    { verbs: ['impersonate'], resources: ['users', 'groups', 'serviceaccounts', 'uids', 'userextras/*'] },
     [CIS.bindEscalate, ...RBAC_REFS],
     ['KSV-0050'],
   ),
@@ -94,10 +80,6 @@ const RULES: Rule[] = [
     'No writes to RBAC objects',
     'Writing roles or bindings is self-granting.',
     'Remove create/update/patch on roles and bindings.',
-    {
-      verbs: ['create', 'update', 'patch'],
-      resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'],
-    },
     [CIS.bindEscalate, ...RBAC_REFS],
     ['KSV-0055'],
   ),
@@ -106,7 +88,6 @@ const RULES: Rule[] = [
     'No reading Secrets',
     'list alone returns every Secret with its data; deliver secrets from Vault instead.',
     'Remove get/list/watch on secrets.',
-    { verbs: ['get', 'list', 'watch'], resources: ['secrets'], groups: [''] },
     [CIS.secretsAccess, ...RBAC_REFS, OWASP.disclosure],
     ['CKV2_K8S_5', 'KSV-0041', 'KSV-0113', 'kube-linter access-to-secrets'],
   ),
@@ -115,7 +96,6 @@ const RULES: Rule[] = [
     'No exec, attach or port-forward',
     'Exec, attach and port-forward run code in, or reach into, other pods.',
     'Remove create/get on pods/exec, pods/attach and pods/portforward.',
-    { verbs: ['create', 'get'], resources: ['pods/exec', 'pods/attach', 'pods/portforward'] },
     RBAC_REFS,
     ['CKV2_K8S_2', 'KSV-0053', 'KSV-0054', 'Polaris clusterrolePodExecAttach'],
   ),
@@ -124,7 +104,6 @@ const RULES: Rule[] = [
     'No nodes/proxy',
     'nodes/proxy reaches the kubelet API, which executes in any pod on the node.',
     'Remove access to nodes/proxy.',
-    { verbs: ['get', 'create', 'update', 'patch', 'delete'], resources: ['nodes/proxy'] },
     [CIS.nodesProxy, ...RBAC_REFS],
     ['CKV2_K8S_2', 'KSV-0047'],
   ),
@@ -133,19 +112,6 @@ const RULES: Rule[] = [
     'No creating pods or workloads',
     'Creating pods runs any image as any ServiceAccount in the namespace.',
     'Remove create on pods and workload kinds.',
-    {
-      verbs: ['create'],
-      resources: [
-        'pods',
-        'deployments',
-        'statefulsets',
-        'daemonsets',
-        'replicasets',
-        'jobs',
-        'cronjobs',
-        'replicationcontrollers',
-      ],
-    },
     [CIS.createPods, ...RBAC_REFS],
     ['KSV-0048', 'kube-linter access-to-create-pods'],
   ),
@@ -154,7 +120,6 @@ const RULES: Rule[] = [
     'No minting ServiceAccount tokens',
     'serviceaccounts/token creates tokens for other identities.',
     'Remove create on serviceaccounts/token.',
-    { verbs: ['create'], resources: ['serviceaccounts/token'] },
     [CIS.tokenCreate, ...RBAC_REFS],
     [],
   ),
@@ -163,15 +128,6 @@ const RULES: Rule[] = [
     'No control of admission',
     'Changing webhooks or admission policies disables the guardrails.',
     'Remove write access to admission configuration.',
-    {
-      verbs: ['create', 'update', 'patch', 'delete'],
-      resources: [
-        'validatingwebhookconfigurations',
-        'mutatingwebhookconfigurations',
-        'validatingadmissionpolicies',
-        'validatingadmissionpolicybindings',
-      ],
-    },
     [CIS.webhooks, ...RBAC_REFS],
     ['CKV_K8S_155', 'KSV-0114'],
   ),
@@ -180,14 +136,10 @@ const RULES: Rule[] = [
     'No CSR approval or signing',
     'Approving or signing CSRs mints cluster credentials.',
     'Remove approve on signers and update on certificatesigningrequests/approval.',
-    { verbs: ['approve', 'update', 'patch'], resources: ['signers', 'certificatesigningrequests/approval'] },
     [CIS.csrApproval, ...RBAC_REFS],
     ['CKV_K8S_156'],
   ),
 ];
-
-const BROAD_ROLES = new Set(['cluster-admin', 'admin', 'edit']);
-const RISKY_GROUPS = new Set(['system:anonymous', 'system:unauthenticated', 'system:authenticated', 'system:masters']);
 
 const broadBinding = objectRule(
   {
@@ -202,7 +154,7 @@ const broadBinding = objectRule(
   },
   (ctx) => {
     const ref = rec(ctx.object.roleRef);
-    return ref.kind === 'ClusterRole' && BROAD_ROLES.has(str(ref.name) ?? '')
+    return roleRefRisk({ kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' }) !== undefined
       ? [at(`binds ClusterRole ${String(ref.name)}`, ['roleRef', 'name'])]
       : [];
   },
@@ -210,10 +162,8 @@ const broadBinding = objectRule(
 
 function subjectProblem(s: Json): string | undefined {
   const name = str(s.name) ?? '';
-  if ((s.kind === 'Group' || s.kind === 'User') && (RISKY_GROUPS.has(name) || name === 'system:anonymous'))
-    return `subject ${s.kind} ${name} is everyone or unaccountable`;
-  if (s.kind === 'ServiceAccount' && name === 'default') return 'subject is a default ServiceAccount';
-  return undefined;
+  const risk = subjectRisk({ kind: str(s.kind) ?? '', name });
+  return risk ? `subject ${String(s.kind)} ${name}: ${risk}` : undefined;
 }
 
 const riskySubject = objectRule(
