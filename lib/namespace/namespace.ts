@@ -133,7 +133,7 @@ export class AgentNamespace extends Chart {
         quotaShortfalls(
           quota,
           this.podBudgets.map((budget) => budget()),
-        ).map((p) => `[${this.node.path}] ${p}`),
+        ),
     });
     this.containerLimitMax = this.createLimitRange(props.limitRange ?? {});
     this.priorityClassName = this.createPriorityClass(props.priorityClass ?? {});

@@ -29,7 +29,7 @@ export class AgentApp extends App {
 
   /** Validates and resolves once, then returns every chart's objects in `app.charts` order. */
   public synthCharts(): SynthesizedChart[] {
-    return this.prepare().charts.map((chart) => ({ chart, objects: chartObjects(chart).map((o) => o.toJson()) }));
+    return synthesizeCharts(this);
   }
 
   public synthYaml(): string {
@@ -40,7 +40,7 @@ export class AgentApp extends App {
     const perChart = this.yamlOutputType === YamlOutputType.FILE_PER_CHART;
     if (!perChart && this.yamlOutputType !== YamlOutputType.FILE_PER_APP) return super.synth();
     fs.mkdirSync(this.outdir, { recursive: true });
-    const { charts, hasDependantCharts } = this.prepare();
+    const { charts, hasDependantCharts } = prepare(this);
     const synthesized = charts.map((chart) => ({ chart, apiObjects: chartObjects(chart) }));
     if (perChart) {
       synthesized.forEach(({ chart, apiObjects }, i) => {
@@ -55,13 +55,6 @@ export class AgentApp extends App {
     if (this.recordMetadata) this.writeMetadata(synthesized.flatMap((s) => s.apiObjects));
   }
 
-  private prepare(): { charts: Chart[]; hasDependantCharts: boolean } {
-    const all = this.node.findAll();
-    validateAll(all);
-    const hasDependantCharts = resolveDependencies(all);
-    return { charts: this.charts, hasDependantCharts };
-  }
-
   /** The file `cdk8s synth` reads to map validation findings back to construct paths. */
   private writeMetadata(apiObjects: readonly ApiObject[]): void {
     const resources: Record<string, { path: string }> = {};
@@ -69,6 +62,21 @@ export class AgentApp extends App {
     const file = path.join(this.outdir, 'construct-metadata.json');
     fs.writeFileSync(file, JSON.stringify({ version: '1.0.0', resources }));
   }
+}
+
+/**
+ * What `chart.toJson()` returns for every chart of any App (a plain cdk8s App too), computed in
+ * one linear pass instead of one whole-app pass per chart. For in-memory consumers such as Pulumi.
+ */
+export function synthesizeCharts(app: App): SynthesizedChart[] {
+  return prepare(app).charts.map((chart) => ({ chart, objects: chartObjects(chart).map((o) => o.toJson()) }));
+}
+
+function prepare(app: App): { charts: Chart[]; hasDependantCharts: boolean } {
+  const all = app.node.findAll();
+  validateAll(all);
+  const hasDependantCharts = resolveDependencies(all);
+  return { charts: app.charts, hasDependantCharts };
 }
 
 function toJsonAll(apiObjects: readonly ApiObject[]): unknown[] {

@@ -1,4 +1,5 @@
-import { Chart } from 'cdk8s';
+import { App } from 'cdk8s';
+import { synthesizeCharts } from '../platform/app';
 import { IConstruct } from 'constructs';
 import { invalidProp } from '../core';
 import { BUILT_IN_GROUPS, BUILT_IN_KINDS, CLUSTER_SCOPED_CUSTOM_KINDS, apiGroup, typeToken } from './kinds';
@@ -25,13 +26,15 @@ export interface ClassifiedObject {
 }
 
 /**
- * Every object the App or Chart synthesizes, in memory. Each Chart's `toJson()` yields only the
- * objects whose nearest Chart it is, so nested Charts (AgentNamespace in AgentPlatform) are
- * walked one by one; `toJson()` also runs every construct validation, as `cdk8s synth` does.
+ * Every object the App or Chart synthesizes, in memory, chart by chart (nested Charts such as
+ * AgentNamespace in AgentPlatform included). Validation and dependency resolution run once for the
+ * whole app, as `cdk8s synth` does; calling `toJson()` per chart would repeat them for every chart.
  */
 export function synthesizeObjects(root: IConstruct): SynthesizedObject[] {
-  const charts = root.node.findAll().filter((c): c is Chart => Chart.isChart(c));
-  return charts.flatMap((chart) => chart.toJson() as SynthesizedObject[]);
+  const inScope = new Set<IConstruct>(root.node.findAll());
+  return synthesizeCharts(App.of(root))
+    .filter(({ chart }) => inScope.has(chart))
+    .flatMap(({ objects }) => objects as SynthesizedObject[]);
 }
 
 /** The key a reference to an object resolves to. */

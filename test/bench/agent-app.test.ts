@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { buildScalePlatform } from '../../bench/fixture';
-import { AgentApp } from '../../lib/platform';
+import { AgentApp, synthesizeCharts } from '../../lib/platform';
 import { buildDefaultPlatform } from '../../stacks/platform';
 
 type Build = (app: App) => void;
@@ -95,6 +95,11 @@ describe('AgentApp', () => {
     stock.synthYaml(); // App resolves chart dependencies, and so its chart order, at synthesis
     expect(charts.map((c) => c.chart.node.path)).toEqual(stock.charts.map((c) => c.node.path));
     expect(charts.map((c) => c.objects)).toEqual(stock.charts.map((c) => c.toJson()));
+  });
+
+  it('synthesizeCharts() gives a plain App the same linear synthesis', () => {
+    const { stock, ours } = both((app) => buildScalePlatform(app, 20));
+    expect(synthesizeCharts(stock).map((c) => c.objects)).toEqual(ours.synthCharts().map((c) => c.objects));
   });
 
   it('runs every validation, once, and fails with the message App gives', () => {
