@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerReport } from './report';
 import { CliIo, EXIT, registerScan } from './scan';
 import { registerReach } from './reach';
+import { registerRules } from './rules';
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text),
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
 
   // --- Other subcommands: add `registerX(program)` from lib/cli/x.ts below. ---
   registerReach(program);
+  registerRules(program, io);
   // --- end of other subcommands ---
 
   return program;

@@ -11,3 +11,4 @@ export * from './report';
 export * from './references';
 export { validateObjectsForSynth, synthViolations } from './synth';
 export type { SynthValidationOptions, SynthViolation } from './synth';
+export * from './catalog';
