@@ -5,7 +5,7 @@ import {
   RESTRICTED_VOLUME_TYPES,
   SECRET_LIKE_ENV_NAME,
 } from '../../lib/core';
-import { modelFor, openApiErrors } from '../helpers/openapi';
+import { isCustomResource, modelFor, openApiErrors } from '../helpers/openapi';
 import { KubeObject, dig, podSpecOf, synthDefaultPlatform } from '../helpers/synth';
 
 type Json = Record<string, unknown>;
@@ -157,17 +157,6 @@ describe('the default platform', () => {
     for (const o of objects) expect(['default', 'kube-system']).not.toContain(o.metadata.namespace);
   });
 
-  // Custom resources of add-ons (Vault Secrets Operator, Kyverno, Sigstore, Cilium, Istio, CSI) have no schema in kubernetes-models.
-  const CRD_GROUPS = [
-    'secrets.hashicorp.com',
-    'secrets-store.csi.x-k8s.io',
-    'kyverno.io',
-    'policies.kyverno.io',
-    'policy.sigstore.dev',
-    'cilium.io',
-    'security.istio.io',
-  ];
-  const isCustomResource = (o: KubeObject) => CRD_GROUPS.includes(o.apiVersion.split('/')[0]);
   const coreObjects = objects.filter((o) => !isCustomResource(o));
   test('only known add-on custom resources lack a built-in schema', () => {
     expect(

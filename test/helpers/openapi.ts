@@ -31,6 +31,21 @@ function schemaVersionOf(obj: KubeObject): string {
   return SCHEMA_ALIASES[`${obj.apiVersion} ${obj.kind}`] ?? obj.apiVersion;
 }
 
+/** Custom resources of add-ons (Vault Secrets Operator, CSI, Kyverno, Sigstore, Cilium, Istio): kubernetes-models has no schema for them. */
+export const CRD_GROUPS: readonly string[] = [
+  'secrets.hashicorp.com',
+  'secrets-store.csi.x-k8s.io',
+  'kyverno.io',
+  'policies.kyverno.io',
+  'policy.sigstore.dev',
+  'cilium.io',
+  'security.istio.io',
+];
+
+export function isCustomResource(obj: KubeObject): boolean {
+  return CRD_GROUPS.includes(obj.apiVersion.split('/')[0]);
+}
+
 /** Validates an object against its OpenAPI schema; returns the error text, or undefined when valid. */
 export function openApiErrors(obj: KubeObject): string | undefined {
   const Model = modelFor(obj);
