@@ -272,9 +272,22 @@ function seccompProfileBaseline(pod: PodContext, minor: number): FindingDraft[] 
       }),
     );
   }
+  // Baseline only forbids bad values; an unset profile is fine at this level.
+  return seccompFindings(pod, () => undefined);
+}
+
+/**
+ * Seccomp as both levels read it: a set profile must be RuntimeDefault or Localhost, at pod and
+ * container level; `whenUnset` decides about a container that sets none (given whether the pod does).
+ */
+function seccompFindings(
+  pod: PodContext,
+  whenUnset: (c: ResolvedContainer, path: PathSegment[], podSet: boolean) => FindingDraft | undefined,
+): FindingDraft[] {
   const out: FindingDraft[] = [];
   const podProfile = pod.podSecurityContext.seccompProfile;
-  if (isRecord(podProfile) && !validSeccomp(str(podProfile.type))) {
+  const podSet = isRecord(podProfile) && validSeccomp(str(podProfile.type));
+  if (isRecord(podProfile) && !podSet) {
     out.push(
       draft(`pod seccompProfile.type ${String(podProfile.type)} is not allowed`, [
         ...pod.specPath,
@@ -287,13 +300,11 @@ function seccompProfileBaseline(pod: PodContext, minor: number): FindingDraft[] 
   return out.concat(
     forContainers(pod, (c) => {
       const p = c.securityContext.seccompProfile;
-      return isRecord(p) && !validSeccomp(str(p.type))
-        ? draft(
-            `container ${c.name} seccompProfile.type ${String(p.type)} is not allowed`,
-            [...c.path, 'securityContext', 'seccompProfile', 'type'],
-            c,
-          )
-        : undefined;
+      const path = [...c.path, 'securityContext', 'seccompProfile', 'type'];
+      if (!isRecord(p)) return whenUnset(c, path, podSet);
+      return validSeccomp(str(p.type))
+        ? undefined
+        : draft(`container ${c.name} seccompProfile.type ${String(p.type)} is not allowed`, path, c);
     }),
   );
 }
@@ -413,33 +424,10 @@ function runAsUser(pod: PodContext, minor: number): FindingDraft[] {
 
 function seccompProfileRestricted(pod: PodContext, minor: number): FindingDraft[] {
   if (minor >= 25 && isWindows(pod)) return [];
-  const out: FindingDraft[] = [];
-  const podProfile = pod.podSecurityContext.seccompProfile;
-  let podSet = false;
-  if (isRecord(podProfile)) {
-    if (validSeccomp(str(podProfile.type))) podSet = true;
-    else
-      out.push(
-        draft(`pod seccompProfile.type ${String(podProfile.type)} is not allowed`, [
-          ...pod.specPath,
-          'securityContext',
-          'seccompProfile',
-          'type',
-        ]),
-      );
-  }
-  return out.concat(
-    forContainers(pod, (c) => {
-      const p = c.securityContext.seccompProfile;
-      const path = [...c.path, 'securityContext', 'seccompProfile', 'type'];
-      if (isRecord(p))
-        return validSeccomp(str(p.type))
-          ? undefined
-          : draft(`container ${c.name} seccompProfile.type ${String(p.type)} is not allowed`, path, c);
-      return podSet
-        ? undefined
-        : draft(`container ${c.name} must set seccompProfile.type to RuntimeDefault or Localhost`, path, c);
-    }),
+  return seccompFindings(pod, (c, path, podSet) =>
+    podSet
+      ? undefined
+      : draft(`container ${c.name} must set seccompProfile.type to RuntimeDefault or Localhost`, path, c),
   );
 }
 
