@@ -474,7 +474,7 @@ export class HardenedAgent extends Construct {
           kubernetesMinor: this.platform.settings.kubernetesMinor,
           containers: [this.mainContainer],
           initContainers: this.initContainers,
-        } as never),
+        }),
       };
       return Object.keys(all).length > 0 ? all : undefined;
     };

@@ -88,7 +88,9 @@ function container(input: ContainerInput, pod: PodInput): k8s.Container {
 }
 
 /** AppArmor is a field from 1.30; before that only the beta annotation exists. */
-export function appArmorAnnotations(pod: PodInput): Record<string, string> {
+export function appArmorAnnotations(
+  pod: Pick<PodInput, 'kubernetesMinor' | 'containers' | 'initContainers'>,
+): Record<string, string> {
   if (pod.kubernetesMinor >= APPARMOR_FIELD_MIN_MINOR) return {};
   const out: Record<string, string> = {};
   for (const c of [...pod.initContainers, ...pod.containers])
