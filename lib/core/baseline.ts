@@ -106,6 +106,9 @@ export const MANAGED_BY = 'agent-baseline';
 export const ANNOTATION_PREFIX = 'agent-baseline.io/';
 /** Annotation that records an explicit, reasoned weakening of the baseline. */
 export const WAIVER_ANNOTATION = `${ANNOTATION_PREFIX}waivers`;
+/** The rule an unpinned image breaks; `allowUnpinnedImage` waives exactly this rule. */
+export const IMAGE_DIGEST_RULE_ID = 'HRD-ImageDigest';
+
 /** Annotation that carries rule suppressions (JSON list of {rule, reason, container?}). */
 export const SUPPRESSIONS_ANNOTATION = `${ANNOTATION_PREFIX}suppressions`;
 

@@ -10,6 +10,7 @@ import {
   MANAGED_BY,
   MAX_TOKEN_EXPIRATION_SECONDS,
   PROJECTED_TOKEN_MOUNT_DIR,
+  IMAGE_DIGEST_RULE_ID,
   WAIVER_ANNOTATION,
   firstDuplicate,
   invalidProp,
@@ -26,6 +27,7 @@ import { AgentApiAccess } from '../rbac/agent-access';
 import { ApiGrant } from '../rbac/grant';
 import { AgentNetworkPolicy, AgentPeerRef, InternetEgress, NetworkPeer, PortRef } from '../network';
 import { AgentPlatform } from '../platform/platform';
+import { Suppressions } from '../platform/suppressions';
 import { applyAgentControls } from '../guardrails/agent-controls';
 import type { AgentGuardrails } from '../guardrails/guardrails';
 import { AgentEdgeIdentity } from '../identity/identity';
@@ -152,7 +154,7 @@ export class HardenedAgent extends Construct {
     };
 
     checkImage(this, 'image', props.image, props.allowUnpinnedImage);
-    if (props.allowUnpinnedImage) this.addWaiver('image-digest', props.allowUnpinnedImage.reason);
+    if (props.allowUnpinnedImage) this.addWaiver(IMAGE_DIGEST_RULE_ID, props.allowUnpinnedImage.reason);
     const resources = resolveResources(this, 'resources', props.resources, this.namespace.containerLimitMax);
     this.initContainers = this.resolveInitContainers(props, resources);
     const writablePaths = props.writablePaths ?? DEFAULT_WRITABLE_PATHS;
@@ -184,6 +186,7 @@ export class HardenedAgent extends Construct {
       ...this.resolveProbes(props),
     };
     this.deployment = this.createDeployment();
+    if (this.waivers.length > 0) this.recordWaivers();
     if (this.configMap) this.deployment.addDependency(this.configMap);
     this.deployment.addDependency(this.serviceAccount);
     this.service = this.createService();
@@ -375,12 +378,23 @@ export class HardenedAgent extends Construct {
     return new AgentVaultSecrets(this, 'VaultSecrets', props);
   }
 
-  /** Records an explicit weakening of the baseline on the Deployment, with its reason. */
-  public addWaiver(control: string, reason: string): void {
-    this.waivers.push({ control, reason: requireReason(this, `waivers.${control}.reason`, reason) });
+  /**
+   * Records an explicit weakening of the baseline on the Deployment, with its reason. `rule` is the
+   * rule engine's ID of the control weakened: the waiver also suppresses that rule on the
+   * Deployment, so scans report the finding as Suppressed with this reason instead of failing.
+   */
+  public addWaiver(rule: string, reason: string): void {
+    this.waivers.push({ control: rule, reason: requireReason(this, `waivers.${rule}.reason`, reason) });
     // The Deployment does not exist yet for waivers recorded during construction.
-    if (this.node.tryFindChild('Deployment'))
-      this.deployment.metadata.addAnnotation(WAIVER_ANNOTATION, JSON.stringify(this.waivers));
+    if (this.node.tryFindChild('Deployment')) this.recordWaivers();
+  }
+
+  private recordWaivers(): void {
+    this.deployment.metadata.addAnnotation(WAIVER_ANNOTATION, JSON.stringify(this.waivers));
+    Suppressions.add(
+      this.deployment,
+      this.waivers.map((w) => ({ rule: w.control, reason: w.reason })),
+    );
   }
 
   private checkLabels(labels: Record<string, string>): Record<string, string> {
@@ -484,7 +498,6 @@ export class HardenedAgent extends Construct {
       metadata: {
         name: this.agentName,
         labels: this.labels,
-        annotations: this.waivers.length > 0 ? { [WAIVER_ANNOTATION]: JSON.stringify(this.waivers) } : undefined,
       },
       spec: {
         replicas: this.replicas,

@@ -2,6 +2,7 @@ import { App, Testing } from 'cdk8s';
 import { AgentBaselineError } from '../../lib/core';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform, AgentPlatformProps } from '../../lib/platform';
+import { runRules } from '../../lib/rules';
 import { HardenedAgent, HardenedAgentProps } from '../../lib/workload';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -171,16 +172,23 @@ describe('HardenedAgent refuses bad input at construct time', () => {
     expect(() => new HardenedAgent(new AgentNamespace(platform, 'b'), 'bot', base)).not.toThrow();
   });
 
-  test('an unpinned image with a reason is accepted and recorded on the Deployment', () => {
-    const ns = namespace();
+  test('an unpinned image with a reason is accepted, recorded on the Deployment and reported as suppressed', () => {
+    const app = Testing.app();
+    const ns = namespace(app);
+    const reason = 'local kind cluster for development';
     const agent = new HardenedAgent(ns, 'bot', {
       ...base,
       image: 'ghcr.io/acme-ai/agent:1.0.0',
-      allowUnpinnedImage: { reason: 'local kind cluster for development' },
+      allowUnpinnedImage: { reason },
     });
     const annotations = agent.deployment.toJson().metadata.annotations;
-    expect(JSON.parse(annotations['agent-baseline.io/waivers'])).toEqual([
-      { control: 'image-digest', reason: 'local kind cluster for development' },
+    expect(JSON.parse(annotations['agent-baseline.io/waivers'])).toEqual([{ control: 'HRD-ImageDigest', reason }]);
+    expect(JSON.parse(annotations['agent-baseline.io/suppressions'])).toEqual([{ rule: 'HRD-ImageDigest', reason }]);
+    // The synth-time rule check passes: the weakened control is reported, not failed.
+    const objects = app.charts.flatMap((c) => c.toJson());
+    const deployment = runRules(objects).results.find((r) => r.kind === 'Deployment' && r.name === 'bot');
+    expect(deployment?.findings.map((f) => [f.rule, f.suppressed, f.suppression?.reason])).toEqual([
+      ['HRD-ImageDigest', true, reason],
     ]);
   });
 

@@ -4,6 +4,7 @@
  */
 import {
   DEFAULT_REPLICAS,
+  IMAGE_DIGEST_RULE_ID,
   MIN_NON_ROOT_ID_EXCLUSIVE,
   MIN_UNPRIVILEGED_PORT,
   SECCOMP_PROFILE_TYPE,
@@ -309,7 +310,7 @@ const privilegedPorts = containerRule(
 
 const imagePinned = containerRule(
   {
-    id: 'HRD-ImageDigest',
+    id: IMAGE_DIGEST_RULE_ID,
     title: 'Images pinned by tag and digest',
     severity: 'error',
     description:
