@@ -232,34 +232,6 @@ export class HardenedAgent extends Construct {
     this.sidecarResources.push(resources);
   }
 
-  /** The most this agent holds of the namespace quota: every replica plus the surge pod, at its effective size. */
-  private podBudget(): PodBudget {
-    const running = [this.mainContainer.resources, ...this.sidecarResources];
-    return {
-      owner: this.agentName,
-      maxPods: this.replicas + ROLLING_UPDATE_MAX_SURGE,
-      requests: effectivePodAmounts(
-        running.map((r) => r.requests),
-        this.initContainers.map((c) => c.resources.requests),
-      ),
-      limits: effectivePodAmounts(
-        running.map((r) => r.limits),
-        this.initContainers.map((c) => c.resources.limits),
-      ),
-    };
-  }
-
-  private imageViolations(): string[] {
-    const own = [...this.initContainers.map((c) => c.image), this.mainContainer.image];
-    const injected = this.injectedImages.flatMap(({ image, setting }) =>
-      imagePolicyViolations(this, this.platform, this.namespace.name, [image]).map(
-        (v) =>
-          `${v}; the image is injected at admission: set the platform setting ${setting} to a pinned image the policy allows`,
-      ),
-    );
-    return [...imagePolicyViolations(this, this.platform, this.namespace.name, own), ...injected];
-  }
-
   /** Adds a volume to the pod, and optionally mounts it (read-only by default) into the agent container. */
   public addVolume(volume: k8s.Volume, mount?: AgentVolumeMount): void {
     if (this.volumes.some((v) => v.name === volume.name))
@@ -387,6 +359,34 @@ export class HardenedAgent extends Construct {
     this.waivers.push({ control: rule, reason: requireReason(this, `waivers.${rule}.reason`, reason) });
     // The Deployment does not exist yet for waivers recorded during construction.
     if (this.node.tryFindChild('Deployment')) this.recordWaivers();
+  }
+
+  /** The most this agent holds of the namespace quota: every replica plus the surge pod, at its effective size. */
+  private podBudget(): PodBudget {
+    const running = [this.mainContainer.resources, ...this.sidecarResources];
+    return {
+      owner: this.agentName,
+      maxPods: this.replicas + ROLLING_UPDATE_MAX_SURGE,
+      requests: effectivePodAmounts(
+        running.map((r) => r.requests),
+        this.initContainers.map((c) => c.resources.requests),
+      ),
+      limits: effectivePodAmounts(
+        running.map((r) => r.limits),
+        this.initContainers.map((c) => c.resources.limits),
+      ),
+    };
+  }
+
+  private imageViolations(): string[] {
+    const own = [...this.initContainers.map((c) => c.image), this.mainContainer.image];
+    const injected = this.injectedImages.flatMap(({ image, setting }) =>
+      imagePolicyViolations(this, this.platform, this.namespace.name, [image]).map(
+        (v) =>
+          `${v}; the image is injected at admission: set the platform setting ${setting} to a pinned image the policy allows`,
+      ),
+    );
+    return [...imagePolicyViolations(this, this.platform, this.namespace.name, own), ...injected];
   }
 
   private recordWaivers(): void {
