@@ -23,7 +23,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
   registerReport(program, io);
 
   // --- Other subcommands: add `registerX(program)` from lib/cli/x.ts below. ---
-  registerReach(program);
+  registerReach(program, io);
   registerRules(program, io);
   // --- end of other subcommands ---
 

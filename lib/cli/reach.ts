@@ -3,10 +3,11 @@
  * NetworkPolicies in DIR allow a flow, and which policies decide it. Exit 0 allowed, 1 denied,
  * 2 bad input.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { parseCidr, parseIp } from '../core/cidr';
 import { Endpoint, FlowProtocol, buildClusterModel, evaluateFlow, findWorkload } from '../network/reachability';
 import { InputError, loadInputs } from './load';
+import type { CliIo } from './scan';
 
 export const REACH_EXIT = { allowed: 0, denied: 1, badInput: 2 } as const;
 
@@ -80,7 +81,7 @@ export function runReach(dir: string, options: ReachOptions, output: ReachOutput
 }
 
 /** Adds `reach` to the CLI. Usage errors (missing or unknown options) exit 2, like other bad input. */
-export function registerReach(program: Command): Command {
+export function registerReach(program: Command, io: CliIo): Command {
   return program
     .command('reach')
     .description(
@@ -94,10 +95,7 @@ export function registerReach(program: Command): Command {
     .requiredOption('--to <target>', 'destination: NS/NAME of a workload, an IP address or a CIDR block')
     .requiredOption('--port <n[/proto]>', 'destination port, e.g. 443 or 53/UDP (default protocol TCP)')
     .option('--json', 'print the full result as JSON')
-    .exitOverride((err: CommanderError) => {
-      process.exit(err.exitCode === 0 ? 0 : REACH_EXIT.badInput);
-    })
     .action((dir: string, options: ReachOptions) => {
-      process.exitCode = runReach(dir, options, { out: (l) => console.log(l), err: (l) => console.error(l) });
+      process.exitCode = runReach(dir, options, { out: (l) => io.out(`${l}\n`), err: (l) => io.err(`${l}\n`) });
     });
 }
