@@ -7,9 +7,9 @@ import {
   JOB_VARIABLES,
   JobGuardrailOptions,
   approvalAnnotationValidation,
-  celString,
   jobGuardrailValidations,
 } from './cel';
+import { celString } from '../image-policy/cel';
 import { CREATED_BY_LABEL } from './constants';
 
 export interface AdmissionObject {

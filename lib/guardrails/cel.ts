@@ -6,6 +6,7 @@
  * API servers reject.
  */
 import { RESTRICTED_VOLUME_TYPES } from '../core/baseline';
+import { celAllContainers, celImageFromAllowedPrefix, celString, celStringList } from '../image-policy/cel';
 import { APPROVAL_ANNOTATION as APPROVAL_ANNOTATION_KEY } from './constants';
 
 export interface CelValidation {
@@ -19,27 +20,13 @@ export interface CelVariable {
   readonly expression: string;
 }
 
-/** A CEL string literal. JSON escaping is valid CEL for the characters names and prefixes use. */
-export function celString(value: string): string {
-  return JSON.stringify(value);
-}
-
-export function celList(values: readonly string[]): string {
-  return `[${values.map(celString).join(', ')}]`;
-}
-
 const POD_SPEC = 'object.spec.template.spec';
 
 /** Variables the validations read. Variables are evaluated lazily, so non-Jobs never touch them. */
 export const JOB_VARIABLES: readonly CelVariable[] = [
   { name: 'isJob', expression: "object.kind == 'Job'" },
   { name: 'podSpec', expression: POD_SPEC },
-  {
-    name: 'containers',
-    expression: ['containers', 'initContainers', 'ephemeralContainers']
-      .map((f) => `(has(${POD_SPEC}.${f}) ? ${POD_SPEC}.${f} : [])`)
-      .join(' + '),
-  },
+  { name: 'containers', expression: celAllContainers(POD_SPEC) },
 ];
 
 /** Guards a Job-only check so other kinds fail only the "Jobs only" rule. */
@@ -133,9 +120,8 @@ function labelsPresent(path: string, labels: Readonly<Record<string, string>>): 
 export function jobGuardrailValidations(o: JobGuardrailOptions): CelValidation[] {
   const tmeta = 'object.spec.template.metadata';
   const selectorKey = celString('app.kubernetes.io/name');
-  const imagePrefixes = celList(o.allowedImagePrefixes.map((p) => `${p}/`));
   const saAllowed = (field: string) =>
-    `!has(variables.podSpec.${field}) || variables.podSpec.${field} in ${celList(o.serviceAccountNames)}`;
+    `!has(variables.podSpec.${field}) || variables.podSpec.${field} in ${celStringList(o.serviceAccountNames)}`;
   const checks: CelValidation[] = [
     {
       expression: 'variables.isJob',
@@ -179,7 +165,12 @@ export function jobGuardrailValidations(o: JobGuardrailOptions): CelValidation[]
           : "serviceAccountName must be unset (the namespace's token-less default ServiceAccount)",
     },
     {
-      expression: jobOnly(`variables.containers.all(c, ${imagePrefixes}.exists(p, c.image.startsWith(p)))`),
+      expression: jobOnly(
+        `variables.containers.all(c, ${celImageFromAllowedPrefix(
+          'c.image',
+          o.allowedImagePrefixes.map((p) => `${p}/`),
+        )})`,
+      ),
       message: `images must come from ${o.allowedImagePrefixes.map((p) => `${p}/`).join(', ')}`,
     },
     ...restrictedPodValidations().map((v) => ({ ...v, expression: jobOnly(v.expression) })),

@@ -73,7 +73,7 @@ describe('admission policy objects', () => {
       expect((policy.spec as Record<string, unknown>).matchConditions).toEqual([
         {
           name: 'requested-by-agent',
-          expression: 'request.userInfo.username == "system:serviceaccount:agents:tool-runner"',
+          expression: "request.userInfo.username == 'system:serviceaccount:agents:tool-runner'",
         },
       ]);
     }
