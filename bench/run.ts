@@ -13,6 +13,7 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { SCALE_FEATURES } from './fixture';
 import { MachineInfo, machineInfo, median, parseArgs, round } from './stats';
+import type { Measurement } from './synth-child';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = require.resolve('tsx/cjs', { paths: [ROOT] });
@@ -115,36 +116,21 @@ function coldSynth(plan: Plan, tmp: string, figures: Figures): void {
   figures['coldSynth.manifests'] = written;
 }
 
-interface SynthMeasurement {
-  readonly buildMs: number;
-  readonly synthMs: number;
-  readonly totalMs: number;
-  readonly objects: number;
-  readonly bytes: number;
-  readonly peakRssMiB: number;
-}
-
 /** 2. N agents across N/10 namespaces, against the same objects as plain ApiObjects. */
 function synthScale(plan: Plan, tmp: string, figures: Figures): string | undefined {
   let largestYaml: string | undefined;
   for (const n of plan.sizes) {
     const yamlFile = path.join(tmp, `agents-${n}.yaml`);
     const jsonFile = path.join(tmp, `agents-${n}.json`);
-    const ours: SynthMeasurement[] = [];
-    const plain: SynthMeasurement[] = [];
+    const ours: Measurement[] = [];
+    const plain: Measurement[] = [];
     for (let r = 0; r < plan.runs(n); r++) {
       progress(`synth N=${n} run ${r + 1}/${plan.runs(n)}`);
       const capture = r === 0 ? ['--yaml', yamlFile, '--json', jsonFile] : [];
-      const o = child<SynthMeasurement>(`synth N=${n}`, 'synth-child.ts', [
-        '--mode',
-        'ours',
-        '--n',
-        String(n),
-        ...capture,
-      ]);
+      const o = child<Measurement>(`synth N=${n}`, 'synth-child.ts', ['--mode', 'ours', '--n', String(n), ...capture]);
       if (!o) break;
       ours.push(o);
-      const p = child<SynthMeasurement>(`baseline N=${n}`, 'synth-child.ts', ['--mode', 'plain', '--input', jsonFile]);
+      const p = child<Measurement>(`baseline N=${n}`, 'synth-child.ts', ['--mode', 'plain', '--input', jsonFile]);
       if (p) plain.push(p);
     }
     if (ours.length === 0) continue;
@@ -156,7 +142,7 @@ function synthScale(plan: Plan, tmp: string, figures: Figures): string | undefin
   return largestYaml;
 }
 
-function recordScale(figures: Figures, n: number, ours: SynthMeasurement[], plain: SynthMeasurement[]): void {
+function recordScale(figures: Figures, n: number, ours: Measurement[], plain: Measurement[]): void {
   const key = `synth.n${n}`;
   const wall = median(ours.map((m) => m.totalMs));
   figures[`${key}.runs`] = ours.length;

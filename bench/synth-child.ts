@@ -16,7 +16,7 @@ interface CapturedChart {
   readonly objects: readonly Record<string, unknown>[];
 }
 
-interface Measurement {
+export interface Measurement {
   readonly buildMs: number;
   readonly synthMs: number;
   readonly totalMs: number;

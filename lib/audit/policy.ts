@@ -103,8 +103,3 @@ export function renderAuditPolicy(options: AuditPolicyOptions): AuditPolicy {
     rules,
   };
 }
-
-/** The username a ServiceAccount authenticates as. */
-export function serviceAccountUsername(namespace: string, serviceAccount: string): string {
-  return `system:serviceaccount:${namespace}:${serviceAccount}`;
-}

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { HardenedAgent } from '../workload/agent';
-import { AuditPolicy, renderAuditPolicy, serviceAccountUsername } from './policy';
+import { serviceAccountUsername } from '../core/baseline';
+import { AuditPolicy, renderAuditPolicy } from './policy';
 
 /** Where the audit policy lands, relative to the synth output folder. */
 export const AUDIT_POLICY_FILE = path.join('audit', 'audit-policy.yaml');

@@ -142,5 +142,10 @@ export const PROJECTED_TOKEN_MOUNT_DIR = '/var/run/secrets/tokens';
 /** Label that marks a namespace as holding agents (the rule engine's `agent` pack looks for it). */
 export const AGENT_NAMESPACE_LABEL = `${ANNOTATION_PREFIX}agent-namespace`;
 
+/** The username a ServiceAccount authenticates as (audit policies, admission matchConditions, rules). */
+export function serviceAccountUsername(namespace: string, serviceAccount: string): string {
+  return `system:serviceaccount:${namespace}:${serviceAccount}`;
+}
+
 /** The Kubernetes label namespaces get automatically, used to select namespaces by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -1,6 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MANAGED_BY, invalidProp, requireDnsLabel, requireInteger, requireNonEmptyString } from '../core';
+import {
+  MANAGED_BY,
+  invalidProp,
+  requireDnsLabel,
+  requireInteger,
+  requireNonEmptyString,
+  serviceAccountUsername,
+} from '../core';
 import type { HardenedAgent } from '../workload/agent';
 import { AdmissionObject, renderApprovalPolicy, renderJobGuardrail } from './admission';
 import {
@@ -74,7 +81,7 @@ export class AgentGuardrails extends Construct {
     const common = { kubernetesMinor: settings.kubernetesMinor, namespace: ns, agentName: agent.agentName, labels };
     const objects = renderJobGuardrail({
       ...common,
-      username: `system:serviceaccount:${ns}:${agent.serviceAccountName}`,
+      username: serviceAccountUsername(ns, agent.serviceAccountName),
       requiredLabels: this.createdWorkloadLabels,
       allowedImagePrefixes: checkRegistries(this, props.allowedRegistries),
       serviceAccountNames: checkServiceAccounts(this, props.serviceAccountNames ?? [], agent.serviceAccountName),

@@ -3,7 +3,13 @@
  * without declared RBAC, secrets only from Vault, signed images, and sandboxed runtimes where the
  * platform asks for them.
  */
-import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, cidrContainsIp, parseCidr } from '../../core';
+import {
+  AGENT_NAMESPACE_LABEL,
+  ANNOTATION_PREFIX,
+  cidrContainsIp,
+  parseCidr,
+  serviceAccountUsername,
+} from '../../core';
 import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
@@ -439,7 +445,7 @@ const workloadGuardrail = podRule(
     const creator = workloadCreator(ctx);
     if (!creator) return undefined;
     const { pod, ns, sa, creatable } = creator;
-    const username = `system:serviceaccount:${ns}:${sa}`;
+    const username = serviceAccountUsername(ns, sa);
     return guardedAtAdmission(ctx.set, username)
       ? []
       : [
