@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalidProp, requireDnsLabel, requireNonEmptyString } from '../core';
-import type { HardenedAgent } from '../workload/agent';
+import type { IAgentPod } from '../agent-pod/contract';
 import { JwtIdentity, renderEdgeIdentity } from './render';
 
 /** Who may call an agent: a JWT issuer, its keys, audiences and the claims a token must carry. */
@@ -20,7 +20,7 @@ export class AgentEdgeIdentity extends Construct {
   public readonly requestAuthentication: ApiObject;
   public readonly authorizationPolicy: ApiObject;
 
-  constructor(agent: HardenedAgent, id: string, props: EdgeIdentityProps) {
+  constructor(agent: IAgentPod, id: string, props: EdgeIdentityProps) {
     super(agent, id);
     if (agent.platform.settings.mesh !== 'istio') {
       invalidProp(
