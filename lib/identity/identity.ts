@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalidProp, requireDnsLabel, requireNonEmptyString } from '../core';
+import { MESH_CAPABILITIES, invalidProp, requireDnsLabel, requireNonEmptyString } from '../core';
 import type { IAgentPod } from '../agent-pod/contract';
 import { JwtIdentity, renderEdgeIdentity } from './render';
 
@@ -22,7 +22,7 @@ export class AgentEdgeIdentity extends Construct {
 
   constructor(agent: IAgentPod, id: string, props: EdgeIdentityProps) {
     super(agent, id);
-    if (agent.platform.settings.mesh !== 'istio') {
+    if (!MESH_CAPABILITIES[agent.platform.settings.mesh].jwtAtEdge) {
       invalidProp(
         this,
         'identity',

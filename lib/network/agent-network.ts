@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ResolvedClusterSettings, invalidProp } from '../core';
+import { CNI_CAPABILITIES, MESH_CAPABILITIES, ResolvedClusterSettings, invalidProp } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
 import {
   AgentNetworkProps,
@@ -104,7 +104,8 @@ export class AgentNetworkPolicy extends Construct {
           }),
       }),
     });
-    if (this.settings.mesh === 'istio') this.authorizationPolicy = this.createMeshPolicies();
+    if (MESH_CAPABILITIES[this.settings.mesh].authorizationPolicies)
+      this.authorizationPolicy = this.createMeshPolicies();
     this.applyProps(props);
   }
 
@@ -161,7 +162,7 @@ export class AgentNetworkPolicy extends Construct {
     field = 'allowEgressToFqdn',
   ): NetworkGrant {
     const name = requireFqdn(this.agent, `${field}.fqdn`, fqdn);
-    if (this.settings.cni !== 'cilium') {
+    if (!CNI_CAPABILITIES[this.settings.cni].fqdnEgress) {
       invalidProp(
         this.agent,
         `${field}.fqdn`,
