@@ -175,7 +175,8 @@ export abstract class AgentPod extends Construct implements IAgentPod {
       command: props.command,
       args: props.args,
       resources,
-      ports: this.ports,
+      // Batch shapes declare no ports, so their containers list none (not an empty list).
+      ports: shape.serving ? this.ports : undefined,
       envFrom: this.configMap ? [{ configMapRef: { name: this.configMap.name } }] : undefined,
       volumeMounts: this.mounts,
       ...(shape.serving ? this.resolveProbes(props) : {}),
