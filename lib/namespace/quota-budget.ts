@@ -32,6 +32,11 @@ const QUOTA_KEYS: ReadonlyArray<[string, 'requests' | 'limits', string]> = [
   ['limits.ephemeral-storage', 'limits', 'ephemeral-storage'],
 ];
 
+/** Storage in Gi when at least 1Gi (volume sizes are given that way), else in Mi. */
+function formatStorage(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${+(bytes / 2 ** 30).toFixed(1)}Gi` : formatAmount('storage', bytes);
+}
+
 function formatAmount(resource: string, value: number): string {
   if (resource === 'cpu') return value < 1 ? `${Math.round(value * 1000)}m` : `${+value.toFixed(3)}`;
   return `${+(value / 2 ** 20).toFixed(1)}Mi`;
@@ -111,7 +116,7 @@ function storageShortfalls(hard: Readonly<Record<string, string>>, budgets: read
     const claims = key.endsWith('persistentvolumeclaims');
     const need = members.reduce((sum, b) => sum + (claims ? b.storage!.claims : b.storage!.bytes), 0);
     if (need > limit) {
-      const show = (n: number) => (claims ? String(n) : formatAmount('storage', n));
+      const show = (n: number) => (claims ? String(n) : formatStorage(n));
       const detail = members
         .map((b) => `${b.owner}: ${show(claims ? b.storage!.claims : b.storage!.bytes)}`)
         .join(', ');
