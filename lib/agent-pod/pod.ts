@@ -37,7 +37,7 @@ import {
   Waiver,
   brandAgentPod,
 } from './contract';
-import { registerPodPlumbing } from './plumbing';
+import { podPlumbing, registerPodPlumbing } from './plumbing';
 import { ContainerInput, PodInput, appArmorAnnotations, hardenedPodSpecJson } from './pod-spec';
 import { AgentPodProps, AgentPort, AgentProbe, AgentServingProps } from './props';
 import {
@@ -227,9 +227,7 @@ export abstract class AgentPod extends Construct implements IAgentPod {
    * what was granted: the role, the rule and the acknowledged risks.
    */
   public grantApiAccess(grant: ApiGrant): ApiAccessGrant {
-    this.apiAccess ??= new AgentApiAccess(this, 'ApiAccess', {
-      addProjectedServiceAccountToken: (options) => this.addProjectedServiceAccountToken(options),
-    });
+    this.apiAccess ??= new AgentApiAccess(this, 'ApiAccess', podPlumbing(this));
     return this.apiAccess.grant(grant);
   }
 
@@ -397,8 +395,8 @@ export abstract class AgentPod extends Construct implements IAgentPod {
       addSidecarResources: (resources) => {
         this.sidecarResources.push(resources);
       },
-      addPodAnnotations: (annotations) => this.addPodAnnotations(annotations),
-      addProjectedServiceAccountToken: (options) => this.addProjectedServiceAccountToken(options),
+      addPodAnnotations: (annotations) => addPodAnnotations(this, this.podAnnotations, annotations),
+      addProjectedServiceAccountToken: (options) => this.#addProjectedServiceAccountToken(options),
       setRuntimeClassName: (name) => {
         this.runtimeClassName = requireDnsLabel(this, 'runtimeClassName', name);
       },
@@ -407,16 +405,8 @@ export abstract class AgentPod extends Construct implements IAgentPod {
     };
   }
 
-  private addPodAnnotations(annotations: Record<string, string>): void {
-    for (const [key, value] of Object.entries(annotations)) {
-      if (this.podAnnotations[key] !== undefined && this.podAnnotations[key] !== value) {
-        invalidProp(this, `podAnnotations.${key}`, value, `the value already set (${this.podAnnotations[key]})`);
-      }
-      this.podAnnotations[key] = value;
-    }
-  }
-
-  private addProjectedServiceAccountToken(options: ProjectedTokenOptions): string {
+  // An ES private method: plumbing, not reachable on the agent even at run time.
+  #addProjectedServiceAccountToken(options: ProjectedTokenOptions): string {
     const audience = requireTokenAudience(this, 'token.audience', options.audience);
     const expirationSeconds = requireInteger(
       this,
@@ -520,5 +510,19 @@ export abstract class AgentPod extends Construct implements IAgentPod {
       metadata: { name: `${this.agentName}-config`, labels: this.labels },
       data,
     });
+  }
+}
+
+/** Adds pod-template annotations; a key set twice must keep its value. */
+function addPodAnnotations(
+  agent: AgentPod,
+  current: Record<string, string>,
+  annotations: Record<string, string>,
+): void {
+  for (const [key, value] of Object.entries(annotations)) {
+    if (current[key] !== undefined && current[key] !== value) {
+      invalidProp(agent, `podAnnotations.${key}`, value, `the value already set (${current[key]})`);
+    }
+    current[key] = value;
   }
 }
