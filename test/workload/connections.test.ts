@@ -6,18 +6,10 @@ import { IMAGE, fixture, withImagePolicy } from './helpers';
 type Json = Record<string, unknown>;
 
 /** A grant without its construct references: printing a construct tree on failure would exhaust memory. */
-function plain<T extends object>(grant: T): Omit<T, 'policy' | 'authorizationPolicy' | 'role'> {
-  const {
-    policy: _p,
-    authorizationPolicy: _a,
-    role: _r,
-    ...rest
-  } = grant as T & {
-    policy?: unknown;
-    authorizationPolicy?: unknown;
-    role?: unknown;
-  };
-  return rest;
+function plain(grant: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(grant).filter(([key]) => !['policy', 'authorizationPolicy', 'role'].includes(key)),
+  );
 }
 
 function rules(objects: KubeObject[], name: string, direction: 'ingress' | 'egress'): Json[] {
