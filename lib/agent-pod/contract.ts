@@ -132,12 +132,8 @@ export interface AgentPodPlumbing {
   addWorkloadDependency(obj: ApiObject): void;
 }
 
-const AGENT_POD_BRAND = Symbol.for('agent-baseline.AgentPod');
-
-/** Marks `agent` as an agent pod; done once by AgentPod's constructor. */
-export function brandAgentPod(agent: IAgentPod): void {
-  Object.defineProperty(agent, AGENT_POD_BRAND, { value: true });
-}
+/** The brand AgentPod's constructor sets (lib/agent-pod/plumbing.ts); shared across copies of the library. */
+export const AGENT_POD_BRAND = Symbol.for('agent-baseline.AgentPod');
 
 /** True for every agent shape (works across copies of the library, unlike `instanceof`). */
 export function isAgentPod(x: unknown): x is IAgentPod {

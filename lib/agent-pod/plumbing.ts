@@ -3,12 +3,13 @@
  * lib/guardrails, lib/rbac), never re-exported by lib/agent-pod/index.ts or lib/index.ts.
  */
 import { invalidProp } from '../core';
-import type { AgentPodPlumbing, IAgentPod } from './contract';
+import { AGENT_POD_BRAND, AgentPodPlumbing, IAgentPod } from './contract';
 
 const PLUMBING = new WeakMap<IAgentPod, AgentPodPlumbing>();
 
-/** Registers the plumbing of `agent`; called once by AgentPod's constructor. */
+/** Brands `agent` as an agent pod and registers its plumbing; called once by AgentPod's constructor. */
 export function registerPodPlumbing(agent: IAgentPod, plumbing: AgentPodPlumbing): void {
+  Object.defineProperty(agent, AGENT_POD_BRAND, { value: true });
   PLUMBING.set(agent, plumbing);
 }
 

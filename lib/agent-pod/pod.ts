@@ -35,7 +35,6 @@ import {
   IAgentPod,
   ProjectedTokenOptions,
   Waiver,
-  brandAgentPod,
 } from './contract';
 import { podPlumbing, registerPodPlumbing } from './plumbing';
 import { ContainerInput, PodInput, appArmorAnnotations, hardenedPodSpecJson } from './pod-spec';
@@ -126,7 +125,6 @@ export abstract class AgentPod extends Construct implements IAgentPod {
 
   protected constructor(scope: Construct, id: string, props: AgentPodProps & AgentServingProps, shape: AgentPodShape) {
     super(scope, id);
-    brandAgentPod(this);
     this.namespace = AgentNamespace.find(this);
     this.platform = this.namespace.platform;
     this.agentName = requireDnsLabel(this, 'name', props.name ?? id, 50);
