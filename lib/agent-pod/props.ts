@@ -31,9 +31,16 @@ export interface AgentResources {
 /** A readiness or liveness check. Exactly one of `httpGet`, `tcpSocket` or `exec`. */
 export interface AgentProbe {
   /** HTTP GET on a path of a declared port. @default none */
-  readonly httpGet?: { readonly path: string; readonly port?: string };
+  readonly httpGet?: {
+    readonly path: string;
+    /** A declared port name. @default the first declared port */
+    readonly port?: string;
+  };
   /** TCP connect to a declared port. @default none */
-  readonly tcpSocket?: { readonly port?: string };
+  readonly tcpSocket?: {
+    /** A declared port name. @default the first declared port */
+    readonly port?: string;
+  };
   /** A command run in the container (for agents without ports). @default none */
   readonly exec?: { readonly command: readonly string[] };
   /** @default 0 for readiness, 10 for liveness */

@@ -122,3 +122,16 @@ describe('layering: features depend on the pod contract, never on a concrete age
     expect(text.match(/from '\.\.\/workload[^']*'/g) ?? []).toEqual([]);
   });
 });
+
+describe('props in the cdk8s-plus style', () => {
+  test.each(['lib/agent-pod/props.ts', 'lib/workload/props.ts', 'lib/agent-pod/contract.ts'])(
+    '%s: every optional prop has JSDoc with @default',
+    (file) => {
+      const text = fs.readFileSync(path.join(__dirname, '../..', file), 'utf8');
+      const missing: string[] = [];
+      const re = /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?readonly (\w+)\?:/g;
+      for (let m = re.exec(text); m; m = re.exec(text)) if (!m[1]?.includes('@default')) missing.push(m[2]);
+      expect(missing).toEqual([]);
+    },
+  );
+});
