@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, LineCounter, isNode, parseAllDocuments } from 'yaml';
+import { InputError } from '../core/errors';
 import type { KubeObject, PathSegment, SourcedObject } from '../rules';
 
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -16,8 +17,8 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const SKIPPED_FILES = new Set(['construct-metadata.json']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
-/** Input that cannot be scanned; the CLI exits 2 with this message. */
-export class InputError extends Error {}
+/** Input that cannot be scanned; the CLI exits 2 with this message (code AB_INVALID_INPUT). */
+export { InputError };
 
 export interface LoadOptions {
   /** Reads stdin for `-` (injected so tests need not spawn). */

@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { parseCidr, parseIp } from '../core/cidr';
+import { CliOptionError } from '../core/errors';
 import { Endpoint, FlowProtocol, buildClusterModel, evaluateFlow, findWorkload } from '../network/reachability';
 import { InputError, loadInputs } from './load';
 import type { CliIo } from './scan';
@@ -24,7 +25,7 @@ export interface ReachOutput {
   readonly err: (line: string) => void;
 }
 
-class BadInput extends Error {}
+class BadInput extends CliOptionError {}
 
 const PORT = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i;
 const WORKLOAD = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
