@@ -20,7 +20,7 @@ import {
   renderPath,
 } from './types';
 import { rec } from './util';
-import { packByName, DEFAULT_PACKS } from './packs';
+import { packByName, packNames as registeredPacks, DEFAULT_PACKS } from './packs';
 
 export interface RunOptions {
   /** Pack names. @default DEFAULT_PACKS */
@@ -206,7 +206,7 @@ export function runRules(input: readonly (KubeObject | SourcedObject)[], options
   const packNames = options.packs && options.packs.length ? options.packs : DEFAULT_PACKS;
   const packs = packNames.map((name) => {
     const pack = packByName(name);
-    if (!pack) throw new RuleOptionError(`unknown pack '${name}'`);
+    if (!pack) throw new RuleOptionError(`unknown pack '${name}'; known packs: ${registeredPacks().join(', ')}`);
     return pack;
   });
   const settings = resolveSettings(options, packNames);

@@ -94,7 +94,12 @@ describe('every refusal carries its code and names the input', () => {
       'AB_INVALID_PROP',
       /^\[p\/bot\] scope: invalid value "p\/bot".*Allowed: a construct nested inside an AgentNamespace/,
     ],
-    ['a rule engine pack', () => runRules([], { packs: ['nope'] }), 'AB_INVALID_RULE_OPTION', /^unknown pack 'nope'$/],
+    [
+      'a rule engine pack',
+      () => runRules([], { packs: ['nope'] }),
+      'AB_INVALID_RULE_OPTION',
+      /^unknown pack 'nope'; known packs: .*hardening/,
+    ],
     [
       'a rule engine pssVersion',
       () => runRules([], { pssVersion: 'v2' }),
