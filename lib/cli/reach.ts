@@ -4,10 +4,10 @@
  * 2 bad input.
  */
 import { Command } from 'commander';
+import { CliOptionError } from '../core/errors';
 import { parseCidr, parseIp } from '../core/cidr';
-import { CliOptionError, RefusalError } from '../core/errors';
 import { Endpoint, FlowProtocol, buildClusterModel, evaluateFlow, findWorkload } from '../network/reachability';
-import { loadInputs } from './load';
+import { InputError, loadInputs } from './load';
 import type { CliIo } from './scan';
 
 export const REACH_EXIT = { allowed: 0, denied: 1, badInput: 2 } as const;
@@ -73,7 +73,7 @@ export function runReach(dir: string, options: ReachOptions, output: ReachOutput
     else result.explanation.forEach((line) => output.out(line));
     return result.allowed ? REACH_EXIT.allowed : REACH_EXIT.denied;
   } catch (e) {
-    if (e instanceof RefusalError) {
+    if (e instanceof BadInput || e instanceof InputError) {
       output.err(`agent-baseline reach: ${e.message}`);
       return REACH_EXIT.badInput;
     }

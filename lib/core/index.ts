@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './namespace-scope';
 export * from './baseline';
 export * from './settings';
 export * from './validate';
@@ -6,4 +7,3 @@ export * from './quantity';
 export * from './cidr';
 export * from './admission';
 export * from './selectors';
-export * from './namespace-scope';

@@ -1,5 +1,6 @@
 /** Runs packs of rules over a set of objects and returns a report. Pure: no I/O, no clock unless given. */
 import { RuleOptionError } from '../core/errors';
+import { packNames as registeredPacks } from './packs';
 import { ObjectSet } from './object-set';
 import { GroupVersionKind, POD_TEMPLATE_KINDS, PodTemplateLocator, locatorTable } from './pod-template';
 import { PSS_VERSION_LABEL, formatPssVersion, parsePssVersion, PSS_LATEST_MINOR } from './pss-version';
@@ -20,7 +21,7 @@ import {
   renderPath,
 } from './types';
 import { rec } from './util';
-import { packByName, packNames as registeredPacks, DEFAULT_PACKS } from './packs';
+import { packByName, DEFAULT_PACKS } from './packs';
 
 export interface RunOptions {
   /** Pack names. @default DEFAULT_PACKS */
