@@ -11,6 +11,8 @@
  *   construct modules: every other folder under lib/ (platform, namespace, network, rbac, vault,
  *               image-policy, guardrails, identity, audit, workload, pulumi, and any new concern)
  *   lib/cli, lib/index.ts, stacks/, main.ts, bin/: entry points, may import anything below
+ *
+ * Run it alone: npx depcruise lib stacks main.ts bin bench policy
  */
 const LOWER = {
   core: '^lib/core/',
