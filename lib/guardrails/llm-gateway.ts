@@ -3,7 +3,7 @@ import { cidrOverlaps, invalidProp, parseCidr, requireInteger } from '../core';
 import { Peer } from '../network';
 import { IAgentPod, isAgentPod } from '../agent-pod/contract';
 import { podPlumbing } from '../agent-pod/plumbing';
-import { LLM_GATEWAY_LABEL } from './constants';
+import { LLM_GATEWAY_LABEL } from '../shared/guardrail-constants';
 
 export interface LlmGatewayProps {
   /** The agent that fronts the LLM providers (content filtering, rate limits, keys). */
