@@ -1,4 +1,5 @@
 import { App, Testing } from 'cdk8s';
+import { AgentBaselineError } from '../../lib/core';
 import fc from 'fast-check';
 import { ImagePolicy } from '../../lib/image-policy';
 import { AgentNamespace } from '../../lib/namespace';
@@ -139,6 +140,124 @@ describe.each(SHAPES)('every valid %s', (_shape, arbitrary) => {
         expect(JSON.stringify(again.objects)).toBe(JSON.stringify(objects));
       }),
       // Three shapes share the budget of one property run (each run synthesizes twice and runs every pack).
+      { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) },
+    );
+  });
+});
+
+type Mutation<P> = [field: string, mutate: (p: P) => P];
+
+const batchMutations = <P extends { activeDeadlineSeconds?: number; backoffLimit?: number }>() =>
+  fc.oneof(
+    fc
+      .integer({ min: -1000, max: 0 })
+      .map<Mutation<P>>((v) => ['activeDeadlineSeconds', (p) => ({ ...p, activeDeadlineSeconds: v })]),
+    fc
+      .integer({ min: 86401, max: 10_000_000 })
+      .map<Mutation<P>>((v) => ['activeDeadlineSeconds', (p) => ({ ...p, activeDeadlineSeconds: v })]),
+    fc.integer({ min: 11, max: 1000 }).map<Mutation<P>>((v) => ['backoffLimit', (p) => ({ ...p, backoffLimit: v })]),
+    fc.constant<Mutation<P>>(['image', (p) => ({ ...p, image: 'ghcr.io/acme-ai/bot:latest' })]),
+    fc.constant<Mutation<P>>(['writablePaths[0]', (p) => ({ ...p, writablePaths: ['relative'] })]),
+  );
+
+const MUTATED: Array<[string, fc.Arbitrary<(ns: AgentNamespace) => unknown>, string]> = [
+  [
+    'ScheduledAgent',
+    fc
+      .tuple(
+        scheduled,
+        fc.oneof(
+          batchMutations<ScheduledAgentProps>(),
+          fc
+            .string({ minLength: 1, maxLength: 20 })
+            .filter((s) => !/^(@\w+|\S+ \S+ \S+ \S+ \S+)$/.test(s))
+            .map<Mutation<ScheduledAgentProps>>((v) => ['schedule', (p) => ({ ...p, schedule: v })]),
+          fc
+            .constantFrom('Allow', 'forbid', '')
+            .map<Mutation<ScheduledAgentProps>>((v) => [
+              'concurrencyPolicy',
+              (p) => ({ ...p, concurrencyPolicy: v as ScheduledAgentProps['concurrencyPolicy'] }),
+            ]),
+          fc
+            .integer({ min: -100, max: 9 })
+            .map<Mutation<ScheduledAgentProps>>((v) => [
+              'startingDeadlineSeconds',
+              (p) => ({ ...p, startingDeadlineSeconds: v }),
+            ]),
+        ),
+      )
+      .map(([props, [field, mutate]]) =>
+        Object.assign((ns: AgentNamespace) => new ScheduledAgent(ns, 'bot', mutate(props)), { field }),
+      ),
+    'CronJob',
+  ],
+  [
+    'AgentTask',
+    fc
+      .tuple(
+        task,
+        fc.oneof(
+          batchMutations<AgentTaskProps>(),
+          fc
+            .integer({ min: 604801, max: 10_000_000 })
+            .map<Mutation<AgentTaskProps>>((v) => [
+              'ttlSecondsAfterFinished',
+              (p) => ({ ...p, ttlSecondsAfterFinished: v }),
+            ]),
+        ),
+      )
+      .map(([props, [field, mutate]]) =>
+        Object.assign((ns: AgentNamespace) => new AgentTask(ns, 'bot', mutate(props)), { field }),
+      ),
+    'Job',
+  ],
+  [
+    'StatefulAgent',
+    fc
+      .tuple(
+        stateful,
+        fc.oneof(
+          fc
+            .constantFrom('0', '-1Gi', 'lots', '')
+            .map<Mutation<StatefulAgentProps>>((v) => ['storageSize', (p) => ({ ...p, storageSize: v })]),
+          fc
+            .constantFrom('/', 'data', '/vault/secrets', '/var/run/secrets/x')
+            .map<Mutation<StatefulAgentProps>>((v) => ['dataPath', (p) => ({ ...p, dataPath: v })]),
+          fc.constant<Mutation<StatefulAgentProps>>([
+            'writablePaths[0]',
+            (p) => ({ ...p, writablePaths: [`${p.dataPath ?? '/data'}/cache`] }),
+          ]),
+          fc
+            .integer({ min: 101, max: 1000 })
+            .map<Mutation<StatefulAgentProps>>((v) => ['replicas', (p) => ({ ...p, replicas: v })]),
+        ),
+      )
+      .map(([props, [field, mutate]]) =>
+        Object.assign((ns: AgentNamespace) => new StatefulAgent(ns, 'bot', mutate(props)), { field }),
+      ),
+    'StatefulSet',
+  ],
+];
+
+describe.each(MUTATED)('every invalid %s', (_shape, arbitrary) => {
+  test('throws AgentBaselineError naming the construct path and the field', () => {
+    fc.assert(
+      fc.property(arbitrary, (make) => {
+        const app = Testing.app();
+        const platform = new AgentPlatform(app, 'platform');
+        const ns = new AgentNamespace(platform, 'agents', { quota: ROOMY_QUOTA });
+        let error: unknown;
+        try {
+          make(ns);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(AgentBaselineError);
+        expect((error as AgentBaselineError).details.path).toBe('platform/agents/bot');
+        expect((error as AgentBaselineError).message).toContain(
+          `[platform/agents/bot] ${(make as unknown as { field: string }).field}`,
+        );
+      }),
       { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) },
     );
   });
