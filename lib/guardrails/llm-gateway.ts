@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { cidrOverlaps, invalidProp, parseCidr, requireInteger } from '../core';
-import { Peer } from '../network';
+import { ConnectionGrant, Peer } from '../network';
 import { IAgentPod, isAgentPod } from '../agent-pod/contract';
 import { podPlumbing } from '../agent-pod/plumbing';
 import { LLM_GATEWAY_LABEL } from '../shared/guardrail-constants';
@@ -53,13 +53,13 @@ export class LlmGateway extends Construct {
     this.node.addValidation({ validate: () => this.directProviderAccess() });
   }
 
-  /** Lets `agent` call the gateway (egress on the agent, ingress on the gateway). */
-  public addClient(agent: IAgentPod): void {
+  /** Lets `agent` call the gateway (egress on the agent, ingress on the gateway); returns both rules. */
+  public addClient(agent: IAgentPod): ConnectionGrant {
     if (agent === this.gateway)
       invalidProp(this, 'addClient', agent.agentName, 'an agent other than the gateway itself');
-    agent.allowEgressTo(this.gateway, this.port);
-    this.gateway.allowIngressFrom(agent, this.port);
+    const grant = agent.connections.allowTo(this.gateway, this.port);
     this.clients.push(agent);
+    return grant;
   }
 
   /** Every agent but the gateway that can still reach a provider range directly. */
