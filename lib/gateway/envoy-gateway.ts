@@ -9,7 +9,7 @@
  * token, machines bring theirs. JWT is never optional, so a request with neither is refused.
  */
 import { ResolvedGatewaySettings } from '../core';
-import { VSO_API_VERSION, vaultAuthSpec } from '../vault/operator';
+import { VSO_API_VERSION, vaultAuthSpec, vaultConnectionSpec } from '../vault/operator';
 import { GATEWAY_API_GROUP } from './render';
 import { ResolvedJwtProvider, ResolvedRoute } from './resolve';
 
@@ -135,7 +135,7 @@ export function renderTrafficPolicySpec(
  */
 export function renderClientSecretObjects(
   route: ResolvedRoute,
-  authMount: string,
+  vault: { readonly address: string; readonly authMount: string },
   labels: Record<string, string>,
 ): { kind: string; apiVersion: string; body: Record<string, unknown> }[] {
   const oidc = route.oidc;
@@ -143,6 +143,10 @@ export function renderClientSecretObjects(
   const name = clientSecretName(route);
   const s = oidc.clientSecret;
   return [
+    // Its own connection unless one is named: the namespace may hold no operator-mode agent.
+    ...(s.connection === undefined
+      ? [{ apiVersion: VSO_API_VERSION, kind: 'VaultConnection', body: { spec: vaultConnectionSpec(vault.address) } }]
+      : []),
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
@@ -153,8 +157,8 @@ export function renderClientSecretObjects(
       kind: 'VaultAuth',
       body: {
         spec: vaultAuthSpec({
-          connectionRef: s.connection,
-          authMount,
+          connectionRef: s.connection ?? name,
+          authMount: vault.authMount,
           roleName: clientSecretVaultRole(route),
           serviceAccount: name,
         }),

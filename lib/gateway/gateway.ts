@@ -158,7 +158,7 @@ export class AgentRoute extends Construct {
       metadata: metadata(route.agentName),
       spec: renderRouteSpec(input.gateway, route),
     });
-    const secretObjects = renderClientSecretObjects(route, settings.vault.authMount, labels).map(
+    const secretObjects = renderClientSecretObjects(route, settings.vault, labels).map(
       (o) =>
         new ApiObject(this, `ClientSecret${o.kind}`, {
           apiVersion: o.apiVersion,

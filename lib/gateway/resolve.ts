@@ -86,7 +86,8 @@ export interface ResolvedOidc {
     readonly path: string;
     readonly mount: string;
     readonly key: string;
-    readonly connection: string;
+    /** An existing VaultConnection, or undefined for a dedicated one. */
+    readonly connection?: string;
   };
   readonly scopes: readonly string[];
   readonly redirectUrl: string;
@@ -229,7 +230,10 @@ function resolveOidc(
     path,
     mount: requireDnsLabel(scope, 'people.clientSecret.vault.mount', v.mount ?? 'kv'),
     key: requireHeaderLikeKey(scope, 'people.clientSecret.vault.key', v.key ?? 'client-secret'),
-    connection: requireDnsSubdomain(scope, 'people.clientSecret.vault.connection', v.connection ?? 'vault'),
+    connection:
+      v.connection === undefined
+        ? undefined
+        : requireDnsSubdomain(scope, 'people.clientSecret.vault.connection', v.connection),
   };
 
   const scopes = [...new Set(['openid', ...checkValues(scope, 'people.scopes', p.scopes ?? DEFAULT_OIDC_SCOPES)])];

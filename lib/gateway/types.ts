@@ -59,7 +59,11 @@ export interface VaultClientSecret {
     readonly mount?: string;
     /** Key inside the KV entry. @default 'client-secret' */
     readonly key?: string;
-    /** VaultConnection in the agent's namespace. @default 'vault' (the one operator-mode agents create) */
+    /**
+     * An existing VaultConnection in the agent's namespace (for example the namespace's `vault`,
+     * which operator-mode agents create) to use instead of a dedicated one.
+     * @default a VaultConnection `<agent>-oidc-client` to the platform's Vault address
+     */
     readonly connection?: string;
   };
 }

@@ -217,6 +217,18 @@ describe('AgentGateway', () => {
       automountServiceAccountToken: false,
     });
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    // Its own connection to the platform's Vault: the namespace may have no operator-mode agent.
+    expect(auth.spec.vaultConnectionRef).toBe('assistant-oidc-client');
+    expect(findObject(objects, 'VaultConnection', 'assistant-oidc-client')).toMatchObject({
+      metadata: { namespace: 'agents' },
+      spec: { address: 'https://vault.vault.svc:8200', skipTLSVerify: false },
+    });
+  });
+
+  test("a named VaultConnection is used instead of the route's own", () => {
+    const named = build(people({ clientSecret: { vault: { path: 'gateway/assistant/oidc', connection: 'vault' } } }));
+    expect(named.filter((o) => o.kind === 'VaultConnection')).toEqual([]);
+    expect((findObject(named, 'VaultAuth', 'assistant-oidc-client') as Json).spec.vaultConnectionRef).toBe('vault');
   });
 
   test('per-user and overall limits, local by default', () => {
@@ -355,7 +367,7 @@ const refusals: [string, () => unknown, string][] = [
   [
     'OIDC without the Vault Secrets Operator',
     () => build(ROUTE, { platform: { vaultDeliveryModes: ['injector'] } }),
-    `${P} people.clientSecret: invalid value {"path":"gateway/assistant/oidc","mount":"kv","key":"client-secret","connection":"vault"} (the client secret comes from Vault only). Allowed: a platform whose vaultDeliveryModes include 'operator'`,
+    `${P} people.clientSecret: invalid value {"path":"gateway/assistant/oidc","mount":"kv","key":"client-secret"} (the client secret comes from Vault only). Allowed: a platform whose vaultDeliveryModes include 'operator'`,
   ],
   [
     'SameSite=None cookies',
