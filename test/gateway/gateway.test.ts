@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { AgentBaselineError } from '../../lib/core';
 import { AgentGateway, AgentGatewayProps, AgentRouteProps, OidcSignInProps } from '../../lib/gateway';
 import { AgentNamespace } from '../../lib/namespace';
@@ -547,5 +547,50 @@ describe('AgentGateway refuses', () => {
     expect(() => gateway.expose(agent, ROUTE)).toThrow(
       '[platform/edge] expose: invalid value "agents/assistant". Allowed: each agent once per gateway',
     );
+  });
+});
+
+describe('weakening after construction fails synth (AGT-EdgeAuth runs on the resolved objects)', () => {
+  function exposed() {
+    const app = Testing.app();
+    const platform = new AgentPlatform(app, 'platform', { vaultDeliveryModes: ['operator'] });
+    const ns = new AgentNamespace(platform, 'agents');
+    const agent = new HardenedAgent(ns, 'assistant', { image: IMAGE, ports: [{ name: 'http', port: 8080 }] });
+    const route = new AgentGateway(platform, 'edge', GATEWAY).expose(agent, ROUTE);
+    return { app, ns, route };
+  }
+  const edgeAuth =
+    /\[AGT-EdgeAuth\].*agent agents\/assistant is reachable from outside its namespace through HTTPRoute agents\/assistant without edge authentication/;
+
+  test('as built, synth passes', () => {
+    expect(() => exposed().app.synth()).not.toThrow();
+  });
+
+  test.each([
+    ['JWT made optional and OIDC removed', [JsonPatch.remove('/spec/oidc'), JsonPatch.add('/spec/jwt/optional', true)]],
+    [
+      'authentication removed',
+      [JsonPatch.remove('/spec/oidc'), JsonPatch.remove('/spec/jwt'), JsonPatch.remove('/spec/authorization')],
+    ],
+    ['the policy retargeted', [JsonPatch.replace('/spec/targetRefs/0/name', 'elsewhere')]],
+  ])('%s', (_name, patches) => {
+    const { app, route } = exposed();
+    const policy = route.policies.find((p) => p.kind === 'SecurityPolicy')!;
+    policy.addJsonPatch(...patches);
+    expect(() => app.synth()).toThrow(edgeAuth);
+  });
+
+  test('a second, unauthenticated HTTPRoute added beside the construct', () => {
+    const { app, ns } = exposed();
+    new ApiObject(ns, 'Backdoor', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'backdoor' },
+      spec: {
+        parentRefs: [{ name: 'edge', namespace: 'gateway', sectionName: 'https' }],
+        rules: [{ backendRefs: [{ name: 'assistant', port: 8080 }] }],
+      },
+    });
+    expect(() => app.synth()).toThrow(/through HTTPRoute agents\/backdoor without edge authentication/);
   });
 });
