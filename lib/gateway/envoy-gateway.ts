@@ -46,8 +46,8 @@ function jwtProvider(route: ResolvedRoute, p: ResolvedJwtProvider): Record<strin
     issuer: p.issuer,
     audiences: [...p.audiences],
     remoteJWKS: { uri: p.jwksUri },
-    // The subject of the validated token, for the agent and the per-user limit.
-    claimToHeaders: [{ claim: 'sub', header: route.subjectHeader }],
+    // The subject of the validated token (for the agent and the per-user limit), then any other claims asked for.
+    claimToHeaders: route.claimHeaders.map((c) => ({ claim: c.claim, header: c.header })),
   };
 }
 
@@ -94,8 +94,9 @@ export function renderSecurityPolicySpec(route: ResolvedRoute): Record<string, u
             scopes: [...oidc.scopes],
             redirectURL: oidc.redirectUrl,
             logoutPath: oidc.logoutPath,
-            // The session's access token goes to the agent as `Authorization: Bearer`, after the JWT
-            // filter validated it; the ID token is never forwarded.
+            // The session's access token goes on as `Authorization: Bearer` so the JWT filter
+            // validates it like a machine's; the route removes it before the agent unless the agent
+            // asked for it (forwardAccessToken). The ID token is never forwarded.
             forwardAccessToken: true,
             refreshToken: oidc.refreshToken,
             defaultTokenTTL: `${oidc.tokenLifetimeSeconds}s`,

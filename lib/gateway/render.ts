@@ -110,6 +110,13 @@ export function renderRouteSpec(gateway: ResolvedGateway, route: ResolvedRoute):
     rules: [
       {
         matches: route.pathPrefixes.map((value) => ({ path: { type: 'PathPrefix', value } })),
+        // Route filters apply when the request leaves for the agent, after the edge policies
+        // authenticated it: credentials the agent does not need never reach it.
+        ...(route.removeHeaders.length
+          ? {
+              filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove: [...route.removeHeaders] } }],
+            }
+          : {}),
         backendRefs: [{ group: '', kind: 'Service', name: route.serviceName, port: route.port }],
       },
     ],

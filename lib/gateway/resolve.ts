@@ -4,7 +4,7 @@
  */
 import { IConstruct } from 'constructs';
 import { invalidProp, requireDnsLabel, requireDnsSubdomain, requireInteger, requireNonEmptyString } from '../core';
-import { checkHttpsUrl, checkIssuer, checkRequiredClaims, checkValues } from '../identity/jwt-checks';
+import { CLAIM_NAME, checkHttpsUrl, checkIssuer, checkRequiredClaims, checkValues } from '../identity/jwt-checks';
 import {
   AgentGatewayProps,
   AgentRouteProps,
@@ -112,7 +112,11 @@ export interface ResolvedRoute {
   /** People's session tokens first (when OIDC is on), then machine callers. */
   readonly providers: readonly ResolvedJwtProvider[];
   readonly subjectHeader: string;
+  /** Claim to header, `sub` to the subject header first. */
+  readonly claimHeaders: readonly { readonly claim: string; readonly header: string }[];
   readonly limits: { readonly perUser: RequestLimit; readonly overall: RequestLimit };
+  /** Request headers the route removes before the agent (after authentication used them). */
+  readonly removeHeaders: readonly string[];
 }
 
 export function resolveGateway(scope: Scope, id: string, props: AgentGatewayProps): ResolvedGateway {
@@ -339,6 +343,33 @@ function resolveOidc(
   };
 }
 
+function resolveClaimHeaders(
+  scope: Scope,
+  subjectHeader: string,
+  claims: Readonly<Record<string, string>> | undefined,
+): { claim: string; header: string }[] {
+  const out = [{ claim: 'sub', header: subjectHeader }];
+  for (const [claim, header] of Object.entries(claims ?? {})) {
+    if (!CLAIM_NAME.test(claim) || claim === 'sub')
+      invalidProp(
+        scope,
+        `claimHeaders.${claim}`,
+        claim,
+        "a claim name of letters, digits, '_', '.', ':' and '-' other than 'sub' (see subjectHeader)",
+      );
+    const name = requireHeaderName(scope, `claimHeaders.${claim}`, header);
+    if (out.some((o) => o.header === name))
+      invalidProp(scope, `claimHeaders.${claim}`, name, 'a header no other claim (or subjectHeader) uses');
+    out.push({ claim, header: name });
+  }
+  return out;
+}
+
+function requireBoolean(scope: Scope, field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') invalidProp(scope, field, value, 'true or false');
+  return value;
+}
+
 function requireHeaderLikeKey(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(value))
     invalidProp(scope, field, value, "a Secret key of letters, digits, '-', '_' and '.'");
@@ -448,6 +479,7 @@ export function resolveRoute(
   const dup = providers.find((p, i) => providers.findIndex((q) => q.name === p.name) !== i);
   if (dup) invalidProp(scope, 'machines', dup.name, 'distinct caller names (people use the name "people")');
 
+  const subjectHeader = requireHeaderName(scope, 'subjectHeader', props.subjectHeader ?? DEFAULT_SUBJECT_HEADER);
   const limits = {
     perUser: requireLimit(scope, 'limits.perUser', props.limits?.perUser ?? DEFAULT_LIMITS.perUser),
     overall: requireLimit(scope, 'limits.overall', props.limits?.overall ?? DEFAULT_LIMITS.overall),
@@ -463,8 +495,13 @@ export function resolveRoute(
     pathPrefixes,
     oidc,
     providers,
-    subjectHeader: requireHeaderName(scope, 'subjectHeader', props.subjectHeader ?? DEFAULT_SUBJECT_HEADER),
+    subjectHeader,
+    claimHeaders: resolveClaimHeaders(scope, subjectHeader, props.claimHeaders),
     limits,
+    removeHeaders: [
+      ...(requireBoolean(scope, 'forwardAccessToken', props.forwardAccessToken ?? false) ? [] : ['Authorization']),
+      ...(requireBoolean(scope, 'forwardCookies', props.forwardCookies ?? false) ? [] : ['Cookie']),
+    ],
   };
 }
 

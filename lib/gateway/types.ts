@@ -166,4 +166,21 @@ export interface AgentRouteProps {
   readonly limits?: RequestLimitProps;
   /** Header the gateway sets from the validated token's `sub` claim; also the per-user limit key. @default 'x-agent-subject' */
   readonly subjectHeader?: string;
+  /**
+   * More claims of the validated token passed to the agent as headers (claim to header name), e.g.
+   * `{ email: 'x-agent-user-email' }`. Only string, number or boolean claims are copied.
+   * @default none
+   */
+  readonly claimHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Pass the caller's access token to the agent as `Authorization: Bearer`, for an agent that calls
+   * APIs on the user's behalf. Otherwise the gateway removes it after validation, so a hijacked
+   * agent holds no user credential. @default false
+   */
+  readonly forwardAccessToken?: boolean;
+  /**
+   * Pass the `Cookie` header to the agent. With OIDC it carries the session's token cookies, so it
+   * is removed unless the agent needs cookies of its own. @default false
+   */
+  readonly forwardCookies?: boolean;
 }

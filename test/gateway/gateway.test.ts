@@ -124,10 +124,21 @@ describe('AgentGateway', () => {
       rules: [
         {
           matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove: ['Authorization', 'Cookie'] } }],
           backendRefs: [{ group: '', kind: 'Service', name: 'assistant', port: 8080 }],
         },
       ],
     });
+  });
+
+  test.each([
+    [{ forwardAccessToken: true }, ['Cookie']],
+    [{ forwardCookies: true }, ['Authorization']],
+    [{ forwardAccessToken: true, forwardCookies: true }, undefined],
+  ])('credentials reach the agent only when it asks: %j', (forward, removed) => {
+    const route = findObject(build({ ...ROUTE, ...forward }), 'HTTPRoute', 'assistant') as Json;
+    expect(route.spec.rules[0].filters?.[0].requestHeaderModifier.remove).toEqual(removed);
+    expect(crdErrors(route as never)).toEqual([]);
   });
 
   test('OIDC: https issuer, Vault-delivered secret, bounded session, SameSite cookies, access token forwarded after validation', () => {
@@ -286,6 +297,21 @@ describe('AgentGateway', () => {
         ports: [{ port: 'http', protocol: 'TCP' }],
       },
     ]);
+  });
+
+  test('more claims reach the agent as headers, after the subject', () => {
+    const sp = findObject(
+      build({ ...ROUTE, claimHeaders: { email: 'x-agent-user-email', groups: 'x-agent-groups' } }),
+      'SecurityPolicy',
+      'assistant-edge-auth',
+    ) as Json;
+    for (const p of sp.spec.jwt.providers)
+      expect(p.claimToHeaders).toEqual([
+        { claim: 'sub', header: 'x-agent-subject' },
+        { claim: 'email', header: 'x-agent-user-email' },
+        { claim: 'groups', header: 'x-agent-groups' },
+      ]);
+    expect(crdErrors(sp as never)).toEqual([]);
   });
 
   test('machines only: no OIDC, no client secret objects, JWT required', () => {
@@ -467,6 +493,21 @@ const refusals: [string, () => unknown, string][] = [
     'a subject header that overwrites credentials',
     () => build({ ...ROUTE, subjectHeader: 'authorization' }),
     `${P} subjectHeader: invalid value "authorization" (the gateway overwrites it with a token claim)`,
+  ],
+  [
+    'a non-boolean forwardAccessToken',
+    () => build({ ...ROUTE, forwardAccessToken: 'yes' as unknown as boolean }),
+    `${P} forwardAccessToken: invalid value "yes". Allowed: true or false`,
+  ],
+  [
+    'a claim header that shadows the subject header',
+    () => build({ ...ROUTE, claimHeaders: { email: 'x-agent-subject' } }),
+    `${P} claimHeaders.email: invalid value "x-agent-subject". Allowed: a header no other claim (or subjectHeader) uses`,
+  ],
+  [
+    'a claim header that sets a hop or credential header',
+    () => build({ ...ROUTE, claimHeaders: { email: 'x-forwarded-for' } }),
+    `${P} claimHeaders.email: invalid value "x-forwarded-for" (the gateway overwrites it with a token claim)`,
   ],
   [
     'an unbounded request limit',

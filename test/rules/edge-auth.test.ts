@@ -118,11 +118,13 @@ function findings(extra: KubeObject[]): string[] {
   return report.results
     .flatMap((r) => r.findings)
     .filter((f) => f.rule === 'AGT-EdgeAuth')
-    .map((f) => f.message);
+    .map((f) => `${f.severity}: ${f.message}`);
 }
 
-const msg = (through: string) =>
+const text = (through: string) =>
   `agent agents/assistant is reachable from outside its namespace through ${through} without edge authentication`;
+const msg = (through: string) => `error: ${text(through)}`;
+const warn = (through: string) => `warning: ${text(through)}`;
 
 const cases: [string, KubeObject[], string[]][] = [
   ['an internal agent (same-namespace ingress only)', [], []],
@@ -298,22 +300,88 @@ const cases: [string, KubeObject[], string[]][] = [
   [
     'ingress from an ipBlock',
     [ingressPolicy([{ ipBlock: { cidr: '0.0.0.0/0' } }])],
-    [msg('NetworkPolicy agents/extra ingress[0].from[0] (ipBlock)')],
+    [warn('NetworkPolicy agents/extra ingress[0].from[0] (ipBlock)')],
   ],
   [
     'ingress from every namespace',
     [ingressPolicy([{ namespaceSelector: {} }])],
-    [msg('NetworkPolicy agents/extra ingress[0].from[0] (another namespace)')],
+    [warn('NetworkPolicy agents/extra ingress[0].from[0] (another namespace)')],
   ],
   [
-    'ingress from an ingress-controller namespace',
-    [ingressPolicy([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }])],
-    [msg('NetworkPolicy agents/extra ingress[0].from[0] (another namespace)')],
+    'ingress from a whole other namespace',
+    [ingressPolicy([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }])],
+    [warn('NetworkPolicy agents/extra ingress[0].from[0] (another namespace)')],
+  ],
+  [
+    'ingress from every pod of a named namespace (empty podSelector)',
+    [
+      ingressPolicy([
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } }, podSelector: {} },
+      ]),
+    ],
+    [warn('NetworkPolicy agents/extra ingress[0].from[0] (another namespace)')],
+  ],
+  [
+    'ingress from specific pods of another namespace (another agent)',
+    [
+      ingressPolicy([
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tools' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'caller' } },
+        },
+      ]),
+    ],
+    [],
+  ],
+  [
+    'ingress from ingress-nginx controller pods',
+    [
+      ingressPolicy([
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+        },
+      ]),
+    ],
+    [msg('NetworkPolicy agents/extra ingress[0].from[0] (edge proxy pods)')],
+  ],
+  [
+    'ingress from Istio ingress gateway pods',
+    [
+      ingressPolicy([
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } },
+          podSelector: { matchLabels: { istio: 'ingressgateway' } },
+        },
+      ]),
+    ],
+    [msg('NetworkPolicy agents/extra ingress[0].from[0] (edge proxy pods)')],
+  ],
+  [
+    'ingress from Gateway API pods of another implementation',
+    [
+      ingressPolicy([
+        {
+          namespaceSelector: { matchLabels: { team: 'edge' } },
+          podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+        },
+      ]),
+    ],
+    [msg('NetworkPolicy agents/extra ingress[0].from[0] (edge proxy pods)')],
   ],
   [
     'ingress from a namespace selected by a non-name label',
     [ingressPolicy([{ namespaceSelector: { matchLabels: { team: 'agents' } } }])],
-    [msg('NetworkPolicy agents/extra ingress[0].from[0] (another namespace)')],
+    [warn('NetworkPolicy agents/extra ingress[0].from[0] (another namespace)')],
+  ],
+  [
+    'ingress from named pods in namespaces selected by a non-name label',
+    [
+      ingressPolicy([
+        { namespaceSelector: { matchLabels: { team: 'agents' } }, podSelector: { matchLabels: { app: 'x' } } },
+      ]),
+    ],
+    [warn('NetworkPolicy agents/extra ingress[0].from[0] (another namespace)')],
   ],
   [
     'ingress pinned to the own namespace by matchExpressions',
@@ -446,8 +514,8 @@ describe('AGT-EdgeAuth', () => {
       .filter((f) => f.rule === 'AGT-EdgeAuth')
       .map((f) => f.message);
     expect(messages).toEqual([
-      msg('HTTPRoute agents/assistant'),
-      msg('NetworkPolicy agents/assistant ingress[0].from[0] (proxies of Gateway gateway/agents-edge)'),
+      text('HTTPRoute agents/assistant'),
+      text('NetworkPolicy agents/assistant ingress[0].from[0] (proxies of Gateway gateway/agents-edge)'),
     ]);
   });
 });

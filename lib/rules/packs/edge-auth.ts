@@ -1,25 +1,28 @@
 /**
  * AGT-EdgeAuth: an agent acts for a user, so whatever reaches it from outside its namespace must
  * have been authenticated at the edge. Judged on manifests alone, so the scanner catches it in any
- * repository:
- * - exposures: a Service of type LoadBalancer or NodePort (or with externalIPs), an Ingress or an
- *   HTTPRoute/GRPCRoute leading to a Service that selects the agent's pods, and NetworkPolicy
- *   ingress that admits sources outside the namespace (any source, an ipBlock, a namespace
- *   selector not pinned to the agent's own namespace);
- * - edge authentication: an Envoy Gateway SecurityPolicy with JWT (not optional) or OIDC on the
- *   route, or on its Gateway when no policy targets the route (a route policy replaces the
- *   gateway's), or, on the pods themselves, an Istio RequestAuthentication with an
- *   AuthorizationPolicy that requires a request principal.
- * A Service, Ingress or NetworkPolicy exposure bypasses any gateway, so only Istio covers it; the
- * exception is ingress from a Gateway's own Envoy proxies, covered when every route through that
- * Gateway to the agent is authenticated.
+ * repository.
+ *
+ * Exposures, as errors: a Service of type LoadBalancer or NodePort (or with externalIPs), an Ingress,
+ * an HTTPRoute/GRPCRoute leading to a Service that selects the agent's pods, and NetworkPolicy
+ * ingress from any source or from a known edge proxy (gateway or ingress-controller pods).
+ * As warnings, because they are often monitoring or internal callers rather than users: ingress from
+ * address blocks and from whole other namespaces. Specific pods of a named namespace (another agent,
+ * a client workload) are callers, not an exposure.
+ *
+ * Edge authentication: an Envoy Gateway SecurityPolicy with JWT (not optional) or OIDC on the route,
+ * or on its Gateway when no policy targets the route (a route policy replaces the gateway's), or, on
+ * the pods themselves, an Istio RequestAuthentication with an AuthorizationPolicy that requires a
+ * request principal. A Service, Ingress or NetworkPolicy exposure bypasses any gateway, so only Istio
+ * covers it; the exception is ingress from a Gateway's own Envoy proxies, covered when every route
+ * through that Gateway to the agent is authenticated.
  */
 import { NAMESPACE_NAME_LABEL } from '../../core';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Rule } from '../rule';
 import { NSA, OWASP, SOC2 } from '../references';
-import { FindingDraft } from '../types';
+import { FindingDraft, Severity } from '../types';
 import { Json, arr, rec, recs, selectorMatches, str, strs } from '../util';
 import { at, indexedOf, isAgentWorkload, podRule, policyTypes } from './helpers';
 
@@ -31,6 +34,31 @@ const ISTIO_ROOT_NAMESPACE = 'istio-system';
 const OWNING_GATEWAY_NAME = 'gateway.envoyproxy.io/owning-gateway-name';
 const OWNING_GATEWAY_NAMESPACE = 'gateway.envoyproxy.io/owning-gateway-namespace';
 const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute'];
+
+/**
+ * Pod labels of edge proxies that forward outside traffic into the cluster: Gateway API
+ * implementations and common ingress controllers. A label with value '*' matches any value.
+ */
+const EDGE_PROXY_LABELS: readonly (readonly [string, string])[] = [
+  [OWNING_GATEWAY_NAME, '*'], // Envoy Gateway
+  ['gateway.networking.k8s.io/gateway-name', '*'], // Istio, NGINX Gateway Fabric and others
+  ['istio', 'ingressgateway'],
+  ['app', 'istio-ingressgateway'],
+  ...[
+    'ingress-nginx',
+    'nginx-ingress',
+    'nginx-gateway',
+    'traefik',
+    'contour',
+    'envoy',
+    'kong',
+    'haproxy-ingress',
+  ].flatMap((name) => [['app.kubernetes.io/name', name] as const, ['app', name] as const]),
+];
+
+function isEdgeProxy(podLabels: Record<string, unknown>): boolean {
+  return EDGE_PROXY_LABELS.some(([k, v]) => typeof podLabels[k] === 'string' && (v === '*' || podLabels[k] === v));
+}
 
 const groupOf = (o: IndexedObject): string => (o.object.apiVersion ?? '').split('/')[0];
 
@@ -157,6 +185,7 @@ function istioAuthenticates(set: ObjectSet, namespace: string, labels: Record<st
 
 interface Exposure {
   readonly what: string;
+  readonly severity: Severity;
   /** True when the exposure passes through gateway routes that are all authenticated. */
   readonly coveredByGateway: boolean;
 }
@@ -194,6 +223,17 @@ function pinnedToNamespace(selector: unknown, namespace: string): boolean {
   );
 }
 
+/** The namespace a selector names exactly (by the automatic name label), if any. */
+function namedNamespace(selector: unknown): string | undefined {
+  const sel = rec(selector);
+  const byLabel = str(rec(sel.matchLabels)[NAMESPACE_NAME_LABEL]);
+  if (byLabel !== undefined) return byLabel;
+  const expr = recs(sel.matchExpressions).find(
+    (e) => e.key === NAMESPACE_NAME_LABEL && e.operator === 'In' && strs(e.values).length === 1,
+  );
+  return expr ? strs(expr.values)[0] : undefined;
+}
+
 function networkPolicyExposures(
   set: ObjectSet,
   namespace: string,
@@ -201,36 +241,46 @@ function networkPolicyExposures(
   routes: readonly IndexedObject[],
 ): Exposure[] {
   const out: Exposure[] = [];
+  // A pod no policy selects for ingress is open to the whole cluster; HRD-PodNetworkPolicy reports that.
   const policies = set
     .ofKind('NetworkPolicy', namespace)
     .filter((p) => selectorMatches(rec(p.object.spec).podSelector, labels) && policyTypes(p.object).has('Ingress'));
-  // A pod no policy selects for ingress is open to the whole cluster; HRD-PodNetworkPolicy reports that.
   for (const policy of policies) {
     recs(rec(policy.object.spec).ingress).forEach((rule, i) => {
       const from = recs(rule.from);
       const where = `NetworkPolicy ${policy.namespace}/${policy.name} ingress[${i}]`;
       if (from.length === 0) {
-        out.push({ what: `${where} (any source)`, coveredByGateway: false });
+        out.push({ what: `${where} (any source)`, severity: 'error', coveredByGateway: false });
         return;
       }
       from.forEach((peer, j) => {
+        const at = `${where}.from[${j}]`;
         if (peer.ipBlock !== undefined) {
-          out.push({ what: `${where}.from[${j}] (ipBlock)`, coveredByGateway: false });
+          out.push({ what: `${at} (ipBlock)`, severity: 'warning', coveredByGateway: false });
           return;
         }
         if (peer.namespaceSelector === undefined || pinnedToNamespace(peer.namespaceSelector, namespace)) return;
-        // Envoy Gateway proxies of one Gateway: covered when every route through it to the agent is authenticated.
         const podLabels = rec(rec(peer.podSelector).matchLabels);
-        const gwName = str(podLabels[OWNING_GATEWAY_NAME]);
-        const gwNamespace = str(podLabels[OWNING_GATEWAY_NAMESPACE]);
-        const through =
-          gwName && gwNamespace
-            ? routes.filter((r) => parentGateways(set, r).some((g) => g.name === gwName && g.namespace === gwNamespace))
-            : [];
-        out.push({
-          what: `${where}.from[${j}] (${gwName ? `proxies of Gateway ${gwNamespace}/${gwName}` : 'another namespace'})`,
-          coveredByGateway: through.length > 0 && through.every((r) => routeAuthenticated(set, r)),
-        });
+        const specificPods =
+          namedNamespace(peer.namespaceSelector) !== undefined && Object.keys(rec(peer.podSelector)).length > 0;
+        if (isEdgeProxy(podLabels)) {
+          // Envoy Gateway proxies of one Gateway: covered when every route through it to the agent is authenticated.
+          const gwName = str(podLabels[OWNING_GATEWAY_NAME]);
+          const gwNamespace = str(podLabels[OWNING_GATEWAY_NAMESPACE]);
+          const through =
+            gwName && gwNamespace
+              ? routes.filter((r) =>
+                  parentGateways(set, r).some((g) => g.name === gwName && g.namespace === gwNamespace),
+                )
+              : [];
+          out.push({
+            what: `${at} (${gwName && gwNamespace ? `proxies of Gateway ${gwNamespace}/${gwName}` : 'edge proxy pods'})`,
+            severity: 'error',
+            coveredByGateway: through.length > 0 && through.every((r) => routeAuthenticated(set, r)),
+          });
+        } else if (!specificPods) {
+          out.push({ what: `${at} (another namespace)`, severity: 'warning', coveredByGateway: false });
+        }
       });
     });
   }
@@ -244,17 +294,26 @@ function exposuresOf(set: ObjectSet, namespace: string, labels: Record<string, s
   for (const s of services) {
     const spec = rec(s.object.spec);
     if (spec.type === 'LoadBalancer' || spec.type === 'NodePort')
-      out.push({ what: `Service ${s.namespace}/${s.name} of type ${String(spec.type)}`, coveredByGateway: false });
+      out.push({
+        what: `Service ${s.namespace}/${s.name} of type ${String(spec.type)}`,
+        severity: 'error',
+        coveredByGateway: false,
+      });
     if (arr(spec.externalIPs).length > 0)
-      out.push({ what: `Service ${s.namespace}/${s.name} with externalIPs`, coveredByGateway: false });
+      out.push({
+        what: `Service ${s.namespace}/${s.name} with externalIPs`,
+        severity: 'error',
+        coveredByGateway: false,
+      });
   }
   for (const ingress of set.ofKind('Ingress', namespace))
     if (ingressBackends(ingress.object).some((n) => names.has(n)))
-      out.push({ what: `Ingress ${ingress.namespace}/${ingress.name}`, coveredByGateway: false });
+      out.push({ what: `Ingress ${ingress.namespace}/${ingress.name}`, severity: 'error', coveredByGateway: false });
   const routes = routesTo(set, services);
   for (const route of routes)
     out.push({
       what: `${route.kind} ${route.namespace}/${route.name}`,
+      severity: 'error',
       coveredByGateway: routeAuthenticated(set, route),
     });
   out.push(...networkPolicyExposures(set, namespace, labels, routes));
@@ -267,7 +326,7 @@ export const edgeAuthentication: Rule = podRule(
     title: 'Agents reachable from outside their namespace sit behind edge authentication',
     severity: 'error',
     description:
-      'An agent acts on behalf of a user, so the platform must know which user before a request reaches it. A LoadBalancer/NodePort Service, an Ingress, an HTTPRoute or NetworkPolicy ingress from outside the namespace without an Envoy Gateway SecurityPolicy (JWT or OIDC) on the route or its Gateway, or an Istio RequestAuthentication with an AuthorizationPolicy requiring request principals, lets anonymous callers drive the agent.',
+      'An agent acts on behalf of a user, so the platform must know which user before a request reaches it. A LoadBalancer/NodePort Service, an Ingress, an HTTPRoute, or NetworkPolicy ingress from any source or from gateway/ingress-controller pods, without an Envoy Gateway SecurityPolicy (JWT or OIDC) on the route or its Gateway, or an Istio RequestAuthentication with an AuthorizationPolicy requiring request principals, lets anonymous callers drive the agent (error). Ingress from address blocks or whole other namespaces is reported as a warning.',
     fix: 'Expose the agent through AgentGateway (OIDC for people, JWT for machines), or on a meshed cluster add AgentEdgeIdentity; remove LoadBalancer/NodePort Services and Ingresses that bypass it.',
     references: [OWASP.excessiveAgency, NSA.exposure, SOC2.boundaries],
     scanners: [],
@@ -279,11 +338,12 @@ export const edgeAuthentication: Rule = podRule(
     if (exposures.length === 0 || istioAuthenticates(ctx.set, item.namespace, pod.labels)) return [];
     return exposures
       .filter((e) => !e.coveredByGateway)
-      .map((e) =>
-        at(
+      .map((e) => ({
+        ...at(
           `agent ${item.namespace}/${item.name} is reachable from outside its namespace through ${e.what} without edge authentication`,
           ['metadata', 'name'],
         ),
-      );
+        severity: e.severity,
+      }));
   },
 );
