@@ -4,6 +4,7 @@
  * admitted to the `--to` workload's port (the ways in). Exit 0 allowed, 1 denied, 2 bad input.
  */
 import { Command } from 'commander';
+import { CliOptionError } from '../core/errors';
 import { parseCidr, parseIp } from '../core/cidr';
 import {
   Endpoint,
@@ -32,7 +33,7 @@ export interface ReachOutput {
   readonly err: (line: string) => void;
 }
 
-class BadInput extends Error {}
+class BadInput extends CliOptionError {}
 
 const PORT = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i;
 const WORKLOAD = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
