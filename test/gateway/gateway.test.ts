@@ -336,6 +336,7 @@ describe('AgentGateway', () => {
         issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
       },
     });
+    expect(crdErrors(findObject(cm, 'Certificate', 'edge-tls') as never)).toEqual([]);
   });
 
   test('output is deterministic', () => {

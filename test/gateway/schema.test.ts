@@ -8,6 +8,7 @@ describe('gateway objects validate against the pinned upstream CRDs', () => {
   test('the default platform emits every pinned kind', () => {
     expect([...new Set(pinned.map((o) => o.kind))].sort()).toEqual([
       'BackendTrafficPolicy',
+      'Certificate',
       'Gateway',
       'HTTPRoute',
       'SecurityPolicy',
@@ -31,6 +32,12 @@ describe('gateway objects validate against the pinned upstream CRDs', () => {
     expect(
       crdErrors({ ...policy, spec: { ...spec, targetRefs: [{ group: 'apps', kind: 'Deployment', name: 'x' }] } }),
     ).toEqual(expect.arrayContaining([expect.stringContaining('targetRefs[*].group of gateway.networking.k8s.io')]));
+    const certificate = pinned.find((o) => o.kind === 'Certificate')!;
+    const noIssuer: Record<string, unknown> = { ...(certificate.spec as Record<string, unknown>) };
+    delete noIssuer.issuerRef;
+    expect(crdErrors({ ...certificate, spec: noIssuer })).toEqual([
+      expect.stringContaining("must have required property 'issuerRef'"),
+    ]);
     const gateway = pinned.find((o) => o.kind === 'Gateway')!;
     const gspec = gateway.spec as { listeners: Record<string, unknown>[] };
     const httpWithTls = {

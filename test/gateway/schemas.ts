@@ -1,6 +1,6 @@
 /**
  * Validation of rendered objects against pinned upstream CRDs (test/fixtures/gateway-api,
- * test/fixtures/envoy-gateway): the structural openAPIV3Schema with ajv, then every CEL rule
+ * test/fixtures/envoy-gateway, test/fixtures/cert-manager): the structural openAPIV3Schema with ajv, then every CEL rule
  * (`x-kubernetes-validations`) with a real CEL engine, the way the API server admits a create.
  */
 import Ajv from 'ajv';
@@ -19,6 +19,7 @@ const CRD_FILES: Record<string, string> = {
   'gateway.envoyproxy.io/v1alpha1 SecurityPolicy': 'envoy-gateway/gateway.envoyproxy.io_securitypolicies.yaml',
   'gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy':
     'envoy-gateway/gateway.envoyproxy.io_backendtrafficpolicies.yaml',
+  'cert-manager.io/v1 Certificate': 'cert-manager/cert-manager.io_certificates.yaml',
 };
 
 const ajv = new Ajv({ strict: false, allErrors: true });
