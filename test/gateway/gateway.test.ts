@@ -565,6 +565,45 @@ const refusals: [string, () => unknown, string][] = [
   ],
 ];
 
+describe('one set of token checks for the Istio path and the gateway', () => {
+  const refusal = (run: () => unknown): { reason?: string; allowed: string; value: unknown } => {
+    try {
+      run();
+    } catch (e) {
+      const { reason, allowed, value } = (e as AgentBaselineError).details;
+      return { reason, allowed, value };
+    }
+    throw new Error('not refused');
+  };
+  const istio = (identity: Record<string, unknown>) => () => {
+    const app = Testing.app();
+    const ns = new AgentNamespace(new AgentPlatform(app, 'platform', { mesh: 'istio' }), 'agents');
+    new HardenedAgent(ns, 'assistant', {
+      image: IMAGE,
+      ports: [{ name: 'http', port: 8080 }],
+      identity: {
+        issuer: 'https://a.example.com',
+        jwksUri: 'https://a.example.com/jwks',
+        audiences: ['x'],
+        ...identity,
+      },
+    });
+  };
+  const gateway = (machine: Record<string, unknown>) => () =>
+    build({ hostnames: ['assistant.example.com'], machines: [{ ...MACHINES![0], ...machine }] });
+
+  test.each([
+    ['a plain-HTTP issuer', { issuer: 'http://a.example.com' }],
+    ['a plain-HTTP key URL', { jwksUri: 'http://a.example.com/jwks' }],
+    ['a key URL with a query', { jwksUri: 'https://a.example.com/jwks?x=1' }],
+    ['a wildcard issuer', { issuer: '*' }],
+    ['a wildcard audience', { audiences: ['*'] }],
+    ['a wildcard claim value', { requiredClaims: { groups: ['*'] } }],
+  ])('%s', (_name, bad) => {
+    expect(refusal(gateway(bad))).toEqual(refusal(istio(bad)));
+  });
+});
+
 describe('AgentGateway refuses', () => {
   test.each(refusals)('%s', (_name, run, message) => {
     let error: unknown;
