@@ -9,6 +9,7 @@ import {
   IMAGE_POLICY_ENGINES,
   MESH_FLAVORS,
   ResolvedClusterSettings,
+  resolveGatewaySettings,
   SUPPORTED_KUBERNETES_MINORS,
   VAULT_DELIVERY_MODES,
   invalidProp,
@@ -153,5 +154,6 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
           port: requireInteger(scope, 'apiServerEndpoints.port', props.apiServerEndpoints.port ?? 443, 1, 65535),
         }
       : undefined,
+    gateway: resolveGatewaySettings(scope, props.gateway),
   };
 }
