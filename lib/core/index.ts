@@ -8,3 +8,4 @@ export * from './cidr';
 export * from './admission';
 export * from './selectors';
 export * from './gateway-settings';
+export * from './privacy';

@@ -98,6 +98,12 @@ export interface ClusterSettings {
   readonly apiServerEndpoints?: ApiServerEndpoints;
   /** The Gateway API implementation agents are exposed through. @default see {@link GatewaySettings} */
   readonly gateway?: GatewaySettings;
+  /**
+   * Region the cluster runs in (`'eu'`, `'eu-west-1'`): in-cluster peers (agents, pods,
+   * namespaces, Vault) are in this region when an agent with personal data reaches them.
+   * @default undeclared: agents with personal data may reach no in-cluster peer but DNS
+   */
+  readonly clusterRegion?: string;
 }
 
 export interface ApiServerEndpoints {
@@ -120,6 +126,7 @@ export interface ResolvedClusterSettings {
   readonly apiServerAudience: string;
   readonly apiServerEndpoints?: Required<ApiServerEndpoints>;
   readonly gateway: ResolvedGatewaySettings;
+  readonly clusterRegion?: string;
 }
 
 /** The issuer (and so the default API audience) of EKS and many self-managed clusters. */

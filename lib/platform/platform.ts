@@ -19,6 +19,7 @@ import {
   requireInteger,
   requireNonEmptyString,
   requireOneOf,
+  requireRegion,
   requireTokenAudience,
 } from '../core';
 import { parseImageReference } from '../shared/image-reference';
@@ -155,5 +156,6 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
         }
       : undefined,
     gateway: resolveGatewaySettings(scope, props.gateway),
+    clusterRegion: props.clusterRegion === undefined ? undefined : requireRegion(scope, 'clusterRegion', props.clusterRegion),
   };
 }

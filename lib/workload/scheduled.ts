@@ -88,6 +88,9 @@ export class ScheduledAgent extends AgentWorkload {
           spec: {
             activeDeadlineSeconds: bounds.activeDeadlineSeconds,
             backoffLimit: bounds.backoffLimit,
+            // History limits bound how many finished runs are kept, not for how long: with personal
+            // data, the declared retention also bounds their age (the TTL controller deletes them).
+            ttlSecondsAfterFinished: this.retentionTtl('data.retentionDays', undefined),
             template: this.podTemplate({ restartPolicy: 'Never', spread: false }),
           },
         },

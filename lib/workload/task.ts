@@ -37,12 +37,15 @@ export class AgentTask extends AgentWorkload {
       spec: {
         activeDeadlineSeconds: bounds.activeDeadlineSeconds,
         backoffLimit: bounds.backoffLimit,
-        ttlSecondsAfterFinished: requireInteger(
-          this,
+        ttlSecondsAfterFinished: this.retentionTtl(
           'ttlSecondsAfterFinished',
-          props.ttlSecondsAfterFinished ?? AGENT_TASK_DEFAULTS.ttlSecondsAfterFinished,
-          0,
-          MAX_TTL_SECONDS_AFTER_FINISHED,
+          requireInteger(
+            this,
+            'ttlSecondsAfterFinished',
+            props.ttlSecondsAfterFinished ?? AGENT_TASK_DEFAULTS.ttlSecondsAfterFinished,
+            0,
+            MAX_TTL_SECONDS_AFTER_FINISHED,
+          ),
         ),
         template: this.podTemplate({ restartPolicy: 'Never', spread: false }),
       },
