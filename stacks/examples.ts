@@ -44,6 +44,8 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
     storageClassName: 'encrypted-ssd',
     dataPath: '/var/lib/memory',
     resources: { memory: { request: '1Gi', limit: '2Gi' } },
+    // Notes about public issues, no personal data: the gdpr pack still wants the statement.
+    data: { categories: ['public'], purposes: ['issue triage notes'] },
   });
 
   // Every night at 03:00 Berlin time the triage agent reads new issues, asks the LLM, and files its notes in memory.
@@ -52,6 +54,7 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
     schedule: '0 3 * * *',
     timeZone: 'Europe/Berlin',
     activeDeadlineSeconds: 1800,
+    data: { categories: ['public', 'credentials'], purposes: ['issue triage'] },
     secrets: {
       mode: 'injector',
       items: [{ name: 'github', mount: 'kv', path: 'agents/triage/github', keys: ['token'], fileName: 'github-token' }],
@@ -65,6 +68,7 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
     image: `ghcr.io/acme-ai/eval:0.9.0@${digest('d')}`,
     args: ['--suite', 'regression'],
     activeDeadlineSeconds: 3600,
+    data: { categories: ['none'] },
     secrets: {
       mode: 'csi',
       items: [{ name: 'llm', mount: 'kv', path: 'agents/eval/llm', keys: ['api_key'], fileName: 'llm-api-key' }],

@@ -27,12 +27,7 @@ export const PERSONAL_DATA_CATEGORIES: readonly DataCategory[] = ['personal', 's
 
 /** The lawful bases of GDPR Art. 6(1)(a)-(f). */
 export type LawfulBasis =
-  | 'consent'
-  | 'contract'
-  | 'legal-obligation'
-  | 'vital-interests'
-  | 'public-task'
-  | 'legitimate-interests';
+  'consent' | 'contract' | 'legal-obligation' | 'vital-interests' | 'public-task' | 'legitimate-interests';
 export const LAWFUL_BASES: readonly LawfulBasis[] = [
   'consent',
   'contract',
@@ -117,7 +112,12 @@ const LABEL_VALUE_MAX = 63;
 /** A region name: lower-case letters, digits and dashes, such as `eu`, `eu-west-1`, `ch`. */
 export function requireRegion(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || !REGION.test(value))
-    invalidProp(scope, field, value, "a region name of lower-case letters, digits and dashes, such as 'eu' or 'eu-west-1'");
+    invalidProp(
+      scope,
+      field,
+      value,
+      "a region name of lower-case letters, digits and dashes, such as 'eu' or 'eu-west-1'",
+    );
   return value;
 }
 
@@ -129,7 +129,12 @@ export function resolveDataDeclaration(scope: Scope, field: string, data: unknow
     invalidProp(scope, field, data, '{ categories, purposes, lawfulBasis, retentionDays, regions }');
   const d = data as DataDeclaration;
   if (!Array.isArray(d.categories) || d.categories.length === 0)
-    invalidProp(scope, `${field}.categories`, d.categories, `a non-empty list of ${DATA_CATEGORIES.map((c) => `'${c}'`).join(', ')}`);
+    invalidProp(
+      scope,
+      `${field}.categories`,
+      d.categories,
+      `a non-empty list of ${DATA_CATEGORIES.map((c) => `'${c}'`).join(', ')}`,
+    );
   d.categories.forEach((c, i) => {
     if (!DATA_CATEGORIES.includes(c))
       invalidProp(scope, `${field}.categories[${i}]`, c, `one of ${DATA_CATEGORIES.map((k) => `'${k}'`).join(', ')}`);
@@ -146,7 +151,13 @@ export function resolveDataDeclaration(scope: Scope, field: string, data: unknow
       invalidProp(scope, `${field}.purposes[${i}]`, p, 'a purpose of 1 to 200 characters');
   });
   if (personal && purposes.length === 0)
-    invalidProp(scope, `${field}.purposes`, d.purposes, 'at least one purpose (GDPR Art. 5(1)(b), 30(1)(b))', PERSONAL_REASON);
+    invalidProp(
+      scope,
+      `${field}.purposes`,
+      d.purposes,
+      'at least one purpose (GDPR Art. 5(1)(b), 30(1)(b))',
+      PERSONAL_REASON,
+    );
 
   if (d.lawfulBasis !== undefined && !LAWFUL_BASES.includes(d.lawfulBasis))
     invalidProp(scope, `${field}.lawfulBasis`, d.lawfulBasis, `one of ${LAWFUL_BASES.map((b) => `'${b}'`).join(', ')}`);
@@ -185,7 +196,12 @@ export function resolveDataDeclaration(scope: Scope, field: string, data: unknow
     );
   const regions = [...new Set(given)].sort();
   if (regions.join(PRIVACY_LIST_SEPARATOR).length > LABEL_VALUE_MAX)
-    invalidProp(scope, `${field}.regions`, d.regions, `regions that fit a label value: ${LABEL_VALUE_MAX} characters joined`);
+    invalidProp(
+      scope,
+      `${field}.regions`,
+      d.regions,
+      `regions that fit a label value: ${LABEL_VALUE_MAX} characters joined`,
+    );
 
   return {
     categories,

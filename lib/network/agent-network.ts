@@ -181,8 +181,18 @@ export class AgentNetworkPolicy extends Construct {
     const rule = { peers: [resolved], ports: resolvedPorts };
     const endpoint: EgressEndpoint =
       resolved.kind === 'ipBlock'
-        ? { kind: 'cidr', endpoint: resolved.cidr, region: this.regionOf(`${field}.peer.region`, peer), ports: resolvedPorts }
-        : { kind: 'in-cluster', endpoint: selectorText(resolved), region: this.settings.clusterRegion, ports: resolvedPorts };
+        ? {
+            kind: 'cidr',
+            endpoint: resolved.cidr,
+            region: this.regionOf(`${field}.peer.region`, peer),
+            ports: resolvedPorts,
+          }
+        : {
+            kind: 'in-cluster',
+            endpoint: selectorText(resolved),
+            region: this.settings.clusterRegion,
+            ports: resolvedPorts,
+          };
     this.checkRegion(`${field}.peer`, endpoint);
     const added = this.add(this.egress, rule);
     if (added) this.recordEndpoint(endpoint, this.networkPolicy);

@@ -56,7 +56,13 @@ export abstract class AgentWorkload extends AgentPod {
     if (days === undefined) return ttl;
     const max = days * SECONDS_PER_DAY;
     if (ttl !== undefined && ttl > max)
-      invalidProp(this, field, ttl, `at most ${max} seconds: the declared data.retentionDays (${days})`, 'a finished run keeps its pod and logs, with the personal data they hold, until the TTL');
+      invalidProp(
+        this,
+        field,
+        ttl,
+        `at most ${max} seconds: the declared data.retentionDays (${days})`,
+        'a finished run keeps its pod and logs, with the personal data they hold, until the TTL',
+      );
     return ttl ?? max;
   }
 

@@ -1,5 +1,6 @@
 import { Pack } from '../rule';
 import { AGENT } from './agent';
+import { GDPR_PACK } from './gdpr';
 import { HARDENING } from './hardening';
 import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
 import { RBAC } from './rbac';
@@ -27,3 +28,5 @@ registerPack(PSS_RESTRICTED);
 registerPack(HARDENING);
 registerPack(RBAC);
 registerPack(AGENT);
+// Not a default pack: it judges what operators declare about data, selected with --pack gdpr.
+registerPack(GDPR_PACK);

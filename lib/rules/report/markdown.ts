@@ -14,6 +14,7 @@ const FRAMEWORK_ORDER: readonly string[] = [
   FRAMEWORKS.cis,
   FRAMEWORKS.owasp,
   FRAMEWORKS.soc2,
+  FRAMEWORKS.gdpr,
 ];
 
 interface Control {
