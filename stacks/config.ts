@@ -17,9 +17,11 @@ export interface PlatformConfig {
     readonly toolRunner: string;
   };
   /** The tool-runner's database: its pods get egress to this address only. */
-  readonly toolsDatabase: { readonly cidr: string; readonly port: number };
+  readonly toolsDatabase: { readonly cidr: string; readonly port: number; readonly region?: string };
   /** Address ranges of the assistant's LLM API, allowed on TCP 443 only. */
   readonly llmApiCidrs: readonly string[];
+  /** Region of the LLM API's ranges; the assistant's personal data may go only there. @default undeclared */
+  readonly llmApiRegion?: string;
   /** Groups and users bound to the viewer, operator and auditor roles of the agent namespace. */
   readonly people: AgentPeopleAccessProps;
   /** The platform's image supply-chain policy. @default no ImagePolicy */
@@ -56,6 +58,8 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     imagePolicyEngines: ['vap', 'kyverno', 'sigstore'],
     // Example address (TEST-NET-1): use `kubectl get endpoints kubernetes -n default` for yours.
     apiServerEndpoints: { cidrs: ['192.0.2.10/32'], port: 443 },
+    // In-cluster peers (agents, Vault, the API server) are in this region for the agents' data declarations.
+    clusterRegion: 'eu',
   },
   namespace: 'agents',
   images: {
@@ -63,8 +67,10 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     toolRunner: `ghcr.io/acme-ai/tool-runner:0.9.0@${EXAMPLE_DIGEST_B}`,
   },
   // RFC 5737 documentation range: replace with the provider's published ranges.
-  toolsDatabase: { cidr: '198.51.100.20/32', port: 5432 },
+  toolsDatabase: { cidr: '198.51.100.20/32', port: 5432, region: 'eu' },
   llmApiCidrs: ['203.0.113.0/24'],
+  // The assistant handles personal data, so its LLM API must be an EU endpoint (an EU data zone).
+  llmApiRegion: 'eu',
   // Example groups: replace with the groups your identity provider puts in tokens.
   people: {
     viewers: { groups: ['agents-viewers'] },

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DataDeclaration } from '../lib/core';
 import { AgentGateway } from '../lib/gateway';
 import { AgentGuardrails } from '../lib/guardrails';
 import { AgentEdgeIdentity } from '../lib/identity';
@@ -12,6 +13,27 @@ import { DEFAULT_PLATFORM_CONFIG, PlatformConfig } from './config';
 
 /** The LLM API is reached over HTTPS only. */
 const LLM_API_PORT = 443;
+
+/**
+ * The assistant talks with users, so it processes their personal data: kept 30 days, sent only to
+ * EU endpoints. Synth refuses any egress grant outside the EU for it.
+ */
+export const ASSISTANT_DATA: DataDeclaration = {
+  categories: ['personal'],
+  purposes: ['answer user questions', 'conversation history for follow-up questions'],
+  lawfulBasis: 'contract',
+  retentionDays: 30,
+  regions: ['eu'],
+};
+
+/** The tool-runner receives the assistant's tool calls, which can carry the same personal data. */
+export const TOOL_RUNNER_DATA: DataDeclaration = {
+  categories: ['personal', 'credentials'],
+  purposes: ['run tools on behalf of the assistant'],
+  lawfulBasis: 'contract',
+  retentionDays: 30,
+  regions: ['eu'],
+};
 
 /** The constructs of the default platform, for tests and for the Pulumi program. */
 export interface DefaultPlatform {
@@ -41,8 +63,10 @@ export function buildDefaultPlatform(
     resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } },
     config: { LLM_PROVIDER: 'openai', LLM_MODEL: 'gpt-4.1', TOOL_RUNNER_URL: 'http://tool-runner:8081' },
     writablePaths: ['/tmp', '/home/agent/.cache'],
+    data: ASSISTANT_DATA,
   });
-  for (const cidr of config.llmApiCidrs) assistant.allowEgressTo(Peer.cidr(cidr), LLM_API_PORT);
+  for (const cidr of config.llmApiCidrs)
+    assistant.allowEgressTo(Peer.cidr(cidr, undefined, config.llmApiRegion), LLM_API_PORT);
   if (config.assistantIdentity && platform.settings.mesh === 'istio') {
     const { gatewayNamespace, ...identity } = config.assistantIdentity;
     new AgentEdgeIdentity(assistant, 'Identity', { ...identity, fromNamespaces: [gatewayNamespace] });
@@ -68,6 +92,7 @@ export function buildDefaultPlatform(
     ports: [{ name: 'http', port: 8081 }],
     replicas: 2,
     config: { MAX_CONCURRENT_TOOLS: '4' },
+    data: TOOL_RUNNER_DATA,
   });
   // The tool-runner starts one-shot tool Jobs; it may read back their status but not touch pods or secrets.
   toolRunner.grantApiAccess({
@@ -107,7 +132,10 @@ export function buildDefaultPlatform(
     ],
   });
   // The credentials are for this database only, so that is the only place its pods may connect to.
-  toolRunner.allowEgressTo(Peer.cidr(config.toolsDatabase.cidr), config.toolsDatabase.port);
+  toolRunner.allowEgressTo(
+    Peer.cidr(config.toolsDatabase.cidr, undefined, config.toolsDatabase.region),
+    config.toolsDatabase.port,
+  );
 
   // Both sides are needed: each agent's policy denies everything it does not declare.
   toolRunner.allowIngressFrom(assistant, 'http');

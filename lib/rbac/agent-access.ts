@@ -17,7 +17,7 @@ export interface ApiAccessHolder extends IConstruct {
   readonly labels: Record<string, string>;
   readonly namespace: AgentNamespace;
   /** Network grant used to reach the API server's endpoints. */
-  allowEgressTo(peer: { readonly cidr: string }, port?: number): unknown;
+  allowEgressTo(peer: { readonly cidr: string; readonly region?: string }, port?: number): unknown;
 }
 
 /** Where the API token comes from: the agent pod's plumbing, which is not part of the agent's public API. */
@@ -148,7 +148,9 @@ export class AgentApiAccess extends Construct {
         'without it the default-deny NetworkPolicy blocks the access the grant gives',
       );
     }
-    for (const cidr of endpoints.cidrs) this.agent.allowEgressTo({ cidr }, endpoints.port);
+    // The API server is part of the cluster, so it is in the cluster's region.
+    const region = this.agent.namespace.platform.settings.clusterRegion;
+    for (const cidr of endpoints.cidrs) this.agent.allowEgressTo({ cidr, region }, endpoints.port);
   }
 
   private subject() {
