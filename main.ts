@@ -1,5 +1,6 @@
 import { AgentApp } from './lib/platform';
 import { writeAuditPolicy } from './lib/audit';
+import { writeRecordOfProcessing } from './lib/privacy';
 import { writeVaultArtifacts } from './lib/vault';
 import { buildDefaultPlatform } from './stacks/platform';
 
@@ -9,3 +10,4 @@ app.synth();
 // API-server configuration, not objects to apply: written after synth, which empties dist/ first.
 writeAuditPolicy(app, app.outdir);
 writeVaultArtifacts(app, app.outdir);
+writeRecordOfProcessing(app, app.outdir);
