@@ -88,13 +88,24 @@ function workloadFacts(agent: IAgentPod): { podSpec: Json; ttl?: number } {
   }
 }
 
+/** Seconds in the largest whole unit: `30 days`, `1 hour`, `90 seconds`. */
+function duration(seconds: number): string {
+  const [n, unit] =
+    seconds % SECONDS_PER_DAY === 0 && seconds > 0
+      ? [seconds / SECONDS_PER_DAY, 'day']
+      : seconds % 3600 === 0 && seconds > 0
+        ? [seconds / 3600, 'hour']
+        : [seconds, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 function retentionOf(agent: IAgentPod, ttl: number | undefined): RecordRetention {
   const days = agent.dataDeclaration?.retentionDays;
   const enforced: string[] = [];
   const operator: string[] = [];
   if (ttl !== undefined)
     enforced.push(
-      `finished ${agent.workloadKind === 'CronJob' ? 'runs (Jobs)' : 'Job'} deleted ${ttl / SECONDS_PER_DAY} days after completion (ttlSecondsAfterFinished: ${ttl})`,
+      `finished ${agent.workloadKind === 'CronJob' ? 'runs (Jobs)' : 'Job'} deleted ${duration(ttl)} after completion (ttlSecondsAfterFinished: ${ttl})`,
     );
   if (agent.workloadKind === 'CronJob') enforced.push('CronJob history limits bound how many finished runs are kept');
   if (days !== undefined) {

@@ -6,7 +6,7 @@ import { Peer } from '../../lib/network';
 import { AgentPlatform } from '../../lib/platform';
 import { HardenedAgent } from '../../lib/workload';
 import { ALL_SHAPES, IMAGE, fixture, withImagePolicy } from '../workload/helpers';
-import { findObject, podSpecOf } from '../helpers/synth';
+import { dig, findObject, podSpecOf } from '../helpers/synth';
 
 const PERSONAL: DataDeclaration = {
   categories: ['personal'],
@@ -266,7 +266,7 @@ describe('retention where Kubernetes enforces it', () => {
     const f = fixture();
     const [task] = ALL_SHAPES.filter((s) => s.kind === 'Job');
     task.build(f.ns, 'bot', { data: { ...PERSONAL, retentionDays: 1 } } as never);
-    expect(findObject(withImagePolicy(f), 'Job', 'bot').spec?.ttlSecondsAfterFinished).toBe(3600);
+    expect(dig(findObject(withImagePolicy(f), 'Job', 'bot'), 'spec')?.ttlSecondsAfterFinished).toBe(3600);
     const g = fixture();
     expect(
       refusal(() =>
@@ -281,14 +281,13 @@ describe('retention where Kubernetes enforces it', () => {
     const [cron] = ALL_SHAPES.filter((s) => s.kind === 'CronJob');
     const f = fixture();
     cron.build(f.ns, 'bot', { data: { ...PERSONAL, retentionDays: 7 } } as never);
-    const spec = findObject(withImagePolicy(f), 'CronJob', 'bot').spec as Record<string, any>;
-    expect(spec.jobTemplate.spec.ttlSecondsAfterFinished).toBe(7 * 86400);
-    expect(spec.successfulJobsHistoryLimit).toBe(3);
+    const cronJob = findObject(withImagePolicy(f), 'CronJob', 'bot');
+    expect(dig(cronJob, 'spec', 'jobTemplate', 'spec')?.ttlSecondsAfterFinished).toBe(7 * 86400);
+    expect(dig(cronJob, 'spec')?.successfulJobsHistoryLimit).toBe(3);
     const g = fixture();
     cron.build(g.ns, 'bot');
     expect(
-      (findObject(withImagePolicy(g), 'CronJob', 'bot').spec as Record<string, any>).jobTemplate.spec
-        .ttlSecondsAfterFinished,
+      dig(findObject(withImagePolicy(g), 'CronJob', 'bot'), 'spec', 'jobTemplate', 'spec')?.ttlSecondsAfterFinished,
     ).toBeUndefined();
   });
 });
