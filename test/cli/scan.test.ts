@@ -166,7 +166,7 @@ describe('formats', () => {
     expect(md).toMatch(/## Pod Security Standards/);
     expect(md).toMatch(/## CIS Kubernetes/);
     expect(md).toMatch(
-      /\| ❌ 5\.4\.1 — Prefer using secrets as files \|[^\n]*\| ❌ Deployment\/agents\/agent \(`[^`]*hrd-secret-env\.yaml:\d+`\): HRD-SecretInEnv/,
+      /\| ❌ 5\.4\.1 — Prefer using secrets as files[^|]*\|[^\n]*\| ❌ Deployment\/agents\/agent \(`[^`]*hrd-secret-env\.yaml:\d+`\): HRD-SecretInEnv/,
     );
     const text = run('text').out;
     expect(text).toMatch(
