@@ -116,7 +116,7 @@ describe('kubernetes/examples', () => {
     // Summary first, then grouped by file.
     expect(text.split('\n')[0]).toMatch(/^agent-baseline: 19 objects, \d+ problems/);
     expect(text).toMatch(
-      /\ntest\/fixtures\/kubernetes-examples\/web\/guestbook\/all-in-one\/frontend\.yaml\n {2}Service\/frontend \(line 1\)\n/,
+      /\n\S*test\/fixtures\/kubernetes-examples\/web\/guestbook\/all-in-one\/frontend\.yaml\n {2}Service\/frontend \(line 1\)\n/,
     );
   });
 
