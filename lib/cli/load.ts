@@ -273,7 +273,8 @@ function toObjects(
     return;
   }
   const obj = value as KubeObject;
-  const lines = documentLocator(text, doc);
+  // Only the document's range is kept for positions, never its decoded value.
+  const lines = documentLocator(text, { start: doc.start, end: doc.end, startLine: doc.startLine });
   const locate = (prefix: readonly PathSegment[]) => (p: readonly PathSegment[]) => lines([...prefix, ...p]);
   if (obj.kind !== undefined && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
     obj.items.forEach((item: unknown, i: number) => {

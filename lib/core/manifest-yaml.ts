@@ -418,7 +418,12 @@ export function documentLocator(
   return (path) => {
     lines ??= scanLines(text().slice(doc.start, doc.end));
     const block = blockLocate(lines, path);
-    if (block.complete) return block.line + doc.startLine + 1;
+    // Block style (what people and generators write): the indentation walk is exact, and a field
+    // that is absent is placed at its nearest ancestor. Only a document written in flow style
+    // (JSON, `{...}`) needs a positional parse.
+    const first = lines.find((l) => l.body !== '' && !l.body.startsWith('---') && !l.body.startsWith('%'));
+    const flow = first !== undefined && (first.body.startsWith('{') || first.body.startsWith('['));
+    if (block.complete || !flow) return block.line + doc.startLine + 1;
     if (!parsed) {
       const counter = new LineCounter();
       const chunk = text().slice(doc.start, doc.end);

@@ -87,6 +87,8 @@ export function fieldKey(container: string | undefined, path: readonly PathSegme
 
 /** Merges findings per field into problems, most severe first (stable for equal severity). */
 export function mergeFindings(findings: readonly Finding[], rules: ReadonlyMap<string, RuleInfo>): Problem[] {
+  if (findings.length === 0) return [];
+  if (findings.length === 1) return [toProblem(findings, rules)];
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const key = fieldKey(f.container, f.pathSegments);
