@@ -162,12 +162,23 @@ function looksLikeTimestamp(s: string): boolean {
 
 class NonJsonNumber extends Error {}
 
+// js-yaml calls resolve then construct on the same text: remember the last answer.
+let lastScalar = '';
+let lastResolved: Resolved;
+function resolveOnce(data: string): Resolved {
+  if (data !== lastScalar || lastResolved === undefined) {
+    lastScalar = data;
+    lastResolved = resolvePlainScalar(data);
+  }
+  return lastResolved;
+}
+
 const implicitScalar = new jsyaml.Type('tag:agent-baseline/yaml-1.1', {
   kind: 'scalar',
-  resolve: (data: string) => data === '<<' || resolvePlainScalar(data) !== undefined,
+  resolve: (data: string) => data === '<<' || resolveOnce(data) !== undefined,
   construct: (data: string) => {
     if (data === '<<') return MERGE_KEY;
-    const value = (resolvePlainScalar(data) as { value: unknown }).value;
+    const value = (resolveOnce(data) as { value: unknown }).value;
     if (typeof value === 'number' && !Number.isFinite(value))
       throw new NonJsonNumber(`'${data}' has no JSON form (kubectl refuses it)`);
     return value;
@@ -357,10 +368,19 @@ function problemOf(err: unknown, fallbackLine: number): YamlProblem {
 
 /** Decodes one YAML document's text (already split), or throws. */
 function decodeOne(chunk: string): unknown {
-  const value = jsyaml.load(chunk, { schema: KUBE_YAML_SCHEMA });
+  let value: unknown;
+  try {
+    // js-yaml counts every node (scalars too), so two more than the collection depth.
+    value = jsyaml.load(chunk, { schema: KUBE_YAML_SCHEMA, maxDepth: MAX_DEPTH + 2 } as jsyaml.LoadOptions);
+  } catch (err) {
+    if (err instanceof jsyaml.YAMLException && /maxDepth/.test(String((err as { reason?: string }).reason)))
+      throw new LimitError(`document nests deeper than ${MAX_DEPTH} levels`);
+    throw err;
+  }
   if (value === null || typeof value !== 'object') return value;
-  // Only documents with anchors need the alias bookkeeping.
+  // Merge keys and aliases need a second walk; plain documents (nearly all) are done.
   const anchors = chunk.includes('&');
+  if (!anchors && !chunk.includes('<<')) return value;
   const finisher = new Finisher(anchors);
   const out = finisher.finish(value, 0);
   if (anchors) finisher.expandedSize(out);
