@@ -80,6 +80,31 @@ function checkOptions(options: ScanOptions): string | undefined {
   return undefined;
 }
 
+/**
+ * Reads and judges the inputs. Its own function so the decoded objects are garbage once the report
+ * exists: rendering never holds both.
+ */
+function judge(paths: readonly string[], options: ScanOptions, io: CliIo): Report {
+  const loaded = readManifests(paths, {
+    readStdin: io.readStdin,
+    maxFileBytes: options.maxFileSize !== undefined ? parseSize(options.maxFileSize) : DEFAULT_MAX_FILE_BYTES,
+    onSkip: (m) => io.err(`agent-baseline: ${m}\n`),
+  });
+  // Unreadable inputs are reported as found, and the scan goes on with everything else.
+  for (const e of loaded.errors) io.err(`agent-baseline: ${formatProblem(e)}\n`);
+  const report = runRules(loaded.objects, {
+    packs: options.pack,
+    pssVersion: options.pssVersion,
+    requireSandbox: options.requireSandbox,
+  });
+  const toNotice = (e: { file: string; line?: number; message?: string; reason?: string }) => ({
+    file: relativeUri(e.file),
+    ...(e.line ? { line: e.line } : {}),
+    message: e.message ?? e.reason ?? '',
+  });
+  return { ...report, inputs: { errors: loaded.errors.map(toNotice), skipped: loaded.skipped.map(toNotice) } };
+}
+
 /** Runs a scan and returns the exit code; bad input is reported on err, never thrown. */
 export function runScan(
   paths: readonly string[],
@@ -94,29 +119,12 @@ export function runScan(
   }
   try {
     const accepted = options.baseline !== undefined ? readBaseline(options.baseline) : undefined;
-    const loaded = readManifests(paths, {
-      readStdin: io.readStdin,
-      maxFileBytes: options.maxFileSize !== undefined ? parseSize(options.maxFileSize) : DEFAULT_MAX_FILE_BYTES,
-      onSkip: (m) => io.err(`agent-baseline: ${m}\n`),
-    });
-    // Unreadable inputs are reported as found, and the scan goes on with everything else.
-    for (const e of loaded.errors) io.err(`agent-baseline: ${formatProblem(e)}\n`);
-    let report = runRules(loaded.objects, {
-      packs: options.pack,
-      pssVersion: options.pssVersion,
-      requireSandbox: options.requireSandbox,
-    });
-    const toNotice = (e: { file: string; line?: number; message?: string; reason?: string }) => ({
-      file: relativeUri(e.file),
-      ...(e.line ? { line: e.line } : {}),
-      message: e.message ?? e.reason ?? '',
-    });
-    report = { ...report, inputs: { errors: loaded.errors.map(toNotice), skipped: loaded.skipped.map(toNotice) } };
+    let report = judge(paths, options, io);
     if (accepted && options.baseline !== undefined)
       report = applyBaseline(report, accepted, relativeUri(options.baseline), relativeUri);
     const failOn = options.failOn ?? 'error';
     io.out(render(report, options.format ?? defaultFormat, failOn, options.framework));
-    if (loaded.errors.length) return EXIT.badInput;
+    if (report.inputs?.errors.length) return EXIT.badInput;
     return failingCount(report, failOn) > 0 ? EXIT.failing : EXIT.ok;
   } catch (err) {
     if (err instanceof InputError || err instanceof RuleOptionError) {
