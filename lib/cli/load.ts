@@ -259,6 +259,27 @@ function readText(
   for (const doc of documents) toObjects(doc, file, source, result, skip);
 }
 
+/**
+ * Positions for one object. Module-level on purpose: a closure made inside toObjects would share
+ * its scope and keep the decoded document alive for the whole scan.
+ */
+function locator(
+  lines: (path: readonly PathSegment[]) => number | undefined,
+  prefix: readonly PathSegment[],
+): (p: readonly PathSegment[]) => number | undefined {
+  return prefix.length ? (p) => lines([...prefix, ...p]) : lines;
+}
+
+function itemSource(file: string, at: (p: readonly PathSegment[]) => number | undefined, fallback: number) {
+  return {
+    file,
+    get line() {
+      return at([]) ?? fallback;
+    },
+    locate: at,
+  };
+}
+
 function toObjects(
   doc: YamlDocument,
   file: string,
@@ -266,7 +287,9 @@ function toObjects(
   result: LoadResult,
   skip: (s: SkippedInput) => void,
 ): void {
-  const value = doc.value;
+  // Through JSON, as kubectl sends it: the objects become exactly what the API server receives, and
+  // compact (no parser-built shapes, no substrings pinning the file's text) for whole-repo scans.
+  const value: unknown = JSON.parse(JSON.stringify(doc.value));
   const problem = notKubeObject(value);
   if (problem) {
     skip({ file, line: doc.line, reason: `not a Kubernetes object (${problem})` });
@@ -275,29 +298,20 @@ function toObjects(
   const obj = value as KubeObject;
   // Only the document's range is kept for positions, never its decoded value.
   const lines = documentLocator(text, { start: doc.start, end: doc.end, startLine: doc.startLine });
-  const locate = (prefix: readonly PathSegment[]) => (p: readonly PathSegment[]) => lines([...prefix, ...p]);
   if (obj.kind !== undefined && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
-    obj.items.forEach((item: unknown, i: number) => {
-      const at = locate(['items', i]);
-      const itemProblem = notKubeObject(item);
+    const items: unknown[] = obj.items;
+    for (let i = 0; i < items.length; i++) {
+      const at = locator(lines, ['items', i]);
+      const itemProblem = notKubeObject(items[i]);
       if (itemProblem) {
         skip({ file, line: at([]) ?? doc.line, reason: `list item ${i} is not a Kubernetes object (${itemProblem})` });
-        return;
+        continue;
       }
-      result.objects.push({
-        object: item as KubeObject,
-        source: {
-          file,
-          get line() {
-            return at([]) ?? doc.line;
-          },
-          locate: at,
-        },
-      });
-    });
+      result.objects.push({ object: items[i] as KubeObject, source: itemSource(file, at, doc.line) });
+    }
     return;
   }
-  result.objects.push({ object: obj, source: { file, line: doc.line, locate: locate([]) } });
+  result.objects.push({ object: obj, source: { file, line: doc.line, locate: lines } });
 }
 
 function notKubeObject(value: unknown): string | undefined {
