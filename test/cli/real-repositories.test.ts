@@ -61,6 +61,16 @@ describe('kubernetes/examples', () => {
     expect(r.err).not.toMatch(/Warning:|\n\s+at /);
   });
 
+  it('text and JUnit list the unreadable and skipped inputs too', () => {
+    const text = scan([EXAMPLES]).out;
+    expect(text).toMatch(
+      /Inputs that could not be read:\n {2}\S*etcd-controller\.yaml:12: invalid YAML: duplicated mapping key/,
+    );
+    expect(text).toMatch(/Skipped:\n {2}\S*image\/files\/cassandra\.yaml:10: not a Kubernetes object/);
+    const junit = scan([EXAMPLES], { format: 'junit' }).out;
+    expect(junit).toMatch(/<testsuite name="inputs" tests="4" failures="0" errors="2" skipped="2">/);
+  });
+
   it('scan databases/cassandra completes: three objects, the config skipped, exit 1 on findings', () => {
     const c = scan([path.join(EXAMPLES, 'databases', 'cassandra')], { format: 'json' });
     expect(c.code).toBe(EXIT.failing);
@@ -106,6 +116,8 @@ describe('kubernetes/examples', () => {
     expect(report).toMatch(/Deployment\/frontend \(`[^`]*all-in-one\/frontend\.yaml:\d+`\)/);
     expect(report).toMatch(/Deployment\/frontend \(`[^`]*guestbook\/frontend-deployment\.yaml:\d+`\)/);
     expect(report).toMatch(/No object in scope: /);
+    expect(report).toMatch(/## Objects\n\n\| Object \| File \|/);
+    expect(report.match(/^\| Deployment\/frontend \| `/gm)).toHaveLength(3);
     expect(report).not.toMatch(/_No object in scope\._/);
   });
 

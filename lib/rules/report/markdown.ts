@@ -107,6 +107,21 @@ export function toMarkdown(report: Report, options: MarkdownOptions = {}): strin
     for (const e of inputs.skipped) out.push(`- \`${e.file}${e.line ? `:${e.line}` : ''}\`: skipped, ${e.message}`);
     out.push('');
   }
+  if (report.results.length) {
+    out.push(
+      '## Objects',
+      '',
+      '| Object | File | Errors | Warnings | Suppressed, exempt or baselined |',
+      '|---|---|---|---|---|',
+    );
+    for (const r of report.results) {
+      const open = r.problems.filter((p) => !p.suppressed && p.baseline === undefined);
+      out.push(
+        `| ${cell(objectLabel(r))} | ${r.source?.file ? `\`${cell(r.source.file)}${r.source.line ? `:${r.source.line}` : ''}\`` : ''} | ${open.filter((p) => p.severity === 'error').length} | ${open.filter((p) => p.severity === 'warning').length} | ${r.problems.length - open.length} |`,
+      );
+    }
+    out.push('');
+  }
   const where = (r: ObjectResult) =>
     `${cell(objectLabel(r))}${r.source?.file ? ` (\`${cell(r.source.file)}${r.source.line ? `:${r.source.line}` : ''}\`)` : ''}`;
   for (const fw of order) {
