@@ -194,6 +194,8 @@ describe('the installed binary', () => {
     const r = node(['report', '-'], fs.readFileSync(path.join(BAD, 'pss-privileged.yaml'), 'utf8'));
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/# agent-baseline compliance report/);
-    expect(r.stdout).toMatch(/\| ❌ baseline\/privileged — No privileged containers \| `PSS-privileged` \| 0 \| 1 \| 0 \|/);
+    expect(r.stdout).toMatch(
+      /\| ❌ baseline\/privileged — No privileged containers \| `PSS-privileged` \| 0 \| 1 \| 0 \|/,
+    );
   });
 });

@@ -22,7 +22,8 @@ export function toText(report: Report, failOn: FailOn = 'error'): string {
   // Each rule's usual fix is printed once, at the end; a finding-specific fix stays on its line.
   const fixes = new Map(report.rules.map((r) => [r.id, r]));
   const used = new Set<string>();
-  for (const r of report.results) for (const p of r.problems) if (!p.suppressed && p.baseline === undefined) used.add(p.rule);
+  for (const r of report.results)
+    for (const p of r.problems) if (!p.suppressed && p.baseline === undefined) used.add(p.rule);
   for (const { file, objects } of byFile(report)) {
     const withProblems = objects.filter((r) => r.problems.length);
     if (!withProblems.length) continue;
