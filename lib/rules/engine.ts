@@ -103,6 +103,17 @@ function applies(rule: Rule, kind: string, hasPod: boolean): boolean {
   return rule.kinds === POD_TEMPLATES ? hasPod : rule.kinds.includes(kind);
 }
 
+// Rules that apply to a kind (with or without a pod template), computed once per kind and run.
+const applicableCache = new WeakMap<readonly SelectedRule[], Map<string, readonly SelectedRule[]>>();
+function applicable(rules: readonly SelectedRule[], kind: string, hasPod: boolean): readonly SelectedRule[] {
+  let byKind = applicableCache.get(rules);
+  if (!byKind) applicableCache.set(rules, (byKind = new Map()));
+  const key = `${hasPod ? 1 : 0}${kind}`;
+  let list = byKind.get(key);
+  if (!list) byKind.set(key, (list = rules.filter(({ rule }) => applies(rule, kind, hasPod))));
+  return list;
+}
+
 function runRule(rule: Rule, ctx: RuleContext): readonly FindingDraft[] | undefined {
   try {
     return rule.check(ctx);
@@ -169,8 +180,7 @@ function evaluateObject(
     settings,
     pssMinor: pssMinorFor(set, item.namespace, settings),
   };
-  for (const { rule } of rules) {
-    if (!applies(rule, item.kind, item.pod !== undefined)) continue;
+  for (const { rule } of applicable(rules, item.kind, item.pod !== undefined)) {
     const drafts = runRule(rule, ctx);
     if (drafts === undefined) continue;
     checked.push(rule.id);
