@@ -19,6 +19,7 @@ import {
   parseYamlStream,
 } from '../core/manifest-yaml';
 import type { KubeObject, PathSegment, SourcedObject } from '../rules';
+import { InputError } from '../core/errors';
 
 export { MAX_ALIAS_COUNT, MAX_DEPTH, MAX_DOCUMENTS };
 
@@ -30,8 +31,8 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const SKIPPED_FILES = new Set(['construct-metadata.json']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
-/** Input that cannot be used; the CLI exits 2 with this message. */
-export class InputError extends Error {}
+/** Input that cannot be scanned; the CLI exits 2 with this message. */
+export { InputError };
 
 /** An input that could not be read or decoded (the run exits 2 after reporting all findings). */
 export interface InputProblem {
