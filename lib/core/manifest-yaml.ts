@@ -22,6 +22,7 @@
  */
 import * as jsyaml from 'js-yaml';
 import { LineCounter, isNode, parseDocument } from 'yaml';
+import { InputError } from './errors';
 
 /** Most alias references one document may hold (billion-laughs guard). */
 export const MAX_ALIAS_COUNT = 100;
@@ -160,7 +161,7 @@ function looksLikeTimestamp(s: string): boolean {
   );
 }
 
-class NonJsonNumber extends Error {}
+class NonJsonNumber extends InputError {}
 
 // js-yaml calls resolve then construct on the same text: remember the last answer.
 let lastScalar = '';
@@ -351,12 +352,20 @@ class Finisher {
   }
 }
 
-class LimitError extends Error {}
+class LimitError extends InputError {}
 
-function problemOf(err: unknown, fallbackLine: number): YamlProblem {
+function problemOf(err: unknown, fallbackLine: number, chunk: string): YamlProblem {
   if (err instanceof jsyaml.YAMLException) {
-    const mark = (err as jsyaml.YAMLException & { mark?: { line: number; column: number } }).mark;
+    type Mark = { line: number; column: number; position: number };
+    let mark: Mark | undefined = (err as unknown as { mark?: Mark }).mark;
     const reason = (err as jsyaml.YAMLException & { reason?: string }).reason ?? err.message;
+    // js-yaml appends a newline to text without one; the end of the text is where it really stops.
+    if (mark && mark.position >= chunk.length && !chunk.endsWith('\n')) {
+      const lastNl = chunk.lastIndexOf('\n');
+      let lines = 0;
+      for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
+      mark = { line: lines, column: chunk.length - lastNl - 1, position: chunk.length };
+    }
     return mark
       ? { line: mark.line + 1, column: mark.column + 1, message: `invalid YAML: ${reason}` }
       : { line: fallbackLine, message: `invalid YAML: ${reason}` };
@@ -405,7 +414,7 @@ export function parseYamlStream(text: string): YamlStream {
     try {
       value = decodeOne(chunk);
     } catch (err) {
-      const p = problemOf(err, line);
+      const p = problemOf(err, line, chunk);
       const marked = err instanceof jsyaml.YAMLException && (err as { mark?: unknown }).mark !== undefined;
       problems.push(marked ? { ...p, line: p.line + r.startLine } : p);
       continue;
@@ -419,8 +428,8 @@ export function parseYamlStream(text: string): YamlStream {
 /** Decodes a single YAML document as kubectl would (throws a readable Error on bad input). */
 export function parseYaml(text: string): unknown {
   const { documents, problems } = parseYamlStream(text);
-  if (problems.length) throw new Error(`line ${problems[0].line}: ${problems[0].message}`);
-  if (documents.length > 1) throw new Error(`expected one YAML document, found ${documents.length}`);
+  if (problems.length) throw new InputError(`line ${problems[0].line}: ${problems[0].message}`);
+  if (documents.length > 1) throw new InputError(`expected one YAML document, found ${documents.length}`);
   return documents[0]?.value ?? null;
 }
 

@@ -3,6 +3,7 @@
  * shim in ./plugin, which registers tsx and requires this file.
  */
 import * as fs from 'fs';
+import { InputError } from '../core/errors';
 import { documentLocator, parseYamlStream } from '../core/manifest-yaml';
 import { RunOptions, runRules } from './engine';
 import { FailOn, isFailing } from './report/common';
@@ -36,7 +37,7 @@ export class AgentBaselineValidation {
     const objects: SourcedObject[] = ctx.manifests.flatMap((file) => {
       const text = fs.readFileSync(file, 'utf8');
       const { documents, problems } = parseYamlStream(text);
-      if (problems.length) throw new Error(`${file}:${problems[0].line}: ${problems[0].message}`);
+      if (problems.length) throw new InputError(`${file}:${problems[0].line}: ${problems[0].message}`);
       return documents.flatMap((d) =>
         d.value && typeof d.value === 'object' && !Array.isArray(d.value)
           ? [{ object: d.value as KubeObject, source: { file, line: d.line, locate: documentLocator(() => text, d) } }]
