@@ -23,7 +23,8 @@ export function toJunit(report: Report, failOn: FailOn = 'error'): string {
   const suites = report.results.map((r) => {
     const cases = r.checked.map((rule) => {
       tests++;
-      const findings = r.problems.filter((f) => f.rule === rule);
+      // A merged problem fails the test case of every rule it names.
+      const findings = r.problems.filter((f) => f.rules.includes(rule));
       const failing = findings.filter((f) => isFailing(f, failOn));
       const name = `${esc(rule)}`;
       const cls = esc(objectLabel(r));
@@ -42,7 +43,7 @@ export function toJunit(report: Report, failOn: FailOn = 'error'): string {
       const other = findings.map((f) => `${f.severity} ${f.path}: ${f.message}`).join('\n');
       return `    <testcase name="${name}" classname="${cls}">${other ? `<system-out>${esc(other)}</system-out>` : ''}</testcase>`;
     });
-    const meta = r.problems.filter((f) => !r.checked.includes(f.rule) && isFailing(f, failOn));
+    const meta = r.problems.filter((f) => !f.rules.some((id) => r.checked.includes(id)) && isFailing(f, failOn));
     for (const f of meta) {
       tests++;
       failures++;
