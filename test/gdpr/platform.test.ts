@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { auditPolicyFor } from '../../lib/audit';
+import { auditPolicyFor, writeAuditPolicy } from '../../lib/audit';
+import { runScan } from '../../lib/cli/scan';
+import { AgentApp } from '../../lib/platform';
 import { recordOfProcessing, recordOfProcessingMarkdown, writeRecordOfProcessing } from '../../lib/privacy';
 import { packNames, runRules } from '../../lib/rules';
 import { toMarkdown } from '../../lib/rules/report/markdown';
@@ -149,5 +151,32 @@ describe('the default platform under the gdpr pack', () => {
       );
       expect(recordOfProcessingMarkdown(r)).toContain('| n | plain | **undeclared** |');
     });
+  });
+});
+
+describe('agent-baseline report --framework gdpr', () => {
+  test('runs the gdpr pack without --pack and reports the GDPR articles over dist/ with its audit policy', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdpr-report-'));
+    try {
+      const app = new AgentApp({ outdir: dir });
+      buildDefaultPlatform(app);
+      app.synth();
+      writeAuditPolicy(app, dir);
+      let out = '';
+      const code = runScan([dir], { framework: 'gdpr' }, { out: (t) => (out += t), err: () => undefined }, 'markdown');
+      expect(code).toBe(0);
+      expect(out).toContain('packs pss-restricted, hardening, rbac, agent, gdpr;');
+      expect(out).toContain('## GDPR');
+      expect(out).not.toContain('## SOC 2');
+      expect(out).toMatch(
+        /✅ Art\. 44-49 — Transfers of personal data to third countries \| `GDPR-Transfer` \| 2 \| 0/,
+      );
+      // The audit policy is among the inputs: both agents and the Policy are in scope of Art. 30.
+      expect(out).toMatch(
+        /✅ Art\. 30 — Records of processing activities \| `GDPR-Undeclared` `GDPR-AuditCoverage` \| 3 \| 0/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
