@@ -42,6 +42,15 @@ export abstract class AgentWorkload extends AgentPod {
   /** Last step of a shape's constructor: sandbox, guardrails, identity, then Vault secrets. */
   protected applyFeatures(props: AgentServingFeatureProps): void {
     this.annotateDataDeclaration();
+    if (this.dataDeclaration?.specialCategory && props.sandbox === undefined) {
+      invalidProp(
+        this,
+        'sandbox',
+        props.sandbox,
+        "'gvisor' or 'kata' for an agent with special-category data",
+        'special-category data (GDPR Art. 9) needs protection beyond a plain container runtime (Art. 32)',
+      );
+    }
     this.agentGuardrails = applyAgentControls(this, props);
     if (props.identity) new AgentEdgeIdentity(this, 'Identity', props.identity);
     if (props.secrets) this.addVaultSecrets(props.secrets);

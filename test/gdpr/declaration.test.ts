@@ -125,6 +125,22 @@ describe('the data declaration refuses incomplete or malformed input, naming pat
     },
   );
 
+  test.each(ALL_SHAPES.map((s) => [s.name, s] as const))(
+    '%s refuses special-category data without a sandbox',
+    (_n, shape) => {
+      const f = fixture();
+      expect(
+        refusal(() => shape.build(f.ns, 'bot', { data: { ...PERSONAL, categories: ['special-category'] } } as never)),
+      ).toBe(
+        "[platform/agents/bot] sandbox: invalid value undefined (special-category data (GDPR Art. 9) needs protection beyond a plain container runtime (Art. 32)). Allowed: 'gvisor' or 'kata' for an agent with special-category data",
+      );
+      const g = fixture();
+      shape.build(g.ns, 'bot', { data: { ...PERSONAL, categories: ['special-category'] }, sandbox: 'gvisor' } as never);
+      const workload = findObject(withImagePolicy(g), shape.kind, 'bot');
+      expect(workload.metadata.labels?.[PRIVACY_KEYS.specialCategory]).toBe('true');
+    },
+  );
+
   test('a hand-set privacy label is refused: the declaration comes from `data` only', () => {
     const f = fixture();
     expect(
