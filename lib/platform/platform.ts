@@ -23,6 +23,7 @@ import {
   requireTokenAudience,
 } from '../core';
 import { parseImageReference } from '../shared/image-reference';
+import { DEFAULT_PACKS, GDPR_PACK } from '../rules';
 import { rulesValidation } from './suppressions';
 
 export interface AgentPlatformProps extends ClusterSettings {
@@ -65,7 +66,9 @@ export class AgentPlatform extends Chart {
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
-    this.node.addValidation(rulesValidation(this));
+    // The gdpr pack too: it fails only agents that declare personal data, so a patch after
+    // construction cannot send that data outside the declared regions without failing synth.
+    this.node.addValidation(rulesValidation(this, { packs: [...DEFAULT_PACKS, GDPR_PACK.name] }));
   }
 
   /** True when the target Kubernetes minor is at least `minor`. */

@@ -6,7 +6,7 @@ export * from './pod-template';
 export * from './object-set';
 export * from './pss-version';
 export * from './suppressions';
-export { registerPack, packByName, packNames, DEFAULT_PACKS } from './packs';
+export { registerPack, packByName, packNames, DEFAULT_PACKS, GDPR_PACK } from './packs';
 export * from './report';
 export * from './references';
 export { validateObjectsForSynth, synthViolations } from './synth';

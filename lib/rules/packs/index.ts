@@ -1,6 +1,8 @@
 import { Pack } from '../rule';
 import { AGENT } from './agent';
 import { GDPR_PACK } from './gdpr';
+
+export { GDPR_PACK };
 import { HARDENING } from './hardening';
 import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
 import { RBAC } from './rbac';
