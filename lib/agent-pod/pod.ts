@@ -491,7 +491,12 @@ export abstract class AgentPod extends Construct implements IAgentPod {
         invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
       // The declaration comes from `data` only: a hand-set privacy label would claim what was never validated.
       if (key.startsWith(`${PRIVACY_PREFIX}/`))
-        invalidProp(this, `labels.${key}`, value, `labels outside ${PRIVACY_PREFIX}/: declare data with the 'data' prop`);
+        invalidProp(
+          this,
+          `labels.${key}`,
+          value,
+          `labels outside ${PRIVACY_PREFIX}/: declare data with the 'data' prop`,
+        );
       requireLabelValue(this, `labels.${key}`, value);
     }
     return labels;

@@ -54,7 +54,8 @@ export class LlmGateway extends Construct {
     }
     this.port = port;
     podPlumbing(this.gateway).addWorkloadLabel(LLM_GATEWAY_LABEL, 'true');
-    for (const cidr of this.providerCidrs) this.gateway.allowEgressTo(Peer.cidr(cidr, undefined, props.providerRegion), providerPort);
+    for (const cidr of this.providerCidrs)
+      this.gateway.allowEgressTo(Peer.cidr(cidr, undefined, props.providerRegion), providerPort);
     this.node.addValidation({ validate: () => this.directProviderAccess() });
   }
 

@@ -159,6 +159,7 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
         }
       : undefined,
     gateway: resolveGatewaySettings(scope, props.gateway),
-    clusterRegion: props.clusterRegion === undefined ? undefined : requireRegion(scope, 'clusterRegion', props.clusterRegion),
+    clusterRegion:
+      props.clusterRegion === undefined ? undefined : requireRegion(scope, 'clusterRegion', props.clusterRegion),
   };
 }
