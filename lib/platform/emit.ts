@@ -18,15 +18,31 @@ import { Yaml } from 'cdk8s';
 class Fallback extends Error {}
 const FALLBACK = new Fallback();
 
+const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
 const scalarCache = new Map<string, string>();
 const keyCache = new Map<string, string>();
 
+/**
+ * Strings the library writes plain in any block position, decided without asking it: a letter, then
+ * letters, digits, `_`, `.`, `/`, `-` (no space, colon, quote or indicator), and not one of the
+ * scalars of the library's YAML 1.1 schema that start with a letter: the boolean and null words
+ * and exponent-only floats such as `e0` (other numbers and timestamps start with a digit, sign or
+ * dot). Everything else asks the library.
+ */
+const OBVIOUSLY_PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/;
+const YAML11_WORDS = /^(?:y|yes|n|no|true|false|on|off|null|e-?[0-9]+)$/i;
+
+function obviouslyPlain(value: string): boolean {
+  return OBVIOUSLY_PLAIN.test(value) && !YAML11_WORDS.test(value);
+}
+
 /** A one-line scalar as the library writes it at document root (no trailing newline). */
 function formatString(value: string): string {
+  if (obviouslyPlain(value)) return value;
   let out = scalarCache.get(value);
   if (out !== undefined) return out;
   // At the root the library turns strings with document markers into block scalars; nested it would not.
-  if (/^(?:%|---|\.\.\.)/m.test(value) || value.includes('\n')) throw FALLBACK;
+  if (DOCUMENT_MARKER.test(value) || value.includes('\n')) throw FALLBACK;
   const text = Yaml.stringify(value);
   const body = text.slice(0, -1);
   if (!text.endsWith('\n') || body.includes('\n')) throw FALLBACK;
@@ -37,8 +53,11 @@ function formatString(value: string): string {
 
 /** A mapping key as the library writes it (plain or quoted; complex `? ` keys fall back). */
 function formatKey(key: string): string {
+  if (obviouslyPlain(key)) return key;
   let out = keyCache.get(key);
   if (out !== undefined) return out;
+  // Keys with document markers are quoted or not depending on their depth.
+  if (DOCUMENT_MARKER.test(key)) throw FALLBACK;
   const text = Yaml.stringify({ [key]: null });
   const suffix = ': null\n';
   const body = text.slice(0, -suffix.length);
