@@ -79,7 +79,7 @@ describe('stringifyManifests', () => {
   it.each<[string, unknown[]]>([
     ['empty collections', [{ a: {}, b: [], c: [{}, []], d: { e: [[]] } }]],
     ['scalars of every type', [{ a: null, b: true, c: false, d: 0, e: -7, f: 1.5, g: -0, h: 1e21, i: NaN }]],
-    ['undefined values and holes', [{ a: undefined, b: [1, undefined] }, { c: [1, , 3] }]],
+    ['undefined values and holes', [{ a: undefined, b: [1, undefined] }, { c: new Array(3).fill(1, 0, 1) }]],
     [
       'an object shared inside a document (anchors)',
       (() => {
