@@ -126,6 +126,19 @@ describe('AgentApp', () => {
     expect(calls).toBe(1);
   });
 
+  it('refuses a dependency cycle between charts, as App does', () => {
+    const build: Build = (app) => {
+      const a = new Chart(app, 'a');
+      const b = new Chart(app, 'b');
+      new ApiObject(a, 'x', { apiVersion: 'v1', kind: 'ConfigMap' });
+      a.addDependency(b);
+      b.addDependency(a);
+    };
+    const { stock, ours } = both(build);
+    expect(() => stock.synthYaml()).toThrow(/Dependency cycle detected: (a => b => a|b => a => b)/);
+    expect(() => ours.synthYaml()).toThrow(/Dependency cycle detected: (a => b => a|b => a => b)/);
+  });
+
   it('refuses a dependency cycle inside a chart', () => {
     const app = new AgentApp();
     const chart = new Chart(app, 'c');
