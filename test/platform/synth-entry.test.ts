@@ -116,6 +116,30 @@ describe('npm run synth (one process)', () => {
   });
 });
 
+describe('scripts/bundle.js', () => {
+  it('rebuilds when a source changes, so a bundle never runs stale code', () => {
+    const bundler = require('../../scripts/bundle') as {
+      bundle(entry: string, name: string): unknown;
+      run(b: unknown): { value: number };
+    };
+    const dir = path.join(ROOT, 'build', 'bundle-test');
+    fs.mkdirSync(dir, { recursive: true });
+    const entry = path.join(dir, 'entry.ts');
+    const dep = path.join(dir, 'dep.ts');
+    try {
+      fs.writeFileSync(entry, "import { v } from './dep';\nexport const value: number = v;\n");
+      fs.writeFileSync(dep, 'export const v = 1;\n');
+      const b = bundler.bundle(path.relative(ROOT, entry), 'bundle-test/out');
+      expect(bundler.run(b).value).toBe(1);
+      expect(bundler.run(b).value).toBe(1); // from the code cache
+      fs.writeFileSync(dep, 'export const v = 22;\n');
+      expect(bundler.run(b).value).toBe(22);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the validated marker', () => {
   function synthInto(dir: string, build: (app: AgentApp) => void): void {
     const app = new AgentApp({ outdir: dir, recordConstructMetadata: true });
