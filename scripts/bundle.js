@@ -118,3 +118,16 @@ function run(b) {
 }
 
 module.exports = { ROOT, bundle, ensureBuilt, build, run };
+
+/**
+ * `node [node options] scripts/bundle.js [--external] <entry> <name> [-- program args]`: builds if
+ * stale and runs the entry compiled, with the program's own argv (the benchmark's children).
+ */
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const external = argv[0] === '--external';
+  const [entry, name, ...rest] = external ? argv.slice(1) : argv;
+  const programArgs = rest[0] === '--' ? rest.slice(1) : rest;
+  process.argv = [process.argv[0], path.join(ROOT, entry), ...programArgs];
+  run(bundle(entry, name, { external }));
+}
