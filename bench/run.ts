@@ -2,7 +2,8 @@
  * The benchmark suite: `npm run bench` prints a table, `npm run -s bench -- --json` one JSON object
  * with a `figures` map and the issue's `targets` (progress goes to stderr). `--smoke` runs a small,
  * fast version (N = 50, one run) that only shows the suite still works; `--runs R` overrides the
- * number of runs per figure (at least 5 otherwise).
+ * number of runs per figure (at least 5 otherwise); `--sizes 100,1000` and `--pulumi 1000` pick the
+ * agent counts; `--only "cold synth,pulumi"` runs some sections.
  *
  * Every measurement runs in a child process, so heaps and peak RSS never carry over; every ratio
  * compares against a floor measured in the same run, interleaved with it (floor, subject, floor,
@@ -367,8 +368,15 @@ function table(result: BenchResult): string {
 function planFrom(args: Map<string, string>): Plan {
   const smoke = args.has('smoke');
   const override = args.has('runs') ? Number(args.get('runs')) : undefined;
-  if (smoke) return { smoke, sizes: [50], runs: override ?? 1, pulumiAgents: [50] };
-  return { smoke, sizes: [100, 1000, 5000], runs: Math.max(5, override ?? 5), pulumiAgents: [100, 1000, 5000] };
+  const list = (key: string, fallback: number[]) =>
+    args.has(key) ? (args.get(key) as string).split(',').map(Number) : fallback;
+  if (smoke) return { smoke, sizes: list('sizes', [50]), runs: override ?? 1, pulumiAgents: list('pulumi', [50]) };
+  return {
+    smoke,
+    sizes: list('sizes', [100, 1000, 5000]),
+    runs: Math.max(5, override ?? 5),
+    pulumiAgents: list('pulumi', [100, 1000, 5000]),
+  };
 }
 
 function main(): number {
