@@ -172,10 +172,7 @@ export class AgentApp extends App {
       objects.map((object) => ({ object: object as KubeObject, source: { file } })),
       this.marker ? runOptions(this.marker.options) : {},
     );
-    if (failures.length > 0)
-      throw new Error(
-        `Validation failed with the following errors:\n  ${failures.map((f) => `[${file}] ${f.message}`).join('\n  ')}`,
-      );
+    failIfAny(failures.map((f) => `[${file}] ${f.message}`));
     if (!this.marker) return;
     const rel = path.relative(this.outdir, file).split(path.sep).join('/');
     this.marker = {
@@ -193,7 +190,7 @@ export class AgentApp extends App {
     const errors = synthViolations(
       all.map((o) => ({ object: resolveObject(o) as KubeObject, source: { constructPath: o.node.path } })),
     ).map((v) => `[${all[v.index].node.path}] ${v.message}`);
-    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    failIfAny(errors);
     return { objects: new Set(all), options: markerOptions({}) };
   }
 
@@ -246,7 +243,11 @@ function prepare(app: App): { charts: Chart[]; hasDependantCharts: boolean } {
 
 /** Runs every construct's validations once; the message matches cdk8s's. */
 function validateAll(all: readonly IConstruct[]): void {
-  const errors = all.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  failIfAny(all.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`)));
+}
+
+/** cdk8s's synth-time validation failure: the same plain Error and message as App.synth. */
+function failIfAny(errors: readonly string[]): void {
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 }
 

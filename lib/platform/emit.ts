@@ -14,9 +14,11 @@
  */
 import { Yaml } from 'cdk8s';
 
-/** Thrown inside the fast path when a document needs the library; never escapes this module. */
-class Fallback extends Error {}
-const FALLBACK = new Fallback();
+/**
+ * Thrown inside the fast path when a document needs the library; never escapes this module. A
+ * plain sentinel, not an Error: it is control flow, not a refusal, and needs no stack.
+ */
+const FALLBACK: { readonly fallback: true } = Object.freeze({ fallback: true });
 
 const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
 const scalarCache = new Map<string, string>();
@@ -158,7 +160,7 @@ function stringifyDocument(doc: unknown): string {
     try {
       return new Emitter().document(doc);
     } catch (e) {
-      if (!(e instanceof Fallback)) throw e;
+      if (e !== FALLBACK) throw e;
     }
   }
   return Yaml.stringify(doc);
