@@ -30,6 +30,7 @@ import {
   timed,
 } from './harness';
 import type { PulumiMeasurement } from './pulumi-child';
+import { scanRepoBench } from './scan-repo';
 import type { SerializerMeasurement } from './serializer-child';
 import { MachineInfo, machineInfo, median, parseArgs, round } from './stats';
 import type { Measurement } from './synth-child';
@@ -340,8 +341,21 @@ const pulumi: Section = {
   ],
 };
 
+/** 6. `agent-baseline scan` over a generated 50 MB repository (bench/scan-repo.ts); `--skip-scan-repo` skips it. */
+const scanRepo: Section = {
+  name: 'scan repo',
+  run(ctx) {
+    for (const n of scanRepoBench(ctx.plan.smoke, ctx.figures as Record<string, number | string | null>, progress))
+      ctx.note(n);
+  },
+  targets: (f) => [
+    target('scan-repo', '50 MB repo scan within 6x JSON.parse', num(f, 'scanRepo.ratioToFloor'), 6),
+    target('scan-repo-rss', '50 MB repo scan under 512 MiB RSS', num(f, 'scanRepo.peakRssMiB'), 512),
+  ],
+};
+
 /** The suite, in order; a new section is one entry here. */
-const SECTIONS: readonly Section[] = [coldSynth, synthScale, serializers, scan, pulumi];
+const SECTIONS: readonly Section[] = [coldSynth, synthScale, serializers, scan, pulumi, scanRepo];
 
 function table(result: BenchResult): string {
   const rows = Object.entries(result.figures).map(([k, v]) => `  ${k.padEnd(40)} ${v === null ? 'n/a' : String(v)}`);
@@ -387,7 +401,9 @@ function main(): number {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-baseline-bench-'));
   const notes: string[] = [];
   const ctx: BenchContext = { plan, tmp, figures: {}, files: new Map(), note: (m) => notes.push(m) };
-  const sections = SECTIONS.filter((s) => !only || only.includes(s.name));
+  const sections = SECTIONS.filter(
+    (s) => (!only || only.includes(s.name)) && !(s === scanRepo && args.has('skip-scan-repo')),
+  );
   try {
     for (const section of sections) section.run(ctx);
   } finally {

@@ -70,6 +70,10 @@ describe('npm run bench -- --smoke --json', () => {
       'scan',
       'pulumi-n1000-plain',
       'pulumi-linear',
+      // issue 17: the repository scan against the JSON.parse floor (bench/scan-repo.ts)
+      'scan-repo',
+      'scan-repo-rss',
     ]);
+    expect(typeof result.figures['scanRepo.ratioToFloor']).toBe('number');
   });
 });
