@@ -186,6 +186,32 @@ describe('GDPR-Transfer (Art. 44-49)', () => {
     ['egress rule without destinations (anywhere)', [agent, netpol([{ ports: [{ port: 443 }] }])], 1],
     ['internet 0.0.0.0/0', [agent, netpol([cidr('0.0.0.0/0')])], 1],
     [
+      'NodeLocal DNSCache on port 53',
+      [
+        agent,
+        netpol([
+          {
+            to: [{ ipBlock: { cidr: '169.254.20.10/32' } }],
+            ports: [
+              { port: 53, protocol: 'UDP' },
+              { port: 53, protocol: 'TCP' },
+            ],
+          },
+        ]),
+      ],
+      0,
+    ],
+    [
+      'NodeLocal DNS address on another port',
+      [agent, netpol([{ to: [{ ipBlock: { cidr: '169.254.20.10/32' } }], ports: [{ port: 443 }] }])],
+      1,
+    ],
+    [
+      'an outside resolver on port 53',
+      [agent, netpol([{ to: [{ ipBlock: { cidr: '8.8.8.8/32' } }], ports: [{ port: 53, protocol: 'UDP' }] }])],
+      1,
+    ],
+    [
       'malformed annotation counts as undeclared',
       [
         agent,

@@ -8,7 +8,13 @@
  * enough, so a mismatch between the two never hides personal data. Not in the default packs:
  * select it with `--pack gdpr`.
  */
-import { PERSONAL_DATA_CATEGORIES, PRIVACY_KEYS, PRIVACY_LIST_SEPARATOR, serviceAccountUsername } from '../../core';
+import {
+  NODE_LOCAL_DNS_IP,
+  PERSONAL_DATA_CATEGORIES,
+  PRIVACY_KEYS,
+  PRIVACY_LIST_SEPARATOR,
+  serviceAccountUsername,
+} from '../../core';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Pack, RuleContext } from '../rule';
@@ -171,6 +177,14 @@ interface Destination {
   readonly policy: string;
 }
 
+const NODE_LOCAL_DNS_CIDR = `${NODE_LOCAL_DNS_IP}/32`;
+
+/** Ports of the rule are DNS only (53, TCP or UDP), and at least one is given. */
+function isDnsOnly(rule: Json): boolean {
+  const ports = recs(rule.ports);
+  return ports.length > 0 && ports.every((p) => p.port === 53 && p.endPort === undefined);
+}
+
 /** External destinations of NetworkPolicy egress: ipBlocks, and rules without `to` (anywhere). */
 function networkPolicyDestinations(policy: IndexedObject): Destination[] {
   if (!policyTypes(policy.object).has('Egress')) return [];
@@ -181,6 +195,8 @@ function networkPolicyDestinations(policy: IndexedObject): Destination[] {
     if (to.length === 0) return [{ endpoint: 'any destination', path: ['spec', 'egress', i], policy: label }];
     return recs(to).flatMap((peer, j) => {
       const cidr = str(rec(peer.ipBlock).cidr);
+      // NodeLocal DNSCache: a link-local address on the node itself, the DNS the baseline always allows.
+      if (cidr === NODE_LOCAL_DNS_CIDR && isDnsOnly(rule)) return [];
       return cidr === undefined
         ? []
         : [
