@@ -23,7 +23,6 @@ import {
   requireTokenAudience,
 } from '../core';
 import { parseImageReference } from '../shared/image-reference';
-import { DEFAULT_PACKS, GDPR_PACK } from '../rules';
 import { rulesValidation } from './suppressions';
 
 export interface AgentPlatformProps extends ClusterSettings {
@@ -66,9 +65,7 @@ export class AgentPlatform extends Chart {
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
-    // The gdpr pack too: it fails only agents that declare personal data, so a patch after
-    // construction cannot send that data outside the declared regions without failing synth.
-    this.node.addValidation(rulesValidation(this, { packs: [...DEFAULT_PACKS, GDPR_PACK.name] }));
+    this.node.addValidation(rulesValidation(this));
   }
 
   /** True when the target Kubernetes minor is at least `minor`. */
