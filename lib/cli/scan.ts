@@ -28,6 +28,10 @@ export interface ScanOptions {
   readonly format?: Format;
   readonly failOn?: FailOn;
   readonly requireSandbox?: boolean;
+  /** Target Kubernetes version `1.N`. @default oldest supported minor */
+  readonly kubernetesVersion?: string;
+  /** DNS is served at the metadata address (GKE Cloud DNS). @default false */
+  readonly metadataDns?: boolean;
 }
 
 export interface CliIo {
@@ -85,6 +89,8 @@ export function runScan(
       packs: options.pack,
       pssVersion: options.pssVersion,
       requireSandbox: options.requireSandbox,
+      kubernetesVersion: options.kubernetesVersion,
+      metadataDns: options.metadataDns,
     });
     const failOn = options.failOn ?? 'error';
     io.out(render(report, options.format ?? defaultFormat, failOn));
@@ -104,7 +110,11 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function addScanOptions(cmd: Command, defaultFormat: Format, defaultFailOn: FailOn = 'error'): Command {
   return cmd
     .argument('<paths...>', 'YAML/JSON files, directories (recursive) or - for stdin')
-    .option('--pack <name>', `rule pack, repeatable (default: pss-restricted, hardening, rbac, agent)`, collect)
+    .option(
+      '--pack <name>',
+      `rule pack, repeatable (default: pss-restricted, hardening, rbac, agent, api-versions)`,
+      collect,
+    )
     .option(
       '--pss-version <version>',
       'Pod Security policy version v1.0…v1.37 or latest (default: namespace enforce-version label, else latest)',
@@ -115,7 +125,15 @@ export function addScanOptions(cmd: Command, defaultFormat: Format, defaultFailO
         .choices([...FAIL_ON])
         .default(defaultFailOn),
     )
-    .option('--require-sandbox', 'agents must run under a sandbox RuntimeClass');
+    .option('--require-sandbox', 'agents must run under a sandbox RuntimeClass')
+    .option(
+      '--kubernetes-version <version>',
+      'Kubernetes version the manifests target, 1.N (default: the oldest supported, 1.28); judges removed API versions and Pod Security version pins',
+    )
+    .option(
+      '--metadata-dns',
+      'the cluster serves DNS at 169.254.169.254 (GKE Cloud DNS): allow that /32 on port 53 only',
+    );
 }
 
 export function registerScan(program: Command, io: CliIo): Command {

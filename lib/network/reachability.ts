@@ -136,7 +136,8 @@ export function buildClusterModel(objects: readonly unknown[]): ClusterModel {
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : 'default';
     const kind = String(obj.kind ?? '');
     if (kind === 'Namespace') namespaceLabels.set(name, { ...labelsOf(meta.labels), [NAMESPACE_NAME_LABEL]: name });
-    else if (kind === 'NetworkPolicy' && String(obj.apiVersion).startsWith('networking.k8s.io/'))
+    // extensions/v1beta1 NetworkPolicies have the same semantics; the API-RemovedVersion rule flags them.
+    else if (kind === 'NetworkPolicy' && /^(networking\.k8s\.io|extensions)\//.test(String(obj.apiVersion)))
       policies.push({ namespace, name, spec: rec(obj.spec) });
     else if (kind in POD_TEMPLATE_PATHS) {
       const template = POD_TEMPLATE_PATHS[kind].reduce<Json>((node, key) => rec(node[key]), obj);
