@@ -11,6 +11,7 @@ import {
   serviceAccountUsername,
 } from '../../core';
 import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
+import { ruleRisks } from '../../rbac/risks';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Pack, Rule, RuleContext } from '../rule';
@@ -153,6 +154,9 @@ function hasRbacGrant(set: ObjectSet, namespace: string, sa: string): boolean {
       for (const s of recs(b.object.subjects)) {
         if (s.kind === 'ServiceAccount' && typeof s.name === 'string')
           granted.add(`${str(s.namespace) ?? b.namespace}\u0000${s.name}`);
+        // The same ServiceAccount written as its User name is granted the same.
+        const user = s.kind === 'User' ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(str(s.name) ?? '') : null;
+        if (user) granted.add(`${user[1]}\u0000${user[2]}`);
       }
     }
     grantedServiceAccounts.set(set, granted);
@@ -370,23 +374,10 @@ const sandbox = podRule(
 
 // --- Actions an agent takes through the API -------------------------------------------------------
 
-const WORKLOAD_RESOURCES = new Set([
-  'pods',
-  'deployments',
-  'replicasets',
-  'statefulsets',
-  'daemonsets',
-  'jobs',
-  'cronjobs',
-  '*',
-]);
-
-/** Resources of workload kinds the ServiceAccount may create, through the bindings and roles in the set. */
+/** Resources of workload kinds the ServiceAccount may create or change, through the bindings and roles in the set. */
 function creatableWorkloads(set: ObjectSet, namespace: string, sa: string): string[] {
   const bindings = [...set.ofKind('RoleBinding', namespace), ...set.ofKind('ClusterRoleBinding')].filter((b) =>
-    recs(b.object.subjects).some(
-      (s) => s.kind === 'ServiceAccount' && s.name === sa && (str(s.namespace) ?? b.namespace) === namespace,
-    ),
+    recs(b.object.subjects).some((s) => boundTo(s, b.namespace, namespace, sa)),
   );
   return bindings.flatMap((b) => {
     const ref = rec(b.object.roleRef);
@@ -394,10 +385,21 @@ function creatableWorkloads(set: ObjectSet, namespace: string, sa: string): stri
       ref.kind === 'Role'
         ? set.find('Role', str(ref.name) ?? '', namespace)
         : set.find('ClusterRole', str(ref.name) ?? '');
+    // The shared risk list decides what "may create a workload" means (create, update, patch; every group).
     return recs(role?.object.rules)
-      .filter((r) => strs(r.verbs).some((v) => v === 'create' || v === '*'))
-      .flatMap((r) => strs(r.resources).filter((res) => WORKLOAD_RESOURCES.has(res)));
+      .filter((r) =>
+        ruleRisks({ apiGroups: strs(r.apiGroups), resources: strs(r.resources), verbs: strs(r.verbs) }).some(
+          (risk) => risk.id === 'workload-create' || risk.id === 'wildcard',
+        ),
+      )
+      .flatMap((r) => strs(r.resources));
   });
+}
+
+/** True when a binding subject is the ServiceAccount, written as a ServiceAccount or as its User name. */
+function boundTo(s: Json, bindingNamespace: string, namespace: string, sa: string): boolean {
+  if (s.kind === 'ServiceAccount') return s.name === sa && (str(s.namespace) ?? bindingNamespace) === namespace;
+  return s.kind === 'User' && s.name === serviceAccountUsername(namespace, sa);
 }
 
 /** True when a ValidatingAdmissionPolicy bound with Deny matches requests of this user. */
