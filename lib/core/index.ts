@@ -6,3 +6,6 @@ export * from './quantity';
 export * from './cidr';
 export * from './admission';
 export * from './selectors';
+export * from './address-set';
+export * from './metadata';
+export * from './api-versions';

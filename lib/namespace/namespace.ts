@@ -263,7 +263,7 @@ export class AgentNamespace extends Chart {
       apiVersion: NETWORK_POLICY_API_VERSION,
       kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', labels: this.commonLabels('network-policy') },
-      spec: renderDefaultDenySpec(this.platform.settings.nodeLocalDns),
+      spec: renderDefaultDenySpec(this.platform.settings.nodeLocalDns, this.platform.settings.metadataDns),
     });
   }
 

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ResolvedClusterSettings, invalidProp } from '../core';
+import { ResolvedClusterSettings, internetWide, invalidProp, ipBlockSet } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
 import {
   AgentNetworkProps,
@@ -10,7 +10,9 @@ import {
   NetworkPeer,
   PortRef,
   ResolvedPeer,
+  ResolvedPort,
   ResolvedRule,
+  checkAddressSet,
   isAgentRef,
   portsOfAgent,
   requireFqdn,
@@ -79,6 +81,7 @@ export class AgentNetworkPolicy extends Construct {
             ingress: this.ingress,
             egress: this.egress,
             nodeLocalDns: this.settings.nodeLocalDns,
+            metadataDns: this.settings.metadataDns,
           }),
       }),
     });
@@ -99,6 +102,14 @@ export class AgentNetworkPolicy extends Construct {
   /** Lets `peer` connect to this agent's `ports` (names or numbers it declares; all of them by default). */
   public addIngress(peer: AgentPeerRef | NetworkPeer, ports?: readonly PortRef[], field = 'allowIngressFrom'): void {
     const resolved = resolvePeer(this.agent, `${field}.peer`, peer, this.agent.namespace.name);
+    if (resolved.kind === 'ipBlock' && internetWide(ipBlockSet(resolved.cidr, resolved.except)!).length > 0)
+      invalidProp(
+        this.agent,
+        `${field}.peer.cidr`,
+        'cidr' in peer ? peer.cidr : resolved.cidr,
+        'a bounded range of callers; expose agents through the gateway',
+        'it admits the internet (the rule engine flags it as AGT-NetworkPolicyScope)',
+      );
     const agentPorts = resolveAgentPorts(this.agent, `${field}.ports`, this.agent, ports);
     const mesh = this.authorizationPolicy
       ? this.meshRule(
@@ -118,6 +129,8 @@ export class AgentNetworkPolicy extends Construct {
     const resolvedPorts = target
       ? portsOfAgent(resolveAgentPorts(this.agent, `${field}.ports`, target, ports))
       : resolvePorts(this.agent, `${field}.ports`, ports, resolved.kind === 'selector');
+    if (resolved.kind === 'ipBlock')
+      this.checkEgressUnion(field, resolved, resolvedPorts, 'cidr' in peer ? peer.cidr : resolved.cidr);
     this.add(this.egress, { peers: [resolved], ports: resolvedPorts });
   }
 
@@ -173,6 +186,27 @@ export class AgentNetworkPolicy extends Construct {
       peers: [{ kind: 'selector', namespace, podLabels: { ...vault.podLabels } }],
       ports: [{ protocol: 'TCP', port: vault.port }],
     });
+  }
+
+  /**
+   * Policies are additive: blocks that are harmless one by one can add up to the internet
+   * (`0.0.0.0/2` four times over), so the union of the agent's CIDR egress is judged as well.
+   */
+  private checkEgressUnion(
+    field: string,
+    peer: Extract<ResolvedPeer, { kind: 'ipBlock' }>,
+    ports: readonly ResolvedPort[],
+    given: unknown,
+  ): void {
+    const block = ipBlockSet(peer.cidr, peer.except)!;
+    const others = this.egress
+      .flatMap((r) => r.peers)
+      .filter((p): p is Extract<ResolvedPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock')
+      // The internet rule is judged on its own: it excepts metadata and the private ranges.
+      .filter((p) => p.cidr !== '0.0.0.0/0' && p.cidr !== '::/0');
+    const union = others.reduce((acc, p) => acc.union(ipBlockSet(p.cidr, p.except)!), block);
+    const dnsOnly = ports.length > 0 && ports.every((p) => p.port === 53 && (p.endPort ?? 53) === 53);
+    checkAddressSet(this.agent, `${field}.peer.cidr`, given, block, union, this.settings.metadataDns && dnsOnly);
   }
 
   private add(list: ResolvedRule[], rule: ResolvedRule): boolean {

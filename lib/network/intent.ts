@@ -5,8 +5,11 @@
  */
 import { IConstruct } from 'constructs';
 import {
-  CLOUD_METADATA_CIDRS,
+  AUTO_EXCEPT_CIDRS,
   NAMESPACE_NAME_LABEL,
+  AddressSet,
+  ipBlockProblems,
+  internetWide,
   cidrContains,
   invalidProp,
   parseCidr,
@@ -165,7 +168,11 @@ export function meshPrincipal(namespace: string, serviceAccount: string): string
   return `${MESH_TRUST_DOMAIN}/ns/${namespace}/sa/${serviceAccount}`;
 }
 
-/** Validates a CIDR block and its exceptions; cloud metadata ranges inside it are added to `except`. */
+/**
+ * Validates a CIDR block and its exceptions. Link-local and metadata ranges strictly inside it are
+ * added to `except`. What the block still reaches is judged by the caller, which knows the ports
+ * and the agent's other blocks ({@link checkAddressSet}).
+ */
 export function resolveCidr(scope: Scope, field: string, cidr: unknown, except: readonly unknown[] = []): ResolvedPeer {
   const block = requireCidr(scope, `${field}.cidr`, cidr);
   if (block.prefix === 0) {
@@ -183,12 +190,47 @@ export function resolveCidr(scope: Scope, field: string, cidr: unknown, except: 
       invalidProp(scope, `${field}.except[${i}]`, e, `a range strictly inside ${block.text}`);
     return inner.text;
   });
-  for (const metadata of CLOUD_METADATA_CIDRS) {
-    const range = parseCidr(metadata)!;
-    if (cidrContains(block, range) && block.prefix < range.prefix && !excepts.includes(range.text))
-      excepts.push(range.text);
+  for (const text of AUTO_EXCEPT_CIDRS) {
+    const range = parseCidr(text)!;
+    const covered = excepts.some((e) => cidrContains(parseCidr(e)!, range));
+    if (cidrContains(block, range) && block.prefix < range.prefix && !covered) excepts.push(range.text);
   }
   return { kind: 'ipBlock', cidr: block.text, except: excepts };
+}
+
+/**
+ * Refuses egress an agent must not have, with the checks of the rule engine (lib/core/metadata.ts)
+ * so a grant and a scan judge the same address set: a block reaching cloud metadata or link-local
+ * besides NodeLocal DNS (169.254.169.254/32 on port 53 only with the platform setting
+ * metadataDns), a block opening the internet together with private ranges, and a union of the
+ * agent's blocks as wide as the internet (use allowEgressToInternet, which excepts them all).
+ */
+export function checkAddressSet(
+  scope: Scope,
+  field: string,
+  value: unknown,
+  block: AddressSet,
+  union: AddressSet,
+  metadataDns: boolean,
+): void {
+  const problem = ipBlockProblems(block, { metadataDns })[0];
+  if (problem)
+    invalidProp(
+      scope,
+      field,
+      value,
+      'a range without cloud metadata or link-local addresses (only NodeLocal DNSCache 169.254.20.10/32; 169.254.169.254/32 on port 53 with the platform setting metadataDns)',
+      `it ${problem.message}`,
+    );
+  const wide = internetWide(union);
+  if (wide.length > 0)
+    invalidProp(
+      scope,
+      field,
+      value,
+      "a bounded range; for the public internet use 'internet' (allowEgressToInternet), which excepts metadata and private ranges",
+      `it opens the IPv${wide[0]} internet (alone or with the agent's other ranges)`,
+    );
 }
 
 export function requireCidr(scope: Scope, field: string, value: unknown) {

@@ -61,7 +61,14 @@ export class AgentPlatform extends Chart {
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
-    this.node.addValidation(rulesValidation(this));
+    // The rules judge removed APIs and PSA pins against the platform's target, and allow the
+    // metadata address on port 53 only when the platform declares DNS there.
+    this.node.addValidation(
+      rulesValidation(this, {
+        kubernetesVersion: this.settings.kubernetesVersion,
+        metadataDns: this.settings.metadataDns,
+      }),
+    );
   }
 
   /** True when the target Kubernetes minor is at least `minor`. */
@@ -135,6 +142,7 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
     cni: requireOneOf(scope, 'cni', props.cni ?? 'generic', ['generic', 'cilium']),
     mesh: requireOneOf(scope, 'mesh', props.mesh ?? 'none', ['none', 'istio']),
     nodeLocalDns: props.nodeLocalDns ?? false,
+    metadataDns: props.metadataDns ?? false,
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
     imagePolicyEngines: [...new Set(imagePolicyEngines)],

@@ -3,14 +3,9 @@
  * without declared RBAC, secrets only from Vault, signed images, and sandboxed runtimes where the
  * platform asks for them.
  */
-import {
-  AGENT_NAMESPACE_LABEL,
-  ANNOTATION_PREFIX,
-  cidrContainsIp,
-  parseCidr,
-  serviceAccountUsername,
-} from '../../core';
+import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, serviceAccountUsername } from '../../core';
 import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
+import { internetEgress, networkPolicyScope } from './agent-network';
 import { ruleRisks } from '../../rbac/risks';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
@@ -37,86 +32,6 @@ export const VAULT_TOKEN_AUDIENCE = 'vault';
 function agentPod(ctx: RuleContext): PodContext | undefined {
   return ctx.pod && isAgentWorkload(indexedOf(ctx), ctx.pod) ? ctx.pod : undefined;
 }
-
-// --- Egress ------------------------------------------------------------------------------------
-
-function cidrContainsV4(cidr: string, ip: string): boolean {
-  const block = parseCidr(cidr);
-  return block !== undefined && cidrContainsIp(block, ip);
-}
-
-const METADATA_V4 = '169.254.169.254';
-const METADATA_V6_EXCEPTS = new Set(['fd00:ec2::254/128', 'fc00::/7', 'fd00::/8', 'fd00:ec2::/32']);
-
-/** Why an egress peer opens the internet, or undefined when it does not. */
-function openInternet(peer: Json): string | undefined {
-  const block = rec(peer.ipBlock);
-  const cidr = str(block.cidr);
-  const except = strs(block.except);
-  if (cidr === '0.0.0.0/0' && !except.some((e) => cidrContainsV4(e, METADATA_V4)))
-    return 'egress to 0.0.0.0/0 without excepting 169.254.0.0/16';
-  if (cidr === '::/0' && !except.some((e) => METADATA_V6_EXCEPTS.has(e)))
-    return 'egress to ::/0 without excepting fd00:ec2::254/128';
-  return undefined;
-}
-
-function networkPolicyProblems(policy: Json): { message: string; path: PathSegment[] }[] {
-  return arr(rec(policy.spec).egress).flatMap((r, i) => {
-    const to = arr(rec(r).to);
-    if (to.length === 0) return [{ message: `egress rule ${i} allows every destination`, path: ['spec', 'egress', i] }];
-    return to.flatMap((p, j) => {
-      const why = openInternet(rec(p));
-      return why ? [{ message: why, path: ['spec', 'egress', i, 'to', j, 'ipBlock'] }] : [];
-    });
-  });
-}
-
-function ciliumProblems(policy: Json): { message: string; path: PathSegment[] }[] {
-  return arr(rec(policy.spec).egress).flatMap((r, i) => {
-    const rule = rec(r);
-    const out: { message: string; path: PathSegment[] }[] = [];
-    if (strs(rule.toEntities).some((e) => e === 'world' || e === 'all'))
-      out.push({ message: `egress rule ${i} allows toEntities world`, path: ['spec', 'egress', i, 'toEntities'] });
-    strs(rule.toCIDR).forEach((c, j) => {
-      if (c === '0.0.0.0/0' || c === '::/0')
-        out.push({ message: `egress rule ${i} allows ${c}`, path: ['spec', 'egress', i, 'toCIDR', j] });
-    });
-    recs(rule.toCIDRSet).forEach((s, j) => {
-      const why = openInternet({ ipBlock: { cidr: s.cidr, except: s.except } });
-      if (why) out.push({ message: why, path: ['spec', 'egress', i, 'toCIDRSet', j] });
-    });
-    return out;
-  });
-}
-
-function policyConcernsAgents(set: ObjectSet, item: IndexedObject): boolean {
-  if (isAgentNamespace(set, item.namespace)) return true;
-  const spec = rec(item.object.spec);
-  const selector = item.kind === 'NetworkPolicy' ? spec.podSelector : spec.endpointSelector;
-  return set
-    .workloads(item.namespace)
-    .some((w) => w.pod && isAgentWorkload(w, w.pod) && selectorMatches(selector, w.pod.labels));
-}
-
-const internetEgress = objectRule(
-  {
-    id: 'AGT-InternetEgress',
-    kinds: ['NetworkPolicy', 'CiliumNetworkPolicy'],
-    title: 'No unrestricted internet egress for agents',
-    severity: 'error',
-    description:
-      'Open egress lets a hijacked agent exfiltrate data or reach the cloud metadata service (169.254.169.254, fd00:ec2::254) for node credentials.',
-    fix: 'Allow only named destinations (FQDN policy, Vault, DNS); if 0.0.0.0/0 is truly needed, except 169.254.0.0/16 and the private ranges (and fd00:ec2::254/128 for ::/0).',
-    references: [OWASP.excessiveAgency, OWASP.disclosure, NSA.netpol, SOC2.boundaries],
-    scanners: ['agent-sandbox default NetworkPolicy'],
-  },
-  (ctx) => {
-    const item = indexedOf(ctx);
-    if (!policyConcernsAgents(ctx.set, item)) return undefined;
-    const problems = item.kind === 'NetworkPolicy' ? networkPolicyProblems(ctx.object) : ciliumProblems(ctx.object);
-    return problems.map((p) => at(p.message, p.path));
-  },
-);
 
 // --- API token ---------------------------------------------------------------------------------
 
@@ -494,6 +409,7 @@ const actionQuota = podRule(
 
 const AGENT_RULES: readonly Rule[] = [
   internetEgress,
+  networkPolicyScope,
   apiToken,
   secretObject,
   secretEnv,

@@ -94,7 +94,11 @@ const RULES: Rule[] = [
     'list alone returns every Secret with its data; deliver secrets from Vault instead.',
     'Remove get/list/watch on secrets.',
     [CIS.secretsAccess, ...RBAC_REFS, OWASP.disclosure],
-    ['KSV-0041 (with RBAC-SecretWrite; not delete)', 'KSV-0113 (with RBAC-SecretWrite; not delete)', 'kube-linter access-to-secrets'],
+    [
+      'KSV-0041 (with RBAC-SecretWrite; not delete)',
+      'KSV-0113 (with RBAC-SecretWrite; not delete)',
+      'kube-linter access-to-secrets',
+    ],
   ),
   ruleCheck(
     'RBAC-SecretWrite',
