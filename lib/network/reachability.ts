@@ -14,11 +14,11 @@
  * Deliberately free of cdk8s and constructs, so the CLI and reviewers can use it on any manifests.
  */
 import {
+  AddressSet,
   Cidr,
   NAMESPACE_NAME_LABEL,
-  cidrContains,
-  cidrOverlaps,
   hostCidr,
+  ipBlockSet,
   labelSelectorMatches as selectorMatches,
   parseCidr,
 } from '../core';
@@ -180,13 +180,10 @@ function peerMatches(model: ClusterModel, policyNamespace: string, rawPeer: unkn
   const peer = rec(rawPeer);
   if (peer.ipBlock !== undefined) {
     if (endpoint.kind !== 'address') return false;
-    const block = parseCidr(String(rec(peer.ipBlock).cidr));
+    // The same address-set semantics as the rule engine: excepts subtracted, IPv4-mapped IPv6 read as IPv4.
+    const allowed = ipBlockSet(rec(peer.ipBlock).cidr, arr(rec(peer.ipBlock).except));
     const target = endpointCidr(endpoint);
-    if (!block || !target || !cidrContains(block, target)) return false;
-    return !arr(rec(peer.ipBlock).except).some((e) => {
-      const ex = parseCidr(String(e));
-      return ex !== undefined && cidrOverlaps(ex, target);
-    });
+    return allowed !== undefined && target !== undefined && allowed.covers(AddressSet.ofCidrs([target.text])!);
   }
   if (endpoint.kind !== 'pod' || (peer.namespaceSelector === undefined && peer.podSelector === undefined)) return false;
   const namespaceOk =
