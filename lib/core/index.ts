@@ -9,3 +9,4 @@ export * from './selectors';
 export * from './address-set';
 export * from './metadata';
 export * from './api-versions';
+export * from './credentials';

@@ -6,6 +6,14 @@
 import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, serviceAccountUsername } from '../../core';
 import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
 import { internetEgress, networkPolicyScope } from './agent-network';
+import {
+  credentialInConfigMap,
+  credentialInPod,
+  foreignSecret,
+  foreignServiceAccount,
+  guardrailForeignServiceAccount,
+  literalSecret,
+} from './agent-identity';
 import { ruleRisks } from '../../rbac/risks';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
@@ -412,7 +420,13 @@ const AGENT_RULES: readonly Rule[] = [
   networkPolicyScope,
   apiToken,
   secretObject,
+  literalSecret,
   secretEnv,
+  foreignSecret,
+  foreignServiceAccount,
+  guardrailForeignServiceAccount,
+  credentialInConfigMap,
+  credentialInPod,
   imagePolicy,
   sandbox,
   workloadGuardrail,
