@@ -10,3 +10,4 @@ export * from './address-set';
 export * from './metadata';
 export * from './api-versions';
 export * from './credentials';
+export * from './llm-providers';

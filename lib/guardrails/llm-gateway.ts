@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { cidrOverlaps, invalidProp, parseCidr, requireInteger } from '../core';
-import { Peer } from '../network';
+import { cidrOverlaps, dnsPatternReachesLlmProvider, invalidProp, parseCidr, requireInteger } from '../core';
+import { Peer, registerLlmGateway } from '../network';
 import type { HardenedAgent } from '../workload/agent';
 import { LLM_GATEWAY_LABEL } from './constants';
 
@@ -48,6 +48,17 @@ export class LlmGateway extends Construct {
     }
     this.port = port;
     this.gateway.deployment.metadata.addLabel(LLM_GATEWAY_LABEL, 'true');
+    registerLlmGateway(this, this.gateway);
+    // FQDN grants made before the gateway existed: refused now, as later ones are at grant time.
+    const early = this.fqdnBypasses()[0];
+    if (early)
+      invalidProp(
+        early.agent,
+        'allowEgressToFqdn.fqdn',
+        early.fqdn,
+        `a DNS name that is no LLM provider API; reach the providers through the LLM gateway '${this.gateway.agentName}' (LlmGateway.addClient)`,
+        'FQDN egress to an LLM provider bypasses the gateway (the rule engine flags it as AGT-LlmGatewayBypass)',
+      );
     for (const cidr of this.providerCidrs) this.gateway.allowEgressTo(Peer.cidr(cidr), providerPort);
     this.node.addValidation({ validate: () => this.directProviderAccess() });
   }
@@ -61,20 +72,38 @@ export class LlmGateway extends Construct {
     this.clients.push(agent);
   }
 
+  /** FQDN egress of other agents that reaches an LLM provider. */
+  private fqdnBypasses(): { agent: HardenedAgent; fqdn: string }[] {
+    return this.otherAgents().flatMap((agent) =>
+      agent.network.egressFqdns.filter((f) => dnsPatternReachesLlmProvider(f)).map((fqdn) => ({ agent, fqdn })),
+    );
+  }
+
+  private otherAgents(): HardenedAgent[] {
+    return this.gateway.platform.node.findAll().filter((c): c is HardenedAgent => c !== this.gateway && isAgent(c));
+  }
+
   /** Every agent but the gateway that can still reach a provider range directly. */
   private directProviderAccess(): string[] {
     const providers = this.providerCidrs.map((c) => parseCidr(c)!);
     const agents = this.gateway.platform.node
       .findAll()
       .filter((c): c is HardenedAgent => c !== this.gateway && isAgent(c));
-    return agents.flatMap((agent) =>
-      agent.network.egressCidrs
-        .filter((cidr) => providers.some((p) => cidrOverlaps(parseCidr(cidr)!, p)))
-        .map(
-          (cidr) =>
-            `[${agent.node.path}] egress to ${cidr} reaches an LLM provider directly; only the gateway '${this.gateway.agentName}' may. Use LlmGateway.addClient(agent) instead.`,
-        ),
+    const fqdns = this.fqdnBypasses().map(
+      (b) =>
+        `[${b.agent.node.path}] egress to ${b.fqdn} reaches an LLM provider directly; only the gateway '${this.gateway.agentName}' may. Use LlmGateway.addClient(agent) instead.`,
     );
+    return [
+      ...fqdns,
+      ...agents.flatMap((agent) =>
+        agent.network.egressCidrs
+          .filter((cidr) => providers.some((p) => cidrOverlaps(parseCidr(cidr)!, p)))
+          .map(
+            (cidr) =>
+              `[${agent.node.path}] egress to ${cidr} reaches an LLM provider directly; only the gateway '${this.gateway.agentName}' may. Use LlmGateway.addClient(agent) instead.`,
+          ),
+      ),
+    ];
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ResolvedClusterSettings, internetWide, invalidProp, ipBlockSet } from '../core';
+import { ResolvedClusterSettings, dnsPatternReachesLlmProvider, internetWide, invalidProp, ipBlockSet } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
 import {
   AgentNetworkProps,
@@ -14,6 +14,7 @@ import {
   ResolvedRule,
   checkAddressSet,
   isAgentRef,
+  llmGatewayOf,
   portsOfAgent,
   requireFqdn,
   resolveAgentPorts,
@@ -94,6 +95,11 @@ export class AgentNetworkPolicy extends Construct {
     return this.egress.flatMap((rule) => rule.peers.flatMap((peer) => (peer.kind === 'ipBlock' ? [peer.cidr] : [])));
   }
 
+  /** DNS names this agent may reach (FQDN egress), for cross-agent checks. */
+  public get egressFqdns(): readonly string[] {
+    return this.fqdns.map((f) => f.fqdn);
+  }
+
   /** The CiliumNetworkPolicy, once an FQDN has been allowed. */
   public get ciliumPolicy(): ApiObject | undefined {
     return this.cilium;
@@ -148,6 +154,16 @@ export class AgentNetworkPolicy extends Construct {
         fqdn,
         "FQDN egress only with the cluster setting cni: 'cilium' (CiliumNetworkPolicy toFQDNs); otherwise allow the provider's published CIDR ranges, e.g. allowEgressTo(Peer.cidr('203.0.113.0/24'), 443)",
         'a Kubernetes NetworkPolicy matches IP addresses only and cannot express DNS names; an allow nothing enforces would be silently ignored',
+      );
+    }
+    const gateway = llmGatewayOf(this);
+    if (gateway !== undefined && gateway !== this.agent && dnsPatternReachesLlmProvider(name)) {
+      invalidProp(
+        this.agent,
+        `${field}.fqdn`,
+        fqdn,
+        `a DNS name that is no LLM provider API; reach the providers through the LLM gateway '${gateway.agentName}' (LlmGateway.addClient)`,
+        'FQDN egress to an LLM provider bypasses the gateway (the rule engine flags it as AGT-LlmGatewayBypass)',
       );
     }
     const resolved = { fqdn: name, ports: resolvePorts(this.agent, `${field}.ports`, ports, false) };

@@ -404,3 +404,18 @@ export function requireFqdn(scope: Scope, field: string, value: unknown): string
   }
   return value;
 }
+
+/**
+ * The platform's LLM gateway agent, per construct tree (keyed by its root), so FQDN grants made
+ * after the gateway exists can refuse provider domains without the network layer importing the
+ * guardrails module.
+ */
+const LLM_GATEWAYS = new WeakMap<IConstruct, { readonly agentName: string }>();
+
+export function registerLlmGateway(scope: IConstruct, gateway: { readonly agentName: string }): void {
+  LLM_GATEWAYS.set(scope.node.root, gateway);
+}
+
+export function llmGatewayOf(scope: IConstruct): { readonly agentName: string } | undefined {
+  return LLM_GATEWAYS.get(scope.node.root);
+}

@@ -6,6 +6,7 @@
 import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, serviceAccountUsername } from '../../core';
 import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
 import { internetEgress, networkPolicyScope } from './agent-network';
+import { llmFqdnBypass, meshOptOut, psaVersionPin } from './agent-mesh';
 import {
   credentialInConfigMap,
   credentialInPod,
@@ -427,6 +428,9 @@ const AGENT_RULES: readonly Rule[] = [
   guardrailForeignServiceAccount,
   credentialInConfigMap,
   credentialInPod,
+  psaVersionPin,
+  meshOptOut,
+  llmFqdnBypass,
   imagePolicy,
   sandbox,
   workloadGuardrail,

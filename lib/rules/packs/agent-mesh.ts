@@ -1,0 +1,155 @@
+/**
+ * Namespace and mesh controls judged by effect: a Pod Security version pin older than the target
+ * silently drops checks; a mesh policy on a pod without a sidecar enforces nothing; FQDN egress to
+ * an LLM provider from any agent but the gateway bypasses it.
+ */
+import { dnsPatternReachesLlmProvider } from '../../core';
+import { LLM_GATEWAY_LABEL } from '../../guardrails/constants';
+import { IndexedObject, ObjectSet } from '../object-set';
+import { PSS_LATEST_MINOR } from '../pss-version';
+import { CIS, NSA, OWASP, SOC2 } from '../references';
+import { FindingDraft } from '../types';
+import { rec, recs, selectorMatches, str } from '../util';
+import { at, indexedOf, isAgentWorkload, objectRule, podRule } from './helpers';
+
+const PSA_MODES = ['enforce', 'audit', 'warn'] as const;
+
+export const psaVersionPin = objectRule(
+  {
+    id: 'AGT-PsaVersionPin',
+    kinds: ['Namespace'],
+    title: 'Pod Security version pins are not older than the target Kubernetes minor',
+    severity: 'error',
+    description:
+      'A pod-security.kubernetes.io/<mode>-version label pinned below the Kubernetes minor the manifests target makes the cluster evaluate an older, weaker policy (v1.0 does not even require dropping capabilities): checks the cluster would otherwise enforce are dropped silently. The target is the platform kubernetesVersion, or the scanner option --kubernetes-version (default: the oldest supported minor). Suppress with a reason where an old pin is deliberate.',
+    fix: 'Pin the version to the target minor (the constructs do), or to latest.',
+    references: [NSA.podSecurity, CIS.policyControl, SOC2.configuration],
+    scanners: [],
+  },
+  (ctx) => {
+    const labels = indexedOf(ctx).labels;
+    const target = ctx.settings.kubernetesMinor;
+    return PSA_MODES.flatMap((mode): FindingDraft[] => {
+      const key = `pod-security.kubernetes.io/${mode}-version`;
+      const value = labels[key];
+      if (value === undefined || value === 'latest') return [];
+      const m = /^v1\.(\d+)$/.exec(value);
+      if (!m)
+        return [
+          at(`${key}: '${value}' is not a Pod Security version (v1.<minor> or latest)`, ['metadata', 'labels', key]),
+        ];
+      const minor = Math.min(Number(m[1]), PSS_LATEST_MINOR);
+      return minor < target
+        ? [
+            at(
+              `${key} pins the ${mode} policy to ${value}, below the target 1.${target}: the cluster ${mode === 'enforce' ? 'enforces' : mode === 'audit' ? 'audits' : 'warns on'} the older, weaker checks of ${value}`,
+              ['metadata', 'labels', key],
+            ),
+          ]
+        : [];
+    });
+  },
+);
+
+// --- Mesh ----------------------------------------------------------------------------------------
+
+const ISTIO_POLICY_KINDS = ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication'];
+
+function sidecarOptOut(
+  set: ObjectSet,
+  item: IndexedObject,
+  labels: Record<string, string>,
+  annotations: Record<string, unknown>,
+): string | undefined {
+  if (labels['sidecar.istio.io/inject'] === 'false') return 'pod label sidecar.istio.io/inject: "false"';
+  if (annotations['sidecar.istio.io/inject'] === 'false') return 'pod annotation sidecar.istio.io/inject: "false"';
+  if (labels['istio.io/dataplane-mode'] === 'none') return 'pod label istio.io/dataplane-mode: none';
+  const ns = set.namespaceLabels(item.namespace);
+  if (ns['istio-injection'] === 'disabled') return `namespace ${item.namespace} label istio-injection: disabled`;
+  if (ns['istio.io/dataplane-mode'] === 'none')
+    return `namespace ${item.namespace} label istio.io/dataplane-mode: none`;
+  return undefined;
+}
+
+function meshPoliciesSelecting(set: ObjectSet, namespace: string, labels: Record<string, string>): IndexedObject[] {
+  return ISTIO_POLICY_KINDS.flatMap((kind) =>
+    set.ofKind(kind, namespace).filter((p) => {
+      if (!(p.object.apiVersion ?? '').startsWith('security.istio.io/')) return false;
+      const selector = rec(p.object.spec).selector;
+      // No selector: the policy applies to every workload of the namespace.
+      return selector === undefined || selectorMatches(selector, labels);
+    }),
+  );
+}
+
+export const meshOptOut = podRule(
+  {
+    id: 'AGT-MeshOptOut',
+    title: 'Agents selected by mesh policies run with the mesh',
+    severity: 'error',
+    description:
+      'An Istio AuthorizationPolicy, PeerAuthentication or RequestAuthentication is enforced by the sidecar (or ambient dataplane); an agent that opts out of injection (pod label or annotation sidecar.istio.io/inject: "false", istio.io/dataplane-mode: none, or a namespace labelled istio-injection: disabled) is selected by the policy but nothing enforces it.',
+    fix: 'Remove the opt-out from the agent and its namespace.',
+    references: [NSA.exposure, OWASP.excessiveAgency, SOC2.boundaries],
+    scanners: [],
+  },
+  (pod, ctx) => {
+    const item = indexedOf(ctx);
+    if (!isAgentWorkload(item, pod)) return undefined;
+    const policies = meshPoliciesSelecting(ctx.set, item.namespace, pod.labels);
+    if (policies.length === 0) return [];
+    const optOut = sidecarOptOut(ctx.set, item, pod.labels, rec(pod.template.metadata.annotations));
+    return optOut
+      ? [
+          at(
+            `selected by ${policies.map((p) => `${p.kind} ${p.name}`).join(', ')} but opted out of the mesh (${optOut}): the policies are emitted and nothing enforces them`,
+            [...pod.template.metadataPath],
+          ),
+        ]
+      : [];
+  },
+);
+
+// --- LLM gateway bypass ------------------------------------------------------------------------
+
+function isGateway(item: IndexedObject): boolean {
+  return item.labels[LLM_GATEWAY_LABEL] === 'true' || item.pod?.labels[LLM_GATEWAY_LABEL] === 'true';
+}
+
+export const llmFqdnBypass = objectRule(
+  {
+    id: 'AGT-LlmGatewayBypass',
+    kinds: ['CiliumNetworkPolicy'],
+    title: 'With an LLM gateway, only the gateway reaches LLM providers by name',
+    severity: 'error',
+    description:
+      'When the platform has an LLM gateway (a workload labelled agent-baseline.io/llm-gateway), FQDN egress (Cilium toFQDNs matchName or matchPattern, wildcards included) to an LLM provider domain (one table in lib/core/llm-providers.ts) from any other agent bypasses the gateway, like an ipBlock to the provider ranges would.',
+    fix: 'Remove the FQDN rule; make the agent a client of the gateway (LlmGateway.addClient).',
+    references: [OWASP.excessiveAgency, OWASP.disclosure, SOC2.boundaries],
+    scanners: [],
+  },
+  (ctx) => {
+    const item = indexedOf(ctx);
+    const gateway = ctx.set.workloads().find(isGateway);
+    if (!gateway) return undefined;
+    const selector = rec(ctx.object.spec).endpointSelector;
+    const agents = ctx.set
+      .workloads(item.namespace)
+      .filter((w) => w.pod && isAgentWorkload(w, w.pod) && !isGateway(w) && selectorMatches(selector, w.pod.labels));
+    if (agents.length === 0) return [];
+    const out: FindingDraft[] = [];
+    recs(rec(ctx.object.spec).egress).forEach((rule, i) =>
+      recs(rule.toFQDNs).forEach((f, j) => {
+        const name = str(f.matchName) ?? str(f.matchPattern);
+        if (name && dnsPatternReachesLlmProvider(name))
+          out.push(
+            at(
+              `egress rule ${i} lets ${agents.map((a) => `${a.kind} ${a.name}`).join(', ')} reach the LLM provider ${name} directly, bypassing the LLM gateway ${gateway.name}`,
+              ['spec', 'egress', i, 'toFQDNs', j],
+            ),
+          );
+      }),
+    );
+    return out;
+  },
+);
