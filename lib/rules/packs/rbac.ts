@@ -138,7 +138,7 @@ const RULES: Rule[] = [
     'Exec, attach, port-forward, pod and service proxies, and ephemeral (debug) containers run code in, or reach into, other pods.',
     'Remove access to pods/exec, pods/attach, pods/portforward, pods/proxy, services/proxy and update/patch on pods/ephemeralcontainers.',
     RBAC_REFS,
-    ['KSV-0053', 'KSV-0054', 'Polaris clusterrolePodExecAttach'],
+    ['CKV2_K8S_2 (create on pods/exec)', 'KSV-0053', 'KSV-0054', 'Polaris clusterrolePodExecAttach'],
   ),
   ruleCheck(
     'RBAC-NodesProxy',
