@@ -95,6 +95,7 @@ const RULES: Rule[] = [
     'Remove get/list/watch on secrets.',
     [CIS.secretsAccess, ...RBAC_REFS, OWASP.disclosure],
     [
+      'CKV2_K8S_5',
       'KSV-0041 (with RBAC-SecretWrite; not delete)',
       'KSV-0113 (with RBAC-SecretWrite; not delete)',
       'kube-linter access-to-secrets',
