@@ -1,7 +1,13 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ResolvedClusterSettings, dnsPatternReachesLlmProvider, internetWide, invalidProp, ipBlockSet } from '../core';
-import { AgentNamespace } from '../namespace/namespace';
+import {
+  ResolvedClusterSettings,
+  dnsPatternReachesLlmProvider,
+  findAgentNamespace,
+  internetWide,
+  invalidProp,
+  ipBlockSet,
+} from '../core';
 import {
   AgentNetworkProps,
   AgentPeerRef,
@@ -247,7 +253,7 @@ export class AgentNetworkPolicy extends Construct {
   }
 
   private createMeshPolicies(): ApiObject {
-    const namespace = AgentNamespace.find(this);
+    const namespace = findAgentNamespace(this);
     if (!namespace.node.tryFindChild(PEER_AUTHENTICATION_ID)) {
       new ApiObject(namespace, PEER_AUTHENTICATION_ID, {
         apiVersion: ISTIO_SECURITY_API_VERSION,

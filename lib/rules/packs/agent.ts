@@ -4,7 +4,7 @@
  * platform asks for them.
  */
 import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, serviceAccountUsername } from '../../core';
-import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
+import { RUNS_GENERATED_CODE_LABEL } from '../../shared/guardrail-constants';
 import { internetEgress, networkPolicyScope } from './agent-network';
 import { llmFqdnBypass, meshOptOut, psaVersionPin } from './agent-mesh';
 import {
@@ -15,7 +15,7 @@ import {
   guardrailForeignServiceAccount,
   literalSecret,
 } from './agent-identity';
-import { ruleRisks } from '../../rbac/risks';
+import { ruleRisks } from '../../shared/rbac-risks';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Pack, Rule, RuleContext } from '../rule';
