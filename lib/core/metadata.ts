@@ -197,3 +197,15 @@ export const AUTO_EXCEPT_CIDRS: readonly string[] = [
     (e) => `${e.address}/${e.address.includes(':') ? 128 : 32}`,
   ),
 ];
+
+/**
+ * A port range at least this wide counts as every port: `1-65535`, `1024-65535` and the like are a
+ * port-less allow-all by another spelling. The constructs refuse such ranges; the rule engine
+ * judges rules with them as port-less.
+ */
+export const WIDE_PORT_RANGE = 1024;
+
+/** True when a NetworkPolicy port entry (`port`, `endPort`) spans {@link WIDE_PORT_RANGE} ports or more. */
+export function isWidePortRange(port: unknown, endPort: unknown): boolean {
+  return typeof port === 'number' && typeof endPort === 'number' && endPort - port + 1 >= WIDE_PORT_RANGE;
+}

@@ -8,6 +8,8 @@ import {
   AUTO_EXCEPT_CIDRS,
   NAMESPACE_NAME_LABEL,
   AddressSet,
+  WIDE_PORT_RANGE,
+  isWidePortRange,
   ipBlockProblems,
   internetWide,
   cidrContains,
@@ -313,7 +315,16 @@ export function resolvePort(scope: Scope, field: string, ref: PortRef, named: bo
   }
   const port = requireInteger(scope, `${field}.port`, spec.port, 1, 65535);
   if (spec.endPort === undefined) return { protocol, port };
-  return { protocol, port, endPort: requireInteger(scope, `${field}.endPort`, spec.endPort, port, 65535) };
+  const endPort = requireInteger(scope, `${field}.endPort`, spec.endPort, port, 65535);
+  if (isWidePortRange(port, endPort))
+    invalidProp(
+      scope,
+      `${field}.endPort`,
+      endPort,
+      `a range of fewer than ${WIDE_PORT_RANGE} ports, or the single ports needed`,
+      `${port}-${endPort} is every port by another spelling (the rule engine judges it as a port-less allow-all)`,
+    );
+  return { protocol, port, endPort };
 }
 
 /** Finds the agent port a reference points at, by name or number. */

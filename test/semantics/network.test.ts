@@ -193,6 +193,11 @@ describe('allow-all peers in agent namespaces', () => {
       'ingress rule 0 admits the internet (0.0.0.0/0) on every port',
     ],
     [
+      'podSelector {} peer on a port range spanning every port',
+      { podSelector: AGENT_SELECTOR, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 1, endPort: 65535 }] }] },
+      'ingress rule 0 from every pod of the namespace (podSelector {}) on every port: every other agent',
+    ],
+    [
       'port-less podSelector {} peer',
       { podSelector: AGENT_SELECTOR, ingress: [{ from: [{ podSelector: {} }] }] },
       'ingress rule 0 from every pod of the namespace (podSelector {}) on every port: every other agent',
@@ -275,6 +280,18 @@ describe('the grant APIs refuse the same address sets, naming the construct path
     agent.allowEgressTo(Peer.cidr('10.1.0.0/16'), 5432);
     agent.allowEgressTo(Peer.cidr('169.254.20.10/32'), { port: 53, protocol: 'UDP' });
     agent.allowEgressToInternet();
+  });
+
+  it.each([
+    [{ port: 1, endPort: 65535 }, '1-65535'],
+    [{ port: 1024, endPort: 65535 }, '1024-65535'],
+    [{ port: 8000, endPort: 9023 }, '8000-9023'],
+  ])('a port range spanning every port: %j', (port, range) => {
+    const agent = setup();
+    expect(() => agent.allowEgressTo(Peer.cidr('203.0.113.0/24'), port)).toThrow(
+      `[platform/agents/bot] allowEgressTo.ports[0].endPort: invalid value ${port.endPort} (${range} is every port by another spelling (the rule engine judges it as a port-less allow-all)). Allowed: a range of fewer than 1024 ports, or the single ports needed`,
+    );
+    agent.allowEgressTo(Peer.cidr('203.0.113.0/24'), { port: 8000, endPort: 8100 });
   });
 
   it('ingress from the internet is refused', () => {

@@ -6,7 +6,7 @@
  * reaches, so judging every policy that selects an agent (the construct's or one written beside
  * it, in any namespace) judges the union; HRD-PodNetworkPolicy reports a direction no policy selects.
  */
-import { NAMESPACE_NAME_LABEL, ipBlockProblems, ipBlockSet, internetWide } from '../../core';
+import { NAMESPACE_NAME_LABEL, ipBlockProblems, ipBlockSet, internetWide, isWidePortRange } from '../../core';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { RuleContext } from '../rule';
@@ -182,7 +182,8 @@ function scopeProblems(policy: Json): Problem[] {
     arr(spec[direction]).forEach((r, i) => {
       const rule = rec(r);
       const peers = arr(rule[peerKey]);
-      const portless = arr(rule.ports).length === 0;
+      const portless =
+        arr(rule.ports).length === 0 || arr(rule.ports).some((p) => isWidePortRange(rec(p).port, rec(p).endPort));
       const ports = portless ? 'on every port' : 'on its ports';
       if (direction === 'ingress' && peers.length === 0)
         out.push({
