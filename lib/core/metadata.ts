@@ -209,3 +209,20 @@ export const WIDE_PORT_RANGE = 1024;
 export function isWidePortRange(port: unknown, endPort: unknown): boolean {
   return typeof port === 'number' && typeof endPort === 'number' && endPort - port + 1 >= WIDE_PORT_RANGE;
 }
+
+/**
+ * Labels (and the pod annotation `sidecar.istio.io/inject`) that take a pod or namespace out of the
+ * Istio dataplane. Mesh policies on such pods are emitted but nothing enforces them: the rule
+ * engine flags it (AGT-MeshOptOut) and the constructs refuse these labels under the mesh.
+ */
+export const MESH_OPT_OUT: Readonly<Record<string, string>> = {
+  'sidecar.istio.io/inject': 'false',
+  'istio.io/dataplane-mode': 'none',
+  'istio-injection': 'disabled',
+};
+
+/** The `key: value` that opts out of the mesh, or undefined. */
+export function meshOptOutOf(labels: Readonly<Record<string, unknown>>): string | undefined {
+  const key = Object.keys(MESH_OPT_OUT).find((k) => labels[k] === MESH_OPT_OUT[k]);
+  return key ? `${key}: "${MESH_OPT_OUT[key]}"` : undefined;
+}

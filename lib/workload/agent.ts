@@ -19,6 +19,7 @@ import {
   requireLabelValue,
   requireReason,
   requireTokenAudience,
+  meshOptOutOf,
 } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
 import { PodBudget, effectivePodAmounts } from '../namespace/quota-budget';
@@ -403,6 +404,15 @@ export class HardenedAgent extends Construct {
         invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
       requireLabelValue(this, `labels.${key}`, value);
     }
+    const optOut = meshOptOutOf(labels);
+    if (optOut && this.namespace.platform.settings.mesh === 'istio')
+      invalidProp(
+        this,
+        'labels',
+        labels,
+        'labels that keep the agent in the mesh',
+        `${optOut} opts out of the mesh: its AuthorizationPolicy would be emitted and nothing would enforce it`,
+      );
     return labels;
   }
 

@@ -107,12 +107,12 @@ describe('mesh policies on agents that opted out of the mesh', () => {
     [
       'ambient opt-out label',
       (set: Obj[]) => (agentDeployment(set).spec.template.metadata.labels['istio.io/dataplane-mode'] = 'none'),
-      'pod label istio.io/dataplane-mode: none',
+      'pod label istio.io/dataplane-mode: "none"',
     ],
     [
       'namespace label',
       (set: Obj[]) => (find(set, 'Namespace', 'agents').metadata.labels['istio-injection'] = 'disabled'),
-      'namespace agents label istio-injection: disabled',
+      'namespace agents label istio-injection: "disabled"',
     ],
   ])('%s', (_name, patch, how) => {
     const set = meshSet(patch);
@@ -128,6 +128,32 @@ describe('mesh policies on agents that opted out of the mesh', () => {
       undefined,
     );
     expect(findingsOf(set, 'AGT-MeshOptOut')).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'agent labels',
+      (ns: AgentNamespace) =>
+        new HardenedAgent(ns, 'bot', {
+          image: IMAGE,
+          ports: [{ name: 'http', port: 8080 }],
+          labels: { 'sidecar.istio.io/inject': 'false' },
+        }),
+      '[platform/agents/bot] labels: invalid value {"sidecar.istio.io/inject":"false"} (sidecar.istio.io/inject: "false" opts out of the mesh',
+    ],
+  ])('the constructs refuse opting out under the mesh: %s', (_name, build, message) => {
+    const app = Testing.app();
+    const ns = new AgentNamespace(new AgentPlatform(app, 'platform', { mesh: 'istio' }), 'agents');
+    expect(() => build(ns)).toThrow(message);
+    const plain = new AgentNamespace(new AgentPlatform(Testing.app(), 'platform'), 'agents');
+    expect(() => build(plain)).not.toThrow();
+  });
+
+  it('the constructs refuse a namespace opted out of the mesh', () => {
+    const platform = new AgentPlatform(Testing.app(), 'platform', { mesh: 'istio' });
+    expect(() => new AgentNamespace(platform, 'agents', { labels: { 'istio-injection': 'disabled' } })).toThrow(
+      '[platform/agents] labels: invalid value {"istio-injection":"disabled"} (istio-injection: "disabled" opts every agent of the namespace out of the mesh',
+    );
   });
 
   it('no opt-out, or no policy, is fine', () => {

@@ -3,7 +3,7 @@
  * silently drops checks; a mesh policy on a pod without a sidecar enforces nothing; FQDN egress to
  * an LLM provider from any agent but the gateway bypasses it.
  */
-import { dnsPatternReachesLlmProvider } from '../../core';
+import { dnsPatternReachesLlmProvider, meshOptOutOf } from '../../core';
 import { LLM_GATEWAY_LABEL } from '../../shared/guardrail-constants';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PSS_LATEST_MINOR } from '../pss-version';
@@ -61,14 +61,12 @@ function sidecarOptOut(
   labels: Record<string, string>,
   annotations: Record<string, unknown>,
 ): string | undefined {
-  if (labels['sidecar.istio.io/inject'] === 'false') return 'pod label sidecar.istio.io/inject: "false"';
-  if (annotations['sidecar.istio.io/inject'] === 'false') return 'pod annotation sidecar.istio.io/inject: "false"';
-  if (labels['istio.io/dataplane-mode'] === 'none') return 'pod label istio.io/dataplane-mode: none';
-  const ns = set.namespaceLabels(item.namespace);
-  if (ns['istio-injection'] === 'disabled') return `namespace ${item.namespace} label istio-injection: disabled`;
-  if (ns['istio.io/dataplane-mode'] === 'none')
-    return `namespace ${item.namespace} label istio.io/dataplane-mode: none`;
-  return undefined;
+  const pod = meshOptOutOf(labels);
+  if (pod) return `pod label ${pod}`;
+  const annotation = meshOptOutOf(annotations);
+  if (annotation) return `pod annotation ${annotation}`;
+  const ns = meshOptOutOf(set.namespaceLabels(item.namespace));
+  return ns ? `namespace ${item.namespace} label ${ns}` : undefined;
 }
 
 function meshPoliciesSelecting(set: ObjectSet, namespace: string, labels: Record<string, string>): IndexedObject[] {
