@@ -90,6 +90,9 @@ describe('RBAC of the default platform', () => {
     const report = runRules(objects);
     const rbacFindings = report.results.filter((r) => RBAC_KINDS.includes(r.kind)).flatMap((r) => r.findings);
     expect(rbacFindings.filter((f) => !f.suppressed)).toEqual([]);
-    expect(rbacFindings.filter((f) => f.suppressed).map((f) => f.rule)).toEqual(['RBAC-CreateWorkloads', 'RBAC-CreateWorkloads']);
+    expect(rbacFindings.filter((f) => f.suppressed).map((f) => f.rule)).toEqual([
+      'RBAC-CreateWorkloads',
+      'RBAC-CreateWorkloads',
+    ]);
   });
 });
