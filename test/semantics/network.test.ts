@@ -8,6 +8,7 @@ import { Peer } from '../../lib/network';
 import { AgentPlatform } from '../../lib/platform';
 import { HardenedAgent } from '../../lib/workload';
 import { Testing } from 'cdk8s';
+import { appObjects } from '../helpers/synth';
 import { EXIT, Obj, cliScan, find, findingsOf, goodSet } from './helpers';
 
 const IMAGE = 'ghcr.io/acme/bot:1.0.0@sha256:4f6c1d0b8e3a2f9c7d5e1b0a3c8f6e2d9b7a5c3e1f0d8b6a4c2e0f9d7b5a3c1e';
@@ -292,6 +293,20 @@ describe('the grant APIs refuse the same address sets, naming the construct path
       `[platform/agents/bot] allowEgressTo.ports[0].endPort: invalid value ${port.endPort} (${range} is every port by another spelling (the rule engine judges it as a port-less allow-all)). Allowed: a range of fewer than 1024 ports, or the single ports needed`,
     );
     agent.allowEgressTo(Peer.cidr('203.0.113.0/24'), { port: 8000, endPort: 8100 });
+  });
+
+  it('a platform with metadataDns synthesizes clean: DNS at the metadata address on port 53 only', () => {
+    const app = Testing.app();
+    const platform = new AgentPlatform(app, 'platform', { metadataDns: true });
+    const ns = new AgentNamespace(platform, 'agents');
+    new HardenedAgent(ns, 'bot', { image: IMAGE, ports: [{ name: 'http', port: 8080 }] });
+    const policies = appObjects(app).filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies.length).toBeGreaterThan(1);
+    for (const p of policies)
+      expect(JSON.stringify(p.spec)).toContain(
+        '{"ipBlock":{"cidr":"169.254.169.254/32"}}],"ports":[{"protocol":"UDP","port":53},{"protocol":"TCP","port":53}]',
+      );
+    expect(() => app.synth()).not.toThrow();
   });
 
   it('ingress from the internet is refused', () => {
