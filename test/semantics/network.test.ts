@@ -304,7 +304,7 @@ describe('the grant APIs refuse the same address sets, naming the construct path
     expect(policies.length).toBeGreaterThan(1);
     for (const p of policies)
       expect(JSON.stringify(p.spec)).toContain(
-        '{"ipBlock":{"cidr":"169.254.169.254/32"}}],"ports":[{"protocol":"UDP","port":53},{"protocol":"TCP","port":53}]',
+        '{"ports":[{"port":53,"protocol":"UDP"},{"port":53,"protocol":"TCP"}],"to":[{"ipBlock":{"cidr":"169.254.169.254/32"}}]}',
       );
     expect(() => app.synth()).not.toThrow();
   });
