@@ -2,7 +2,7 @@
  * Namespace and mesh controls (issue 13 item 6, issue 14 item 2): PSA version pins, mesh opt-out,
  * FQDN bypass of the LLM gateway.
  */
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import { AgentBaselineError, dnsPatternReachesLlmProvider, isLlmProviderHost } from '../../lib/core';
 import { LlmGateway } from '../../lib/guardrails';
 import { AgentNamespace } from '../../lib/namespace';
@@ -253,6 +253,25 @@ describe('FQDN egress that bypasses the LLM gateway', () => {
       // The gateway itself may.
       gateway.allowEgressToFqdn(fqdn);
       assistant.allowEgressToFqdn('api.github.com');
+    });
+
+    it('an extra NetworkPolicy beside the constructs reaching a provider range fails synth with its path', () => {
+      const { app, gateway } = platform();
+      new LlmGateway(gateway, 'LlmGateway', { gateway, providerCidrs: ['203.0.113.0/24'] });
+      const ns = gateway.namespace;
+      new ApiObject(ns, 'Extra', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'extra' },
+        spec: {
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'assistant' } },
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ ipBlock: { cidr: '203.0.113.128/25' } }], ports: [{ port: 443 }] }],
+        },
+      });
+      expect(() => app.synth()).toThrow(
+        /\[platform\/agents\/Extra\] \[AGT-LlmGatewayBypass\] NetworkPolicy\/agents\/extra at spec\.egress\[0\]\.to\[0\]\.ipBlock: egress rule 0 lets Deployment assistant reach 203\.0\.113\.128\/25, LLM provider ranges only the gateway llm-gateway may reach/,
+      );
     });
 
     it('before the gateway: refused when the gateway is created', () => {

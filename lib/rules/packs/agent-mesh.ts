@@ -3,13 +3,14 @@
  * silently drops checks; a mesh policy on a pod without a sidecar enforces nothing; FQDN egress to
  * an LLM provider from any agent but the gateway bypasses it.
  */
-import { dnsPatternReachesLlmProvider, meshOptOutOf } from '../../core';
+import { AddressSet, dnsPatternReachesLlmProvider, ipBlockSet, meshOptOutOf } from '../../core';
 import { LLM_GATEWAY_LABEL } from '../../shared/guardrail-constants';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PSS_LATEST_MINOR } from '../pss-version';
 import { CIS, NSA, OWASP, SOC2 } from '../references';
+import { RuleContext } from '../rule';
 import { FindingDraft } from '../types';
-import { rec, recs, selectorMatches, str } from '../util';
+import { arr, isRecord, rec, recs, selectorMatches, str } from '../util';
 import { at, indexedOf, isAgentWorkload, objectRule, podRule } from './helpers';
 
 const PSA_MODES = ['enforce', 'audit', 'warn'] as const;
@@ -114,15 +115,70 @@ function isGateway(item: IndexedObject): boolean {
   return item.labels[LLM_GATEWAY_LABEL] === 'true' || item.pod?.labels[LLM_GATEWAY_LABEL] === 'true';
 }
 
+/** The provider ranges: what the gateway's NetworkPolicies open by ipBlock, its internet rule (a /0) aside. */
+function gatewayProviderRanges(set: ObjectSet, gateway: IndexedObject): AddressSet {
+  const labels = gateway.pod?.labels ?? {};
+  let ranges = AddressSet.EMPTY;
+  for (const policy of set.ofKind('NetworkPolicy', gateway.namespace)) {
+    if (!selectorMatches(rec(policy.object.spec).podSelector, labels)) continue;
+    for (const rule of recs(rec(policy.object.spec).egress)) {
+      for (const peer of recs(rule.to)) {
+        const block = rec(peer.ipBlock);
+        if (!isRecord(peer.ipBlock) || /\/0$/.test(str(block.cidr) ?? '')) continue;
+        const s = ipBlockSet(block.cidr, arr(block.except));
+        if (s) ranges = ranges.union(s);
+      }
+    }
+  }
+  return ranges;
+}
+
+function fqdnBypasses(ctx: RuleContext, agents: readonly IndexedObject[], gateway: IndexedObject): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  recs(rec(ctx.object.spec).egress).forEach((rule, i) =>
+    recs(rule.toFQDNs).forEach((f, j) => {
+      const name = str(f.matchName) ?? str(f.matchPattern);
+      if (name && dnsPatternReachesLlmProvider(name))
+        out.push(
+          at(
+            `egress rule ${i} lets ${agents.map((a) => `${a.kind} ${a.name}`).join(', ')} reach the LLM provider ${name} directly, bypassing the LLM gateway ${gateway.name}`,
+            ['spec', 'egress', i, 'toFQDNs', j],
+          ),
+        );
+    }),
+  );
+  return out;
+}
+
+function ipBlockBypasses(ctx: RuleContext, agents: readonly IndexedObject[], gateway: IndexedObject): FindingDraft[] {
+  const providers = gatewayProviderRanges(ctx.set, gateway);
+  if (providers.isEmpty) return [];
+  const out: FindingDraft[] = [];
+  recs(rec(ctx.object.spec).egress).forEach((rule, i) =>
+    recs(rule.to).forEach((peer, j) => {
+      const block = rec(peer.ipBlock);
+      const s = isRecord(peer.ipBlock) ? ipBlockSet(block.cidr, arr(block.except)) : undefined;
+      if (s && s.overlaps(providers))
+        out.push(
+          at(
+            `egress rule ${i} lets ${agents.map((a) => `${a.kind} ${a.name}`).join(', ')} reach ${s.intersect(providers).toCidrs().join(', ')}, LLM provider ranges only the gateway ${gateway.name} may reach`,
+            ['spec', 'egress', i, 'to', j, 'ipBlock'],
+          ),
+        );
+    }),
+  );
+  return out;
+}
+
 export const llmFqdnBypass = objectRule(
   {
     id: 'AGT-LlmGatewayBypass',
-    kinds: ['CiliumNetworkPolicy'],
-    title: 'With an LLM gateway, only the gateway reaches LLM providers by name',
+    kinds: ['CiliumNetworkPolicy', 'NetworkPolicy'],
+    title: 'With an LLM gateway, only the gateway reaches LLM providers',
     severity: 'error',
     description:
-      'When the platform has an LLM gateway (a workload labelled agent-baseline.io/llm-gateway), FQDN egress (Cilium toFQDNs matchName or matchPattern, wildcards included) to an LLM provider domain (one table in lib/core/llm-providers.ts) from any other agent bypasses the gateway, like an ipBlock to the provider ranges would.',
-    fix: 'Remove the FQDN rule; make the agent a client of the gateway (LlmGateway.addClient).',
+      'When the platform has an LLM gateway (a workload labelled agent-baseline.io/llm-gateway), egress from any other agent to an LLM provider bypasses it: FQDN egress (Cilium toFQDNs matchName or matchPattern, wildcards included) to a provider domain (one table in lib/core/llm-providers.ts), or an ipBlock overlapping the provider ranges the gateway reaches.',
+    fix: 'Remove the rule; make the agent a client of the gateway (LlmGateway.addClient).',
     references: [OWASP.excessiveAgency, OWASP.disclosure, SOC2.boundaries],
     scanners: [],
   },
@@ -130,24 +186,12 @@ export const llmFqdnBypass = objectRule(
     const item = indexedOf(ctx);
     const gateway = ctx.set.workloads().find(isGateway);
     if (!gateway) return undefined;
-    const selector = rec(ctx.object.spec).endpointSelector;
+    const spec = rec(ctx.object.spec);
+    const selector = item.kind === 'NetworkPolicy' ? spec.podSelector : spec.endpointSelector;
     const agents = ctx.set
       .workloads(item.namespace)
       .filter((w) => w.pod && isAgentWorkload(w, w.pod) && !isGateway(w) && selectorMatches(selector, w.pod.labels));
     if (agents.length === 0) return [];
-    const out: FindingDraft[] = [];
-    recs(rec(ctx.object.spec).egress).forEach((rule, i) =>
-      recs(rule.toFQDNs).forEach((f, j) => {
-        const name = str(f.matchName) ?? str(f.matchPattern);
-        if (name && dnsPatternReachesLlmProvider(name))
-          out.push(
-            at(
-              `egress rule ${i} lets ${agents.map((a) => `${a.kind} ${a.name}`).join(', ')} reach the LLM provider ${name} directly, bypassing the LLM gateway ${gateway.name}`,
-              ['spec', 'egress', i, 'toFQDNs', j],
-            ),
-          );
-      }),
-    );
-    return out;
+    return item.kind === 'NetworkPolicy' ? ipBlockBypasses(ctx, agents, gateway) : fqdnBypasses(ctx, agents, gateway);
   },
 );
