@@ -12,3 +12,4 @@ export * from './metadata';
 export * from './api-versions';
 export * from './credentials';
 export * from './llm-providers';
+export * from './gateway-settings';
