@@ -8,7 +8,7 @@ import {
   requireNonEmptyString,
   serviceAccountUsername,
 } from '../core';
-import type { HardenedAgent } from '../workload/agent';
+import type { IAgentPod } from '../agent-pod/contract';
 import { AdmissionObject, renderApprovalPolicy, renderJobGuardrail } from './admission';
 import {
   CREATED_BY_LABEL,
@@ -57,7 +57,7 @@ export class AgentGuardrails extends Construct {
   public readonly createdWorkloadLabels: Record<string, string>;
   public readonly policies: ApiObject[];
 
-  constructor(agent: HardenedAgent, id: string, props: AgentGuardrailsProps) {
+  constructor(agent: IAgentPod, id: string, props: AgentGuardrailsProps) {
     super(agent, id);
     const settings = agent.platform.settings;
     if (!settings.imagePolicyEngines.includes('vap')) {
@@ -124,7 +124,7 @@ export class AgentGuardrails extends Construct {
   }
 }
 
-function toApiObject(agent: HardenedAgent, o: AdmissionObject): ApiObject {
+function toApiObject(agent: IAgentPod, o: AdmissionObject): ApiObject {
   return new ApiObject(agent.platform, `${o.metadata.name}-${o.kind}`, {
     apiVersion: o.apiVersion,
     kind: o.kind,
@@ -163,8 +163,8 @@ function checkRegistries(scope: Construct, registries: readonly string[]): strin
  * role; Jobs running as it would act with them. Agents added later are caught at synth by the
  * same check (node validation) and by the rule engine (AGT-GuardrailServiceAccount).
  */
-function otherAgentServiceAccount(agent: HardenedAgent, name: string): string | undefined {
-  // Structural, not instanceof: this module imports the agent type only (no import cycle).
+function otherAgentServiceAccount(agent: IAgentPod, name: string): string | undefined {
+  // Structural: any agent shape (HardenedAgent, AgentPod, ...) names its ServiceAccount.
   const others = agent.namespace.node
     .findAll()
     .filter(
@@ -177,7 +177,7 @@ function otherAgentServiceAccount(agent: HardenedAgent, name: string): string | 
 }
 
 function foreignServiceAccountProblem(
-  agent: HardenedAgent,
+  agent: IAgentPod,
   names: readonly string[],
 ): [number, string, string] | undefined {
   for (const [i, n] of names.entries()) {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalidProp, requireDnsLabel } from '../core';
-import type { HardenedAgent } from '../workload/agent';
+import { MESH_CAPABILITIES, invalidProp, requireDnsLabel } from '../core';
+import type { IAgentPod } from '../agent-pod/contract';
 import { checkHttpsUrl, checkIssuer, checkRequiredClaims, checkValues } from './jwt-checks';
 import { JwtIdentity, renderEdgeIdentity } from './render';
 
@@ -18,9 +18,9 @@ export class AgentEdgeIdentity extends Construct {
   public readonly requestAuthentication: ApiObject;
   public readonly authorizationPolicy: ApiObject;
 
-  constructor(agent: HardenedAgent, id: string, props: EdgeIdentityProps) {
+  constructor(agent: IAgentPod, id: string, props: EdgeIdentityProps) {
     super(agent, id);
-    if (agent.platform.settings.mesh !== 'istio') {
+    if (!MESH_CAPABILITIES[agent.platform.settings.mesh].jwtAtEdge) {
       invalidProp(
         this,
         'identity',

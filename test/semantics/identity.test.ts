@@ -303,9 +303,11 @@ describe('constructs refuse the same identities', () => {
 
   it('a raw workload in the platform running as an agent’s ServiceAccount fails synth with its path', () => {
     const { app, ns } = platform();
-    const agent = new HardenedAgent(ns, 'bot', { image: IMAGE, ports: [{ name: 'http', port: 8080 }] });
-    const template = JSON.parse(JSON.stringify(agent.deployment.toJson().spec.template));
-    template.metadata.labels = { app: 'sneaky' };
+    new HardenedAgent(ns, 'bot', { image: IMAGE, ports: [{ name: 'http', port: 8080 }] });
+    const template = {
+      metadata: { labels: { app: 'sneaky' } },
+      spec: { serviceAccountName: 'bot', containers: [{ name: 'x', image: IMAGE }] },
+    };
     new ApiObject(ns, 'Sneaky', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
