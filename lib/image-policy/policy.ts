@@ -7,7 +7,7 @@ import { imageChecks } from './cel';
 import { renderKyvernoClusterPolicy, renderKyvernoImageValidatingPolicy } from './kyverno';
 import { parseImageReference } from '../shared/image-reference';
 import { ImagePolicyProps, ResolvedImagePolicy, resolveImagePolicy } from './settings';
-import { SIGSTORE_INCLUDE_LABEL, renderSigstoreClusterImagePolicy } from './sigstore';
+import { SIGSTORE_INCLUDE_LABEL, renderSigstoreAttestationPolicy, renderSigstoreClusterImagePolicy } from './sigstore';
 import { renderVap } from './vap';
 
 const POLICIES = new WeakMap<AgentPlatform, ImagePolicy>();
@@ -119,8 +119,8 @@ export class ImagePolicy extends Construct {
   private emit(): Record<string, ApiObject> {
     const s = this.settings;
     const out: Record<string, ApiObject> = {};
-    const add = (manifest: { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object }) => {
-      out[manifest.kind] = new ApiObject(this, manifest.kind, manifest);
+    const add = (manifest: { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object }, id = manifest.kind) => {
+      out[id] = new ApiObject(this, id, manifest);
     };
     if (s.engines.includes('vap')) {
       const vap = renderVap(s, this.platform.settings.kubernetesMinor, this.namespaces);
@@ -132,6 +132,9 @@ export class ImagePolicy extends Construct {
       add(renderKyvernoClusterPolicy(s, this.namespaces));
     }
     if (s.engines.includes('sigstore')) add(renderSigstoreClusterImagePolicy(s));
+    // Attestations: Kyverno's are inside its policies; a VAP cannot fetch them (the rule engine warns).
+    const sigstoreAttestations = s.engines.includes('sigstore') ? renderSigstoreAttestationPolicy(s) : undefined;
+    if (sigstoreAttestations) add(sigstoreAttestations, 'ClusterImagePolicyAttestations');
     return out;
   }
 
