@@ -132,7 +132,9 @@ export function renderKyvernoClusterPolicy(policy: ResolvedImagePolicy, namespac
               failureAction,
               ...validationConfig(policy),
               attestors: [{ entries: [legacyAttestorEntry(sig)] }],
-              ...(att ? { attestations: kyvernoLegacyAttestations(att, [{ entries: [legacyAttestorEntry(att.signer)] }]) } : {}),
+              ...(att
+                ? { attestations: kyvernoLegacyAttestations(att, [{ entries: [legacyAttestorEntry(att.signer)] }]) }
+                : {}),
             },
           ],
         },

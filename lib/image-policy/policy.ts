@@ -119,7 +119,10 @@ export class ImagePolicy extends Construct {
   private emit(): Record<string, ApiObject> {
     const s = this.settings;
     const out: Record<string, ApiObject> = {};
-    const add = (manifest: { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object }, id = manifest.kind) => {
+    const add = (
+      manifest: { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object },
+      id = manifest.kind,
+    ) => {
       out[id] = new ApiObject(this, id, manifest);
     };
     if (s.engines.includes('vap')) {

@@ -33,14 +33,18 @@ const IMAGES_VARIABLE = {
 const signed = (name: string) =>
   `verifyAttestationSignatures(image, attestations.${name}, [attestors.${KYVERNO_ATTESTATION_ATTESTOR}]) > 0`;
 /** Binds the predicate to `p` (a one-element comprehension: CEL here has no `let`). */
-const withPredicate = (name: string, body: string) => `[extractPayload(image, attestations.${name}).predicate].all(p, ${body})`;
+const withPredicate = (name: string, body: string) =>
+  `[extractPayload(image, attestations.${name}).predicate].all(p, ${body})`;
 const everyImage = (body: string) => `${IMAGES}.all(image, ${body})`;
 
 /** True while an acceptance holds: `v` is the vulnerability, compared by ID and the expiry instant. */
 function celAccepted(scan: ResolvedVulnerabilityScan): string {
   if (scan.acceptedVulnerabilities.length === 0) return 'false';
   return scan.acceptedVulnerabilities
-    .map((a) => `(v.VulnerabilityID == ${celString(a.id)} && time.now() <= timestamp(${celString(expiryInstant(a.expires))}))`)
+    .map(
+      (a) =>
+        `(v.VulnerabilityID == ${celString(a.id)} && time.now() <= timestamp(${celString(expiryInstant(a.expires))}))`,
+    )
     .join(' || ');
 }
 
@@ -66,10 +70,16 @@ export function kyvernoCelAttestations(a: ResolvedAttestations) {
     const n = KYVERNO_ATTESTATION_NAMES.scan;
     attestations.push({ name: n, intoto: { type: scan.predicateType } });
     validations.push(
-      { expression: everyImage(signed(n)), message: `every image must carry a signed vulnerability scan (${scan.predicateType})` },
+      {
+        expression: everyImage(signed(n)),
+        message: `every image must carry a signed vulnerability scan (${scan.predicateType})`,
+      },
       {
         expression: everyImage(
-          withPredicate(n, `time.now() - timestamp(p.metadata.scanFinishedOn) <= duration(${celString(`${scan.maxAgeDays * 24}h`)})`),
+          withPredicate(
+            n,
+            `time.now() - timestamp(p.metadata.scanFinishedOn) <= duration(${celString(`${scan.maxAgeDays * 24}h`)})`,
+          ),
         ),
         message: `every image's vulnerability scan must be at most ${scan.maxAgeDays} days old`,
       },
@@ -82,7 +92,10 @@ export function kyvernoCelAttestations(a: ResolvedAttestations) {
   if (a.sbom) {
     const n = KYVERNO_ATTESTATION_NAMES.sbom;
     attestations.push({ name: n, intoto: { type: a.sbom.predicateType } });
-    validations.push({ expression: everyImage(signed(n)), message: `every image must carry a signed ${a.sbom.format} SBOM attestation` });
+    validations.push({
+      expression: everyImage(signed(n)),
+      message: `every image must carry a signed ${a.sbom.format} SBOM attestation`,
+    });
   }
   if (a.provenance) {
     const n = KYVERNO_ATTESTATION_NAMES.provenance;
@@ -137,7 +150,8 @@ export interface KyvernoCondition {
 /** JMESPath over the predicate: IDs of findings at or above the threshold that no live acceptance covers. */
 export function jpUnacceptedFindings(scan: ResolvedVulnerabilityScan): string {
   const accepted = scan.acceptedVulnerabilities.map(
-    (a) => `(VulnerabilityID == ${jpString(a.id)} && time_after(${jpString(expiryInstant(a.expires))}, time_now_utc()))`,
+    (a) =>
+      `(VulnerabilityID == ${jpString(a.id)} && time_after(${jpString(expiryInstant(a.expires))}, time_now_utc()))`,
   );
   const notAccepted = accepted.length === 0 ? '' : ` && !(${accepted.join(' || ')})`;
   return `scanner.result.Results[].Vulnerabilities[?contains(${jpLiteral(scan.failingSeverities)}, Severity)${notAccepted}].VulnerabilityID[]`;
@@ -189,7 +203,8 @@ export function kyvernoLegacyAttestations(a: ResolvedAttestations, attestors: re
     ...(conditions.length ? { conditions: [{ all: conditions.map((c) => ({ ...c })) }] } : {}),
   });
   const out: object[] = [];
-  if (a.vulnerabilityScan) out.push(entry(a.vulnerabilityScan.predicateType, kyvernoScanConditions(a.vulnerabilityScan)));
+  if (a.vulnerabilityScan)
+    out.push(entry(a.vulnerabilityScan.predicateType, kyvernoScanConditions(a.vulnerabilityScan)));
   if (a.sbom) out.push(entry(a.sbom.predicateType, []));
   if (a.provenance) out.push(entry('https://slsa.dev/provenance/v1', kyvernoProvenanceConditions(a.provenance)));
   return out;
@@ -212,7 +227,12 @@ export function kyvernoLegacyBaseImageRule(
       foreach: [
         {
           list: 'request.object.spec.[containers, initContainers, ephemeralContainers][]',
-          context: [{ name: 'baseImage', imageRegistry: { reference: '{{ element.image }}', jmesPath: 'manifest.annotations' } }],
+          context: [
+            {
+              name: 'baseImage',
+              imageRegistry: { reference: '{{ element.image }}', jmesPath: 'manifest.annotations' },
+            },
+          ],
           deny: { conditions: { all: [{ key: JP_BASE_IMAGE_KEY, operator: 'AnyNotIn', value: allowed }] } },
         },
       ],

@@ -126,8 +126,9 @@ export function expiryInstant(expires: string): string {
 
 /**
  * Why a keyless subject pattern is wide, or undefined when it names one repository's workflows.
- * Wide: a `.` wildcard repeated (`.*`, `.+`, `.{n,}`), which crosses `/` and so spans repositories;
- * or a literal prefix that does not reach past `scheme://host/owner/`.
+ * Wide: a `.` wildcard repeated (`.*`, `.+`, `.{n,}`), which crosses `/` and so spans owners and
+ * repositories; or a literal prefix that does not fix the owner (`scheme://host/owner/`). Patterns
+ * that vary only within path components of one owner (`[^/]+`) are that owner's own workflows.
  */
 export function wideSubjectProblem(regexp: string): string | undefined {
   const body = regexp.replace(/^\^/, '');
@@ -144,19 +145,25 @@ export function wideSubjectProblem(regexp: string): string | undefined {
       i += 2;
       continue;
     }
-    break;
+    if ('.[](){}*+?|$^'.includes(c)) break;
+    literal += c;
   }
   // Any unescaped '.' outside a character class followed by a repeat crosses path components.
   const stripped = body.replace(/\\./g, '').replace(/\[[^\]]*\]/g, 'C');
   if (/\.[*+{]/.test(stripped)) return 'it contains a wildcard (.* / .+) that crosses path components';
-  if (!/^[a-z]+:\/\/[^/]+\/[^/]+\/./.test(literal))
-    return `its literal prefix '${literal}' does not name an owner and a repository`;
+  if (!/^[a-z]+:\/\/[^/]+\/[^/]+\//.test(literal))
+    return `its literal prefix '${literal}' does not name an owner (scheme://host/owner/)`;
   return undefined;
 }
 
 function resolveScan(scope: IConstruct, scan: VulnerabilityScanRequirement): ResolvedVulnerabilityScan {
   const f = 'attestations.vulnerabilityScan';
-  const failOnSeverity = requireOneOf(scope, `${f}.failOnSeverity`, scan.failOnSeverity ?? 'critical', VULNERABILITY_SEVERITIES);
+  const failOnSeverity = requireOneOf(
+    scope,
+    `${f}.failOnSeverity`,
+    scan.failOnSeverity ?? 'critical',
+    VULNERABILITY_SEVERITIES,
+  );
   const accepted = (scan.acceptedVulnerabilities ?? []).map((a, i) => {
     const at = `${f}.acceptedVulnerabilities[${i}]`;
     if (typeof a?.id !== 'string' || !VULN_ID.test(a.id))
@@ -165,7 +172,13 @@ function resolveScan(scope: IConstruct, scan: VulnerabilityScanRequirement): Res
     const m = typeof a.expires === 'string' ? DATE.exec(a.expires) : null;
     const valid = m !== null && new Date(`${a.expires}T00:00:00Z`).toISOString().startsWith(a.expires);
     if (!valid)
-      invalidProp(scope, `${at}.expires`, a.expires, 'a calendar date YYYY-MM-DD', 'an acceptance without an end never expires');
+      invalidProp(
+        scope,
+        `${at}.expires`,
+        a.expires,
+        'a calendar date YYYY-MM-DD',
+        'an acceptance without an end never expires',
+      );
     return { id: a.id, reason: a.reason.trim(), expires: a.expires };
   });
   const dup = accepted.find((a, i) => accepted.findIndex((b) => b.id === a.id) !== i);
@@ -182,13 +195,24 @@ function resolveScan(scope: IConstruct, scan: VulnerabilityScanRequirement): Res
 
 function requirePredicateType(scope: IConstruct, field: string, value: unknown): string {
   if (typeof value !== 'string' || !/^https:\/\/[^\s"'\\]+$/.test(value))
-    invalidProp(scope, field, value, 'an in-toto predicate type URI such as https://cosign.sigstore.dev/attestation/vuln/v1');
+    invalidProp(
+      scope,
+      field,
+      value,
+      'an in-toto predicate type URI such as https://cosign.sigstore.dev/attestation/vuln/v1',
+    );
   return value;
 }
 
 function requireList(scope: IConstruct, field: string, values: readonly string[] | undefined, what: string): string[] {
   if (!Array.isArray(values) || values.length === 0)
-    invalidProp(scope, field, values, `at least one ${what}`, 'an empty allow-list would be mistaken for allowing anything');
+    invalidProp(
+      scope,
+      field,
+      values,
+      `at least one ${what}`,
+      'an empty allow-list would be mistaken for allowing anything',
+    );
   return [...new Set(values.map((v, i) => requireNonEmptyString(scope, `${field}[${i}]`, v)))].sort();
 }
 
@@ -240,7 +264,9 @@ export function resolveAttestations(
         "a pattern naming one repository's workflows, e.g. ^https://github[.]com/acme/app/[.]github/workflows/release[.]yml@refs/heads/main$ (or set attestations.allowWideSubject with a reason)",
         `the pattern is wide: ${wide}; any workflow it matches could sign a passing scan`,
       );
-    wideSubjectWaiver = { reason: requireReason(scope, 'attestations.allowWideSubject.reason', props.allowWideSubject.reason) };
+    wideSubjectWaiver = {
+      reason: requireReason(scope, 'attestations.allowWideSubject.reason', props.allowWideSubject.reason),
+    };
   } else if (props.allowWideSubject) {
     invalidProp(
       scope,
@@ -251,7 +277,9 @@ export function resolveAttestations(
     );
   }
   const sbomFormat =
-    props.sbom === undefined ? undefined : requireOneOf(scope, 'attestations.sbom.format', props.sbom.format ?? 'spdx', SBOM_FORMATS);
+    props.sbom === undefined
+      ? undefined
+      : requireOneOf(scope, 'attestations.sbom.format', props.sbom.format ?? 'spdx', SBOM_FORMATS);
   return {
     vulnerabilityScan: props.vulnerabilityScan === undefined ? undefined : resolveScan(scope, props.vulnerabilityScan),
     sbom: sbomFormat === undefined ? undefined : { format: sbomFormat, predicateType: PREDICATE_TYPES[sbomFormat] },
@@ -259,7 +287,12 @@ export function resolveAttestations(
       props.provenance === undefined
         ? undefined
         : {
-            builderIds: requireList(scope, 'attestations.provenance.builderIds', props.provenance.builderIds, 'builder ID'),
+            builderIds: requireList(
+              scope,
+              'attestations.provenance.builderIds',
+              props.provenance.builderIds,
+              'builder ID',
+            ),
             sourceRepositories: requireList(
               scope,
               'attestations.provenance.sourceRepositories',

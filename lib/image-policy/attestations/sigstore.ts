@@ -11,7 +11,9 @@ const rego = (value: string) => JSON.stringify(value);
 const regoSet = (values: readonly string[]) => `{${values.map(rego).join(', ')}}`;
 
 function scanPolicy(scan: NonNullable<ResolvedAttestations['vulnerabilityScan']>): string {
-  const accepted = scan.acceptedVulnerabilities.map((a) => `  {"id": ${rego(a.id)}, "expires": ${rego(expiryInstant(a.expires))}}`);
+  const accepted = scan.acceptedVulnerabilities.map(
+    (a) => `  {"id": ${rego(a.id)}, "expires": ${rego(expiryInstant(a.expires))}}`,
+  );
   return [
     'package sigstore',
     'import rego.v1',
@@ -53,16 +55,37 @@ function provenancePolicy(p: NonNullable<ResolvedAttestations['provenance']>): s
 }
 
 function presencePolicy(predicateType: string): string {
-  return ['package sigstore', 'import rego.v1', 'default isCompliant := false', 'isCompliant if {', `  input.predicateType == ${rego(predicateType)}`, '}', ''].join('\n');
+  return [
+    'package sigstore',
+    'import rego.v1',
+    'default isCompliant := false',
+    'isCompliant if {',
+    `  input.predicateType == ${rego(predicateType)}`,
+    '}',
+    '',
+  ].join('\n');
 }
 
 /** `attestations` entries for a ClusterImagePolicy authority. */
 export function sigstoreAttestations(a: ResolvedAttestations) {
   const out: { name: string; predicateType: string; policy: { type: 'rego'; data: string } }[] = [];
   if (a.vulnerabilityScan)
-    out.push({ name: 'vulnscan', predicateType: a.vulnerabilityScan.predicateType, policy: { type: 'rego', data: scanPolicy(a.vulnerabilityScan) } });
-  if (a.sbom) out.push({ name: 'sbom', predicateType: a.sbom.predicateType, policy: { type: 'rego', data: presencePolicy(a.sbom.predicateType) } });
+    out.push({
+      name: 'vulnscan',
+      predicateType: a.vulnerabilityScan.predicateType,
+      policy: { type: 'rego', data: scanPolicy(a.vulnerabilityScan) },
+    });
+  if (a.sbom)
+    out.push({
+      name: 'sbom',
+      predicateType: a.sbom.predicateType,
+      policy: { type: 'rego', data: presencePolicy(a.sbom.predicateType) },
+    });
   if (a.provenance)
-    out.push({ name: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenanceV1, policy: { type: 'rego', data: provenancePolicy(a.provenance) } });
+    out.push({
+      name: 'provenance',
+      predicateType: PREDICATE_TYPES.slsaProvenanceV1,
+      policy: { type: 'rego', data: provenancePolicy(a.provenance) },
+    });
   return out;
 }
