@@ -6,6 +6,7 @@ import {
   DEFAULT_KUBERNETES_VERSION,
   DEFAULT_VAULT_ENDPOINT,
   IMAGE_POLICY_ENGINES,
+  RUNTIME_ENGINES,
   ResolvedClusterSettings,
   SUPPORTED_KUBERNETES_MINORS,
   VAULT_DELIVERY_MODES,
@@ -138,6 +139,11 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
     imagePolicyEngines: [...new Set(imagePolicyEngines)],
+    runtimeEngines: [
+      ...new Set(
+        (props.runtimeEngines ?? []).map((e, i) => requireOneOf(scope, `runtimeEngines[${i}]`, e, RUNTIME_ENGINES)),
+      ),
+    ],
     apiServerAudience: requireTokenAudience(
       scope,
       'apiServerAudience',
