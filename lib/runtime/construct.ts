@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { MANAGED_BY, invalidProp, parseCidr, requireDnsLabel, requireOneOf } from '../core';
 import { AgentPlatform } from '../platform/platform';
 import { AgentRuntimeDeclaration, ManifestObject, declarationsFromManifests } from './declaration';
-import { FalcoValueError } from './falco/condition';
+import { FALCO_VALUE_ALLOWED, falcoValueProblem } from './falco/condition';
 import { DEFAULT_CLUSTER_NETWORKS, FalcoItem, falcoRules } from './falco/rules';
 import { TETRAGON_ACTIONS, TetragonAction, tetragonPolicy } from './tetragon';
 
@@ -95,18 +95,29 @@ export class AgentRuntimeRules extends Construct {
   }
 
   private renderFalco(): FalcoItem[] {
-    try {
-      return falcoRules(this.declarations, { clusterNetworks: this.clusterNetworks });
-    } catch (e) {
-      if (!(e instanceof FalcoValueError)) throw e;
-      return invalidProp(
-        this,
-        'declarations',
-        e.message,
-        'paths, commands and names without backslashes, control characters, or a bare word between spaces/commas/parentheses',
-        'Falco would read such a value as part of the rule instead of as a value',
-      );
+    // Every value a condition will quote, checked here so the refusal names the agent and field.
+    for (const d of this.declarations) {
+      const values: [string, string][] = [
+        ...d.writablePaths.map((p, i): [string, string] => [`writablePaths[${i}]`, p]),
+        ...d.containers.flatMap((c) => [
+          [`containers.${c.name}.name`, c.name] as [string, string],
+          ...(c.command?.length ? [[`containers.${c.name}.command[0]`, c.command[0]] as [string, string]] : []),
+        ]),
+        ...Object.entries(d.podLabels).map(([k, v]): [string, string] => [`podLabels.${k}`, v]),
+      ];
+      for (const [field, value] of values) {
+        const problem = falcoValueProblem(value);
+        if (problem !== undefined)
+          invalidProp(
+            this,
+            `declarations[${d.namespace}/${d.name}].${field}`,
+            value,
+            FALCO_VALUE_ALLOWED,
+            `it contains ${problem}; Falco would read such a value as part of the rule instead of as a value`,
+          );
+      }
     }
+    return falcoRules(this.declarations, { clusterNetworks: this.clusterNetworks });
   }
 
   private currentDeclarations(): AgentRuntimeDeclaration[] {

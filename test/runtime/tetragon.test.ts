@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { AgentBaselineError, RuntimeEngine } from '../../lib/core';
-import { AgentRuntimeRules, AgentRuntimeRulesProps } from '../../lib/runtime';
+import { AgentRuntimeRulesProps } from '../../lib/runtime';
 import { DEFAULT_PLATFORM_CONFIG } from '../../stacks/config';
 import { buildDefaultPlatform } from '../../stacks/platform';
 import { crdValidator } from '../helpers/crd';
@@ -22,8 +22,8 @@ function synth(engines: RuntimeEngine[], props?: AgentRuntimeRulesProps) {
   const built = buildDefaultPlatform(app, {
     ...DEFAULT_PLATFORM_CONFIG,
     cluster: { ...DEFAULT_PLATFORM_CONFIG.cluster, runtimeEngines: engines },
+    runtimeRules: props,
   });
-  new AgentRuntimeRules(built.platform, 'RuntimeRules', props);
   return (Testing.synth(built.platform) as Obj[]).filter(
     (o) => o.kind === 'TracingPolicyNamespaced' || o.metadata.name === 'agent-baseline-falco-rules',
   );

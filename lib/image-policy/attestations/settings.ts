@@ -6,6 +6,9 @@
 import { IConstruct } from 'constructs';
 import { invalidProp, requireInteger, requireNonEmptyString, requireOneOf, requireReason } from '../../core';
 import { parseImageReference } from '../../shared/image-reference';
+import { wideSubjectProblem } from '../../shared/subject-pattern';
+
+export { wideSubjectProblem };
 
 /** Scanner severities, lowest first. One source of truth for the threshold and the severities it covers. */
 export type VulnerabilitySeverity = 'low' | 'medium' | 'high' | 'critical';
@@ -122,38 +125,6 @@ const VULN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{2,99}$/;
 /** End of the expiry day, UTC, as RFC 3339: what admission compares the current time against. */
 export function expiryInstant(expires: string): string {
   return `${expires}T23:59:59Z`;
-}
-
-/**
- * Why a keyless subject pattern is wide, or undefined when it names one repository's workflows.
- * Wide: a `.` wildcard repeated (`.*`, `.+`, `.{n,}`), which crosses `/` and so spans owners and
- * repositories; or a literal prefix that does not fix the owner (`scheme://host/owner/`). Patterns
- * that vary only within path components of one owner (`[^/]+`) are that owner's own workflows.
- */
-export function wideSubjectProblem(regexp: string): string | undefined {
-  const body = regexp.replace(/^\^/, '');
-  let literal = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '\\' && i + 1 < body.length) {
-      literal += body[++i];
-      continue;
-    }
-    const cls = /^\[(.)\]/.exec(body.slice(i));
-    if (cls && cls[1] !== '^' && cls[1] !== '\\') {
-      literal += cls[1];
-      i += 2;
-      continue;
-    }
-    if ('.[](){}*+?|$^'.includes(c)) break;
-    literal += c;
-  }
-  // Any unescaped '.' outside a character class followed by a repeat crosses path components.
-  const stripped = body.replace(/\\./g, '').replace(/\[[^\]]*\]/g, 'C');
-  if (/\.[*+{]/.test(stripped)) return 'it contains a wildcard (.* / .+) that crosses path components';
-  if (!/^[a-z]+:\/\/[^/]+\/[^/]+\//.test(literal))
-    return `its literal prefix '${literal}' does not name an owner (scheme://host/owner/)`;
-  return undefined;
 }
 
 function resolveScan(scope: IConstruct, scan: VulnerabilityScanRequirement): ResolvedVulnerabilityScan {

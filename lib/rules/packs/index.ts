@@ -3,6 +3,7 @@ import { AGENT } from './agent';
 import { HARDENING } from './hardening';
 import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
 import { RBAC } from './rbac';
+import { SUPPLY_CHAIN_RUNTIME_RULES } from './supply-chain-runtime';
 
 const registry = new Map<string, Pack>();
 
@@ -26,4 +27,4 @@ registerPack(PSS_BASELINE);
 registerPack(PSS_RESTRICTED);
 registerPack(HARDENING);
 registerPack(RBAC);
-registerPack(AGENT);
+registerPack({ ...AGENT, rules: [...AGENT.rules, ...SUPPLY_CHAIN_RUNTIME_RULES] });

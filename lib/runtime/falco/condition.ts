@@ -17,8 +17,12 @@
  *   therefore written as quoted strings made here.
  */
 
-/** Raised for a value Falco could not carry safely; callers turn it into a construct error. */
-export class FalcoValueError extends Error {}
+import { invalidProp } from '../../core';
+
+/** What a value that Falco cannot carry is refused with (the construct validates first, naming its field). */
+export const FALCO_VALUE_ALLOWED =
+  'paths, commands and names without backslashes, control characters, or a bare word between spaces/commas/parentheses';
+const FALCO_VALUE_REASON = 'Falco would read such a value as part of the rule instead of as a value';
 
 const LIST_DELIMS = new Set([' ', '\t', '\n', '\r', '(', ')', ',', '=']);
 const LISTISH_WORD = /^[A-Za-z0-9_.:-]+$/;
@@ -48,10 +52,11 @@ export function falcoValueProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** A Falco string literal. Throws {@link FalcoValueError} for a value it cannot carry. */
+/** A Falco string literal; refuses (AgentBaselineError) a value it cannot carry. */
 export function falcoString(value: string): string {
   const problem = falcoValueProblem(value);
-  if (problem !== undefined) throw new FalcoValueError(`value ${JSON.stringify(value)} contains ${problem}`);
+  if (problem !== undefined)
+    invalidProp('falco-rules', 'value', value, FALCO_VALUE_ALLOWED, `it contains ${problem}; ${FALCO_VALUE_REASON}`);
   return `"${value.replace(/"/g, '\\"')}"`;
 }
 
@@ -80,12 +85,13 @@ export interface FalcoList {
 }
 
 function field(name: string): string {
-  if (!FIELD.test(name)) throw new Error(`not a Falco field name: ${name}`);
+  if (!FIELD.test(name))
+    invalidProp('falco-rules', 'field', name, 'a Falco field name such as fd.name or k8s.pod.label[key]');
   return name;
 }
 
 export function requireFalcoName(name: string): string {
-  if (!NAME.test(name)) throw new Error(`not an agent_baseline_* identifier: ${name}`);
+  if (!NAME.test(name)) invalidProp('falco-rules', 'name', name, 'an identifier agent_baseline_[a-z0-9_]+');
   return name;
 }
 

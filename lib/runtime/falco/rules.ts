@@ -4,7 +4,8 @@
  * one rule per behaviour it did not declare. Every condition is a FalcoCondition from ./condition.
  */
 import { AgentRuntimeDeclaration } from '../declaration';
-import { FalcoCondition, FalcoList, FalcoValueError, falco } from './condition';
+import { invalidProp } from '../../core';
+import { FalcoCondition, FalcoList, falco } from './condition';
 
 /** Shells and package managers: starting one in an agent container is never declared behaviour. */
 export const SHELLS: readonly string[] = ['ash', 'bash', 'csh', 'dash', 'fish', 'ksh', 'sh', 'tcsh', 'zsh', 'busybox'];
@@ -106,7 +107,12 @@ export function falcoRules(agents: readonly AgentRuntimeDeclaration[], options: 
     const id = `agent_baseline_${ident(a.namespace)}_${ident(a.name)}`;
     const clash = seen.get(id);
     if (clash !== undefined)
-      throw new FalcoValueError(`agents ${clash} and ${a.namespace}/${a.name} map to the same Falco name ${id}`);
+      invalidProp(
+        'falco-rules',
+        'agents',
+        `${a.namespace}/${a.name}`,
+        `agents whose Falco names differ (${clash} is also ${id})`,
+      );
     seen.set(id, `${a.namespace}/${a.name}`);
     const who = `${a.namespace}/${a.name}`;
     const containers = falco.list(
