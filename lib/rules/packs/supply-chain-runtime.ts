@@ -10,6 +10,7 @@ import { IndexedObject, ObjectSet } from '../object-set';
 import { Rule } from '../rule';
 import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { Json, arr, isRecord, rec, recs, selectorMatches, str, strs } from '../util';
+import { gatekeeperCovers, kyvernoCovers, sigstoreCovers, vapCovers } from './agent';
 import { AGENT_NAMESPACE_LABEL, at, indexedOf, isAgentWorkload, objectRule, podRule } from './helpers';
 
 /** Image-policy kinds that can check attestations, and how each lists what it requires. */
@@ -124,7 +125,7 @@ function sigstorePolicy(o: IndexedObject, labels: Record<string, string>): Attes
   };
 }
 
-/** Attestation-capable policies covering `namespace`, and whether any image policy at all is in the set. */
+/** Attestation-capable policies covering `namespace`. */
 function attestationViews(set: ObjectSet, namespace: string) {
   const labels = set.namespaceLabels(namespace);
   const views: AttestationView[] = [];
@@ -141,12 +142,7 @@ function attestationViews(set: ObjectSet, namespace: string) {
     const v = sigstorePolicy(o, labels);
     if (v) views.push(v);
   }
-  const vapOnly =
-    views.length === 0 &&
-    set
-      .ofKind('ValidatingAdmissionPolicy')
-      .some((p) => recs(rec(p.object.spec).validations).some((v) => /image/i.test(str(v.expression) ?? '')));
-  return { views, vapOnly };
+  return views;
 }
 
 /** One row per proof an image must carry; each becomes a rule citing its controls. */
@@ -198,9 +194,16 @@ function proofRule(row: (typeof PROOFS)[number]): Rule {
     (ctx) => {
       const item = indexedOf(ctx);
       if (item.labels[AGENT_NAMESPACE_LABEL] !== 'true') return undefined;
-      const { views, vapOnly } = attestationViews(ctx.set, item.name);
-      // No image policy at all is AGT-ImagePolicy's finding.
-      if (views.length === 0 && !vapOnly && !hasAnyImagePolicy(ctx.set)) return undefined;
+      const views = attestationViews(ctx.set, item.name);
+      // A namespace no image policy covers is AGT-ImagePolicy's finding, not one per proof.
+      const labels = ctx.set.namespaceLabels(item.name);
+      const covered =
+        vapCovers(ctx.set, labels) ||
+        kyvernoCovers(ctx.set, item.name, labels) ||
+        sigstoreCovers(ctx.set, labels) ||
+        gatekeeperCovers(ctx.set, item.name);
+      if (!covered) return undefined;
+      const vapOnly = views.length === 0 && vapCovers(ctx.set, labels);
       if (views.some(row.holds)) return [];
       const why = vapOnly
         ? `only a ValidatingAdmissionPolicy checks images in agent namespace ${item.name}, and it cannot fetch attestations`
@@ -208,16 +211,6 @@ function proofRule(row: (typeof PROOFS)[number]): Rule {
       return [at(`admission does not require ${row.what}: ${why}`, ['metadata', 'name'])];
     },
   );
-}
-
-function hasAnyImagePolicy(set: ObjectSet): boolean {
-  return [
-    'ValidatingAdmissionPolicy',
-    'ImageValidatingPolicy',
-    'ClusterPolicy',
-    'ClusterImagePolicy',
-    'K8sAllowedRepos',
-  ].some((k) => set.ofKind(k).length > 0);
 }
 
 /** Waivers recorded by ImagePolicy's `allowWideSubject` suppress this rule on the policy. */
