@@ -39,8 +39,9 @@ export function crdValidator(file: string, apiVersion: string, kind: string): (o
   const validate = ajv.compile(v.schema.openAPIV3Schema);
   const fn = (obj: unknown) => {
     // metadata is validated by the API server, not by the CRD schema.
-    const { metadata: _metadata, ...rest } = obj as Record<string, unknown>;
-    return validate({ ...rest, metadata: {} }) ? undefined : ajv.errorsText(validate.errors, { separator: '\n' });
+    return validate({ ...(obj as Record<string, unknown>), metadata: {} })
+      ? undefined
+      : ajv.errorsText(validate.errors, { separator: '\n' });
   };
   cache.set(key, fn);
   return fn;

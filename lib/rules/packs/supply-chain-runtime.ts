@@ -54,7 +54,8 @@ function kyvernoIvpol(o: IndexedObject, labels: Record<string, string> | undefin
   };
 }
 
-function kyvernoClusterPolicy(o: IndexedObject, namespace: string): AttestationView | undefined {
+/** `namespace` undefined: every rule, whatever it matches. */
+function kyvernoClusterPolicy(o: IndexedObject, namespace: string | undefined): AttestationView | undefined {
   const rules = recs(rec(o.object.spec).rules);
   const inScope = (r: Json) =>
     recs(rec(r.match).any)
@@ -62,9 +63,9 @@ function kyvernoClusterPolicy(o: IndexedObject, namespace: string): AttestationV
       .concat(isRecord(rec(r.match).resources) ? [rec(r.match)] : [])
       .some((m) => {
         const ns = strs(rec(m.resources).namespaces);
-        return ns.length === 0 || ns.includes(namespace) || ns.includes('*');
+        return ns.length === 0 || ns.includes(namespace!) || ns.includes('*');
       });
-  const scoped = rules.map((r, i) => [r, i] as const).filter(([r]) => inScope(r));
+  const scoped = rules.map((r, i) => [r, i] as const).filter(([r]) => namespace === undefined || inScope(r));
   if (scoped.length === 0) return undefined;
   const subjects: AttestationView['subjects'] = [];
   const predicateTypes: string[] = [];
@@ -235,7 +236,7 @@ function attestationSignerRule(): Rule {
         item.kind === 'ImageValidatingPolicy'
           ? kyvernoIvpol(item, undefined)
           : item.kind === 'ClusterPolicy'
-            ? kyvernoClusterPolicy(item, '*')
+            ? kyvernoClusterPolicy(item, undefined)
             : sigstorePolicy(item, { 'policy.sigstore.dev/include': 'true' });
       if (!view || view.predicateTypes.length === 0) return undefined;
       return view.subjects.flatMap((s) => {
