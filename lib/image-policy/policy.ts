@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp } from '../core';
+import { IMAGE_POLICY_ENGINES, ImagePolicyEngine, invalidProp } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
 import { AgentPlatform } from '../platform/platform';
 import { imageChecks } from './cel';
@@ -11,6 +11,8 @@ import { SIGSTORE_INCLUDE_LABEL, renderSigstoreAttestationPolicy, renderSigstore
 import { renderVap } from './vap';
 
 const POLICIES = new WeakMap<AgentPlatform, ImagePolicy>();
+
+type PolicyManifest = { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object };
 
 /** Every AgentNamespace of a platform, in construct order. */
 function agentNamespacesOf(platform: AgentPlatform): AgentNamespace[] {
@@ -119,25 +121,31 @@ export class ImagePolicy extends Construct {
   private emit(): Record<string, ApiObject> {
     const s = this.settings;
     const out: Record<string, ApiObject> = {};
-    const add = (
-      manifest: { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object },
-      id = manifest.kind,
-    ) => {
-      out[id] = new ApiObject(this, id, manifest);
+    const minor = this.platform.settings.kubernetesMinor;
+    // One renderer per engine: an engine added to ImagePolicyEngine without one does not compile.
+    const renderers: Record<ImagePolicyEngine, () => PolicyManifest[]> = {
+      vap: () => {
+        const vap = renderVap(s, minor, this.namespaces);
+        return [vap.policy, vap.binding];
+      },
+      kyverno: () => [
+        renderKyvernoImageValidatingPolicy(s, this.namespaces),
+        renderKyvernoClusterPolicy(s, this.namespaces),
+      ],
+      // Attestations: Kyverno's are inside its policies; Sigstore's get a policy of their own; a VAP
+      // cannot fetch them (the rule engine warns).
+      sigstore: () => {
+        const attestations = renderSigstoreAttestationPolicy(s);
+        return [renderSigstoreClusterImagePolicy(s), ...(attestations ? [attestations] : [])];
+      },
     };
-    if (s.engines.includes('vap')) {
-      const vap = renderVap(s, this.platform.settings.kubernetesMinor, this.namespaces);
-      add(vap.policy);
-      add(vap.binding);
+    for (const engine of IMAGE_POLICY_ENGINES.filter((e) => s.engines.includes(e))) {
+      for (const manifest of renderers[engine]()) {
+        // The attestation ClusterImagePolicy is the second object of its kind.
+        const id = manifest.kind in out ? `${manifest.kind}Attestations` : manifest.kind;
+        out[id] = new ApiObject(this, id, manifest);
+      }
     }
-    if (s.engines.includes('kyverno')) {
-      add(renderKyvernoImageValidatingPolicy(s, this.namespaces));
-      add(renderKyvernoClusterPolicy(s, this.namespaces));
-    }
-    if (s.engines.includes('sigstore')) add(renderSigstoreClusterImagePolicy(s));
-    // Attestations: Kyverno's are inside its policies; a VAP cannot fetch them (the rule engine warns).
-    const sigstoreAttestations = s.engines.includes('sigstore') ? renderSigstoreAttestationPolicy(s) : undefined;
-    if (sigstoreAttestations) add(sigstoreAttestations, 'ClusterImagePolicyAttestations');
     return out;
   }
 

@@ -127,7 +127,7 @@ describe('hostile values cannot change a condition', () => {
       ports: [{ name: 'http', port: 8080 }],
     });
     // A patch after construction, as an attacker-minded user might write it.
-    agent.deployment.addJsonPatch(
+    agent.escapeHatch().addJsonPatch(
       JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/0/mountPath', '/tmp" or proc.name = "sh'),
     );
     let message = '';
