@@ -127,9 +127,11 @@ describe('hostile values cannot change a condition', () => {
       ports: [{ name: 'http', port: 8080 }],
     });
     // A patch after construction, as an attacker-minded user might write it.
-    agent.escapeHatch().addJsonPatch(
-      JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/0/mountPath', '/tmp" or proc.name = "sh'),
-    );
+    agent
+      .escapeHatch()
+      .addJsonPatch(
+        JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/0/mountPath', '/tmp" or proc.name = "sh'),
+      );
     let message = '';
     try {
       new AgentRuntimeRules(platform, 'RuntimeRules');
