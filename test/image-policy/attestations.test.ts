@@ -375,6 +375,24 @@ describe('refused attestation settings', () => {
     ).toBeUndefined();
   });
 
+  test('a key-based attestation signer is used by every engine', () => {
+    const pem =
+      '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEexample0123456789abcdefABCDEF\n-----END PUBLIC KEY-----';
+    const out = synth({ ...PROPS, attestations: { ...PROPS.attestations!, signer: { publicKey: pem } } });
+    const ivp = out.find((o) => o.kind === 'ImageValidatingPolicy')!;
+    const attester = (ivp.spec.attestors as { name: string; cosign: { key?: { data: string } } }[]).find(
+      (a) => a.name === 'attester',
+    )!;
+    expect(attester.cosign.key?.data).toBe(`${pem}\n`);
+    const cip = out.find((o) => o.metadata.name === 'agent-images-attestations')!;
+    expect((cip.spec.authorities as { key?: { data: string } }[])[0].key?.data).toBe(`${pem}\n`);
+    const cpol = JSON.stringify(out.find((o) => o.kind === 'ClusterPolicy')!.spec);
+    expect(cpol).toContain('"publicKeys"');
+    expect(
+      refusal(() => synth({ ...PROPS, attestations: { ...PROPS.attestations!, signer: { publicKey: 'not a key' } } })),
+    ).toMatch(/attestations\.signer\.publicKey: invalid value "not a key"/);
+  });
+
   test('no signer at all', () => {
     expect(refusal(() => synth({ ...PROPS, signature: undefined }, ['vap']))).toMatch(
       /attestations\.signer: .*unsigned attestation proves nothing/,
