@@ -21,6 +21,7 @@ import {
   PRIVACY_PREFIX,
   privacyLabels,
   resolveDataDeclaration,
+  meshOptOutOf,
 } from '../core';
 import { imagePolicyViolations } from '../image-policy/policy';
 import { AgentNamespace } from '../namespace/namespace';
@@ -499,6 +500,15 @@ export abstract class AgentPod extends Construct implements IAgentPod {
         );
       requireLabelValue(this, `labels.${key}`, value);
     }
+    const optOut = meshOptOutOf(labels);
+    if (optOut && this.namespace.platform.settings.mesh === 'istio')
+      invalidProp(
+        this,
+        'labels',
+        labels,
+        'labels that keep the agent in the mesh',
+        `${optOut} opts out of the mesh: its AuthorizationPolicy would be emitted and nothing would enforce it`,
+      );
     return labels;
   }
 
