@@ -232,7 +232,10 @@ describe('the default platform with Falco', () => {
   test('a late agent is reported instead of left unwatched', () => {
     const a2 = Testing.app();
     const b2 = buildDefaultPlatform(a2, config);
-    b2.assistant.allowEgressTo(jest.requireActual('../../lib/network').Peer.cidr('198.18.0.0/15', undefined, 'eu'), 443);
+    b2.assistant.allowEgressTo(
+      jest.requireActual('../../lib/network').Peer.cidr('198.18.0.0/15', undefined, 'eu'),
+      443,
+    );
     expect(() => a2.synth()).toThrow(/generated before some agents, grants or egress rules were added/);
   });
 });
