@@ -1,6 +1,8 @@
 import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp } from '../core';
+import { INJECTOR_DEFAULT_AGENT_IMAGE, invalidProp } from '../core';
+import { addResolvedCheck } from '../platform/records';
+import type { ResolvedObject } from '../rules';
 import { AgentNamespace } from '../namespace/namespace';
 import { AgentPlatform } from '../platform/platform';
 import { imageChecks } from './cel';
@@ -69,6 +71,39 @@ export class ImagePolicy extends Construct {
     this.namespaces = this.resolveNamespaces();
     this.objects = this.emit();
     this.node.addValidation({ validate: () => this.lateNamespaces() });
+    // Judges the images actually written (after patches), in every chart of the App.
+    addResolvedCheck(this.platform, (objects) => this.resolvedViolations(objects));
+  }
+
+  /** Images of resolved pod-bearing objects in covered namespaces that admission would refuse. */
+  private resolvedViolations(objects: readonly ResolvedObject[]): string[] {
+    return objects.flatMap(({ object, constructPath }) => {
+      const namespace = object.metadata?.namespace;
+      const template = podTemplateAsAdmitted(object);
+      if (!template || namespace === undefined || !this.appliesTo(namespace)) return [];
+      const images: Array<{ at: string; image: unknown }> = [];
+      for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+        const containers = template.spec[list];
+        if (!Array.isArray(containers)) continue;
+        containers.forEach((c: { image?: unknown }, i) =>
+          images.push({ at: `${template.specPath.join('.')}.${list}[${i}].image`, image: c?.image }),
+        );
+      }
+      const annotations = (template.metadata.annotations ?? {}) as Record<string, unknown>;
+      if (annotations['vault.hashicorp.com/agent-inject'] === 'true')
+        images.push({
+          at: `${template.metadataPath.join('.')}.annotations (injected Vault Agent)`,
+          image: annotations['vault.hashicorp.com/agent-image'] ?? INJECTOR_DEFAULT_AGENT_IMAGE,
+        });
+      return images.flatMap(({ at, image }) => {
+        const problem = typeof image === 'string' ? this.violation(image) : 'no image';
+        return problem === undefined
+          ? []
+          : [
+              `[${constructPath}] ${object.kind}/${namespace}/${object.metadata?.name} at ${at}: image ${JSON.stringify(image)} as written would be refused at admission by ${this.node.path} in namespace '${namespace}': ${problem}`,
+            ];
+      });
+    });
   }
 
   /** True when the policy applies to `namespace`. */
@@ -145,6 +180,31 @@ export class ImagePolicy extends Construct {
           `AgentNamespace '${ns.name}' (${ns.node.path}) was created after the ImagePolicy and is not covered by it; create the ImagePolicy after every AgentNamespace, or list namespaces explicitly`,
       );
   }
+}
+
+type Json = Record<string, unknown>;
+const asRecord = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+
+/** The pod template where the admission policy looks for it (see celPodSpec): Pod, CronJob, or spec.template. */
+function podTemplateAsAdmitted(
+  object: ResolvedObject['object'],
+): { metadata: Json; spec: Json; metadataPath: string[]; specPath: string[] } | undefined {
+  const path =
+    object.kind === 'Pod'
+      ? []
+      : object.kind === 'CronJob'
+        ? ['spec', 'jobTemplate', 'spec', 'template']
+        : ['spec', 'template'];
+  let node: Json = object as Json;
+  for (const seg of path) node = asRecord(node[seg]);
+  const spec = node.spec;
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  return {
+    metadata: asRecord(node.metadata),
+    spec: asRecord(spec),
+    metadataPath: [...path, 'metadata'],
+    specPath: [...path, 'spec'],
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from '../core';
 import { NETWORK_POLICY_API_VERSION, renderDefaultDenySpec } from '../network/render';
 import { AgentPlatform } from '../platform/platform';
+import { recordBaselinePieces } from '../platform/records';
 import { PodBudget, quotaShortfalls } from './quota-budget';
 
 export { AGENT_NAMESPACE_LABEL } from '../core';
@@ -139,6 +140,8 @@ export class AgentNamespace extends Chart {
     this.priorityClassName = this.createPriorityClass(props.priorityClass ?? {});
     this.createDefaultDeny();
     this.createDefaultServiceAccount();
+    // Removing the Namespace, quota, limit range or default-deny later fails synth.
+    recordBaselinePieces(this);
   }
 
   /**

@@ -19,7 +19,7 @@ import {
   requireTokenAudience,
 } from '../core';
 import { parseImageReference } from '../image-policy/reference';
-import { rulesValidation } from './suppressions';
+import { appValidation } from './app-validation';
 
 export interface AgentPlatformProps extends ClusterSettings {
   /** Labels added to every object of the platform. @default none */
@@ -61,7 +61,7 @@ export class AgentPlatform extends Chart {
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
-    this.node.addValidation(rulesValidation(this));
+    this.node.addValidation(appValidation(this));
   }
 
   /** True when the target Kubernetes minor is at least `minor`. */

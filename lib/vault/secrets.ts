@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ANNOTATION_PREFIX, INJECTOR_DEFAULT_AGENT_IMAGE, invalidProp } from '../core';
 import type { HardenedAgent } from '../workload/agent';
 import { SECRET_PROVIDER_CLASS_API_VERSION, csiVolume, secretProviderClassSpec } from './csi';
+import { recordVaultAnnotations } from '../platform/records';
 import { injectorAnnotations } from './injector';
 import {
   MAX_VAULT_TOKEN_TTL_SECONDS,
@@ -84,19 +85,20 @@ export class AgentVaultSecrets extends Construct {
       volumeName: VAULT_TOKEN_VOLUME,
       mount: false,
     });
-    agent.addPodAnnotations(
-      injectorAnnotations({
-        roleName: this.resolved.roleName,
-        authMount: settings.vault.authMount,
-        vaultAddress: settings.vault.address,
-        runAsUser: agent.runAsUser,
-        runAsGroup: agent.runAsGroup,
-        tokenVolumeName,
-        agentImage: settings.vault.agentImage,
-        kubernetesMinor: settings.kubernetesMinor,
-        secrets: this.resolved.secrets,
-      }),
-    );
+    const annotations = injectorAnnotations({
+      roleName: this.resolved.roleName,
+      authMount: settings.vault.authMount,
+      vaultAddress: settings.vault.address,
+      runAsUser: agent.runAsUser,
+      runAsGroup: agent.runAsGroup,
+      tokenVolumeName,
+      agentImage: settings.vault.agentImage,
+      kubernetesMinor: settings.kubernetesMinor,
+      secrets: this.resolved.secrets,
+    });
+    agent.addPodAnnotations(annotations);
+    // The whole-App validation refuses every other vault.hashicorp.com/* annotation on the pod.
+    recordVaultAnnotations(agent.deployment, annotations);
     // Admission sees the injected containers, so image policies must judge their image too.
     agent.addInjectedImage(settings.vault.agentImage ?? INJECTOR_DEFAULT_AGENT_IMAGE, 'vault.agentImage');
     agent.addSidecarResources(VAULT_AGENT_QUOTA_RESOURCES);

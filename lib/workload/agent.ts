@@ -28,6 +28,7 @@ import { ApiGrant } from '../rbac/grant';
 import { AgentNetworkPolicy, AgentPeerRef, InternetEgress, NetworkPeer, PortRef } from '../network';
 import { AgentPlatform } from '../platform/platform';
 import { Suppressions } from '../platform/suppressions';
+import { recordBaselinePieces } from '../platform/records';
 import { applyAgentControls } from '../guardrails/agent-controls';
 import type { AgentGuardrails } from '../guardrails/guardrails';
 import { AgentEdgeIdentity } from '../identity/identity';
@@ -205,6 +206,7 @@ export class HardenedAgent extends Construct {
     this.guardrails = applyAgentControls(this, props);
     if (props.identity) new AgentEdgeIdentity(this, 'Identity', props.identity);
     if (props.secrets) this.addVaultSecrets(props.secrets);
+    recordBaselinePieces(this);
   }
 
   /** Every image the agent's pod runs, init containers included. */
