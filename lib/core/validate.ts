@@ -114,11 +114,34 @@ export function requireOneOf<T extends string>(scope: Scope, field: string, valu
 
 /** A reason recorded on an object when the baseline is weakened or a finding suppressed. */
 export const MIN_REASON_LENGTH = 10;
+/** What a readable reason is, in the words of every refusal. */
+export const REASON_ALLOWED = `a reason of at least ${MIN_REASON_LENGTH} characters (visible letters or digits) explaining why, without invisible or bidirectional-control characters`;
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
+/** Characters that reorder text as displayed (Trojan Source): the shown reason would not be the stored one. */
+const BIDI_CONTROL = /\p{Bidi_Control}/u;
+/** Format and control characters (zero-width space/joiners, soft hyphen, word joiner, BOM, ...), except tab and line breaks. */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]|(?![\t\n\r])\p{Cc}/u;
+
+/**
+ * Why `value` is not a readable reason, or undefined when it is. Shared by the constructs and the
+ * rule engine's suppression parser, so a reason refused at synth is refused in a scan too.
+ */
+export function reasonProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'not a string';
+  if (BIDI_CONTROL.test(value))
+    return 'it contains bidirectional-control characters, so it displays differently from what is stored';
+  if (INVISIBLE.test(value)) return 'it contains invisible characters (zero-width, format or control characters)';
+  const visible = value.match(LETTER_OR_DIGIT)?.length ?? 0;
+  if (visible < MIN_REASON_LENGTH)
+    return `it has ${visible} visible letters or digits, fewer than ${MIN_REASON_LENGTH}`;
+  return undefined;
+}
+
 export function requireReason(scope: Scope, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim().length < MIN_REASON_LENGTH) {
-    invalidProp(scope, field, value, `a reason of at least ${MIN_REASON_LENGTH} characters explaining why`);
-  }
-  return value.trim();
+  const problem = reasonProblem(value);
+  if (problem !== undefined) invalidProp(scope, field, value, REASON_ALLOWED, problem);
+  return (value as string).trim();
 }
 
 /** Finds the first duplicate in a list, by key. */

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { INJECTOR_DEFAULT_AGENT_IMAGE, invalidProp } from '../core';
+import { INJECTOR_DEFAULT_AGENT_IMAGE, WAIVER_ANNOTATION, invalidProp } from '../core';
+import { Suppressions } from '../platform/suppressions';
 import { addResolvedCheck } from '../platform/records';
 import type { ResolvedObject } from '../rules';
 import { AgentNamespace } from '../namespace/namespace';
@@ -8,7 +9,15 @@ import { AgentPlatform } from '../platform/platform';
 import { imageChecks } from './cel';
 import { renderKyvernoClusterPolicy, renderKyvernoImageValidatingPolicy } from './kyverno';
 import { parseImageReference } from './reference';
-import { ImagePolicyProps, ResolvedImagePolicy, resolveImagePolicy } from './settings';
+import {
+  IMAGE_POLICY_WAIVER_CONTROLS,
+  ImagePolicyProps,
+  ImagePolicyWaivers,
+  RecordedImagePolicyWaiver,
+  ResolvedImagePolicy,
+  requireWaiverIffWeakened,
+  resolveImagePolicy,
+} from './settings';
 import { SIGSTORE_INCLUDE_LABEL, renderSigstoreClusterImagePolicy } from './sigstore';
 import { renderVap } from './vap';
 
@@ -66,10 +75,12 @@ export class ImagePolicy extends Construct {
         `a platform without an ImagePolicy (it has ${existing.node.path})`,
         'two policies would make the synth-time check ambiguous',
       );
-    POLICIES.set(this.platform, this);
     this.settings = resolveImagePolicy(this, props, this.platform.settings.imagePolicyEngines);
+    // Registered once the props are valid: a refused policy must not block a corrected one.
+    POLICIES.set(this.platform, this);
     this.namespaces = this.resolveNamespaces();
     this.objects = this.emit();
+    this.recordWaivers();
     this.node.addValidation({ validate: () => this.lateNamespaces() });
     // Judges the images actually written (after patches), in every chart of the App.
     addResolvedCheck(this.platform, (objects) => this.resolvedViolations(objects));
@@ -151,6 +162,52 @@ export class ImagePolicy extends Construct {
     return names;
   }
 
+  private readonly uncoveredAtConstruction = new Set<AgentNamespace>();
+
+  private recordedUncovered(ns: AgentNamespace): boolean {
+    return this.uncoveredAtConstruction.has(ns);
+  }
+
+  /** AgentNamespaces of the platform the policy leaves out, each a weakening that needs a waiver. */
+  private uncovered(): AgentNamespace[] {
+    return agentNamespacesOf(this.platform).filter((ns) => !this.namespaces.includes(ns.name));
+  }
+
+  /**
+   * Records every waiver on the policy objects, and suppresses the AGT-ImagePolicy finding, with the
+   * reason, on the Namespaces the weakening leaves unprotected.
+   */
+  private recordWaivers(): void {
+    const w = this.settings.waivers ?? {};
+    const uncovered = this.settings.namespaces === undefined ? [] : this.uncovered();
+    uncovered.forEach((ns) => this.uncoveredAtConstruction.add(ns));
+    requireWaiverIffWeakened(
+      this,
+      'uncoveredNamespaces',
+      uncovered.length > 0,
+      w,
+      'namespaces',
+      this.settings.namespaces,
+      `a list with every AgentNamespace of the platform (missing: ${uncovered.map((n) => n.name).join(', ')})`,
+    );
+    const recorded: RecordedImagePolicyWaiver[] = (Object.keys(w) as (keyof ImagePolicyWaivers)[]).map((k) => ({
+      control: IMAGE_POLICY_WAIVER_CONTROLS[k],
+      weakening: k,
+      reason: w[k] as string,
+    }));
+    if (recorded.length === 0) return;
+    for (const obj of Object.values(this.objects))
+      obj.metadata.addAnnotation(WAIVER_ANNOTATION, JSON.stringify(recorded));
+    const covered = agentNamespacesOf(this.platform).filter((ns) => this.namespaces.includes(ns.name));
+    const suppress = (namespaces: AgentNamespace[], reason: string | undefined) => {
+      if (reason === undefined) return;
+      for (const ns of namespaces)
+        Suppressions.add(ns.namespaceObject, [{ rule: IMAGE_POLICY_WAIVER_CONTROLS.uncoveredNamespaces, reason }]);
+    };
+    suppress(uncovered, w.uncoveredNamespaces);
+    suppress(covered, w.nonEnforcingMode);
+  }
+
   private emit(): Record<string, ApiObject> {
     const s = this.settings;
     const out: Record<string, ApiObject> = {};
@@ -172,7 +229,13 @@ export class ImagePolicy extends Construct {
 
   /** Namespaces created after the policy were not in scope when it was rendered; say so instead of leaving them uncovered. */
   private lateNamespaces(): string[] {
-    if (this.settings.namespaces !== undefined) return [];
+    if (this.settings.namespaces !== undefined)
+      return this.uncovered()
+        .filter((ns) => ns.node.tryFindChild('Namespace') !== undefined && !this.recordedUncovered(ns))
+        .map(
+          (ns) =>
+            `AgentNamespace '${ns.name}' (${ns.node.path}) is not in the namespaces of ${this.node.path} and was created after it, so no waiver covers it; list it, or create the ImagePolicy after every AgentNamespace and set waivers.uncoveredNamespaces with a reason`,
+        );
     return agentNamespacesOf(this.platform)
       .filter((ns) => !this.namespaces.includes(ns.name))
       .map(
