@@ -374,7 +374,7 @@ function checkUniqueFiles(scope: IConstruct, secrets: readonly ResolvedVaultSecr
 
 /**
  * Resolves an agent's Vault declaration. `availableModes` are the platform's installed delivery
- * modes; `defaultRoleName` is `<namespace>-<agent>`.
+ * modes; `defaultRoleName` is `<namespace>_<agent>` (see vaultBaseName).
  */
 export function resolveVaultSecrets(
   scope: IConstruct,

@@ -22,7 +22,7 @@ import {
   vaultConnectionSpec,
   vaultSecretObject,
 } from './operator';
-import { VaultAgentPlan, buildVaultPlan } from './plan';
+import { VAULT_BASE_NAME_SHAPE, VaultAgentPlan, buildVaultPlan, claimVaultNames, vaultBaseName } from './plan';
 import { ResolvedVaultSecrets, resolveVaultSecrets } from './resolve';
 import { AgentVaultSecretsProps } from './types';
 
@@ -59,7 +59,16 @@ export class AgentVaultSecrets extends Construct {
     Object.defineProperty(this, BRAND, { value: true });
     const settings = agent.platform.settings;
     const namespace = agent.namespace.name;
-    this.resolved = resolveVaultSecrets(agent, props, settings.vaultDeliveryModes, `${namespace}-${agent.agentName}`);
+    const baseName = vaultBaseName(namespace, agent.agentName);
+    this.resolved = resolveVaultSecrets(agent, props, settings.vaultDeliveryModes, baseName);
+    if (this.resolved.roleName !== baseName && VAULT_BASE_NAME_SHAPE.test(this.resolved.roleName))
+      invalidProp(
+        agent,
+        'secrets.role.name',
+        this.resolved.roleName,
+        `this agent's own default '${baseName}', or a name not of the form <namespace>_<agent>`,
+        'names of that form are the default role names of other agents',
+      );
     this.plan = buildVaultPlan(
       {
         namespace,
@@ -70,6 +79,7 @@ export class AgentVaultSecrets extends Construct {
       },
       MAX_VAULT_TOKEN_TTL_SECONDS,
     );
+    claimVaultNames(agent.node.root, this.plan, agent.node.path);
     if (this.resolved.mode === 'injector') this.wireInjector(agent);
     else if (this.resolved.mode === 'operator') this.wireOperator(agent);
     else this.wireCsi(agent);
