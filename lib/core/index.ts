@@ -6,3 +6,4 @@ export * from './quantity';
 export * from './cidr';
 export * from './admission';
 export * from './selectors';
+export * from './schema';

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { LEGACY_SERVICE_ACCOUNT_TOKEN_DIR, PROJECTED_TOKEN_MOUNT_DIR } from './baseline';
 import { invalidProp } from './errors';
 
 type Scope = IConstruct | string;
@@ -58,6 +59,60 @@ export function requireLabelValue(scope: Scope, field: string, value: unknown): 
     );
   }
   return value;
+}
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** A label key: `[prefix/]name`, prefix a DNS subdomain of at most 253 characters, name at most 63. */
+export function requireLabelKey(scope: Scope, field: string, key: unknown): string {
+  const text = typeof key === 'string' ? key : '';
+  const slash = text.indexOf('/');
+  const prefix = slash < 0 ? undefined : text.slice(0, slash);
+  const name = slash < 0 ? text : text.slice(slash + 1);
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
+  if (typeof key !== 'string' || !prefixOk || name.length > 63 || !LABEL_NAME.test(name)) {
+    invalidProp(
+      scope,
+      field,
+      key,
+      "a label key [prefix/]name: an optional DNS-subdomain prefix, then at most 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric",
+    );
+  }
+  return key;
+}
+
+/** Prefixes reserved for Kubernetes itself and for the labels the constructs set and policies select on. */
+export const RESERVED_LABEL_PREFIXES: readonly string[] = ['kubernetes.io', 'k8s.io', 'agent-baseline.io'];
+
+/**
+ * A label key a user may set on a construct: well-formed, and outside the prefixes Kubernetes and
+ * agent-baseline own (a user label there could impersonate what policies select on).
+ */
+export function requireUserLabelKey(scope: Scope, field: string, key: unknown): string {
+  requireLabelKey(scope, field, key);
+  const text = key as string;
+  const prefix = text.includes('/') ? text.slice(0, text.indexOf('/')).toLowerCase() : undefined;
+  const reserved = RESERVED_LABEL_PREFIXES.find((r) => prefix === r || prefix?.endsWith(`.${r}`));
+  if (reserved !== undefined)
+    invalidProp(
+      scope,
+      field,
+      key,
+      `a label key outside the reserved prefixes ${RESERVED_LABEL_PREFIXES.map((r) => `'${r}', '*.${r}'`).join(', ')}`,
+      `'${reserved}' labels are set by Kubernetes or by the constructs, and policies select on them`,
+    );
+  return text;
+}
+
+/** Checks every key and value of a user-given label map. */
+export function requireUserLabels(scope: Scope, field: string, labels: unknown): Record<string, string> {
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels))
+    invalidProp(scope, field, labels, 'a map of label keys to label values');
+  for (const [key, value] of Object.entries(labels)) {
+    requireUserLabelKey(scope, `${field}.${key}`, key);
+    requireLabelValue(scope, `${field}.${key}`, value);
+  }
+  return labels as Record<string, string>;
 }
 
 export function requireEnvName(scope: Scope, field: string, value: unknown): string {
@@ -166,4 +221,26 @@ export function requireTokenAudience(scope: Scope, field: string, value: unknown
     );
   }
   return value;
+}
+
+/**
+ * Where a projected token may be mounted: an absolute path outside the legacy ServiceAccount
+ * directory, where every client library would pick it up as the pod's API credential.
+ */
+export function requireTokenMountPath(scope: Scope, field: string, value: unknown): string {
+  requireAbsolutePath(scope, field, value);
+  const clean = (value as string).replace(/\/+$/, '');
+  if (
+    clean === LEGACY_SERVICE_ACCOUNT_TOKEN_DIR ||
+    clean.startsWith(`${LEGACY_SERVICE_ACCOUNT_TOKEN_DIR}/`) ||
+    LEGACY_SERVICE_ACCOUNT_TOKEN_DIR.startsWith(`${clean}/`)
+  )
+    invalidProp(
+      scope,
+      field,
+      value,
+      `a path outside ${LEGACY_SERVICE_ACCOUNT_TOKEN_DIR} and its parents, e.g. ${PROJECTED_TOKEN_MOUNT_DIR}/<name>`,
+      'client libraries load any token found there as the pod API credential, whatever its audience',
+    );
+  return value as string;
 }

@@ -10,6 +10,7 @@ import {
   parseQuantity,
   requireDnsLabel,
   requireInteger,
+  requireUserLabels,
 } from '../core';
 import { NETWORK_POLICY_API_VERSION, renderDefaultDenySpec } from '../network/render';
 import { AgentPlatform } from '../platform/platform';
@@ -196,6 +197,7 @@ export class AgentNamespace extends Chart {
         );
       }
     }
+    requireUserLabels(this, 'labels', extraLabels);
     const namespace = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.name,

@@ -17,6 +17,7 @@ import {
   requireNonEmptyString,
   requireOneOf,
   requireTokenAudience,
+  requireUserLabels,
 } from '../core';
 import { parseImageReference } from '../image-policy/reference';
 import { appValidation } from './app-validation';
@@ -58,6 +59,7 @@ export class AgentPlatform extends Chart {
   constructor(scope: Construct, id: string, props: AgentPlatformProps = {}) {
     const chartProps: ChartProps = { disableResourceNameHashes: true, labels: props.labels };
     super(scope, id, chartProps);
+    if (props.labels !== undefined) requireUserLabels(this, 'labels', props.labels);
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     this.settings = resolveSettings(this, props);
     // rules-validation-hook

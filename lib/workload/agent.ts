@@ -17,8 +17,10 @@ import {
   requireDnsLabel,
   requireInteger,
   requireLabelValue,
+  requireUserLabelKey,
   requireReason,
   requireTokenAudience,
+  requireTokenMountPath,
 } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
 import { PodBudget, effectivePodAmounts } from '../namespace/quota-budget';
@@ -279,6 +281,7 @@ export class HardenedAgent extends Construct {
     );
     const existing = this.volumes.find((v) => v.name === volumeName);
     if (existing) return volumeName;
+    if (options.mountPath !== undefined) requireTokenMountPath(this, 'token.mountPath', options.mountPath);
     const mount =
       options.mount === false
         ? undefined
@@ -403,6 +406,7 @@ export class HardenedAgent extends Construct {
     for (const [key, value] of Object.entries(labels)) {
       if (key.startsWith('app.kubernetes.io/'))
         invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
+      requireUserLabelKey(this, `labels.${key}`, key);
       requireLabelValue(this, `labels.${key}`, value);
     }
     return labels;

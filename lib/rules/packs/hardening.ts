@@ -27,6 +27,7 @@ import {
   policyTypes,
   serviceAccountOf,
 } from './helpers';
+import { PLACEMENT_RULES } from './placement';
 
 const REGULAR = ['containers'] as const;
 const RUNNABLE = ['initContainers', 'containers'] as const;
@@ -902,6 +903,7 @@ const HARDENING_RULES: readonly Rule[] = [
   priorityClass,
   instanceLabel,
   jobTtl,
+  ...PLACEMENT_RULES,
 ];
 
 export const HARDENING: Pack = {
