@@ -6,6 +6,7 @@
 import { IConstruct } from 'constructs';
 import leven from 'leven';
 import { z } from 'zod';
+import { SECRET_LIKE_ENV_NAME } from './baseline';
 import { invalidProp } from './errors';
 
 type Scope = IConstruct | string;
@@ -40,7 +41,9 @@ export function didYouMean(given: string, known: readonly string[]): string | un
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
   const limit = Math.max(2, Math.floor(given.length / 3));
-  return best !== undefined && bestDistance <= limit ? best : undefined;
+  if (best !== undefined && bestDistance <= limit) return best;
+  // An abbreviation: 'mem' for 'memory', 'env' for 'environment'.
+  return given.length >= 3 ? known.find((k) => k.toLowerCase().startsWith(given.toLowerCase())) : undefined;
 }
 
 /** Known keys of the object schema at `path` under `schema`, following optionals, arrays, records and unions. */
@@ -107,7 +110,7 @@ function describeExpected(issue: Issue): string {
     case 'invalid_type':
       return issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'an object' : `a ${issue.expected}`;
     case 'invalid_value':
-      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return `one of ${issue.values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ')}`;
     case 'too_small':
       return `at least ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : ''}`;
     case 'too_big':
@@ -128,12 +131,13 @@ export function checkProps<T>(scope: Scope, schema: z.ZodType<T>, props: unknown
   const { issue, path } = pick(result.error.issues);
   if (issue.code === 'unrecognized_keys') {
     const key = [...issue.keys].sort()[0];
+    const secretLike = [...path, key].some((seg) => typeof seg === 'string' && SECRET_LIKE_ENV_NAME.test(seg));
     const known = knownKeys(schema, path);
     const suggestion = didYouMean(key, known);
     invalidProp(
       scope,
       renderField(fieldPrefix, [...path, key]),
-      valueAt(props, [...path, key]),
+      secretLike ? '<redacted>' : valueAt(props, [...path, key]),
       known.length > 0 ? `one of the known fields ${known.map((k) => `'${k}'`).join(', ')}` : 'no extra fields',
       suggestion !== undefined ? `unknown field; did you mean '${suggestion}'?` : 'unknown field; it would be ignored',
     );

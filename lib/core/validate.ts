@@ -170,7 +170,7 @@ export function requireOneOf<T extends string>(scope: Scope, field: string, valu
 /** A reason recorded on an object when the baseline is weakened or a finding suppressed. */
 export const MIN_REASON_LENGTH = 10;
 /** What a readable reason is, in the words of every refusal. */
-export const REASON_ALLOWED = `a reason of at least ${MIN_REASON_LENGTH} characters (visible letters or digits) explaining why, without invisible or bidirectional-control characters`;
+export const REASON_ALLOWED = `a reason of at least ${MIN_REASON_LENGTH} characters explaining why (counted as visible letters or digits; no invisible or bidirectional-control characters)`;
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
 /** Characters that reorder text as displayed (Trojan Source): the shown reason would not be the stored one. */
@@ -195,7 +195,9 @@ export function reasonProblem(value: unknown): string | undefined {
 
 export function requireReason(scope: Scope, field: string, value: unknown): string {
   const problem = reasonProblem(value);
-  if (problem !== undefined) invalidProp(scope, field, value, REASON_ALLOWED, problem);
+  // A short reason explains itself through the allowed text; hidden characters need saying.
+  if (problem !== undefined)
+    invalidProp(scope, field, value, REASON_ALLOWED, problem.startsWith('it has') ? undefined : problem);
   return (value as string).trim();
 }
 

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalidProp, requireDnsLabel, requireNonEmptyString } from '../core';
+import { checkProps, invalidProp, requireDnsLabel, requireNonEmptyString } from '../core';
+import { IDENTITY_PROPS_SCHEMA } from './schema';
 import type { HardenedAgent } from '../workload/agent';
 import { JwtIdentity, renderEdgeIdentity } from './render';
 
@@ -22,6 +23,7 @@ export class AgentEdgeIdentity extends Construct {
 
   constructor(agent: HardenedAgent, id: string, props: EdgeIdentityProps) {
     super(agent, id);
+    checkProps(agent, IDENTITY_PROPS_SCHEMA, props, 'identity');
     if (agent.platform.settings.mesh !== 'istio') {
       invalidProp(
         this,

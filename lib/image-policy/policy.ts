@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { INJECTOR_DEFAULT_AGENT_IMAGE, WAIVER_ANNOTATION, invalidProp } from '../core';
+import { INJECTOR_DEFAULT_AGENT_IMAGE, WAIVER_ANNOTATION, checkProps, invalidProp } from '../core';
+import { IMAGE_POLICY_PROPS_SCHEMA } from './schema';
 import { Suppressions } from '../platform/suppressions';
 import { addResolvedCheck } from '../platform/records';
 import type { ResolvedObject } from '../rules';
@@ -56,6 +57,7 @@ export class ImagePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ImagePolicyProps) {
     super(scope, id);
+    checkProps(this, IMAGE_POLICY_PROPS_SCHEMA, props);
     this.platform = AgentPlatform.find(this);
     if (Chart.of(this) !== this.platform) {
       invalidProp(

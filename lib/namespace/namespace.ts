@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import {
   AGENT_NAMESPACE_LABEL,
   MANAGED_BY,
+  checkProps,
   POD_SECURITY_LEVEL,
   QUANTITY_FORMAT_HINT,
   invalidProp,
@@ -16,6 +17,7 @@ import { NETWORK_POLICY_API_VERSION, renderDefaultDenySpec } from '../network/re
 import { AgentPlatform } from '../platform/platform';
 import { recordBaselinePieces } from '../platform/records';
 import { PodBudget, quotaShortfalls } from './quota-budget';
+import { AGENT_NAMESPACE_PROPS_SCHEMA } from './schema';
 
 export { AGENT_NAMESPACE_LABEL } from '../core';
 
@@ -116,6 +118,7 @@ export class AgentNamespace extends Chart {
     const name = props.name ?? id;
     super(scope, id, { namespace: name, disableResourceNameHashes: true });
     Object.defineProperty(this, NAMESPACE_BRAND, { value: true });
+    checkProps(this, AGENT_NAMESPACE_PROPS_SCHEMA, props);
     this.platform = AgentPlatform.find(this);
     this.name = requireDnsLabel(this, 'name', name);
     if (name === 'default' || name.startsWith('kube-')) {

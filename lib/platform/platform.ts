@@ -9,6 +9,7 @@ import {
   ResolvedClusterSettings,
   SUPPORTED_KUBERNETES_MINORS,
   VAULT_DELIVERY_MODES,
+  checkProps,
   invalidProp,
   parseCidr,
   parseKubernetesMinor,
@@ -21,6 +22,7 @@ import {
 } from '../core';
 import { parseImageReference } from '../image-policy/reference';
 import { appValidation } from './app-validation';
+import { AGENT_PLATFORM_PROPS_SCHEMA } from './schema';
 
 export interface AgentPlatformProps extends ClusterSettings {
   /** Labels added to every object of the platform. @default none */
@@ -61,6 +63,7 @@ export class AgentPlatform extends Chart {
     super(scope, id, chartProps);
     if (props.labels !== undefined) requireUserLabels(this, 'labels', props.labels);
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
+    checkProps(this, AGENT_PLATFORM_PROPS_SCHEMA, props);
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
     this.node.addValidation(appValidation(this));

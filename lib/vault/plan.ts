@@ -178,7 +178,11 @@ export function checkVaultPlan(plan: VaultAgentPlan, maxTtl: number): void {
     invalidProp(path, 'rules', plan.rules, 'at least one read rule');
   plan.rules.forEach((rule, i) => {
     const rulePath = typeof rule.path === 'string' ? rule.path.replace(/^\/+/, '') : '';
-    if (rulePath === '' || /[*+"\\\s]/.test(rulePath) || rulePath.split('/').some((seg: string) => seg === '' || seg === '..'))
+    if (
+      rulePath === '' ||
+      /[*+"\\\s]/.test(rulePath) ||
+      rulePath.split('/').some((seg: string) => seg === '' || seg === '..')
+    )
       invalidProp(
         path,
         `rules[${i}].path`,

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ANNOTATION_PREFIX, INJECTOR_DEFAULT_AGENT_IMAGE, invalidProp } from '../core';
+import { ANNOTATION_PREFIX, INJECTOR_DEFAULT_AGENT_IMAGE, checkProps, invalidProp } from '../core';
+import { VAULT_SECRETS_PROPS_SCHEMA } from './schema';
 import type { HardenedAgent } from '../workload/agent';
 import { SECRET_PROVIDER_CLASS_API_VERSION, csiVolume, secretProviderClassSpec } from './csi';
 import { recordVaultAnnotations } from '../platform/records';
@@ -61,6 +62,8 @@ export class AgentVaultSecrets extends Construct {
     const namespace = agent.namespace.name;
     const baseName = vaultBaseName(namespace, agent.agentName);
     this.resolved = resolveVaultSecrets(agent, props, settings.vaultDeliveryModes, baseName);
+    // After the resolver's own screening (literal secret values are refused redacted), the full shape.
+    checkProps(agent, VAULT_SECRETS_PROPS_SCHEMA, props, 'secrets');
     if (this.resolved.roleName !== baseName && VAULT_BASE_NAME_SHAPE.test(this.resolved.roleName))
       invalidProp(
         agent,

@@ -8,6 +8,7 @@ import {
   DEFAULT_RUN_AS_USER,
   DEFAULT_WRITABLE_PATHS,
   MANAGED_BY,
+  checkProps,
   MAX_TOKEN_EXPIRATION_SECONDS,
   PROJECTED_TOKEN_MOUNT_DIR,
   IMAGE_DIGEST_RULE_ID,
@@ -38,6 +39,7 @@ import { AgentVaultSecrets } from '../vault/secrets';
 import type { AgentVaultSecretsProps } from '../vault/types';
 import { ContainerInput, appArmorAnnotations, hardenedPodSpecJson } from './pod-spec';
 import { AgentPort, AgentProbe, HardenedAgentProps } from './props';
+import { HARDENED_AGENT_PROPS_SCHEMA } from './schema';
 import {
   ResolvedResources,
   checkConfig,
@@ -135,6 +137,7 @@ export class HardenedAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedAgentProps) {
     super(scope, id);
+    checkProps(this, HARDENED_AGENT_PROPS_SCHEMA, props);
     this.namespace = AgentNamespace.find(this);
     this.platform = this.namespace.platform;
     this.agentName = requireDnsLabel(this, 'name', props.name ?? id, 50);
