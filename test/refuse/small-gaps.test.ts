@@ -204,3 +204,57 @@ describe('placement rules', () => {
     expect(() => Testing.synth(a.platform)).toThrow(pattern);
   });
 });
+
+describe('HRD-IngressFromAnywhere', () => {
+  const agentNs = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'agents', labels: { 'agent-baseline.io/agent-namespace': 'true' } },
+  };
+  const policy = (ingress: unknown[], namespace = 'agents'): KubeObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'p', namespace },
+    spec: { podSelector: {}, policyTypes: ['Ingress'], ingress },
+  });
+  const run = (objs: KubeObject[]) =>
+    runRules(objs, { packs: ['hardening'] })
+      .results.flatMap((r) => r.findings)
+      .filter((f) => f.rule === 'HRD-IngressFromAnywhere');
+
+  it.each([
+    ['an empty rule', [{}], /has no from/],
+    ['an empty from list', [{ from: [] }], /has no from/],
+    ['ipBlock 0.0.0.0/0', [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }], /every address/],
+    ['ipBlock ::/0', [{ from: [{ ipBlock: { cidr: '::/0' } }] }], /every address/],
+    [
+      'ipBlock 0.0.0.0/0 with exceptions',
+      [{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }] }],
+      /every address outside its exceptions/,
+    ],
+    ['every namespace', [{ from: [{ namespaceSelector: {} }] }], /every pod of every namespace/],
+    [
+      'every namespace, every pod',
+      [{ from: [{ namespaceSelector: {}, podSelector: {} }] }],
+      /every pod of every namespace/,
+    ],
+    ['the second rule', [{ from: [{ podSelector: { matchLabels: { a: 'b' } } }] }, {}], /ingress rule 1 has no from/],
+  ])('%s in an agent namespace is an error', (_, ingress, pattern) => {
+    const found = run([agentNs, policy(ingress)]);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toMatch(pattern);
+  });
+  it.each([
+    ['a pod selector', [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }]],
+    [
+      'a named namespace',
+      [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gw' } } }] }],
+    ],
+    ['a bounded block', [{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }] }]],
+  ])('%s passes', (_, ingress) => {
+    expect(run([agentNs, policy(ingress)])).toEqual([]);
+  });
+  it('open ingress outside agent namespaces is not this rule’s business', () => {
+    expect(run([policy([{}], 'web')])).toEqual([]);
+  });
+});

@@ -3,12 +3,12 @@
  * namespace, a pod pinned past the scheduler, tolerations of every taint, and a token mounted where
  * every Kubernetes client library looks for one. Part of the hardening pack.
  */
-import { LEGACY_SERVICE_ACCOUNT_TOKEN_DIR } from '../../core';
+import { AGENT_NAMESPACE_LABEL, LEGACY_SERVICE_ACCOUNT_TOKEN_DIR } from '../../core';
 import { Rule } from '../rule';
 import { CIS, NSA } from '../references';
 import { FindingDraft } from '../types';
-import { recs, str } from '../util';
-import { at, podRule } from './helpers';
+import { arr, isEmptySelector, isRecord, rec, recs, str } from '../util';
+import { at, indexedOf, objectRule, podRule } from './helpers';
 
 const shareProcessNamespace = podRule(
   {
@@ -111,4 +111,53 @@ const legacyTokenPath = podRule(
     ),
 );
 
-export const PLACEMENT_RULES: readonly Rule[] = [shareProcessNamespace, nodeName, tolerations, legacyTokenPath];
+const EVERYWHERE = ['0.0.0.0/0', '::/0'];
+
+/** Why an ingress peer list lets anyone in, or undefined. */
+function openIngress(rule: Record<string, unknown>): string | undefined {
+  if (!Array.isArray(rule.from) || rule.from.length === 0)
+    return 'has no from: every source, inside and outside the cluster';
+  for (const peer of rule.from.map(rec)) {
+    const block = rec(peer.ipBlock);
+    // Exceptions do not help: what is left is still every public address.
+    if (typeof block.cidr === 'string' && EVERYWHERE.includes(block.cidr))
+      return `admits ipBlock ${block.cidr}: every address${arr(block.except).length > 0 ? ' outside its exceptions' : ''}`;
+    if (
+      isRecord(peer.namespaceSelector) &&
+      isEmptySelector(peer.namespaceSelector) &&
+      (!isRecord(peer.podSelector) || isEmptySelector(peer.podSelector))
+    )
+      return 'admits every pod of every namespace';
+  }
+  return undefined;
+}
+
+const ingressFromAnywhere = objectRule(
+  {
+    id: 'HRD-IngressFromAnywhere',
+    kinds: ['NetworkPolicy'],
+    title: 'No ingress from anywhere into an agent namespace',
+    severity: 'error',
+    description:
+      'NetworkPolicies add up: one policy beside the baseline that admits every source opens the selected agents to any pod or address, whatever the agent declared.',
+    fix: 'Admit named peers only (a namespace and pod selector, or a bounded ipBlock); agents declare callers with allowIngressFrom.',
+    references: [NSA.netpol, CIS.netpolAll],
+    scanners: [],
+  },
+  (ctx) => {
+    const item = indexedOf(ctx);
+    if (ctx.set.namespaceLabels(item.namespace)[AGENT_NAMESPACE_LABEL] !== 'true') return undefined;
+    return recs(rec(ctx.object.spec).ingress).flatMap((rule, i) => {
+      const why = openIngress(rule);
+      return why === undefined ? [] : [at(`ingress rule ${i} ${why}`, ['spec', 'ingress', i])];
+    });
+  },
+);
+
+export const PLACEMENT_RULES: readonly Rule[] = [
+  shareProcessNamespace,
+  nodeName,
+  tolerations,
+  legacyTokenPath,
+  ingressFromAnywhere,
+];
