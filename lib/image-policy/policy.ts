@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { INJECTOR_DEFAULT_AGENT_IMAGE, WAIVER_ANNOTATION, checkProps, invalidProp } from '../core';
 import { IMAGE_POLICY_PROPS_SCHEMA } from './schema';
 import { Suppressions } from '../platform/suppressions';
-import { addResolvedCheck } from '../platform/records';
+import { addResolvedCheck, recordBaselinePieces } from '../platform/records';
 import type { ResolvedObject } from '../rules';
 import { AgentNamespace } from '../namespace/namespace';
 import { AgentPlatform } from '../platform/platform';
@@ -83,6 +83,8 @@ export class ImagePolicy extends Construct {
     this.namespaces = this.resolveNamespaces();
     this.objects = this.emit();
     this.recordWaivers();
+    // The platform without its admission policies would pass the synth-time image check in vain.
+    recordBaselinePieces(this.platform, this);
     this.node.addValidation({ validate: () => this.lateNamespaces() });
     // Judges the images actually written (after patches), in every chart of the App.
     addResolvedCheck(this.platform, (objects) => this.resolvedViolations(objects));

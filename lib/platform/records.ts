@@ -33,13 +33,13 @@ interface Piece {
 const PIECES = new WeakMap<IConstruct, Piece[]>();
 
 /**
- * Records every ApiObject under `owner` now as a baseline piece of it: while `owner` is in the
+ * Records every ApiObject under `under` (default `owner`) now as a baseline piece of `owner`: while `owner` is in the
  * App, removing any of them (`node.tryRemoveChild`) fails synth. Call it at the end of the
  * owner's constructor.
  */
-export function recordBaselinePieces(owner: IConstruct): void {
+export function recordBaselinePieces(owner: IConstruct, under: IConstruct = owner): void {
   const pieces = PIECES.get(owner) ?? [];
-  for (const c of owner.node.findAll()) {
+  for (const c of under.node.findAll()) {
     if (ApiObject.isApiObject(c) && !pieces.some((p) => p.construct === c))
       pieces.push({ construct: c, path: c.node.path });
   }

@@ -305,3 +305,32 @@ describe('construct invariants', () => {
     expect(new Set(lines).size).toBe(lines.length);
   });
 });
+
+describe('the ImagePolicy cannot disappear from under the synth-time check', () => {
+  it.each([
+    [
+      'the whole ImagePolicy',
+      (b: Built) => b.platform.node.tryRemoveChild('ImagePolicy'),
+      'platform/ImagePolicy/ValidatingAdmissionPolicy',
+    ],
+    [
+      'its binding',
+      (b: Built) =>
+        (b.platform.node.findChild('ImagePolicy') as ImagePolicy).node.tryRemoveChild(
+          'ValidatingAdmissionPolicyBinding',
+        ),
+      'platform/ImagePolicy/ValidatingAdmissionPolicyBinding',
+    ],
+  ])('removing %s fails synth at the platform', (_, remove, piece) => {
+    const b = build(Testing.app(), { imagePolicy: true });
+    expect(remove(b)).toBe(true);
+    let message = '';
+    try {
+      b.app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`[platform] baseline piece`);
+    expect(message).toContain(`'${piece}' was removed from the construct tree`);
+  });
+});
