@@ -8,7 +8,7 @@ import {
   requireOneOf,
   requireReason,
 } from '../core';
-import { parseImagePrefix } from './reference';
+import { parseImagePrefix } from '../shared/image-reference';
 
 /** What an engine does with a violation. */
 export type ImagePolicyMode = 'enforce' | 'audit' | 'warn';

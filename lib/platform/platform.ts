@@ -20,7 +20,7 @@ import {
   requireTokenAudience,
   requireUserLabels,
 } from '../core';
-import { parseImageReference } from '../image-policy/reference';
+import { parseImageReference } from '../shared/image-reference';
 import { appValidation } from './app-validation';
 import { AGENT_PLATFORM_PROPS_SCHEMA } from './schema';
 

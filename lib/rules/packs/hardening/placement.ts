@@ -3,12 +3,12 @@
  * namespace, a pod pinned past the scheduler, tolerations of every taint, and a token mounted where
  * every Kubernetes client library looks for one. Part of the hardening pack.
  */
-import { AGENT_NAMESPACE_LABEL, LEGACY_SERVICE_ACCOUNT_TOKEN_DIR } from '../../core';
-import { Rule } from '../rule';
-import { CIS, NSA } from '../references';
-import { FindingDraft } from '../types';
-import { arr, isEmptySelector, isRecord, rec, recs, str } from '../util';
-import { at, indexedOf, objectRule, podRule } from './helpers';
+import { AGENT_NAMESPACE_LABEL, LEGACY_SERVICE_ACCOUNT_TOKEN_DIR } from '../../../core';
+import { Rule } from '../../rule';
+import { CIS, NSA } from '../../references';
+import { FindingDraft } from '../../types';
+import { arr, isEmptySelector, isRecord, rec, recs, str } from '../../util';
+import { at, indexedOf, objectRule, podRule } from '../helpers';
 
 const shareProcessNamespace = podRule(
   {
