@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { foreignVaultAnnotations, validateResolvedObjects } from '../../lib/rules';
 import { ImagePolicy } from '../../lib/image-policy';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentApp, AgentPlatform } from '../../lib/platform';
@@ -332,5 +333,54 @@ describe('the ImagePolicy cannot disappear from under the synth-time check', () 
     }
     expect(message).toContain(`[platform] baseline piece`);
     expect(message).toContain(`'${piece}' was removed from the construct tree`);
+  });
+});
+
+describe('validateResolvedObjects, the single entry point over resolved objects', () => {
+  const deployment = (annotations?: Record<string, string>) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', namespace: 'n' },
+    spec: { template: { metadata: { annotations }, spec: { containers: [] } } },
+  });
+  it.each([
+    ['nothing written, nothing there', undefined, undefined, []],
+    ['written and unchanged', { 'vault.hashicorp.com/role': 'n_d' }, { 'vault.hashicorp.com/role': 'n_d' }, []],
+    [
+      'written, then changed',
+      { 'vault.hashicorp.com/role': 'n_d' },
+      { 'vault.hashicorp.com/role': 'admin' },
+      ['changed'],
+    ],
+    ['written, then removed', { 'vault.hashicorp.com/role': 'n_d' }, {}, ['removed']],
+    ['not written, but there', undefined, { 'vault.hashicorp.com/agent-image': 'x' }, ['foreign']],
+  ])('%s', (_, written, present, expected) => {
+    const messages = foreignVaultAnnotations({
+      object: deployment(present),
+      constructPath: 'c/d',
+      writtenVaultAnnotations: written,
+    });
+    expect(messages.map((m) => m.match(/: (foreign|changed|removed)/)?.[1])).toEqual(expected);
+    messages.forEach((m) =>
+      expect(m.startsWith('[c/d] Deployment/n/d at spec.template.metadata.annotations: ')).toBe(true),
+    );
+  });
+  it('runs the extra checks it is given and prefixes rule findings with the construct path', () => {
+    const messages = validateResolvedObjects(
+      [
+        {
+          object: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'p', namespace: 'x' },
+            spec: { hostIPC: true, containers: [] },
+          },
+          constructPath: 'c/p',
+        },
+      ],
+      { checks: [() => ['[c/p] extra']] },
+    );
+    expect(messages.some((m) => m.startsWith('[c/p] [PSS-') && m.includes('hostIPC'))).toBe(true);
+    expect(messages).toContain('[c/p] extra');
   });
 });
