@@ -15,3 +15,4 @@ export * as guardrails from './guardrails';
 export * as identity from './identity';
 export * as audit from './audit';
 export * as rules from './rules';
+export * as gateway from './gateway';

@@ -8,3 +8,4 @@ export * from './cidr';
 export * from './admission';
 export * from './selectors';
 export * from './schema';
+export * from './gateway-settings';

@@ -8,6 +8,8 @@
 export const SUPPORTED_KUBERNETES_MINORS: readonly number[] = [28, 29, 30, 31, 32, 33, 34];
 export const DEFAULT_KUBERNETES_VERSION = '1.28';
 
+import type { GatewaySettings, ResolvedGatewaySettings } from './gateway-settings';
+
 export type CniFlavor = 'generic' | 'cilium';
 export type MeshFlavor = 'none' | 'istio';
 export type VaultDeliveryMode = 'injector' | 'operator' | 'csi';
@@ -67,6 +69,8 @@ export interface ClusterSettings {
    * @default none
    */
   readonly apiServerEndpoints?: ApiServerEndpoints;
+  /** The Gateway API implementation agents are exposed through. @default see {@link GatewaySettings} */
+  readonly gateway?: GatewaySettings;
 }
 
 export interface ApiServerEndpoints {
@@ -88,6 +92,7 @@ export interface ResolvedClusterSettings {
   readonly imagePolicyEngines: readonly ImagePolicyEngine[];
   readonly apiServerAudience: string;
   readonly apiServerEndpoints?: Required<ApiServerEndpoints>;
+  readonly gateway: ResolvedGatewaySettings;
 }
 
 /** The issuer (and so the default API audience) of EKS and many self-managed clusters. */

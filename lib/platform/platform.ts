@@ -7,6 +7,7 @@ import {
   DEFAULT_VAULT_ENDPOINT,
   IMAGE_POLICY_ENGINES,
   ResolvedClusterSettings,
+  resolveGatewaySettings,
   SUPPORTED_KUBERNETES_MINORS,
   VAULT_DELIVERY_MODES,
   checkProps,
@@ -156,5 +157,6 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
           port: requireInteger(scope, 'apiServerEndpoints.port', props.apiServerEndpoints.port ?? 443, 1, 65535),
         }
       : undefined,
+    gateway: resolveGatewaySettings(scope, props.gateway),
   };
 }

@@ -26,5 +26,13 @@ export const AGENT_PLATFORM_PROPS_SCHEMA = z.strictObject({
     .readonly()
     .optional(),
   apiServerAudience: z.string().optional(),
+  gateway: z
+    .strictObject({
+      implementation: z.enum(['envoy-gateway']).optional(),
+      gatewayClassName: z.string().optional(),
+      proxyNamespace: z.string().optional(),
+      rateLimit: z.enum(['local', 'global']).optional(),
+    })
+    .optional(),
   apiServerEndpoints: z.strictObject({ cidrs: z.array(z.string()).readonly(), port: z.number().optional() }).optional(),
 });

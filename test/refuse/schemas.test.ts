@@ -110,6 +110,7 @@ const pairs: Array<[string, string, z.ZodType]> = [
   ['lib/platform/platform.ts', 'AgentPlatformProps', AGENT_PLATFORM_PROPS_SCHEMA],
   ['lib/core/settings.ts', 'VaultEndpoint', shape(AGENT_PLATFORM_PROPS_SCHEMA, 'vault')],
   ['lib/core/settings.ts', 'ApiServerEndpoints', shape(AGENT_PLATFORM_PROPS_SCHEMA, 'apiServerEndpoints')],
+  ['lib/core/gateway-settings.ts', 'GatewaySettings', shape(AGENT_PLATFORM_PROPS_SCHEMA, 'gateway')],
   ['lib/network/intent.ts', 'AgentNetworkProps', NETWORK_PROPS_SCHEMA],
   ['lib/network/intent.ts', 'FqdnEgress', element(shape(NETWORK_PROPS_SCHEMA, 'fqdns'))],
   ['lib/network/intent.ts', 'InternetEgress', shape(NETWORK_PROPS_SCHEMA, 'internet')],
