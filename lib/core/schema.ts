@@ -13,6 +13,11 @@ type Scope = IConstruct | string;
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
+/** The construct path a child `id` of `scope` will have, for checks that run before its constructor. */
+export function childPath(scope: IConstruct, id: string): string {
+  return scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+}
+
 /** Renders `['resources', 'cpu', 'request']` / `['items', 0, 'keys']` as `resources.cpu.request` / `items[0].keys`. */
 export function renderField(prefix: string, path: Path): string {
   let out = prefix;

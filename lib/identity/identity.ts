@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkProps, invalidProp, requireDnsLabel } from '../core';
+import { MESH_CAPABILITIES, checkProps, invalidProp, requireDnsLabel } from '../core';
+import type { IAgentPod } from '../agent-pod/contract';
 import { IDENTITY_PROPS_SCHEMA } from './schema';
-import type { HardenedAgent } from '../workload/agent';
 import { checkHttpsUrl, checkIssuer, checkRequiredClaims, checkValues } from './jwt-checks';
 import { JwtIdentity, renderEdgeIdentity } from './render';
 
@@ -19,10 +19,10 @@ export class AgentEdgeIdentity extends Construct {
   public readonly requestAuthentication: ApiObject;
   public readonly authorizationPolicy: ApiObject;
 
-  constructor(agent: HardenedAgent, id: string, props: EdgeIdentityProps) {
+  constructor(agent: IAgentPod, id: string, props: EdgeIdentityProps) {
     super(agent, id);
     checkProps(agent, IDENTITY_PROPS_SCHEMA, props, 'identity');
-    if (agent.platform.settings.mesh !== 'istio') {
+    if (!MESH_CAPABILITIES[agent.platform.settings.mesh].jwtAtEdge) {
       invalidProp(
         this,
         'identity',

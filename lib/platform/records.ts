@@ -7,22 +7,26 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { ResolvedObjectsCheck } from '../rules';
 
-const VAULT_ANNOTATIONS = new WeakMap<ApiObject, Record<string, string>>();
+const VAULT_ANNOTATIONS = new WeakMap<IConstruct, Record<string, string>>();
 
 /**
- * Records `vault.hashicorp.com/*` annotations a construct writes on the pod template of
- * `podObject`. Anything else under that prefix on the resolved object is refused at synth.
+ * Records `vault.hashicorp.com/*` annotations a construct writes on the pod template of `agent`'s
+ * workload object (its `node.defaultChild`, an ApiObject, attached before or after this call).
+ * Anything else under that prefix on any resolved object is refused at synth.
  */
-export function recordVaultAnnotations(podObject: ApiObject, annotations: Readonly<Record<string, string>>): void {
-  const current = VAULT_ANNOTATIONS.get(podObject) ?? {};
+export function recordVaultAnnotations(agent: IConstruct, annotations: Readonly<Record<string, string>>): void {
+  const current = VAULT_ANNOTATIONS.get(agent) ?? {};
   for (const [key, value] of Object.entries(annotations)) {
     if (key.toLowerCase().startsWith('vault.hashicorp.com/')) current[key] = value;
   }
-  VAULT_ANNOTATIONS.set(podObject, current);
+  VAULT_ANNOTATIONS.set(agent, current);
 }
 
+/** What the constructs wrote on `podObject`: only an agent's workload object (its default child) has a record. */
 export function writtenVaultAnnotations(podObject: ApiObject): Readonly<Record<string, string>> | undefined {
-  return VAULT_ANNOTATIONS.get(podObject);
+  const owner = podObject.node.scope;
+  if (owner === undefined || owner.node.defaultChild !== podObject) return undefined;
+  return VAULT_ANNOTATIONS.get(owner);
 }
 
 interface Piece {

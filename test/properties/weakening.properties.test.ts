@@ -71,7 +71,7 @@ interface Change {
 
 const patch = (what: string, ...ops: JsonPatch[]): Change => ({
   what,
-  apply: (_, agents, i) => agents[i].deployment.addJsonPatch(...ops),
+  apply: (_, agents, i) => agents[i].escapeHatch().addJsonPatch(...ops),
 });
 const sibling = (what: string, make: (a: HardenedAgent) => Json[]): Change => ({
   what,
@@ -99,7 +99,7 @@ const changes: readonly Change[] = [
   {
     what: 'vault agent image',
     apply: (_, agents, i) => {
-      const d = agents[i].deployment;
+      const d = agents[i].escapeHatch();
       const has = rec(rec(rec(rec(d.toJson()).spec).template).metadata).annotations !== undefined;
       d.addJsonPatch(
         has
@@ -179,8 +179,8 @@ const changes: readonly Change[] = [
   {
     what: 'privileged with a suppression and a reason',
     apply: (_, agents, i) => {
-      agents[i].deployment.addJsonPatch(JsonPatch.add(`${C0}/securityContext/privileged`, true));
-      Suppressions.add(agents[i].deployment, [
+      agents[i].escapeHatch().addJsonPatch(JsonPatch.add(`${C0}/securityContext/privileged`, true));
+      Suppressions.add(agents[i].escapeHatch(), [
         { rule: 'PSS-privileged', reason: 'GPU driver debugging, ticket SEC-42' },
         { rule: 'PSS-privileged_restricted', reason: 'GPU driver debugging, ticket SEC-42' },
       ]);

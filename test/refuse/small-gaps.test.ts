@@ -1,4 +1,5 @@
 import { JsonPatch, Testing } from 'cdk8s';
+import { podPlumbing } from '../../lib/agent-pod/plumbing';
 import { AgentBaselineError } from '../../lib/core';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
@@ -77,13 +78,16 @@ describe('projected token mountPath', () => {
     '/var/run/secrets/kubernetes.io/serviceaccount/sub',
   ])('%s is refused', (mountPath) => {
     const a = agent();
-    expect(refusal(() => a.addProjectedServiceAccountToken({ audience: 'api', mountPath }))).toBe(
+    expect(refusal(() => podPlumbing(a).addProjectedServiceAccountToken({ audience: 'api', mountPath }))).toBe(
       `[platform/agents/bot] token.mountPath: invalid value ${JSON.stringify(mountPath)} (client libraries load any token found there as the pod API credential, whatever its audience). Allowed: a path outside /var/run/secrets/kubernetes.io/serviceaccount and its parents, e.g. /var/run/secrets/tokens/<name>`,
     );
   });
   it('a path under /var/run/secrets/tokens is accepted', () => {
     expect(() =>
-      agent().addProjectedServiceAccountToken({ audience: 'api', mountPath: '/var/run/secrets/tokens/api' }),
+      podPlumbing(agent()).addProjectedServiceAccountToken({
+        audience: 'api',
+        mountPath: '/var/run/secrets/tokens/api',
+      }),
     ).not.toThrow();
   });
 });
@@ -200,7 +204,7 @@ describe('placement rules', () => {
     ['a toleration of everything', '/spec/template/spec/tolerations', [{ operator: 'Exists' }], /HRD-TolerateAll/],
   ])('%s patched onto an agent fails synth', (_, path, value, pattern) => {
     const a = agent();
-    a.deployment.addJsonPatch(JsonPatch.add(path, value));
+    a.escapeHatch().addJsonPatch(JsonPatch.add(path, value));
     expect(() => Testing.synth(a.platform)).toThrow(pattern);
   });
 });

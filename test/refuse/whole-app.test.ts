@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { podPlumbing } from '../../lib/agent-pod/plumbing';
 import { foreignVaultAnnotations, validateResolvedObjects } from '../../lib/rules';
 import { ImagePolicy } from '../../lib/image-policy';
 import { AgentNamespace } from '../../lib/namespace';
@@ -104,18 +105,20 @@ describe.each(apps)('whole-App validation with %s', (_, makeApp) => {
   const patches: Array<[string, (a: HardenedAgent) => void, RegExp]> = [
     [
       'hostNetwork added by JSON patch',
-      (a) => a.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true)),
+      (a) => a.escapeHatch().addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true)),
       /\[platform\/agents\/bot\/Deployment\].*hostNetwork/,
     ],
     [
       'privileged added by JSON patch',
       (a) =>
-        a.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true)),
+        a
+          .escapeHatch()
+          .addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true)),
       /\[platform\/agents\/bot\/Deployment\].*privileged/i,
     ],
     [
       'an unpinned image swapped in by JSON patch',
-      (a) => a.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'evil.io/x:1')),
+      (a) => a.escapeHatch().addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'evil.io/x:1')),
       /\[platform\/agents\/bot\/Deployment\].*evil\.io\/x:1/,
     ],
   ];
@@ -127,9 +130,9 @@ describe.each(apps)('whole-App validation with %s', (_, makeApp) => {
 
   it('a pinned image from a registry the ImagePolicy refuses, swapped in by patch, fails synth', () => {
     const b = build(makeApp(), { imagePolicy: true });
-    b.agent.deployment.addJsonPatch(
-      JsonPatch.replace('/spec/template/spec/containers/0/image', `quay.io/evil/x:1@${DIGEST}`),
-    );
+    b.agent
+      .escapeHatch()
+      .addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', `quay.io/evil/x:1@${DIGEST}`));
     expect(synthError(b, (x) => x.app.synth())).toMatch(
       /\[platform\/agents\/bot\/Deployment\] Deployment\/agents\/bot at spec\.template\.spec\.containers\[0\]\.image: image "quay\.io\/evil\/x:1@sha256:c+" as written would be refused at admission by platform\/ImagePolicy/,
     );
@@ -155,38 +158,45 @@ describe('foreign vault.hashicorp.com/* annotations', () => {
     [
       'agent-image swapped by JSON patch',
       (b) =>
-        b.agent.deployment.addJsonPatch(
-          JsonPatch.replace('/spec/template/metadata/annotations/vault.hashicorp.com~1agent-image', 'evil.io/vault:1'),
-        ),
+        b.agent
+          .escapeHatch()
+          .addJsonPatch(
+            JsonPatch.replace(
+              '/spec/template/metadata/annotations/vault.hashicorp.com~1agent-image',
+              'evil.io/vault:1',
+            ),
+          ),
       /changed \(written as .*\) Vault injector annotation 'vault\.hashicorp\.com\/agent-image' = "evil\.io\/vault:1"/,
     ],
     [
       'an agent-inject-secret added by JSON patch',
       (b) =>
-        b.agent.deployment.addJsonPatch(
-          JsonPatch.add(
-            '/spec/template/metadata/annotations/vault.hashicorp.com~1agent-inject-secret-root',
-            'secret/root',
+        b.agent
+          .escapeHatch()
+          .addJsonPatch(
+            JsonPatch.add(
+              '/spec/template/metadata/annotations/vault.hashicorp.com~1agent-inject-secret-root',
+              'secret/root',
+            ),
           ),
-        ),
       /foreign Vault injector annotation 'vault\.hashicorp\.com\/agent-inject-secret-root'/,
     ],
     [
       'the security-context JSON patch removed',
       (b) =>
-        b.agent.deployment.addJsonPatch(
-          JsonPatch.remove('/spec/template/metadata/annotations/vault.hashicorp.com~1agent-json-patch'),
-        ),
+        b.agent
+          .escapeHatch()
+          .addJsonPatch(JsonPatch.remove('/spec/template/metadata/annotations/vault.hashicorp.com~1agent-json-patch')),
       /removed \(written as .*\) Vault injector annotation 'vault\.hashicorp\.com\/agent-json-patch'/,
     ],
     [
       'a hand-written annotation through addPodAnnotations',
-      (b) => b.agent.addPodAnnotations({ 'vault.hashicorp.com/agent-init-json-patch-extra': '[]' }),
+      (b) => podPlumbing(b.agent).addPodAnnotations({ 'vault.hashicorp.com/agent-init-json-patch-extra': '[]' }),
       /foreign Vault injector annotation 'vault\.hashicorp\.com\/agent-init-json-patch-extra'/,
     ],
     [
       'upper-case prefix spelling',
-      (b) => b.agent.addPodAnnotations({ 'Vault.Hashicorp.com/agent-image': 'evil.io/vault:1' }),
+      (b) => podPlumbing(b.agent).addPodAnnotations({ 'Vault.Hashicorp.com/agent-image': 'evil.io/vault:1' }),
       /foreign Vault injector annotation 'Vault\.Hashicorp\.com\/agent-image'/,
     ],
   ];
@@ -201,7 +211,7 @@ describe('foreign vault.hashicorp.com/* annotations', () => {
 
   it('on an agent without secrets, any injector annotation is foreign', () => {
     const b = build(Testing.app());
-    b.agent.addPodAnnotations({ 'vault.hashicorp.com/agent-inject': 'true' });
+    podPlumbing(b.agent).addPodAnnotations({ 'vault.hashicorp.com/agent-inject': 'true' });
     expect(synthError(b, (x) => x.app.synth())).toMatch(
       /foreign Vault injector annotation 'vault\.hashicorp\.com\/agent-inject'/,
     );
