@@ -98,12 +98,12 @@ const element = (s: z.ZodType): z.ZodType => {
 
 const pairs: Array<[string, string, z.ZodType]> = [
   ['lib/workload/props.ts', 'HardenedAgentProps', HARDENED_AGENT_PROPS_SCHEMA],
-  ['lib/workload/props.ts', 'AgentResources', shape(HARDENED_AGENT_PROPS_SCHEMA, 'resources')],
-  ['lib/workload/props.ts', 'ResourceRange', shape(shape(HARDENED_AGENT_PROPS_SCHEMA, 'resources'), 'cpu')],
-  ['lib/workload/props.ts', 'AgentProbes', shape(HARDENED_AGENT_PROPS_SCHEMA, 'probes')],
-  ['lib/workload/props.ts', 'AgentProbe', shape(shape(HARDENED_AGENT_PROPS_SCHEMA, 'probes'), 'readiness')],
-  ['lib/workload/props.ts', 'AgentPort', element(shape(HARDENED_AGENT_PROPS_SCHEMA, 'ports'))],
-  ['lib/workload/props.ts', 'AgentInitContainer', element(shape(HARDENED_AGENT_PROPS_SCHEMA, 'initContainers'))],
+  ['lib/agent-pod/props.ts', 'AgentResources', shape(HARDENED_AGENT_PROPS_SCHEMA, 'resources')],
+  ['lib/agent-pod/props.ts', 'ResourceRange', shape(shape(HARDENED_AGENT_PROPS_SCHEMA, 'resources'), 'cpu')],
+  ['lib/agent-pod/props.ts', 'AgentProbes', shape(HARDENED_AGENT_PROPS_SCHEMA, 'probes')],
+  ['lib/agent-pod/props.ts', 'AgentProbe', shape(shape(HARDENED_AGENT_PROPS_SCHEMA, 'probes'), 'readiness')],
+  ['lib/agent-pod/props.ts', 'AgentPort', element(shape(HARDENED_AGENT_PROPS_SCHEMA, 'ports'))],
+  ['lib/agent-pod/props.ts', 'AgentInitContainer', element(shape(HARDENED_AGENT_PROPS_SCHEMA, 'initContainers'))],
   ['lib/namespace/namespace.ts', 'AgentNamespaceProps', AGENT_NAMESPACE_PROPS_SCHEMA],
   ['lib/namespace/namespace.ts', 'LimitRangeDefaults', shape(AGENT_NAMESPACE_PROPS_SCHEMA, 'limitRange')],
   ['lib/namespace/namespace.ts', 'AgentPriorityClass', shape(AGENT_NAMESPACE_PROPS_SCHEMA, 'priorityClass')],
