@@ -133,9 +133,14 @@ function describeExpected(issue: Issue): string {
 export function checkProps<T>(scope: Scope, schema: z.ZodType<T>, props: unknown, fieldPrefix = ''): T {
   const result = schema.safeParse(props);
   if (result.success) return props as T;
-  const { issue, path } = pick(result.error.issues);
+  // An unknown key whose value is undefined drops nothing (`{ ...spread, probes: undefined }`).
+  const issues = result.error.issues.filter(
+    (i) => i.code !== 'unrecognized_keys' || i.keys.some((k) => valueAt(props, [...i.path, k]) !== undefined),
+  );
+  if (issues.length === 0) return props as T;
+  const { issue, path } = pick(issues);
   if (issue.code === 'unrecognized_keys') {
-    const key = [...issue.keys].sort()[0];
+    const key = [...issue.keys].filter((k) => valueAt(props, [...path, k]) !== undefined).sort()[0];
     const secretLike = [...path, key].some((seg) => typeof seg === 'string' && SECRET_LIKE_ENV_NAME.test(seg));
     const known = knownKeys(schema, path);
     const suggestion = didYouMean(key, known);

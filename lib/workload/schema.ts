@@ -77,3 +77,36 @@ export const HARDENED_AGENT_PROPS_SCHEMA = z.strictObject({
     })
     .optional(),
 });
+
+/** The pod props every shape shares, without the serving ones (ports, probes, identity) and replicas. */
+const AGENT_POD_FEATURE_PROPS_SCHEMA = HARDENED_AGENT_PROPS_SCHEMA.omit({
+  replicas: true,
+  ports: true,
+  probes: true,
+  identity: true,
+});
+
+export const SCHEDULED_AGENT_PROPS_SCHEMA = AGENT_POD_FEATURE_PROPS_SCHEMA.extend({
+  schedule: z.string(),
+  timeZone: z.string().optional(),
+  concurrencyPolicy: z.enum(['Forbid', 'Replace']).optional(),
+  startingDeadlineSeconds: z.number().optional(),
+  activeDeadlineSeconds: z.number().optional(),
+  backoffLimit: z.number().optional(),
+  successfulJobsHistoryLimit: z.number().optional(),
+  failedJobsHistoryLimit: z.number().optional(),
+  suspend: z.boolean().optional(),
+});
+
+export const AGENT_TASK_PROPS_SCHEMA = AGENT_POD_FEATURE_PROPS_SCHEMA.extend({
+  activeDeadlineSeconds: z.number().optional(),
+  ttlSecondsAfterFinished: z.number().optional(),
+  backoffLimit: z.number().optional(),
+});
+
+export const STATEFUL_AGENT_PROPS_SCHEMA = HARDENED_AGENT_PROPS_SCHEMA.extend({
+  storageSize: z.string(),
+  storageClassName: z.string().optional(),
+  dataPath: z.string().optional(),
+  accessMode: z.enum(['ReadWriteOnce', 'ReadWriteOncePod']).optional(),
+});

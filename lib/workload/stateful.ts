@@ -10,7 +10,10 @@ import {
   requireDnsSubdomain,
   requireInteger,
   requireOneOf,
+  checkProps,
+  childPath,
 } from '../core';
+import { STATEFUL_AGENT_PROPS_SCHEMA } from './schema';
 import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { createPdb, servicePorts } from './objects';
@@ -53,7 +56,10 @@ export class StatefulAgent extends AgentWorkload {
   private readonly storageBytes: number;
 
   constructor(scope: Construct, id: string, props: StatefulAgentProps) {
-    super(scope, id, props, { serving: true, defaultWritablePaths: [] });
+    super(scope, id, checkProps(childPath(scope, id), STATEFUL_AGENT_PROPS_SCHEMA, props), {
+      serving: true,
+      defaultWritablePaths: [],
+    });
     this.replicas = requireInteger(this, 'replicas', props.replicas ?? 1, 1, 100);
     this.storageSize = props.storageSize;
     this.storageBytes = this.checkStorageSize(props.storageSize);

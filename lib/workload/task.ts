@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DEFAULT_WRITABLE_PATHS, requireInteger } from '../core';
+import { DEFAULT_WRITABLE_PATHS, requireInteger, checkProps, childPath } from '../core';
+import { AGENT_TASK_PROPS_SCHEMA } from './schema';
 import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { AgentTaskProps } from './props';
@@ -28,7 +29,10 @@ export class AgentTask extends AgentWorkload {
   public readonly workloadKind = 'Job' as const;
 
   constructor(scope: Construct, id: string, props: AgentTaskProps) {
-    super(scope, id, props, { serving: false, defaultWritablePaths: DEFAULT_WRITABLE_PATHS });
+    super(scope, id, checkProps(childPath(scope, id), AGENT_TASK_PROPS_SCHEMA, props), {
+      serving: false,
+      defaultWritablePaths: DEFAULT_WRITABLE_PATHS,
+    });
     const bounds = checkBatchBounds(this, props, AGENT_TASK_DEFAULTS);
     const job = new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',

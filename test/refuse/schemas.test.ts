@@ -25,8 +25,22 @@ import type { ApiGrant } from '../../lib/rbac';
 import { API_GRANT_SCHEMA } from '../../lib/rbac/schema';
 import type { AgentVaultSecretsProps } from '../../lib/vault';
 import { VAULT_SECRETS_PROPS_SCHEMA } from '../../lib/vault/schema';
-import { HardenedAgent, HardenedAgentProps } from '../../lib/workload';
-import { HARDENED_AGENT_PROPS_SCHEMA } from '../../lib/workload/schema';
+import {
+  AgentTask,
+  AgentTaskProps,
+  HardenedAgent,
+  HardenedAgentProps,
+  ScheduledAgent,
+  ScheduledAgentProps,
+  StatefulAgent,
+  StatefulAgentProps,
+} from '../../lib/workload';
+import {
+  AGENT_TASK_PROPS_SCHEMA,
+  HARDENED_AGENT_PROPS_SCHEMA,
+  SCHEDULED_AGENT_PROPS_SCHEMA,
+  STATEFUL_AGENT_PROPS_SCHEMA,
+} from '../../lib/workload/schema';
 
 // --- compile time: z.infer equals the interface (modulo readonly) -----------------------------
 
@@ -50,7 +64,10 @@ const compileTimeEqual: [
   Same<typeof IDENTITY_PROPS_SCHEMA, EdgeIdentityProps>,
   Same<typeof IMAGE_POLICY_PROPS_SCHEMA, ImagePolicyProps>,
   Same<typeof API_GRANT_SCHEMA, ApiGrant>,
-] = [true, true, true, true, true, true, true, true, true];
+  Same<typeof SCHEDULED_AGENT_PROPS_SCHEMA, ScheduledAgentProps>,
+  Same<typeof AGENT_TASK_PROPS_SCHEMA, AgentTaskProps>,
+  Same<typeof STATEFUL_AGENT_PROPS_SCHEMA, StatefulAgentProps>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 
 // --- run time: the keys of each interface, read from its source, equal the schema's ----------
 
@@ -126,6 +143,9 @@ const pairs: Array<[string, string, z.ZodType]> = [
   ['lib/image-policy/settings.ts', 'SignatureVerification', shape(IMAGE_POLICY_PROPS_SCHEMA, 'signature')],
   ['lib/image-policy/settings.ts', 'ImagePolicyWaivers', shape(IMAGE_POLICY_PROPS_SCHEMA, 'waivers')],
   ['lib/rbac/grant.ts', 'ApiGrant', API_GRANT_SCHEMA],
+  ['lib/workload/props.ts', 'ScheduledAgentProps', SCHEDULED_AGENT_PROPS_SCHEMA],
+  ['lib/workload/props.ts', 'AgentTaskProps', AGENT_TASK_PROPS_SCHEMA],
+  ['lib/workload/props.ts', 'StatefulAgentProps', STATEFUL_AGENT_PROPS_SCHEMA],
 ];
 
 describe('props schemas stay in step with their interfaces', () => {
@@ -372,5 +392,53 @@ describe('checkProps and didYouMean', () => {
     expect(refusal(() => checkProps('somewhere', IDENTITY_PROPS_SCHEMA, 5, 'identity'))).toBe(
       '[somewhere] identity: invalid value 5. Allowed: an object',
     );
+  });
+});
+
+describe('mistyped props of the other agent shapes', () => {
+  // An unknown key set to undefined drops nothing and is let through.
+  const pod = { image: IMAGE, probes: undefined };
+  it.each([
+    [
+      'ScheduledAgent schedul',
+      () => new ScheduledAgent(ns(), 'job', { ...pod, schedul: '0 * * * *' } as unknown as ScheduledAgentProps),
+      `[platform/agents/job] schedul: invalid value "0 * * * *" (unknown field; did you mean 'schedule'?)`,
+    ],
+    [
+      'ScheduledAgent ports (a serving prop it does not take)',
+      () =>
+        new ScheduledAgent(ns(), 'job', {
+          image: IMAGE,
+          schedule: '0 * * * *',
+          ports: [{ name: 'http', port: 8080 }],
+        } as unknown as ScheduledAgentProps),
+      `[platform/agents/job] ports: invalid value [{"name":"http","port":8080}] (unknown field; it would be ignored)`,
+    ],
+    [
+      'AgentTask backofLimit',
+      () => new AgentTask(ns(), 'task', { image: IMAGE, backofLimit: 2 } as unknown as AgentTaskProps),
+      `[platform/agents/task] backofLimit: invalid value 2 (unknown field; did you mean 'backoffLimit'?)`,
+    ],
+    [
+      'StatefulAgent storagesize',
+      () =>
+        new StatefulAgent(ns(), 'db', {
+          ...base,
+          storagesize: '1Gi',
+        } as unknown as StatefulAgentProps),
+      `[platform/agents/db] storagesize: invalid value "1Gi" (unknown field; did you mean 'storageSize'?)`,
+    ],
+    [
+      'StatefulAgent accessMode',
+      () =>
+        new StatefulAgent(ns(), 'db', {
+          ...base,
+          storageSize: '1Gi',
+          accessMode: 'ReadWriteMany',
+        } as unknown as StatefulAgentProps),
+      `[platform/agents/db] accessMode: invalid value "ReadWriteMany". Allowed: one of 'ReadWriteOnce', 'ReadWriteOncePod'`,
+    ],
+  ])('%s', (_, run, expected) => {
+    expect(refusal(run)).toContain(expected);
   });
 });
