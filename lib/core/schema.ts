@@ -93,17 +93,29 @@ function knownKeys(schema: z.core.$ZodType, path: Path): string[] {
   return [...new Set(keys)];
 }
 
+/** Issues that stop a construct from reading its props at all: unknown keys, and an object or list of the wrong shape. */
+function structural(issue: Issue): boolean {
+  return (
+    issue.code === 'unrecognized_keys' ||
+    (issue.code === 'invalid_type' && ['object', 'array', 'record', 'map', 'set'].includes(issue.expected))
+  );
+}
+
 /** The issue a user should fix first: an unknown key (a typo explains the rest), then the shallowest. */
-function pick(issues: readonly Issue[], base: Path = []): { issue: Issue; path: Path } {
+function pick(
+  issues: readonly Issue[],
+  base: Path = [],
+  keep: (i: Issue) => boolean = () => true,
+): { issue: Issue; path: Path } | undefined {
   const flat: Array<{ issue: Issue; path: Path }> = [];
   for (const issue of issues) {
     const path = [...base, ...issue.path];
     if (issue.code === 'invalid_union') {
       // The branch the user most likely meant: the one with the fewest problems.
       const branches = [...issue.errors].sort((a, b) => a.length - b.length);
-      if (branches[0] && branches[0].length > 0) flat.push(pick(branches[0], path));
-      else flat.push({ issue, path });
-    } else flat.push({ issue, path });
+      const leaf = branches[0] && branches[0].length > 0 ? pick(branches[0], path, keep) : undefined;
+      if (leaf) flat.push(leaf);
+    } else if (keep(issue)) flat.push({ issue, path });
   }
   const rank = (x: { issue: Issue; path: Path }) => (x.issue.code === 'unrecognized_keys' ? 0 : 1);
   flat.sort((a, b) => rank(a) - rank(b) || a.path.length - b.path.length);
@@ -126,11 +138,17 @@ function describeExpected(issue: Issue): string {
 }
 
 /**
- * Checks `props` against `schema` and throws an AgentBaselineError naming the construct path, the
+ * Checks `props` against `schema` (phase 'entry': unknown keys and wrong object/list shapes only) and throws an AgentBaselineError naming the construct path, the
  * field (prefixed with `fieldPrefix`), the value, what is allowed and, for an unknown key, the
  * known key it was probably meant to be. Returns `props` typed.
  */
-export function checkProps<T>(scope: Scope, schema: z.ZodType<T>, props: unknown, fieldPrefix = ''): T {
+export function checkProps<T>(
+  scope: Scope,
+  schema: z.ZodType<T>,
+  props: unknown,
+  fieldPrefix = '',
+  phase: 'entry' | 'complete' = 'complete',
+): T {
   const result = schema.safeParse(props);
   if (result.success) return props as T;
   // An unknown key whose value is undefined drops nothing (`{ ...spread, probes: undefined }`).
@@ -138,7 +156,11 @@ export function checkProps<T>(scope: Scope, schema: z.ZodType<T>, props: unknown
     (i) => i.code !== 'unrecognized_keys' || i.keys.some((k) => valueAt(props, [...i.path, k]) !== undefined),
   );
   if (issues.length === 0) return props as T;
-  const { issue, path } = pick(issues);
+  // At entry only what would stop the constructor reading its props; the constructor's own checks
+  // then explain bad values in its terms, and a 'complete' check at its end catches the rest.
+  const picked = pick(issues, [], phase === 'entry' ? structural : undefined);
+  if (picked === undefined) return props as T;
+  const { issue, path } = picked;
   if (issue.code === 'unrecognized_keys') {
     const key = [...issue.keys].filter((k) => valueAt(props, [...path, k]) !== undefined).sort()[0];
     const secretLike = [...path, key].some((seg) => typeof seg === 'string' && SECRET_LIKE_ENV_NAME.test(seg));

@@ -32,7 +32,7 @@ export class HardenedAgent extends AgentWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedAgentProps) {
     // Props are checked against their schema before anything reads them (typos are refused, never dropped).
-    super(scope, id, checkProps(childPath(scope, id), HARDENED_AGENT_PROPS_SCHEMA, props), {
+    super(scope, id, checkProps(childPath(scope, id), HARDENED_AGENT_PROPS_SCHEMA, props, '', 'entry'), {
       serving: true,
       defaultWritablePaths: DEFAULT_WRITABLE_PATHS,
     });
@@ -42,6 +42,8 @@ export class HardenedAgent extends AgentWorkload {
     this.podDisruptionBudget = this.createPdb();
     this.finishPod(props);
     this.applyFeatures(props);
+    // Last: every value the constructor's own checks did not already judge (booleans, enums, types).
+    checkProps(this, HARDENED_AGENT_PROPS_SCHEMA, props);
   }
 
   /** Every replica plus the rolling update's surge pod. */

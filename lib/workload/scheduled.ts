@@ -40,7 +40,7 @@ export class ScheduledAgent extends AgentWorkload {
   public readonly concurrencyPolicy: ScheduledConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: ScheduledAgentProps) {
-    super(scope, id, checkProps(childPath(scope, id), SCHEDULED_AGENT_PROPS_SCHEMA, props), {
+    super(scope, id, checkProps(childPath(scope, id), SCHEDULED_AGENT_PROPS_SCHEMA, props, '', 'entry'), {
       serving: false,
       defaultWritablePaths: DEFAULT_WRITABLE_PATHS,
     });
@@ -100,6 +100,8 @@ export class ScheduledAgent extends AgentWorkload {
     this.attachWorkload(cronJob);
     this.finishPod(props);
     this.applyFeatures(props);
+    // Last: every value the constructor's own checks did not already judge (booleans, enums, types).
+    checkProps(this, SCHEDULED_AGENT_PROPS_SCHEMA, props);
   }
 
   /** One run at a time ('Forbid'), or the new run beside the replaced one while it terminates ('Replace'). */

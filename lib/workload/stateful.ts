@@ -56,7 +56,7 @@ export class StatefulAgent extends AgentWorkload {
   private readonly storageBytes: number;
 
   constructor(scope: Construct, id: string, props: StatefulAgentProps) {
-    super(scope, id, checkProps(childPath(scope, id), STATEFUL_AGENT_PROPS_SCHEMA, props), {
+    super(scope, id, checkProps(childPath(scope, id), STATEFUL_AGENT_PROPS_SCHEMA, props, '', 'entry'), {
       serving: true,
       defaultWritablePaths: [],
     });
@@ -111,6 +111,8 @@ export class StatefulAgent extends AgentWorkload {
     this.podDisruptionBudget = createPdb(this, this.replicas);
     this.finishPod(props);
     this.applyFeatures(props);
+    // Last: every value the constructor's own checks did not already judge (booleans, enums, types).
+    checkProps(this, STATEFUL_AGENT_PROPS_SCHEMA, props);
   }
 
   /**

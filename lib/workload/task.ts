@@ -29,7 +29,7 @@ export class AgentTask extends AgentWorkload {
   public readonly workloadKind = 'Job' as const;
 
   constructor(scope: Construct, id: string, props: AgentTaskProps) {
-    super(scope, id, checkProps(childPath(scope, id), AGENT_TASK_PROPS_SCHEMA, props), {
+    super(scope, id, checkProps(childPath(scope, id), AGENT_TASK_PROPS_SCHEMA, props, '', 'entry'), {
       serving: false,
       defaultWritablePaths: DEFAULT_WRITABLE_PATHS,
     });
@@ -54,6 +54,8 @@ export class AgentTask extends AgentWorkload {
     this.attachWorkload(job);
     this.finishPod(props);
     this.applyFeatures(props);
+    // Last: every value the constructor's own checks did not already judge (booleans, enums, types).
+    checkProps(this, AGENT_TASK_PROPS_SCHEMA, props);
   }
 
   /** One pod: with restartPolicy Never a retry starts after the failed pod has ended, and ended pods hold no quota. */

@@ -278,7 +278,8 @@ describe('mistyped agent props are refused, never dropped', () => {
   });
 
   const wrongTypes: Array<[string, Record<string, unknown>, string]> = [
-    ['replicas as a string', { replicas: '3' }, `replicas: invalid value "3". Allowed: a number`],
+    // Bad values of known fields get the constructor's own message; the schema catches what it does not check.
+    ['replicas as a string', { replicas: '3' }, `replicas: invalid value "3". Allowed: an integer from 1 to 1000`],
     [
       'ports as an object',
       { ports: { name: 'http', port: 8080 } },
@@ -287,7 +288,7 @@ describe('mistyped agent props are refused, never dropped', () => {
     ['config value as a number', { config: { LOG_LEVEL: 3 } }, `config.LOG_LEVEL: invalid value 3. Allowed: a string`],
     [
       'runsGeneratedCode as a string',
-      { runsGeneratedCode: 'yes' },
+      { runsGeneratedCode: 'yes', sandbox: 'gvisor' },
       `runsGeneratedCode: invalid value "yes". Allowed: a boolean`,
     ],
     [
@@ -295,7 +296,9 @@ describe('mistyped agent props are refused, never dropped', () => {
       { sandbox: 'firecracker' },
       `sandbox: invalid value "firecracker". Allowed: one of 'gvisor', 'kata'`,
     ],
-    ['image missing', { image: undefined }, `image: invalid value undefined. Allowed: a string (required)`],
+    ['image missing', { image: undefined }, `image: invalid value undefined (the image reference is empty)`],
+    ['writablePaths as a string', { writablePaths: '/tmp' }, `writablePaths: invalid value "/tmp". Allowed: a list`],
+    ['network as a list', { network: [] }, `network: invalid value []. Allowed: an object`],
   ];
   it.each(wrongTypes)('%s', (_, props, expected) => {
     expect(agentRefusal(props)).toContain(`[platform/agents/bot] ${expected}`);
