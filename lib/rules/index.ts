@@ -24,3 +24,4 @@ export type {
   ResolvedValidationOptions,
 } from './synth';
 export * from './catalog';
+export * from './problems';
