@@ -8,6 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ResolvedObject, validateResolvedObjects } from '../rules';
+import { recordRulesValidation, resolveObject } from './app';
 import { removedBaselinePieces, resolvedChecks, writtenVaultAnnotations } from './records';
 
 const PLATFORM_BRAND = Symbol.for('agent-baseline.AgentPlatform');
@@ -21,7 +22,8 @@ export function resolveApp(all: readonly IConstruct[]): ResolvedObject[] {
   return all
     .filter((c): c is ApiObject => ApiObject.isApiObject(c))
     .map((o) => ({
-      object: o.toJson(),
+      // Resolved once per synthesis and shared with the output (AgentApp).
+      object: resolveObject(o) as ResolvedObject['object'],
       constructPath: o.node.path,
       writtenVaultAnnotations: writtenVaultAnnotations(o),
     }));
@@ -36,6 +38,8 @@ export function appValidation(platform: IConstruct): { validate(): string[] } {
       const platforms = all.filter(isPlatform);
       // One run per App, by the first platform still in it (removing a platform must not switch the check off).
       if (platforms[0] !== platform) return [];
+      // One run over every object of the App: AgentApp may write its validated marker.
+      recordRulesValidation(all.filter((c): c is ApiObject => ApiObject.isApiObject(c)));
       return [
         ...removedBaselinePieces(all, root),
         ...validateResolvedObjects(resolveApp(all), { checks: resolvedChecks(platforms) }),
