@@ -19,6 +19,7 @@ import {
   requireTokenAudience,
   requireTokenMountPath,
   requireUserLabelKey,
+  meshOptOutOf,
 } from '../core';
 import { imagePolicyViolations } from '../image-policy/policy';
 import { AgentNamespace } from '../namespace/namespace';
@@ -484,6 +485,15 @@ export abstract class AgentPod extends Construct implements IAgentPod {
       requireUserLabelKey(this, `labels.${key}`, key);
       requireLabelValue(this, `labels.${key}`, value);
     }
+    const optOut = meshOptOutOf(labels);
+    if (optOut && this.namespace.platform.settings.mesh === 'istio')
+      invalidProp(
+        this,
+        'labels',
+        labels,
+        'labels that keep the agent in the mesh',
+        `${optOut} opts out of the mesh: its AuthorizationPolicy would be emitted and nothing would enforce it`,
+      );
     return labels;
   }
 

@@ -77,6 +77,12 @@ export interface ClusterSettings {
   readonly mesh?: MeshFlavor;
   /** Allow DNS egress to NodeLocal DNSCache at 169.254.20.10. @default false */
   readonly nodeLocalDns?: boolean;
+  /**
+   * The cluster's DNS answers at the metadata address (GKE Cloud DNS): allow 169.254.169.254/32 on
+   * port 53 (UDP and TCP) only. Every other metadata port and address stays refused and flagged.
+   * @default false
+   */
+  readonly metadataDns?: boolean;
   /** Vault delivery mechanisms installed in the cluster. @default ['injector'] */
   readonly vaultDeliveryModes?: readonly VaultDeliveryMode[];
   /** Where Vault runs. @default see {@link VaultEndpoint} */
@@ -114,6 +120,7 @@ export interface ResolvedClusterSettings {
   readonly cni: CniFlavor;
   readonly mesh: MeshFlavor;
   readonly nodeLocalDns: boolean;
+  readonly metadataDns: boolean;
   readonly vaultDeliveryModes: readonly VaultDeliveryMode[];
   readonly vault: Required<Omit<VaultEndpoint, 'agentImage'>> & Pick<VaultEndpoint, 'agentImage'>;
   readonly imagePolicyEngines: readonly ImagePolicyEngine[];

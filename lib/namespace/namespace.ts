@@ -16,6 +16,7 @@ import {
   requireDnsLabel,
   requireInteger,
   requireUserLabels,
+  meshOptOutOf,
 } from '../core';
 import { NETWORK_POLICY_API_VERSION, renderDefaultDenySpec } from '../network/render';
 import { AgentPlatform } from '../platform/platform';
@@ -194,6 +195,15 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
         );
       }
     }
+    const optOut = meshOptOutOf(extraLabels);
+    if (optOut && this.platform.settings.mesh === 'istio')
+      invalidProp(
+        this,
+        'labels',
+        extraLabels,
+        'labels that keep the namespace in the mesh',
+        `${optOut} opts every agent of the namespace out of the mesh: their AuthorizationPolicies would be emitted and nothing would enforce them`,
+      );
     requireUserLabels(this, 'labels', extraLabels);
     const namespace = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -265,7 +275,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
       apiVersion: NETWORK_POLICY_API_VERSION,
       kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', labels: this.commonLabels('network-policy') },
-      spec: renderDefaultDenySpec(this.platform.settings.nodeLocalDns),
+      spec: renderDefaultDenySpec(this.platform.settings.nodeLocalDns, this.platform.settings.metadataDns),
     });
   }
 

@@ -7,7 +7,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ResolvedObject, validateResolvedObjects } from '../rules';
+import { ResolvedObject, SynthValidationOptions, validateResolvedObjects } from '../rules';
 import { recordRulesValidation, resolveObject } from './app';
 import { removedBaselinePieces, resolvedChecks, writtenVaultAnnotations } from './records';
 
@@ -30,7 +30,7 @@ export function resolveApp(all: readonly IConstruct[]): ResolvedObject[] {
 }
 
 /** Validation for `platform.node.addValidation`. */
-export function appValidation(platform: IConstruct): { validate(): string[] } {
+export function appValidation(platform: IConstruct, options: SynthValidationOptions = {}): { validate(): string[] } {
   return {
     validate: () => {
       const root = platform.node.root;
@@ -39,10 +39,13 @@ export function appValidation(platform: IConstruct): { validate(): string[] } {
       // One run per App, by the first platform still in it (removing a platform must not switch the check off).
       if (platforms[0] !== platform) return [];
       // One run over every object of the App: AgentApp may write its validated marker.
-      recordRulesValidation(all.filter((c): c is ApiObject => ApiObject.isApiObject(c)));
+      recordRulesValidation(
+        all.filter((c): c is ApiObject => ApiObject.isApiObject(c)),
+        options,
+      );
       return [
         ...removedBaselinePieces(all, root),
-        ...validateResolvedObjects(resolveApp(all), { checks: resolvedChecks(platforms) }),
+        ...validateResolvedObjects(resolveApp(all), { ...options, checks: resolvedChecks(platforms) }),
       ];
     },
   };

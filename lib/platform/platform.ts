@@ -69,7 +69,15 @@ export class AgentPlatform extends Chart {
     checkProps(this, AGENT_PLATFORM_PROPS_SCHEMA, props);
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
-    this.node.addValidation(appValidation(this));
+    // The whole App is judged on what will be written; the rules judge removed APIs and PSA pins
+    // against the platform's target, and allow the metadata address on port 53 only when the
+    // platform declares DNS there.
+    this.node.addValidation(
+      appValidation(this, {
+        kubernetesVersion: this.settings.kubernetesVersion,
+        metadataDns: this.settings.metadataDns,
+      }),
+    );
   }
 
   /** True when the target Kubernetes minor is at least `minor`. */
@@ -143,6 +151,7 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
     cni: requireOneOf(scope, 'cni', props.cni ?? 'generic', CNI_FLAVORS),
     mesh: requireOneOf(scope, 'mesh', props.mesh ?? 'none', MESH_FLAVORS),
     nodeLocalDns: props.nodeLocalDns ?? false,
+    metadataDns: props.metadataDns ?? false,
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
     imagePolicyEngines: [...new Set(imagePolicyEngines)],

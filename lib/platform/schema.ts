@@ -7,6 +7,7 @@ export const AGENT_PLATFORM_PROPS_SCHEMA = z.strictObject({
   cni: z.enum(['generic', 'cilium']).optional(),
   mesh: z.enum(['none', 'istio']).optional(),
   nodeLocalDns: z.boolean().optional(),
+  metadataDns: z.boolean().optional(),
   vaultDeliveryModes: z
     .array(z.enum(['injector', 'operator', 'csi']))
     .readonly()

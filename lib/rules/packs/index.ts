@@ -1,5 +1,6 @@
 import { Pack } from '../rule';
 import { AGENT } from './agent';
+import { API_VERSIONS } from './api-versions';
 import { HARDENING } from './hardening';
 import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
 import { RBAC } from './rbac';
@@ -20,10 +21,11 @@ export function packNames(): string[] {
 }
 
 /** pss-restricted already contains every baseline check. */
-export const DEFAULT_PACKS: readonly string[] = ['pss-restricted', 'hardening', 'rbac', 'agent'];
+export const DEFAULT_PACKS: readonly string[] = ['pss-restricted', 'hardening', 'rbac', 'agent', 'api-versions'];
 
 registerPack(PSS_BASELINE);
 registerPack(PSS_RESTRICTED);
 registerPack(HARDENING);
 registerPack(RBAC);
 registerPack(AGENT);
+registerPack(API_VERSIONS);
