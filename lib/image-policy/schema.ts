@@ -1,5 +1,6 @@
 /** Run-time shape of ImagePolicyProps (see lib/core/schema.ts); kept equal to the interfaces by test/refuse/schemas.test.ts. */
 import { z } from 'zod';
+import type { ImagePolicyAttestations } from './settings';
 
 const waiver = z.strictObject({ reason: z.string() });
 
@@ -15,6 +16,12 @@ export const IMAGE_POLICY_PROPS_SCHEMA = z.strictObject({
         .optional(),
       fulcioUrl: z.string().optional(),
       rekorUrl: z.string().optional(),
+    })
+    .optional(),
+  // Checked field by field by the image policy's own resolver (lib/image-policy/settings.ts).
+  attestations: z
+    .custom<ImagePolicyAttestations>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      message: 'an object',
     })
     .optional(),
   namespaces: z.array(z.string()).readonly().optional(),

@@ -7,6 +7,7 @@ import {
   DEFAULT_VAULT_ENDPOINT,
   CNI_FLAVORS,
   IMAGE_POLICY_ENGINES,
+  RUNTIME_ENGINES,
   MESH_FLAVORS,
   ResolvedClusterSettings,
   resolveGatewaySettings,
@@ -155,6 +156,11 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
     imagePolicyEngines: [...new Set(imagePolicyEngines)],
+    runtimeEngines: [
+      ...new Set(
+        (props.runtimeEngines ?? []).map((e, i) => requireOneOf(scope, `runtimeEngines[${i}]`, e, RUNTIME_ENGINES)),
+      ),
+    ],
     apiServerAudience: requireTokenAudience(
       scope,
       'apiServerAudience',

@@ -26,6 +26,10 @@ export const AGENT_PLATFORM_PROPS_SCHEMA = z.strictObject({
     .array(z.enum(['vap', 'kyverno', 'sigstore']))
     .readonly()
     .optional(),
+  runtimeEngines: z
+    .array(z.enum(['falco', 'tetragon']))
+    .readonly()
+    .optional(),
   apiServerAudience: z.string().optional(),
   gateway: z
     .strictObject({

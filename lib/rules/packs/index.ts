@@ -4,6 +4,7 @@ import { API_VERSIONS } from './api-versions';
 import { HARDENING } from './hardening';
 import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
 import { RBAC } from './rbac';
+import { SUPPLY_CHAIN_RUNTIME_RULES } from './supply-chain-runtime';
 
 const registry = new Map<string, Pack>();
 
@@ -27,5 +28,5 @@ registerPack(PSS_BASELINE);
 registerPack(PSS_RESTRICTED);
 registerPack(HARDENING);
 registerPack(RBAC);
-registerPack(AGENT);
+registerPack({ ...AGENT, rules: [...AGENT.rules, ...SUPPLY_CHAIN_RUNTIME_RULES] });
 registerPack(API_VERSIONS);
