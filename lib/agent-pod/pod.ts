@@ -21,6 +21,8 @@ import {
   PRIVACY_PREFIX,
   privacyLabels,
   resolveDataDeclaration,
+  requireTokenMountPath,
+  requireUserLabelKey,
   meshOptOutOf,
 } from '../core';
 import { imagePolicyViolations } from '../image-policy/policy';
@@ -433,6 +435,7 @@ export abstract class AgentPod extends Construct implements IAgentPod {
     );
     const existing = this.volumes.find((v) => v.name === volumeName);
     if (existing) return volumeName;
+    if (options.mountPath !== undefined) requireTokenMountPath(this, 'token.mountPath', options.mountPath);
     const mount =
       options.mount === false
         ? undefined
@@ -490,6 +493,7 @@ export abstract class AgentPod extends Construct implements IAgentPod {
     for (const [key, value] of Object.entries(labels)) {
       if (key.startsWith('app.kubernetes.io/'))
         invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
+      requireUserLabelKey(this, `labels.${key}`, key);
       // The declaration comes from `data` only: a hand-set privacy label would claim what was never validated.
       if (key.startsWith(`${PRIVACY_PREFIX}/`))
         invalidProp(

@@ -7,6 +7,7 @@ export * from './quantity';
 export * from './cidr';
 export * from './admission';
 export * from './selectors';
+export * from './schema';
 export * from './address-set';
 export * from './metadata';
 export * from './api-versions';

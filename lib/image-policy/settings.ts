@@ -6,6 +6,7 @@ import {
   requireDnsLabel,
   requireNonEmptyString,
   requireOneOf,
+  requireReason,
 } from '../core';
 import { parseImagePrefix } from '../shared/image-reference';
 import { AttestationRequirements, ResolvedAttestations, resolveAttestations } from './attestations/settings';
@@ -83,6 +84,41 @@ export interface ImagePolicyProps {
    * @default none: no attestation is required
    */
   readonly attestations?: ImagePolicyAttestations;
+  /**
+   * Explicit, reasoned weakenings. Each is required for the weakening it names, refused when that
+   * weakening is absent, and recorded on the policy objects (and, where a rule would flag the
+   * namespace, as a suppressed AGT-ImagePolicy finding on the Namespace). @default none
+   */
+  readonly waivers?: ImagePolicyWaivers;
+}
+
+/** A reason for one weakening; at least 10 visible letters or digits. */
+export interface ImagePolicyWaiver {
+  readonly reason: string;
+}
+
+/** The weakenings of an image policy that need a recorded reason. */
+export interface ImagePolicyWaivers {
+  /** Required for `mode: 'audit'` or `'warn'`: violations are admitted. @default none */
+  readonly nonEnforcingMode?: ImagePolicyWaiver;
+  /** Required when `namespaces` leaves an AgentNamespace of the platform uncovered. @default none */
+  readonly uncoveredNamespaces?: ImagePolicyWaiver;
+  /** Required for a keyless `subjectRegExp` that matches any signer identity. @default none */
+  readonly anySigner?: ImagePolicyWaiver;
+}
+
+/** Controls recorded in the waiver annotation; the first two match the rule that flags the namespace. */
+export const IMAGE_POLICY_WAIVER_CONTROLS = {
+  nonEnforcingMode: 'AGT-ImagePolicy',
+  uncoveredNamespaces: 'AGT-ImagePolicy',
+  anySigner: 'ImagePolicy-AnySigner',
+} as const;
+
+/** One recorded weakening. */
+export interface RecordedImagePolicyWaiver {
+  readonly control: string;
+  readonly weakening: keyof ImagePolicyWaivers;
+  readonly reason: string;
 }
 
 /** Signature settings after validation: exactly one of `publicKey` and `keyless` is set. */
@@ -110,6 +146,57 @@ export interface ResolvedImagePolicy extends ImageRules {
   readonly namespaces?: readonly string[];
   /** Attestation requirements with their signer, when any are set. */
   readonly attestations?: ResolvedAttestations & { readonly signer: ResolvedSignature };
+  /** Waivers given, reasons checked; whether each is needed is checked where the weakening is known. */
+  readonly waivers?: Partial<Record<keyof ImagePolicyWaivers, string>>;
+}
+
+/**
+ * Identities no policy meant to admit together: a pattern matching all of them accepts any signer
+ * the issuer vouches for.
+ */
+const UNRELATED_IDENTITIES = [
+  'https://github.com/attacker/evil/.github/workflows/release.yml@refs/heads/main',
+  'attacker@example.com',
+  'spiffe://cluster.local/ns/default/sa/default',
+  'x',
+];
+
+/** True when a subject pattern matches any signer identity (every probe identity, each with a different shape). */
+export function matchesAnyIdentity(regexp: string): boolean {
+  try {
+    const re = new RegExp(regexp);
+    return UNRELATED_IDENTITIES.every((id) => re.test(id));
+  } catch {
+    return false;
+  }
+}
+
+function resolveWaivers(
+  scope: IConstruct,
+  waivers: ImagePolicyWaivers | undefined,
+): Partial<Record<keyof ImagePolicyWaivers, string>> {
+  const out: Partial<Record<keyof ImagePolicyWaivers, string>> = {};
+  for (const key of Object.keys(IMAGE_POLICY_WAIVER_CONTROLS) as (keyof ImagePolicyWaivers)[]) {
+    const w = waivers?.[key];
+    if (w !== undefined) out[key] = requireReason(scope, `waivers.${key}.reason`, w?.reason);
+  }
+  return out;
+}
+
+/** A waiver for a weakening that is not there would record a weakening that does not exist. */
+export function requireWaiverIffWeakened(
+  scope: IConstruct,
+  key: keyof ImagePolicyWaivers,
+  weakened: boolean,
+  waivers: Partial<Record<keyof ImagePolicyWaivers, string>> = {},
+  field: string,
+  value: unknown,
+  what: string,
+): void {
+  if (weakened && waivers[key] === undefined)
+    invalidProp(scope, field, value, `${what}, or set waivers.${key} with a reason`, 'this weakens the image policy');
+  if (!weakened && waivers[key] !== undefined)
+    invalidProp(scope, `waivers.${key}`, waivers[key], `no waivers.${key}: the policy does not make this weakening`);
 }
 
 function requireUrl(scope: IConstruct, field: string, value: unknown): string {
@@ -283,6 +370,18 @@ export function resolveImagePolicy(
   const engines = resolveEngines(scope, props.engines, installed);
   const signature = props.signature === undefined ? undefined : resolveSignature(scope, props.signature);
   checkModeAndSignature(scope, engines, mode, signature);
+  const waivers = resolveWaivers(scope, props.waivers);
+  requireWaiverIffWeakened(scope, 'nonEnforcingMode', mode !== 'enforce', waivers, 'mode', mode, "mode 'enforce'");
+  const subjectRegExp = signature?.keyless?.subjectRegExp;
+  requireWaiverIffWeakened(
+    scope,
+    'anySigner',
+    subjectRegExp !== undefined && matchesAnyIdentity(subjectRegExp),
+    waivers,
+    'signature.keyless.subjectRegExp',
+    subjectRegExp,
+    'a subject pattern that names the signing identity (it matches any identity)',
+  );
   const namespaces = props.namespaces?.map((ns, i) => requireDnsLabel(scope, `namespaces[${i}]`, ns));
   if (namespaces !== undefined && namespaces.length === 0) {
     invalidProp(
@@ -304,6 +403,7 @@ export function resolveImagePolicy(
     signature,
     namespaces: namespaces === undefined ? undefined : [...new Set(namespaces)],
     attestations,
+    ...(Object.keys(waivers).length > 0 ? { waivers } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { MAX_TOKEN_EXPIRATION_SECONDS, SUPPRESSIONS_ANNOTATION, invalidProp } from '../core';
+import { MAX_TOKEN_EXPIRATION_SECONDS, SUPPRESSIONS_ANNOTATION, checkProps, invalidProp } from '../core';
+import { API_GRANT_SCHEMA } from './schema';
 import type { AgentNamespace } from '../namespace/namespace';
 import { createClusterRoleBinding, createRoleBinding } from './binding';
 import { ApiGrant, ResolvedGrant, resolveGrant } from './grant';
@@ -101,6 +102,7 @@ export class AgentApiAccess extends Construct {
 
   /** Adds one grant. Refused grants throw an AgentBaselineError naming the risk. */
   public grant(grant: ApiGrant): ApiAccessGrant {
+    checkProps(this.agent, API_GRANT_SCHEMA, grant, `apiGrants[${this.grantCount}]`);
     const resolved = resolveGrant(this.agent, `apiGrants[${this.grantCount}]`, grant);
     const set = resolved.clusterWide
       ? (this.clusterWide ??= this.createClusterRole())

@@ -6,6 +6,7 @@ import { AgentGuardrails } from '../guardrails/guardrails';
 import { AgentEdgeIdentity } from '../identity/identity';
 import { invalidProp, privacyAnnotations } from '../core';
 import { podPlumbing } from '../agent-pod/plumbing';
+import { recordBaselinePieces } from '../platform/records';
 import { AgentVaultSecrets } from '../vault/secrets';
 import { AgentVaultSecretsProps } from '../vault/types';
 import { AgentServingFeatureProps } from './props';
@@ -54,6 +55,8 @@ export abstract class AgentWorkload extends AgentPod {
     this.agentGuardrails = applyAgentControls(this, props);
     if (props.identity) new AgentEdgeIdentity(this, 'Identity', props.identity);
     if (props.secrets) this.addVaultSecrets(props.secrets);
+    // Removing any object the agent has now (node.tryRemoveChild) fails synth.
+    recordBaselinePieces(this);
   }
 
   /**

@@ -184,7 +184,14 @@ describe('modes per engine', () => {
     ['warn', ['Warn']],
   ] as const)('VAP %s binds with validationActions %j', (mode, actions) => {
     const { platform } = setup(['vap']);
-    new ImagePolicy(platform, 'ImagePolicy', { allowedPrefixes: ['ghcr.io/acme/'], mode });
+    new ImagePolicy(platform, 'ImagePolicy', {
+      allowedPrefixes: ['ghcr.io/acme/'],
+      mode,
+      waivers:
+        mode === 'enforce'
+          ? undefined
+          : { nonEnforcingMode: { reason: 'rolling out the policy, audit first for a week' } },
+    });
     const binding = policyObjects(platform).find((o) => o.kind === 'ValidatingAdmissionPolicyBinding') as unknown as {
       spec: { validationActions: string[] };
     };
@@ -208,7 +215,11 @@ describe('modes per engine', () => {
 
   test('Kyverno under audit: Audit actions and mutateDigest false', () => {
     const { platform } = setup(['kyverno']);
-    new ImagePolicy(platform, 'ImagePolicy', { ...KEYLESS, mode: 'audit' });
+    new ImagePolicy(platform, 'ImagePolicy', {
+      ...KEYLESS,
+      mode: 'audit',
+      waivers: { nonEnforcingMode: { reason: 'rolling out the policy, audit first' } },
+    });
     const [ivp, cp] = policyObjects(platform) as unknown as Record<string, Record<string, unknown>>[];
     expect(ivp.spec.validationActions).toEqual(['Audit']);
     expect(ivp.spec.validationConfigurations).toEqual({ mutateDigest: false, verifyDigest: true, required: true });
@@ -218,7 +229,11 @@ describe('modes per engine', () => {
 
   test('Sigstore under warn', () => {
     const { platform } = setup(['sigstore']);
-    new ImagePolicy(platform, 'ImagePolicy', { ...KEYLESS, mode: 'warn' });
+    new ImagePolicy(platform, 'ImagePolicy', {
+      ...KEYLESS,
+      mode: 'warn',
+      waivers: { nonEnforcingMode: { reason: 'rolling out the policy, warn first' } },
+    });
     expect((policyObjects(platform)[0] as unknown as { spec: { mode: string } }).spec.mode).toBe('warn');
   });
 });
@@ -478,7 +493,11 @@ describe('synth-time check of agent images', () => {
     const other = new AgentNamespace(platform, 'sandbox');
     new HardenedAgent(ns, 'bot', agentProps(IMAGE, `ghcr.io/acme/setup:2@${DIGEST}`));
     new HardenedAgent(other, 'free', agentProps(`quay.io/x/y:1@${DIGEST}`));
-    new ImagePolicy(platform, 'ImagePolicy', { allowedPrefixes: ['ghcr.io/acme/'], namespaces: ['agents'] });
+    new ImagePolicy(platform, 'ImagePolicy', {
+      allowedPrefixes: ['ghcr.io/acme/'],
+      namespaces: ['agents'],
+      waivers: { uncoveredNamespaces: { reason: 'sandbox runs third-party images under review' } },
+    });
     expect(() => Testing.synth(platform)).not.toThrow();
   });
 
