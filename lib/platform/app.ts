@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkLoadedPeers } from './peers';
 
 /** One chart's objects as `chart.toJson()` returns them, in dependency order. */
 export interface SynthesizedChart {
@@ -24,6 +25,7 @@ export class AgentApp extends App {
 
   constructor(props: AppProps = {}) {
     super(props);
+    checkLoadedPeers('AgentApp');
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 

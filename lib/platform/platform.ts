@@ -19,6 +19,7 @@ import {
   requireTokenAudience,
 } from '../core';
 import { parseImageReference } from '../image-policy/reference';
+import { checkScopePeers } from './peers';
 import { rulesValidation } from './suppressions';
 
 export interface AgentPlatformProps extends ClusterSettings {
@@ -58,6 +59,7 @@ export class AgentPlatform extends Chart {
   constructor(scope: Construct, id: string, props: AgentPlatformProps = {}) {
     const chartProps: ChartProps = { disableResourceNameHashes: true, labels: props.labels };
     super(scope, id, chartProps);
+    checkScopePeers(this, this.node.path);
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
