@@ -1,6 +1,6 @@
-import { AgentApp } from './lib/platform';
-import { writeAuditPolicy } from './lib/audit';
-import { writeVaultArtifacts } from './lib/vault';
+import { AgentApp } from 'agent-baseline/platform';
+import { writeAuditPolicy } from 'agent-baseline/audit';
+import { writeVaultArtifacts } from 'agent-baseline/vault';
 import { buildDefaultPlatform } from './stacks/platform';
 
 const app = new AgentApp();

@@ -1,8 +1,8 @@
-import { ClusterSettings, VaultDeliveryMode } from '../lib/core';
-import { AgentPeopleAccessProps } from '../lib/rbac';
-import { ImagePolicyProps } from '../lib/image-policy';
-import { AgentGuardrailsProps } from '../lib/guardrails';
-import { EdgeIdentityProps } from '../lib/identity';
+import { ClusterSettings, VaultDeliveryMode } from 'agent-baseline/core';
+import { AgentPeopleAccessProps } from 'agent-baseline/rbac';
+import { ImagePolicyProps } from 'agent-baseline/image-policy';
+import { AgentGuardrailsProps } from 'agent-baseline/guardrails';
+import { EdgeIdentityProps } from 'agent-baseline/identity';
 
 /** Everything the default platform needs; main.ts and the Pulumi program fill it the same way. */
 export interface PlatformConfig {

@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import { AgentGuardrails } from '../lib/guardrails';
-import { AgentEdgeIdentity } from '../lib/identity';
-import { ImagePolicy } from '../lib/image-policy';
-import { AgentNamespace } from '../lib/namespace';
-import { Peer } from '../lib/network';
-import { AgentPlatform } from '../lib/platform';
-import { AgentPeopleAccess } from '../lib/rbac';
-import { HardenedAgent } from '../lib/workload';
+import { AgentGuardrails } from 'agent-baseline/guardrails';
+import { AgentEdgeIdentity } from 'agent-baseline/identity';
+import { ImagePolicy } from 'agent-baseline/image-policy';
+import { AgentNamespace } from 'agent-baseline/namespace';
+import { Peer } from 'agent-baseline/network';
+import { AgentPlatform } from 'agent-baseline/platform';
+import { AgentPeopleAccess } from 'agent-baseline/rbac';
+import { HardenedAgent } from 'agent-baseline/workload';
 import { DEFAULT_PLATFORM_CONFIG, PlatformConfig } from './config';
 
 /** The LLM API is reached over HTTPS only. */
