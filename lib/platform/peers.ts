@@ -12,6 +12,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AgentBaselineError } from '../core';
+import { ownPackageJson } from '../core/package-json';
 
 /** The peer libraries whose copies and versions are checked. */
 export type PeerLibrary = 'cdk8s' | 'constructs' | 'cdk8s-plus-28';
@@ -68,33 +69,11 @@ export function satisfiesRange(version: string, range: string): boolean {
   }
 }
 
-let supportedRanges: Readonly<Record<PeerLibrary, string>> | undefined;
-
 /** The peerDependencies ranges of agent-baseline's own package.json (the one source of the supported versions). */
 export function supportedPeerRanges(): Readonly<Record<PeerLibrary, string>> {
-  if (supportedRanges) return supportedRanges;
-  // lib/platform in a checkout, build/lib/platform when installed: walk up to our package.json.
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-        name?: string;
-        peerDependencies?: Record<string, string>;
-      };
-      if (pkg.name === 'agent-baseline' && pkg.peerDependencies) {
-        const peers = pkg.peerDependencies;
-        const range = (name: PeerLibrary): string => peers[name] ?? '*';
-        supportedRanges = {
-          cdk8s: range('cdk8s'),
-          constructs: range('constructs'),
-          'cdk8s-plus-28': range('cdk8s-plus-28'),
-        };
-        return supportedRanges;
-      }
-    }
-    if (path.dirname(dir) === dir)
-      throw new Error('agent-baseline: cannot find its own package.json above ' + __dirname);
-  }
+  const peers = ownPackageJson().peerDependencies;
+  const range = (name: PeerLibrary): string => peers[name] ?? '*';
+  return { cdk8s: range('cdk8s'), constructs: range('constructs'), 'cdk8s-plus-28': range('cdk8s-plus-28') };
 }
 
 function peerError(scope: string, field: string, value: unknown, allowed: string, reason: string): AgentBaselineError {
