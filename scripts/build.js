@@ -41,4 +41,4 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
   fs.mkdirSync(path.dirname(esm), { recursive: true });
   fs.writeFileSync(esm, lines.filter((l) => l !== '').join('\n') + '\n');
 }
-console.log(`build: ${Object.keys(pkg.exports).length} entry points written to ${path.relative(root, build)}/`);
+console.error(`build: ${Object.keys(pkg.exports).length} entry points written to ${path.relative(root, build)}/`);

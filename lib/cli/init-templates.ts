@@ -54,6 +54,8 @@ export function scaffoldFiles(own: OwnPackageJson, options: ScaffoldOptions): Re
       noUncheckedIndexedAccess: true,
       exactOptionalPropertyTypes: true,
       esModuleInterop: true,
+      // Each file compiles on its own: ts-jest and tsx transpile without type-checking (npm test runs tsc first).
+      isolatedModules: true,
       // cdk8s-plus-28's own .d.ts files do not compile under exactOptionalPropertyTypes.
       skipLibCheck: true,
       noEmit: true,

@@ -25,6 +25,17 @@ test('every entry point has types, an ESM face and a CommonJS build of one exist
   }
 });
 
+test('typesVersions gives TypeScript with node10 resolution (no exports support) the same types', () => {
+  const { typesVersions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    typesVersions: Record<string, Record<string, string[]>>;
+  };
+  expect(typesVersions).toEqual({
+    '*': Object.fromEntries(
+      entries.filter((e) => e.subpath !== '.').map((e) => [e.subpath.slice(2), [e.types.slice(2)]]),
+    ),
+  });
+});
+
 test('every concern folder lib/<x>/index.ts is an entry point named after it', () => {
   const folders = fs
     .readdirSync(path.join(ROOT, 'lib'), { withFileTypes: true })
