@@ -134,7 +134,9 @@ test('every TypeScript block type-checks', () => {
     .map((l) => {
       const m = /programs\/([^.]+)\.ts\((\d+),/.exec(l);
       const program = m && programs.find((p) => p.name === m[1]);
-      return program ? `${program.blocks.map((b) => `${b.file}:${b.line}`).join('+')}: ${l.replace(/^.*?error /, 'error ')}` : l;
+      return program
+        ? `${program.blocks.map((b) => `${b.file}:${b.line}`).join('+')}: ${l.replace(/^.*?error /, 'error ')}`
+        : l;
     });
   expect(errors).toEqual([]);
 });
@@ -177,7 +179,9 @@ describe('shell blocks run', () => {
     test.each(commands)(`${b.file}:${b.line}: %s`, (command) => {
       const expected = Number(/#\s*exit\s+(\d+)\s*$/.exec(command)?.[1] ?? 0);
       const bin = `${process.execPath} ${path.join(ROOT, 'bin/agent-baseline.js')}`;
-      const line = command.replace(/^(npx\s+)?agent-baseline\b/, bin).replace(/\|\s*(npx\s+)?agent-baseline\b/g, `| ${bin}`);
+      const line = command
+        .replace(/^(npx\s+)?agent-baseline\b/, bin)
+        .replace(/\|\s*(npx\s+)?agent-baseline\b/g, `| ${bin}`);
       const run = spawnSync('bash', ['-c', line], { cwd, encoding: 'utf8' });
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: expected, stderr: expect.any(String) });
     });
