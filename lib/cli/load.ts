@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Document, LineCounter, isNode, parseAllDocuments } from 'yaml';
 import type { KubeObject, PathSegment, SourcedObject } from '../rules';
+import { InputError } from '../core/errors';
 
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
@@ -17,7 +18,7 @@ const SKIPPED_FILES = new Set(['construct-metadata.json']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 /** Input that cannot be scanned; the CLI exits 2 with this message. */
-export class InputError extends Error {}
+export { InputError };
 
 export interface LoadOptions {
   /** Reads stdin for `-` (injected so tests need not spawn). */

@@ -4,6 +4,7 @@
  * 2 bad input.
  */
 import { Command } from 'commander';
+import { CliOptionError } from '../core/errors';
 import { parseCidr, parseIp } from '../core/cidr';
 import { Endpoint, FlowProtocol, buildClusterModel, evaluateFlow, findWorkload } from '../network/reachability';
 import { InputError, loadInputs } from './load';
@@ -24,7 +25,7 @@ export interface ReachOutput {
   readonly err: (line: string) => void;
 }
 
-class BadInput extends Error {}
+class BadInput extends CliOptionError {}
 
 const PORT = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i;
 const WORKLOAD = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;

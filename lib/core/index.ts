@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './namespace-scope';
 export * from './baseline';
 export * from './settings';
 export * from './validate';

@@ -10,7 +10,7 @@ import {
   jobGuardrailValidations,
 } from './cel';
 import { celString } from '../image-policy/cel';
-import { CREATED_BY_LABEL } from './constants';
+import { CREATED_BY_LABEL } from '../shared/guardrail-constants';
 
 export interface AdmissionObject {
   readonly apiVersion: string;

@@ -1,6 +1,6 @@
 import { invalidProp } from '../core';
 import type { HardenedAgent } from '../workload/agent';
-import { RUNS_GENERATED_CODE_LABEL, SandboxKind } from './constants';
+import { RUNS_GENERATED_CODE_LABEL, SandboxKind } from '../shared/guardrail-constants';
 import { AgentGuardrails, AgentGuardrailsProps } from './guardrails';
 import { sandboxRuntimeClassName } from './sandbox';
 

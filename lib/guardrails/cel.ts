@@ -7,7 +7,7 @@
  */
 import { RESTRICTED_VOLUME_TYPES } from '../core/baseline';
 import { celAllContainers, celImageFromAllowedPrefix, celString, celStringList } from '../image-policy/cel';
-import { APPROVAL_ANNOTATION as APPROVAL_ANNOTATION_KEY } from './constants';
+import { APPROVAL_ANNOTATION as APPROVAL_ANNOTATION_KEY } from '../shared/guardrail-constants';
 
 export interface CelValidation {
   readonly expression: string;

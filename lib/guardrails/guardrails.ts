@@ -15,7 +15,7 @@ import {
   DEFAULT_MAX_ACTIVE_DEADLINE_SECONDS,
   DEFAULT_MAX_JOBS,
   DEFAULT_MAX_TTL_SECONDS_AFTER_FINISHED,
-} from './constants';
+} from '../shared/guardrail-constants';
 import { AgentActionQuota } from './quota';
 
 /** Human approval of the Jobs an agent creates. */

@@ -1,4 +1,4 @@
-export * from './constants';
+export * from '../shared/guardrail-constants';
 export * from './cel';
 export * from './admission';
 export * from './quota';

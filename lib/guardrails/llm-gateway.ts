@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { cidrOverlaps, invalidProp, parseCidr, requireInteger } from '../core';
 import { Peer } from '../network';
 import type { HardenedAgent } from '../workload/agent';
-import { LLM_GATEWAY_LABEL } from './constants';
+import { LLM_GATEWAY_LABEL } from '../shared/guardrail-constants';
 
 export interface LlmGatewayProps {
   /** The agent that fronts the LLM providers (content filtering, rate limits, keys). */

@@ -5,7 +5,7 @@ import { AgentNamespace } from '../namespace/namespace';
 import { AgentPlatform } from '../platform/platform';
 import { imageChecks } from './cel';
 import { renderKyvernoClusterPolicy, renderKyvernoImageValidatingPolicy } from './kyverno';
-import { parseImageReference } from './reference';
+import { parseImageReference } from '../shared/image-reference';
 import { ImagePolicyProps, ResolvedImagePolicy, resolveImagePolicy } from './settings';
 import { SIGSTORE_INCLUDE_LABEL, renderSigstoreClusterImagePolicy } from './sigstore';
 import { renderVap } from './vap';

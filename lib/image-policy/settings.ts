@@ -7,7 +7,7 @@ import {
   requireNonEmptyString,
   requireOneOf,
 } from '../core';
-import { parseImagePrefix } from './reference';
+import { parseImagePrefix } from '../shared/image-reference';
 
 /** What an engine does with a violation. */
 export type ImagePolicyMode = 'enforce' | 'audit' | 'warn';

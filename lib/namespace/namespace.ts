@@ -2,11 +2,15 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
+  AGENT_NAMESPACE_BRAND,
   AGENT_NAMESPACE_LABEL,
+  IAgentNamespace,
   MANAGED_BY,
   POD_SECURITY_LEVEL,
   QUANTITY_FORMAT_HINT,
+  findAgentNamespace,
   invalidProp,
+  isAgentNamespaceScope,
   parseQuantity,
   requireDnsLabel,
   requireInteger,
@@ -78,26 +82,16 @@ export interface AgentNamespaceProps {
  * pinned version, a quota and limit range, a PriorityClass, and a default-deny NetworkPolicy that
  * lets only DNS out. Each AgentNamespace is a Chart, so it synthesizes to its own manifest file.
  */
-const NAMESPACE_BRAND = Symbol.for('agent-baseline.AgentNamespace');
-
-export class AgentNamespace extends Chart {
+export class AgentNamespace extends Chart implements IAgentNamespace {
   /** True for AgentNamespace instances (cdk8s makes `instanceof` true for any Chart). */
   public static isAgentNamespace(x: unknown): x is AgentNamespace {
-    return typeof x === 'object' && x !== null && NAMESPACE_BRAND in x;
+    return isAgentNamespaceScope(x);
   }
 
   /** The nearest AgentNamespace above `scope`; throws when there is none. */
   public static find(scope: IConstruct): AgentNamespace {
-    for (const s of [...scope.node.scopes].reverse()) {
-      if (AgentNamespace.isAgentNamespace(s)) return s;
-    }
-    return invalidProp(
-      scope,
-      'scope',
-      scope.node.path,
-      'a construct nested inside an AgentNamespace',
-      'agents live in an agent namespace',
-    );
+    // Only AgentNamespace carries the brand findAgentNamespace looks for.
+    return findAgentNamespace(scope) as AgentNamespace;
   }
 
   public readonly name: string;
@@ -113,7 +107,7 @@ export class AgentNamespace extends Chart {
   constructor(scope: Construct, id: string, props: AgentNamespaceProps = {}) {
     const name = props.name ?? id;
     super(scope, id, { namespace: name, disableResourceNameHashes: true });
-    Object.defineProperty(this, NAMESPACE_BRAND, { value: true });
+    Object.defineProperty(this, AGENT_NAMESPACE_BRAND, { value: true });
     this.platform = AgentPlatform.find(this);
     this.name = requireDnsLabel(this, 'name', name);
     if (name === 'default' || name.startsWith('kube-')) {

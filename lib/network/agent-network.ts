@@ -1,7 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ResolvedClusterSettings, invalidProp } from '../core';
-import { AgentNamespace } from '../namespace/namespace';
+import { ResolvedClusterSettings, findAgentNamespace, invalidProp } from '../core';
 import {
   AgentNetworkProps,
   AgentPeerRef,
@@ -197,7 +196,7 @@ export class AgentNetworkPolicy extends Construct {
   }
 
   private createMeshPolicies(): ApiObject {
-    const namespace = AgentNamespace.find(this);
+    const namespace = findAgentNamespace(this);
     if (!namespace.node.tryFindChild(PEER_AUTHENTICATION_ID)) {
       new ApiObject(namespace, PEER_AUTHENTICATION_ID, {
         apiVersion: ISTIO_SECURITY_API_VERSION,

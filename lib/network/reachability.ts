@@ -16,6 +16,7 @@
 import {
   Cidr,
   NAMESPACE_NAME_LABEL,
+  ReachQueryError,
   cidrContains,
   cidrOverlaps,
   hostCidr,
@@ -155,13 +156,14 @@ export function buildClusterModel(objects: readonly unknown[]): ClusterModel {
   return { namespaceLabels, policies, workloads };
 }
 
-/** The pods of workload `namespace/name`; throws a plain Error naming the candidates when it is missing or ambiguous. */
+/** The pods of workload `namespace/name`; throws a ReachQueryError naming the candidates when it is missing or ambiguous. */
 export function findWorkload(model: ClusterModel, namespace: string, name: string): PodEndpoint {
   const found = model.workloads.filter((w) => w.namespace === namespace && w.workloadName === name);
   if (found.length === 1) return found[0];
   const known = model.workloads.map((w) => `${w.namespace}/${w.workloadName}`).join(', ') || 'none';
-  if (found.length === 0) throw new Error(`no workload ${namespace}/${name} in the manifests (workloads: ${known})`);
-  throw new Error(
+  if (found.length === 0)
+    throw new ReachQueryError(`no workload ${namespace}/${name} in the manifests (workloads: ${known})`);
+  throw new ReachQueryError(
     `${namespace}/${name} names ${found.length} workloads (${found.map((w) => w.workloadKind).join(', ')}); names must be unique`,
   );
 }
@@ -268,7 +270,7 @@ function explain(result: DirectionResult, self: Endpoint): string {
 export function evaluateFlow(model: ClusterModel, query: FlowQuery): ReachResult {
   for (const endpoint of [query.from, query.to]) {
     if (endpoint.kind === 'address' && !endpointCidr(endpoint))
-      throw new Error(`not an IP address or CIDR block: '${endpoint.address}'`);
+      throw new ReachQueryError(`not an IP address or CIDR block: '${endpoint.address}'`);
   }
   const egress = evaluateDirection(model, 'egress', query.from, query.to, query);
   const ingress = evaluateDirection(model, 'ingress', query.to, query.from, query);

@@ -18,7 +18,7 @@ import {
   requireOneOf,
   requireTokenAudience,
 } from '../core';
-import { parseImageReference } from '../image-policy/reference';
+import { parseImageReference } from '../shared/image-reference';
 import { checkScopePeers } from './peers';
 import { rulesValidation } from './suppressions';
 

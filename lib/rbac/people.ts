@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ResolvedClusterSettings, firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
 import type { AgentNamespace } from '../namespace/namespace';
 import { RbacSubject, createClusterRoleBinding, createRoleBinding } from './binding';
-import { BROAD_SUBJECT_NAMES, BROAD_SUBJECT_RISK, RBAC_API_GROUP, ruleRisks } from './risks';
+import { BROAD_SUBJECT_NAMES, BROAD_SUBJECT_RISK, RBAC_API_GROUP, ruleRisks } from '../shared/rbac-risks';
 
 /** The roles people get on an agent namespace. */
 export type PeopleRole = 'viewer' | 'operator' | 'auditor';

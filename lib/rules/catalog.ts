@@ -3,6 +3,7 @@
  * controls and scanner checks it corresponds to. RULES.md is generated from it, so the docs cannot
  * drift from the engine (a test compares them).
  */
+import { RuleOptionError } from '../core/errors';
 import { packByName, packNames } from './packs';
 import { POD_TEMPLATE_KINDS } from './pod-template';
 import { ruleInfo } from './rule';
@@ -18,7 +19,7 @@ export interface PackCatalogue {
 export function ruleCatalogue(packs: readonly string[] = packNames()): PackCatalogue[] {
   return packs.map((name) => {
     const pack = packByName(name);
-    if (!pack) throw new Error(`unknown pack '${name}'; known packs: ${packNames().join(', ')}`);
+    if (!pack) throw new RuleOptionError(`unknown pack '${name}'; known packs: ${packNames().join(', ')}`);
     return { name, description: pack.description, rules: pack.rules.map((r) => ruleInfo(r, name, POD_TEMPLATE_KINDS)) };
   });
 }

@@ -1,4 +1,6 @@
 /** Runs packs of rules over a set of objects and returns a report. Pure: no I/O, no clock unless given. */
+import { RuleOptionError } from '../core/errors';
+import { packNames as registeredPacks } from './packs';
 import { ObjectSet } from './object-set';
 import { GroupVersionKind, POD_TEMPLATE_KINDS, PodTemplateLocator, locatorTable } from './pod-template';
 import { PSS_VERSION_LABEL, formatPssVersion, parsePssVersion, PSS_LATEST_MINOR } from './pss-version';
@@ -47,7 +49,7 @@ export const DEFAULT_SANDBOX_RUNTIME_CLASSES: readonly string[] = [
   'kata-fc',
 ];
 
-export class RuleOptionError extends Error {}
+export { RuleOptionError };
 
 function isSourced(item: KubeObject | SourcedObject): item is SourcedObject {
   return typeof (item as SourcedObject).object === 'object' && (item as KubeObject).kind === undefined;
@@ -205,7 +207,7 @@ export function runRules(input: readonly (KubeObject | SourcedObject)[], options
   const packNames = options.packs && options.packs.length ? options.packs : DEFAULT_PACKS;
   const packs = packNames.map((name) => {
     const pack = packByName(name);
-    if (!pack) throw new RuleOptionError(`unknown pack '${name}'`);
+    if (!pack) throw new RuleOptionError(`unknown pack '${name}'; known packs: ${registeredPacks().join(', ')}`);
     return pack;
   });
   const settings = resolveSettings(options, packNames);

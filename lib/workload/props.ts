@@ -1,7 +1,7 @@
 import { AgentNetworkProps } from '../network/intent';
 import { ApiGrant } from '../rbac/grant';
 import type { AgentGuardrailsProps } from '../guardrails/guardrails';
-import type { SandboxKind } from '../guardrails/constants';
+import type { SandboxKind } from '../shared/guardrail-constants';
 import type { EdgeIdentityProps } from '../identity/identity';
 import type { AgentVaultSecretsProps } from '../vault/types';
 

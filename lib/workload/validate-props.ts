@@ -15,7 +15,7 @@ import {
   requirePortName,
   requireReason,
 } from '../core';
-import { parseImageReference } from '../image-policy/reference';
+import { parseImageReference } from '../shared/image-reference';
 import { AgentPort, AgentProbe, AgentResources, BaselineWaiver, HardenedAgentProps } from './props';
 
 /** Resolved resources: every request and limit filled in and checked. */

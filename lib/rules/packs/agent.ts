@@ -10,7 +10,7 @@ import {
   parseCidr,
   serviceAccountUsername,
 } from '../../core';
-import { RUNS_GENERATED_CODE_LABEL } from '../../guardrails/constants';
+import { RUNS_GENERATED_CODE_LABEL } from '../../shared/guardrail-constants';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Pack, Rule, RuleContext } from '../rule';

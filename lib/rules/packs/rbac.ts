@@ -4,7 +4,7 @@ import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { FindingDraft } from '../types';
 import { Json, arr, rec, recs, str, strs } from '../util';
 import { at, indexedOf, objectRule } from './helpers';
-import { PolicyRuleLike, WILDCARD_RISK, roleRefRisk, ruleRisks, subjectRisk } from '../../rbac/risks';
+import { PolicyRuleLike, WILDCARD_RISK, roleRefRisk, ruleRisks, subjectRisk } from '../../shared/rbac-risks';
 
 const ROLE_KINDS = ['Role', 'ClusterRole'];
 const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
