@@ -8,6 +8,8 @@
  * - `sh`/`bash` blocks run line by line in a temp dir whose dist/ holds the default platform's
  *   synth output; `agent-baseline` is this checkout's CLI. A trailing `# exit N` states the expected
  *   exit code (default 0). Blocks marked `no-run`, `cluster` or `pulumi` are not run.
+ * - `ts excerpt` blocks show part of a repository file, named by their first line
+ *   (`// lib/...ts`); that file must exist. They are neither compiled nor run.
  * - `yaml` blocks must parse; `json` blocks too.
  */
 import { spawnSync } from 'child_process';
@@ -77,7 +79,7 @@ interface Program {
   run: boolean;
 }
 const programs: Program[] = [];
-for (const b of blocks.filter((x) => TS.has(x.lang))) {
+for (const b of blocks.filter((x) => TS.has(x.lang) && !x.flags.has('excerpt'))) {
   const last = programs[programs.length - 1];
   if (b.flags.has('continue') && last && last.blocks[0]!.file === b.file) {
     last.blocks.push(b);
@@ -102,7 +104,13 @@ beforeAll(() => {
   fs.writeFileSync(
     path.join(tmp, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { ...repoTsconfig.compilerOptions, noUnusedLocals: false, noEmit: true, types: ['node'], paths },
+      compilerOptions: {
+        ...repoTsconfig.compilerOptions,
+        noUnusedLocals: false,
+        noEmit: true,
+        types: ['node', 'jest'],
+        paths,
+      },
       include: ['programs/*.ts'],
     }),
   );
@@ -120,6 +128,16 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('the docs have code blocks to check', () => {
   expect(programs.length).toBeGreaterThan(5);
+});
+
+test('every excerpt names an existing repository file in its first line', () => {
+  for (const b of blocks.filter((x) => x.flags.has('excerpt'))) {
+    const file = /^\/\/\s*(\S+)/.exec(b.code)?.[1] ?? '';
+    expect([`${b.file}:${b.line}`, file !== '' && fs.existsSync(path.join(ROOT, file))]).toEqual([
+      `${b.file}:${b.line}`,
+      true,
+    ]);
+  }
 });
 
 test('every TypeScript block type-checks', () => {
