@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
+import { CliOptionError } from '../core';
 import { ownPackageJson } from '../core/package-json';
 import { scaffoldFiles } from './init-templates';
 import { CliIo, EXIT } from './scan';
@@ -12,14 +13,6 @@ export interface InitOptions {
   readonly name?: string;
   /** Dependency spec for agent-baseline. @default `^` the running version */
   readonly packageSpec?: string;
-}
-
-/** Thrown for a directory init must not write into; the CLI prints the message and exits 2. */
-export class InitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InitError';
-  }
 }
 
 /** A valid npm package name from a directory name: lower case, URL-safe characters, no leading dot or underscore. */
@@ -34,18 +27,18 @@ export function npmNameFor(dirName: string): string {
 
 /**
  * Writes the scaffold into `dir` (created when missing) and returns the files written, relative to
- * `dir`. Refuses a directory that has any entry, so it never overwrites a file.
+ * `dir`. Refuses (CliOptionError) a directory that has any entry, so it never overwrites a file.
  */
 export function initApp(dir: string, options: InitOptions = {}): string[] {
   const target = path.resolve(dir);
   if (fs.existsSync(target)) {
     if (!fs.statSync(target).isDirectory()) {
-      throw new InitError(`${target} exists and is not a directory; give init a new or empty directory`);
+      throw new CliOptionError(`${target} exists and is not a directory; give init a new or empty directory`);
     }
     const entries = fs.readdirSync(target).sort();
     if (entries.length > 0) {
       const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
-      throw new InitError(
+      throw new CliOptionError(
         `${target} is not empty (it has ${shown}); init only writes into a new or empty directory, so it never ` +
           `overwrites your files. Run \`agent-baseline init <new-dir>\` instead`,
       );
@@ -87,7 +80,7 @@ export function registerInit(program: Command, io: CliIo): Command {
             'Then define your agents in main.ts.\n',
         );
       } catch (err) {
-        if (!(err instanceof InitError)) throw err;
+        if (!(err instanceof CliOptionError)) throw err;
         io.err(`agent-baseline init: ${err.message}\n`);
         process.exitCode = EXIT.badInput;
       }

@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { buildProgram } from '../../lib/cli';
-import { InitError, initApp, npmNameFor } from '../../lib/cli/init';
+import { CliOptionError } from '../../lib/core';
+import { initApp, npmNameFor } from '../../lib/cli/init';
 
 const ROOT = path.join(__dirname, '../..');
 const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -127,7 +128,7 @@ describe('refusals', () => {
     const file = path.join(tmp, 'file');
     fs.writeFileSync(file, 'x');
     expect(() => initApp(file)).toThrow(
-      new InitError(`${file} exists and is not a directory; give init a new or empty directory`),
+      new CliOptionError(`${file} exists and is not a directory; give init a new or empty directory`),
     );
   });
 });
