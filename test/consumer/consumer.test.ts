@@ -81,6 +81,7 @@ test('a cdk8s-only app installs no Pulumi SDK and one copy of each construct lib
   expect(installed.filter((p) => p.includes(`${path.sep}@pulumi${path.sep}`))).toEqual([]);
   expect(fs.existsSync(path.join(app, 'node_modules', '@pulumi'))).toBe(false);
   expect(run('npm', ['ls', '@pulumi/pulumi'], app, true).stdout).not.toMatch(/@pulumi\/pulumi@/);
+  expect(run('npm', ['ls'], app).stdout).not.toMatch(/@pulumi/);
   for (const lib of ['cdk8s', 'constructs', 'cdk8s-plus-28']) {
     const copies = installed.filter((p) => p.endsWith(`${path.sep}node_modules${path.sep}${lib}`));
     expect([lib, copies]).toEqual([lib, [path.join(app, 'node_modules', lib)]]);
