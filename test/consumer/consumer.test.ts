@@ -168,4 +168,25 @@ describe('the user replaces main.ts with two agents of their own', () => {
     // cdk8s-plus-28's own .d.ts files do not compile under exactOptionalPropertyTypes; nothing else may fail.
     expect(errors.filter((l) => !l.startsWith('node_modules/cdk8s-plus-28/'))).toEqual([]);
   });
+
+  test('TypeScript with the older node10 resolution (no exports support) finds the same types through typesVersions', () => {
+    const tsconfig = {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        moduleResolution: 'node',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        // The .d.ts files were checked above; this run checks that every entry point resolves.
+        skipLibCheck: true,
+        noEmit: true,
+        types: ['node'],
+      },
+      files: ['strict-consumer.ts'],
+    };
+    fs.writeFileSync(path.join(app, 'tsconfig.node10.json'), JSON.stringify(tsconfig, null, 2));
+    const tsc = run('npx', ['tsc', '-p', 'tsconfig.node10.json'], app, true);
+    expect(tsc.stdout.split('\n').filter((l) => /error TS\d+/.test(l))).toEqual([]);
+  });
 });
