@@ -6,6 +6,7 @@
 export * as core from './core';
 export * as platform from './platform';
 export * as namespace from './namespace';
+export * as agentPod from './agent-pod';
 export * as workload from './workload';
 export * as network from './network';
 export * as rbac from './rbac';
@@ -15,3 +16,4 @@ export * as guardrails from './guardrails';
 export * as identity from './identity';
 export * as audit from './audit';
 export * as rules from './rules';
+export * as gateway from './gateway';

@@ -2,6 +2,7 @@ import { ClusterSettings, VaultDeliveryMode } from 'agent-baseline/core';
 import { AgentPeopleAccessProps } from 'agent-baseline/rbac';
 import { ImagePolicyProps } from 'agent-baseline/image-policy';
 import { AgentGuardrailsProps } from 'agent-baseline/guardrails';
+import { AgentGatewayProps, AgentRouteProps } from 'agent-baseline/gateway';
 import { EdgeIdentityProps } from 'agent-baseline/identity';
 
 /** Everything the default platform needs; main.ts and the Pulumi program fill it the same way. */
@@ -28,6 +29,12 @@ export interface PlatformConfig {
    * `cluster.mesh: 'istio'`; without a mesh put an authenticating gateway in front. @default no JWT check
    */
   readonly assistantIdentity?: EdgeIdentityProps & { readonly gatewayNamespace: string };
+  /**
+   * The authenticating gateway in front of the assistant (Gateway API + the cluster's gateway
+   * implementation): people sign in with OIDC, machines present JWTs. Used when `cluster.mesh` is
+   * not 'istio' (there, `assistantIdentity` applies). @default the assistant is not exposed
+   */
+  readonly edge?: { readonly gateway: AgentGatewayProps; readonly assistant: AgentRouteProps };
   /** Bounds on the Jobs the tool-runner creates (quota share and admission guardrail). */
   readonly toolRunnerJobs: AgentGuardrailsProps;
   /** How the assistant's LLM API key comes from Vault; one of `cluster.vaultDeliveryModes`. @default 'injector' */
@@ -84,6 +91,32 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     jwksUri: 'https://auth.example.com/.well-known/jwks.json',
     audiences: ['assistant'],
     requiredScopes: ['assistant.invoke'],
+  },
+  // Example names: replace the host, issuer and client with yours. The client secret is read from Vault.
+  edge: {
+    gateway: {
+      name: 'agents-edge',
+      namespace: 'gateway',
+      tls: { certManager: { issuer: 'letsencrypt', dnsNames: ['assistant.example.com'] } },
+    },
+    assistant: {
+      hostnames: ['assistant.example.com'],
+      people: {
+        issuer: 'https://auth.example.com',
+        jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+        clientId: 'assistant-web',
+        clientSecret: { vault: { path: 'gateway/assistant/oidc' } },
+      },
+      machines: [
+        {
+          name: 'services',
+          issuer: 'https://auth.example.com',
+          jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+          audiences: ['assistant'],
+          requiredScopes: ['assistant.invoke'],
+        },
+      ],
+    },
   },
   toolRunnerJobs: { allowedRegistries: ['ghcr.io/acme-ai'], maxJobs: 5 },
   vaultMode: 'injector',

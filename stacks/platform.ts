@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AgentGateway } from 'agent-baseline/gateway';
 import { AgentGuardrails } from 'agent-baseline/guardrails';
 import { AgentEdgeIdentity } from 'agent-baseline/identity';
 import { ImagePolicy } from 'agent-baseline/image-policy';
@@ -18,6 +19,8 @@ export interface DefaultPlatform {
   readonly namespace: AgentNamespace;
   readonly assistant: HardenedAgent;
   readonly toolRunner: HardenedAgent;
+  /** The authenticating gateway in front of the assistant, when `config.edge` applies. */
+  readonly gateway?: AgentGateway;
 }
 
 /**
@@ -44,6 +47,13 @@ export function buildDefaultPlatform(
     const { gatewayNamespace, ...identity } = config.assistantIdentity;
     new AgentEdgeIdentity(assistant, 'Identity', { ...identity, fromNamespaces: [gatewayNamespace] });
     assistant.allowIngressFrom(Peer.namespace(gatewayNamespace), 'http');
+  }
+  // Without a mesh, the gateway authenticates people (OIDC) and machines (JWT) before the assistant
+  // sees a request; its proxy pods are the only peers outside the namespace the assistant admits.
+  let gateway: AgentGateway | undefined;
+  if (config.edge && platform.settings.mesh !== 'istio') {
+    gateway = new AgentGateway(platform, 'gateway', config.edge.gateway);
+    gateway.expose(assistant, config.edge.assistant);
   }
   // The LLM API key is read from Vault as a file; it never appears in env, a manifest or Git.
   assistant.addVaultSecrets({
@@ -105,5 +115,5 @@ export function buildDefaultPlatform(
   new AgentPeopleAccess(namespace, 'people', config.people);
   // After the namespaces it covers; agents are checked against it at synth.
   if (config.imagePolicy) new ImagePolicy(platform, 'ImagePolicy', config.imagePolicy);
-  return { platform, namespace, assistant, toolRunner };
+  return { platform, namespace, assistant, toolRunner, gateway };
 }

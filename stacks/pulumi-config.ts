@@ -216,6 +216,14 @@ export const PLATFORM_CONFIG_KEYS: readonly ConfigKeySpec[] = [
     description: "The assistant's caller identity (used with mesh istio).",
   },
   {
+    key: 'edge',
+    type: 'object',
+    path: 'edge',
+    schema: structured,
+    allowed: 'an object {gateway, assistant}: AgentGatewayProps and AgentRouteProps',
+    description: 'The authenticating gateway in front of the assistant (used without mesh istio).',
+  },
+  {
     key: 'toolRunnerJobs',
     type: 'object',
     path: 'toolRunnerJobs',

@@ -2,16 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { HardenedAgent } from '../workload/agent';
+import { IAgentPod, isAgentPod } from '../agent-pod/contract';
 import { serviceAccountUsername } from '../core/baseline';
 import { AuditPolicy, renderAuditPolicy } from './policy';
 
 /** Where the audit policy lands, relative to the synth output folder. */
 export const AUDIT_POLICY_FILE = path.join('audit', 'audit-policy.yaml');
 
-/** Every HardenedAgent in the tree, in construct order. */
-export function findAgents(root: IConstruct): HardenedAgent[] {
-  return root.node.findAll().filter((c): c is HardenedAgent => c instanceof HardenedAgent);
+/** Every agent in the tree (any shape), in construct order. */
+export function findAgents(root: IConstruct): IAgentPod[] {
+  return root.node.findAll().filter(isAgentPod);
 }
 
 /** The audit policy for every agent found under `root`. */

@@ -1,19 +1,27 @@
 /**
  * `agent-baseline reach DIR --from NS/NAME --to NS/NAME|IP|CIDR --port N[/PROTO]`: whether the
- * NetworkPolicies in DIR allow a flow, and which policies decide it. Exit 0 allowed, 1 denied,
- * 2 bad input.
+ * NetworkPolicies in DIR allow a flow, and which policies decide it. Without `--from`, every peer
+ * admitted to the `--to` workload's port (the ways in). Exit 0 allowed, 1 denied, 2 bad input.
  */
 import { Command } from 'commander';
 import { CliOptionError } from '../core/errors';
 import { parseCidr, parseIp } from '../core/cidr';
-import { Endpoint, FlowProtocol, buildClusterModel, evaluateFlow, findWorkload } from '../network/reachability';
+import {
+  Endpoint,
+  FlowProtocol,
+  buildClusterModel,
+  evaluateFlow,
+  findWorkload,
+  ingressSources,
+} from '../network/reachability';
 import { InputError, loadInputs } from './load';
 import type { CliIo } from './scan';
 
 export const REACH_EXIT = { allowed: 0, denied: 1, badInput: 2 } as const;
 
 export interface ReachOptions {
-  readonly from: string;
+  /** Source workload; without it, every peer admitted to `to` is listed. */
+  readonly from?: string;
   readonly to: string;
   readonly port: string;
   readonly json?: boolean;
@@ -66,6 +74,24 @@ export function runReach(dir: string, options: ReachOptions, output: ReachOutput
     const { port, protocol } = parsePort(options.port);
     const model = buildClusterModel(loadInputs([dir]).map((o) => o.object));
     const resolve = (ns: string, name: string) => findWorkload(model, ns, name);
+    if (options.from === undefined) {
+      const to = parseTarget('--to', options.to, resolve, false);
+      if (to.kind !== 'pod') throw new BadInput('--to: a workload, when --from is not given');
+      const result = ingressSources(model, to, port, protocol);
+      if (options.json) output.out(JSON.stringify(result, null, 2));
+      else {
+        const target = `${to.name ?? options.to} port ${port}/${protocol}`;
+        if (result.open)
+          output.out(`OPEN: ${target}: no NetworkPolicy selects it for ingress; every source may connect`);
+        else if (result.sources.length === 0) output.out(`CLOSED: ${target}: no NetworkPolicy rule admits any source`);
+        else {
+          output.out(`WAYS IN: ${target}`);
+          for (const s of result.sources)
+            output.out(`  ${s.outsideNamespace ? 'outside' : 'inside '} ${s.peer} (${s.rule})`);
+        }
+      }
+      return result.open || result.sources.length > 0 ? REACH_EXIT.allowed : REACH_EXIT.denied;
+    }
     const from = parseTarget('--from', options.from, resolve, false);
     const to = parseTarget('--to', options.to, resolve, true);
     const result = evaluateFlow(model, { from, to, port, protocol });
@@ -89,9 +115,9 @@ export function registerReach(program: Command, io: CliIo): Command {
       'Whether the NetworkPolicies in DIR allow a flow, and which policies allow or deny it (exit 0 allowed, 1 denied, 2 bad input)',
     )
     .argument('<dir>', 'manifest file or directory, e.g. dist/')
-    .requiredOption(
+    .option(
       '--from <ns/name>',
-      'source workload (Deployment, StatefulSet, …) whose pod template labels are used',
+      'source workload (Deployment, StatefulSet, …) whose pod template labels are used; without it, list every peer admitted to --to',
     )
     .requiredOption('--to <target>', 'destination: NS/NAME of a workload, an IP address or a CIDR block')
     .requiredOption('--port <n[/proto]>', 'destination port, e.g. 443 or 53/UDP (default protocol TCP)')

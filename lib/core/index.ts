@@ -7,3 +7,4 @@ export * from './quantity';
 export * from './cidr';
 export * from './admission';
 export * from './selectors';
+export * from './gateway-settings';

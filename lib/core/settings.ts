@@ -8,12 +8,41 @@
 export const SUPPORTED_KUBERNETES_MINORS: readonly number[] = [28, 29, 30, 31, 32, 33, 34];
 export const DEFAULT_KUBERNETES_VERSION = '1.28';
 
+import type { GatewaySettings, ResolvedGatewaySettings } from './gateway-settings';
+
 export type CniFlavor = 'generic' | 'cilium';
 export type MeshFlavor = 'none' | 'istio';
 export type VaultDeliveryMode = 'injector' | 'operator' | 'csi';
 export type ImagePolicyEngine = 'vap' | 'kyverno' | 'sigstore';
-export const IMAGE_POLICY_ENGINES: readonly ImagePolicyEngine[] = ['vap', 'kyverno', 'sigstore'];
-export const VAULT_DELIVERY_MODES: readonly VaultDeliveryMode[] = ['injector', 'operator', 'csi'];
+
+// The lists below are the keys of records over each union, so a member added to a union without an
+// entry here (and in every table keyed by it) fails to compile instead of falling through.
+
+/** What each CNI can enforce beyond a Kubernetes NetworkPolicy. */
+export const CNI_CAPABILITIES: Readonly<Record<CniFlavor, { readonly fqdnEgress: boolean }>> = {
+  generic: { fqdnEgress: false },
+  cilium: { fqdnEgress: true },
+};
+
+/** What each mesh setting enforces: mTLS with AuthorizationPolicies, and JWT checks at the agent's edge. */
+export const MESH_CAPABILITIES: Readonly<
+  Record<MeshFlavor, { readonly authorizationPolicies: boolean; readonly jwtAtEdge: boolean }>
+> = {
+  none: { authorizationPolicies: false, jwtAtEdge: false },
+  istio: { authorizationPolicies: true, jwtAtEdge: true },
+};
+
+const IMAGE_POLICY_ENGINE_ORDER: Readonly<Record<ImagePolicyEngine, number>> = { vap: 0, kyverno: 1, sigstore: 2 };
+const VAULT_DELIVERY_MODE_ORDER: Readonly<Record<VaultDeliveryMode, number>> = { injector: 0, operator: 1, csi: 2 };
+
+function keysInOrder<K extends string>(order: Readonly<Record<K, number>>): readonly K[] {
+  return (Object.keys(order) as K[]).sort((a, b) => order[a] - order[b]);
+}
+
+export const CNI_FLAVORS: readonly CniFlavor[] = Object.keys(CNI_CAPABILITIES) as CniFlavor[];
+export const MESH_FLAVORS: readonly MeshFlavor[] = Object.keys(MESH_CAPABILITIES) as MeshFlavor[];
+export const IMAGE_POLICY_ENGINES: readonly ImagePolicyEngine[] = keysInOrder(IMAGE_POLICY_ENGINE_ORDER);
+export const VAULT_DELIVERY_MODES: readonly VaultDeliveryMode[] = keysInOrder(VAULT_DELIVERY_MODE_ORDER);
 
 /** Where Vault runs, as NetworkPolicies and the Vault resources need to know it. */
 export interface VaultEndpoint {
@@ -67,6 +96,8 @@ export interface ClusterSettings {
    * @default none
    */
   readonly apiServerEndpoints?: ApiServerEndpoints;
+  /** The Gateway API implementation agents are exposed through. @default see {@link GatewaySettings} */
+  readonly gateway?: GatewaySettings;
 }
 
 export interface ApiServerEndpoints {
@@ -88,6 +119,7 @@ export interface ResolvedClusterSettings {
   readonly imagePolicyEngines: readonly ImagePolicyEngine[];
   readonly apiServerAudience: string;
   readonly apiServerEndpoints?: Required<ApiServerEndpoints>;
+  readonly gateway: ResolvedGatewaySettings;
 }
 
 /** The issuer (and so the default API audience) of EKS and many self-managed clusters. */

@@ -1,5 +1,6 @@
 import { invalidProp } from '../core';
-import type { HardenedAgent } from '../workload/agent';
+import type { IAgentPod } from '../agent-pod/contract';
+import { podPlumbing } from '../agent-pod/plumbing';
 import { RUNS_GENERATED_CODE_LABEL, SandboxKind } from '../shared/guardrail-constants';
 import { AgentGuardrails, AgentGuardrailsProps } from './guardrails';
 import { sandboxRuntimeClassName } from './sandbox';
@@ -11,9 +12,11 @@ export interface AgentControlProps {
   readonly guardrails?: AgentGuardrailsProps;
 }
 
-/** Applies an agent's sandbox, generated-code marker and guardrails. Called by HardenedAgent. */
-export function applyAgentControls(agent: HardenedAgent, props: AgentControlProps): AgentGuardrails | undefined {
-  if (props.sandbox !== undefined) agent.setRuntimeClassName(sandboxRuntimeClassName(agent, 'sandbox', props.sandbox));
+/** Applies an agent's sandbox, generated-code marker and guardrails. Called by every agent shape. */
+export function applyAgentControls(agent: IAgentPod, props: AgentControlProps): AgentGuardrails | undefined {
+  const plumbing = podPlumbing(agent);
+  if (props.sandbox !== undefined)
+    plumbing.setRuntimeClassName(sandboxRuntimeClassName(agent, 'sandbox', props.sandbox));
   if (props.runsGeneratedCode) {
     if (props.sandbox === undefined) {
       invalidProp(
@@ -24,7 +27,7 @@ export function applyAgentControls(agent: HardenedAgent, props: AgentControlProp
         'generated code would share the node kernel with a plain container runtime',
       );
     }
-    agent.deployment.metadata.addLabel(RUNS_GENERATED_CODE_LABEL, 'true');
+    plumbing.addWorkloadLabel(RUNS_GENERATED_CODE_LABEL, 'true');
   }
   return props.guardrails ? new AgentGuardrails(agent, 'Guardrails', props.guardrails) : undefined;
 }

@@ -8,7 +8,7 @@ import {
   requireNonEmptyString,
   serviceAccountUsername,
 } from '../core';
-import type { HardenedAgent } from '../workload/agent';
+import type { IAgentPod } from '../agent-pod/contract';
 import { AdmissionObject, renderApprovalPolicy, renderJobGuardrail } from './admission';
 import {
   CREATED_BY_LABEL,
@@ -57,7 +57,7 @@ export class AgentGuardrails extends Construct {
   public readonly createdWorkloadLabels: Record<string, string>;
   public readonly policies: ApiObject[];
 
-  constructor(agent: HardenedAgent, id: string, props: AgentGuardrailsProps) {
+  constructor(agent: IAgentPod, id: string, props: AgentGuardrailsProps) {
     super(agent, id);
     const settings = agent.platform.settings;
     if (!settings.imagePolicyEngines.includes('vap')) {
@@ -110,7 +110,7 @@ export class AgentGuardrails extends Construct {
   }
 }
 
-function toApiObject(agent: HardenedAgent, o: AdmissionObject): ApiObject {
+function toApiObject(agent: IAgentPod, o: AdmissionObject): ApiObject {
   return new ApiObject(agent.platform, `${o.metadata.name}-${o.kind}`, {
     apiVersion: o.apiVersion,
     kind: o.kind,

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { cidrOverlaps, invalidProp, parseCidr, requireInteger } from '../core';
-import { Peer } from '../network';
-import type { HardenedAgent } from '../workload/agent';
+import { ConnectionGrant, Peer } from '../network';
+import { IAgentPod, isAgentPod } from '../agent-pod/contract';
+import { podPlumbing } from '../agent-pod/plumbing';
 import { LLM_GATEWAY_LABEL } from '../shared/guardrail-constants';
 
 export interface LlmGatewayProps {
   /** The agent that fronts the LLM providers (content filtering, rate limits, keys). */
-  readonly gateway: HardenedAgent;
+  readonly gateway: IAgentPod;
   /** Address ranges of the LLM providers. Only the gateway may reach them. */
   readonly providerCidrs: readonly string[];
   /** Port of the providers' APIs. @default 443 */
@@ -22,10 +23,10 @@ export interface LlmGatewayProps {
  * directly. Synth fails if any other agent of the platform can still reach a provider range.
  */
 export class LlmGateway extends Construct {
-  public readonly gateway: HardenedAgent;
+  public readonly gateway: IAgentPod;
   public readonly providerCidrs: readonly string[];
   private readonly port: string;
-  private readonly clients: HardenedAgent[] = [];
+  private readonly clients: IAgentPod[] = [];
 
   constructor(scope: Construct, id: string, props: LlmGatewayProps) {
     super(scope, id);
@@ -47,18 +48,18 @@ export class LlmGateway extends Construct {
       );
     }
     this.port = port;
-    this.gateway.deployment.metadata.addLabel(LLM_GATEWAY_LABEL, 'true');
+    podPlumbing(this.gateway).addWorkloadLabel(LLM_GATEWAY_LABEL, 'true');
     for (const cidr of this.providerCidrs) this.gateway.allowEgressTo(Peer.cidr(cidr), providerPort);
     this.node.addValidation({ validate: () => this.directProviderAccess() });
   }
 
-  /** Lets `agent` call the gateway (egress on the agent, ingress on the gateway). */
-  public addClient(agent: HardenedAgent): void {
+  /** Lets `agent` call the gateway (egress on the agent, ingress on the gateway); returns both rules. */
+  public addClient(agent: IAgentPod): ConnectionGrant {
     if (agent === this.gateway)
       invalidProp(this, 'addClient', agent.agentName, 'an agent other than the gateway itself');
-    agent.allowEgressTo(this.gateway, this.port);
-    this.gateway.allowIngressFrom(agent, this.port);
+    const grant = agent.connections.allowTo(this.gateway, this.port);
     this.clients.push(agent);
+    return grant;
   }
 
   /** Every agent but the gateway that can still reach a provider range directly. */
@@ -66,7 +67,7 @@ export class LlmGateway extends Construct {
     const providers = this.providerCidrs.map((c) => parseCidr(c)!);
     const agents = this.gateway.platform.node
       .findAll()
-      .filter((c): c is HardenedAgent => c !== this.gateway && isAgent(c));
+      .filter((c): c is IAgentPod => c !== this.gateway && isAgentPod(c));
     return agents.flatMap((agent) =>
       agent.network.egressCidrs
         .filter((cidr) => providers.some((p) => cidrOverlaps(parseCidr(cidr)!, p)))
@@ -76,8 +77,4 @@ export class LlmGateway extends Construct {
         ),
     );
   }
-}
-
-function isAgent(c: unknown): c is HardenedAgent {
-  return typeof c === 'object' && c !== null && 'network' in c && 'agentName' in c && 'deployment' in c;
 }

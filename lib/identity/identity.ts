@@ -1,14 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalidProp, requireDnsLabel, requireNonEmptyString } from '../core';
-import type { HardenedAgent } from '../workload/agent';
+import { MESH_CAPABILITIES, invalidProp, requireDnsLabel } from '../core';
+import type { IAgentPod } from '../agent-pod/contract';
+import { checkHttpsUrl, checkIssuer, checkRequiredClaims, checkValues } from './jwt-checks';
 import { JwtIdentity, renderEdgeIdentity } from './render';
 
 /** Who may call an agent: a JWT issuer, its keys, audiences and the claims a token must carry. */
 export type EdgeIdentityProps = JwtIdentity;
-
-const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
-const CLAIM_VALUE = /^[^\s*]{1,256}$/;
 
 /**
  * JWT authentication at the agent's edge. With Istio, a RequestAuthentication validates tokens and
@@ -20,9 +18,9 @@ export class AgentEdgeIdentity extends Construct {
   public readonly requestAuthentication: ApiObject;
   public readonly authorizationPolicy: ApiObject;
 
-  constructor(agent: HardenedAgent, id: string, props: EdgeIdentityProps) {
+  constructor(agent: IAgentPod, id: string, props: EdgeIdentityProps) {
     super(agent, id);
-    if (agent.platform.settings.mesh !== 'istio') {
+    if (!MESH_CAPABILITIES[agent.platform.settings.mesh].jwtAtEdge) {
       invalidProp(
         this,
         'identity',
@@ -54,43 +52,9 @@ export class AgentEdgeIdentity extends Construct {
   }
 }
 
-function checkHttpsUrl(scope: Construct, field: string, value: unknown): string {
-  requireNonEmptyString(scope, field, value, 2048);
-  if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(value as string)) {
-    invalidProp(scope, field, value, 'an https:// URL', 'keys or issuers over plain HTTP can be forged in transit');
-  }
-  return value as string;
-}
-
-function checkValues(scope: Construct, field: string, values: unknown): string[] {
-  if (!Array.isArray(values) || values.length === 0) invalidProp(scope, field, values, 'a non-empty list of values');
-  values.forEach((v, i) => {
-    if (typeof v !== 'string' || !CLAIM_VALUE.test(v))
-      invalidProp(
-        scope,
-        `${field}[${i}]`,
-        v,
-        "a value without whitespace or '*'",
-        'a wildcard would accept any token of the issuer',
-      );
-  });
-  return values as string[];
-}
-
 function checkIdentity(scope: Construct, p: EdgeIdentityProps): JwtIdentity {
-  const issuer = requireNonEmptyString(scope, 'identity.issuer', p.issuer, 2048);
-  if (/[\s*]/.test(issuer)) invalidProp(scope, 'identity.issuer', issuer, "an issuer without whitespace or '*'");
-  const requiredClaims: Record<string, string[]> = {};
-  for (const [claim, values] of Object.entries(p.requiredClaims ?? {})) {
-    if (!CLAIM_NAME.test(claim))
-      invalidProp(
-        scope,
-        `identity.requiredClaims.${claim}`,
-        claim,
-        "a claim name of letters, digits, '_', '.', ':' and '-'",
-      );
-    requiredClaims[claim] = checkValues(scope, `identity.requiredClaims.${claim}`, values);
-  }
+  const issuer = checkIssuer(scope, 'identity.issuer', p.issuer);
+  const requiredClaims = checkRequiredClaims(scope, 'identity.requiredClaims', p.requiredClaims);
   return {
     issuer,
     jwksUri: checkHttpsUrl(scope, 'identity.jwksUri', p.jwksUri),

@@ -1,2 +1,3 @@
 export * from './render';
 export * from './identity';
+export * from './jwt-checks';

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp } from '../core';
+import { IMAGE_POLICY_ENGINES, ImagePolicyEngine, invalidProp } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
 import { AgentPlatform } from '../platform/platform';
 import { imageChecks } from './cel';
@@ -11,6 +11,8 @@ import { SIGSTORE_INCLUDE_LABEL, renderSigstoreClusterImagePolicy } from './sigs
 import { renderVap } from './vap';
 
 const POLICIES = new WeakMap<AgentPlatform, ImagePolicy>();
+
+type PolicyManifest = { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object };
 
 /** Every AgentNamespace of a platform, in construct order. */
 function agentNamespacesOf(platform: AgentPlatform): AgentNamespace[] {
@@ -119,19 +121,22 @@ export class ImagePolicy extends Construct {
   private emit(): Record<string, ApiObject> {
     const s = this.settings;
     const out: Record<string, ApiObject> = {};
-    const add = (manifest: { kind: string; apiVersion: string; metadata: ApiObjectMetadata; spec: object }) => {
-      out[manifest.kind] = new ApiObject(this, manifest.kind, manifest);
+    const minor = this.platform.settings.kubernetesMinor;
+    // One renderer per engine: an engine added to ImagePolicyEngine without one does not compile.
+    const renderers: Record<ImagePolicyEngine, () => PolicyManifest[]> = {
+      vap: () => {
+        const vap = renderVap(s, minor, this.namespaces);
+        return [vap.policy, vap.binding];
+      },
+      kyverno: () => [
+        renderKyvernoImageValidatingPolicy(s, this.namespaces),
+        renderKyvernoClusterPolicy(s, this.namespaces),
+      ],
+      sigstore: () => [renderSigstoreClusterImagePolicy(s)],
     };
-    if (s.engines.includes('vap')) {
-      const vap = renderVap(s, this.platform.settings.kubernetesMinor, this.namespaces);
-      add(vap.policy);
-      add(vap.binding);
+    for (const engine of IMAGE_POLICY_ENGINES.filter((e) => s.engines.includes(e))) {
+      for (const manifest of renderers[engine]()) out[manifest.kind] = new ApiObject(this, manifest.kind, manifest);
     }
-    if (s.engines.includes('kyverno')) {
-      add(renderKyvernoImageValidatingPolicy(s, this.namespaces));
-      add(renderKyvernoClusterPolicy(s, this.namespaces));
-    }
-    if (s.engines.includes('sigstore')) add(renderSigstoreClusterImagePolicy(s));
     return out;
   }
 

@@ -1,14 +1,26 @@
 import { parseQuantity } from '../core';
 
+/** Persistent volume claims a workload creates (a StatefulSet's volumeClaimTemplates, one per replica). */
+export interface StorageBudget {
+  /** Claims in all. */
+  readonly claims: number;
+  /** Requested storage of all claims together, in bytes. */
+  readonly bytes: number;
+  /** The claims' StorageClass; per-class quota keys are checked only when it is named. @default the cluster's default class */
+  readonly storageClassName?: string;
+}
+
 /** What one workload can hold at its peak: pods during a rolling update, and each pod's resources. */
 export interface PodBudget {
   /** Construct path of the owner, for messages. */
   readonly owner: string;
-  /** Replicas plus the rolling update's surge. */
+  /** Pods at the peak: replicas plus a rolling update's surge, or a CronJob's concurrent runs. */
   readonly maxPods: number;
   /** Per-pod requests and limits in base units (cores, bytes), keyed `cpu`, `memory`, `ephemeral-storage`. */
   readonly requests: Readonly<Record<string, number>>;
   readonly limits: Readonly<Record<string, number>>;
+  /** Persistent volume claims. @default none */
+  readonly storage?: StorageBudget;
 }
 
 const QUOTA_KEYS: ReadonlyArray<[string, 'requests' | 'limits', string]> = [
@@ -19,6 +31,11 @@ const QUOTA_KEYS: ReadonlyArray<[string, 'requests' | 'limits', string]> = [
   ['limits.memory', 'limits', 'memory'],
   ['limits.ephemeral-storage', 'limits', 'ephemeral-storage'],
 ];
+
+/** Storage in Gi when at least 1Gi (volume sizes are given that way), else in Mi. */
+function formatStorage(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${+(bytes / 2 ** 30).toFixed(1)}Gi` : formatAmount('storage', bytes);
+}
 
 function formatAmount(resource: string, value: number): string {
   if (resource === 'cpu') return value < 1 ? `${Math.round(value * 1000)}m` : `${+value.toFixed(3)}`;
@@ -69,6 +86,42 @@ export function quotaShortfalls(hard: Readonly<Record<string, string>>, budgets:
         .join(', ');
       problems.push(
         `quota.${key}: the agents need up to ${formatAmount(resource, need)} during rolling updates (${detail}), more than the quota's ${hard[key]}`,
+      );
+    }
+  }
+  problems.push(...storageShortfalls(hard, budgets));
+  return problems;
+}
+
+/** Claim counts and requested storage against the quota's storage keys, overall and per StorageClass. */
+function storageShortfalls(hard: Readonly<Record<string, string>>, budgets: readonly PodBudget[]): string[] {
+  const withStorage = budgets.filter((b) => b.storage !== undefined);
+  if (withStorage.length === 0) return [];
+  const checks: Array<[key: string, members: readonly PodBudget[]]> = [
+    ['persistentvolumeclaims', withStorage],
+    ['requests.storage', withStorage],
+  ];
+  const classes = [
+    ...new Set(withStorage.flatMap((b) => (b.storage?.storageClassName ? [b.storage.storageClassName] : []))),
+  ];
+  for (const sc of classes.sort()) {
+    const members = withStorage.filter((b) => b.storage?.storageClassName === sc);
+    checks.push([`${sc}.storageclass.storage.k8s.io/persistentvolumeclaims`, members]);
+    checks.push([`${sc}.storageclass.storage.k8s.io/requests.storage`, members]);
+  }
+  const problems: string[] = [];
+  for (const [key, members] of checks) {
+    const limit = hard[key] === undefined ? undefined : parseQuantity(hard[key]);
+    if (limit === undefined) continue;
+    const claims = key.endsWith('persistentvolumeclaims');
+    const need = members.reduce((sum, b) => sum + (claims ? b.storage!.claims : b.storage!.bytes), 0);
+    if (need > limit) {
+      const show = (n: number) => (claims ? String(n) : formatStorage(n));
+      const detail = members
+        .map((b) => `${b.owner}: ${show(claims ? b.storage!.claims : b.storage!.bytes)}`)
+        .join(', ');
+      problems.push(
+        `quota.${key}: the agents' volume claims need ${show(need)} (${detail}), more than the quota's ${hard[key]}`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ResolvedClusterSettings, findAgentNamespace, invalidProp } from '../core';
+import { CNI_CAPABILITIES, MESH_CAPABILITIES, ResolvedClusterSettings, findAgentNamespace, invalidProp } from '../core';
 import {
   AgentNetworkProps,
   AgentPeerRef,
@@ -9,6 +9,7 @@ import {
   NetworkPeer,
   PortRef,
   ResolvedPeer,
+  ResolvedPort,
   ResolvedRule,
   isAgentRef,
   portsOfAgent,
@@ -40,6 +41,27 @@ export interface AgentNetworkPolicyProps extends AgentNetworkProps {
   readonly agent: NetworkedAgent;
   /** What the cluster can enforce (CNI, mesh, Vault endpoint, NodeLocal DNS). */
   readonly settings: ResolvedClusterSettings;
+}
+
+/**
+ * What one network grant allowed, like aws-cdk's `Grant`: the caller can inspect the resolved peer
+ * and ports and the policy that carries them. `added` is false when an identical rule was already
+ * there (grants are idempotent).
+ */
+export interface NetworkGrant {
+  readonly direction: 'ingress' | 'egress';
+  /** The peers as they land in the policy; empty for FQDN grants. */
+  readonly peers: readonly ResolvedPeer[];
+  /** The DNS name, for FQDN grants. */
+  readonly fqdn?: string;
+  /** The ports allowed (every port of the rule). */
+  readonly ports: readonly ResolvedPort[];
+  /** The object that carries the rule: the NetworkPolicy, or the CiliumNetworkPolicy for FQDNs. */
+  readonly policy: ApiObject;
+  /** The Istio AuthorizationPolicy that also carries an ingress grant under the mesh. */
+  readonly authorizationPolicy?: ApiObject;
+  /** False when the same rule had been granted before. */
+  readonly added: boolean;
 }
 
 /** Construct id of the namespace-wide PeerAuthentication, created once per namespace. */
@@ -81,7 +103,8 @@ export class AgentNetworkPolicy extends Construct {
           }),
       }),
     });
-    if (this.settings.mesh === 'istio') this.authorizationPolicy = this.createMeshPolicies();
+    if (MESH_CAPABILITIES[this.settings.mesh].authorizationPolicies)
+      this.authorizationPolicy = this.createMeshPolicies();
     this.applyProps(props);
   }
 
@@ -96,7 +119,11 @@ export class AgentNetworkPolicy extends Construct {
   }
 
   /** Lets `peer` connect to this agent's `ports` (names or numbers it declares; all of them by default). */
-  public addIngress(peer: AgentPeerRef | NetworkPeer, ports?: readonly PortRef[], field = 'allowIngressFrom'): void {
+  public addIngress(
+    peer: AgentPeerRef | NetworkPeer,
+    ports?: readonly PortRef[],
+    field = 'allowIngressFrom',
+  ): NetworkGrant {
     const resolved = resolvePeer(this.agent, `${field}.peer`, peer, this.agent.namespace.name);
     const agentPorts = resolveAgentPorts(this.agent, `${field}.ports`, this.agent, ports);
     const mesh = this.authorizationPolicy
@@ -106,18 +133,25 @@ export class AgentNetworkPolicy extends Construct {
           agentPorts.map((p) => p.port),
         )
       : undefined;
-    if (this.add(this.ingress, { peers: [resolved], ports: portsOfAgent(agentPorts) }) && mesh)
-      this.meshRules.push(mesh);
+    const rule = { peers: [resolved], ports: portsOfAgent(agentPorts) };
+    const added = this.add(this.ingress, rule);
+    if (added && mesh) this.meshRules.push(mesh);
+    return this.grantOf('ingress', rule, added, this.authorizationPolicy);
   }
 
   /** Lets this agent connect to `peer`. For an agent, ports default to all it declares; otherwise they are required. */
-  public addEgress(peer: AgentPeerRef | NetworkPeer, ports?: readonly PortRef[], field = 'allowEgressTo'): void {
+  public addEgress(
+    peer: AgentPeerRef | NetworkPeer,
+    ports?: readonly PortRef[],
+    field = 'allowEgressTo',
+  ): NetworkGrant {
     const resolved = resolvePeer(this.agent, `${field}.peer`, peer, this.agent.namespace.name);
     const target = isAgentRef(peer) ? peer : 'agent' in peer ? peer.agent : undefined;
     const resolvedPorts = target
       ? portsOfAgent(resolveAgentPorts(this.agent, `${field}.ports`, target, ports))
       : resolvePorts(this.agent, `${field}.ports`, ports, resolved.kind === 'selector');
-    this.add(this.egress, { peers: [resolved], ports: resolvedPorts });
+    const rule = { peers: [resolved], ports: resolvedPorts };
+    return this.grantOf('egress', rule, this.add(this.egress, rule));
   }
 
   /** Lets this agent connect to a DNS name. Only Cilium can enforce this; other CNIs are refused. */
@@ -125,9 +159,9 @@ export class AgentNetworkPolicy extends Construct {
     fqdn: string,
     ports: readonly PortRef[] = DEFAULT_EXTERNAL_PORTS,
     field = 'allowEgressToFqdn',
-  ): void {
+  ): NetworkGrant {
     const name = requireFqdn(this.agent, `${field}.fqdn`, fqdn);
-    if (this.settings.cni !== 'cilium') {
+    if (!CNI_CAPABILITIES[this.settings.cni].fqdnEgress) {
       invalidProp(
         this.agent,
         `${field}.fqdn`,
@@ -138,25 +172,29 @@ export class AgentNetworkPolicy extends Construct {
     }
     const resolved = { fqdn: name, ports: resolvePorts(this.agent, `${field}.ports`, ports, false) };
     const key = JSON.stringify(resolved);
-    if (this.seen.has(`fqdn:${key}`)) return;
-    this.seen.add(`fqdn:${key}`);
-    this.fqdns.push(resolved);
+    const added = !this.seen.has(`fqdn:${key}`);
+    if (added) {
+      this.seen.add(`fqdn:${key}`);
+      this.fqdns.push(resolved);
+    }
     this.cilium ??= new ApiObject(this, 'CiliumNetworkPolicy', {
       apiVersion: CILIUM_API_VERSION,
       kind: 'CiliumNetworkPolicy',
       metadata: { name: `${this.agent.agentName}-fqdn`, labels: this.agent.labels },
       spec: Lazy.any({ produce: () => renderCiliumFqdnSpec(this.agent.selectorLabels, this.fqdns) }),
     });
+    return { direction: 'egress', peers: [], fqdn: name, ports: resolved.ports, policy: this.cilium, added };
   }
 
   /** Lets this agent reach the public internet; metadata and private ranges stay excepted. */
-  public addInternetEgress(options: InternetEgress = {}, field = 'allowEgressToInternet'): void {
+  public addInternetEgress(options: InternetEgress = {}, field = 'allowEgressToInternet'): NetworkGrant {
     const ports = resolvePorts(this.agent, `${field}.ports`, options.ports ?? DEFAULT_EXTERNAL_PORTS, false);
-    this.add(this.egress, internetEgressRule(ports, options.ipv6 ?? true));
+    const rule = internetEgressRule(ports, options.ipv6 ?? true);
+    return this.grantOf('egress', rule, this.add(this.egress, rule));
   }
 
   /** Lets this agent reach the Vault server pods: only in injector mode does the pod itself talk to Vault. */
-  public addVaultEgress(field = 'allowEgressToVault'): void {
+  public addVaultEgress(field = 'allowEgressToVault'): NetworkGrant {
     if (!this.settings.vaultDeliveryModes.includes('injector')) {
       invalidProp(
         this.agent,
@@ -168,10 +206,20 @@ export class AgentNetworkPolicy extends Construct {
     }
     const vault = this.settings.vault;
     const namespace = vault.namespace === this.agent.namespace.name ? undefined : vault.namespace;
-    this.add(this.egress, {
+    const rule: ResolvedRule = {
       peers: [{ kind: 'selector', namespace, podLabels: { ...vault.podLabels } }],
       ports: [{ protocol: 'TCP', port: vault.port }],
-    });
+    };
+    return this.grantOf('egress', rule, this.add(this.egress, rule));
+  }
+
+  private grantOf(
+    direction: NetworkGrant['direction'],
+    rule: ResolvedRule,
+    added: boolean,
+    authorizationPolicy?: ApiObject,
+  ): NetworkGrant {
+    return { direction, peers: rule.peers, ports: rule.ports, policy: this.networkPolicy, authorizationPolicy, added };
   }
 
   private add(list: ResolvedRule[], rule: ResolvedRule): boolean {

@@ -292,3 +292,97 @@ export function evaluateFlow(model: ClusterModel, query: FlowQuery): ReachResult
 export function reach(objects: readonly unknown[], query: FlowQuery): ReachResult {
   return evaluateFlow(buildClusterModel(objects), query);
 }
+
+/** A peer that an ingress rule admits to a destination port. */
+export interface IngressSource {
+  /** `ns/name#ingress[i]`. */
+  readonly rule: string;
+  /** Who, in words: `any source`, an address block, or pods in namespaces. */
+  readonly peer: string;
+  /** True when the peer can lie outside the destination's namespace. */
+  readonly outsideNamespace: boolean;
+}
+
+export interface IngressSources {
+  /** No policy selects the destination for ingress: every source may connect. */
+  readonly open: boolean;
+  readonly sources: readonly IngressSource[];
+}
+
+/** Gateway proxies, named by the labels their implementation puts on them (Envoy Gateway). */
+const GATEWAY_PROXY_LABELS = {
+  name: 'gateway.envoyproxy.io/owning-gateway-name',
+  namespace: 'gateway.envoyproxy.io/owning-gateway-namespace',
+} as const;
+
+function describeSelector(selector: unknown): string {
+  const sel = rec(selector);
+  const parts = [
+    ...Object.entries(labelsOf(sel.matchLabels)).map(([k, v]) => `${k}=${v}`),
+    ...arr(sel.matchExpressions).map((e) => {
+      const x = rec(e);
+      return `${String(x.key)} ${String(x.operator)}${Array.isArray(x.values) ? ` (${x.values.join(', ')})` : ''}`;
+    }),
+  ];
+  return parts.length ? `{${parts.join(', ')}}` : 'any';
+}
+
+function describePeer(policyNamespace: string, rawPeer: unknown): { text: string; outside: boolean } {
+  const peer = rec(rawPeer);
+  if (peer.ipBlock !== undefined) {
+    const block = rec(peer.ipBlock);
+    const except = arr(block.except).map(String);
+    return {
+      text: `addresses ${String(block.cidr)}${except.length ? ` except ${except.join(', ')}` : ''}`,
+      outside: true,
+    };
+  }
+  const podLabels = labelsOf(rec(peer.podSelector).matchLabels);
+  const gwName = podLabels[GATEWAY_PROXY_LABELS.name];
+  const gwNamespace = podLabels[GATEWAY_PROXY_LABELS.namespace];
+  const pods =
+    gwName && gwNamespace
+      ? `proxies of Gateway ${gwNamespace}/${gwName}`
+      : `pods ${describeSelector(peer.podSelector)}`;
+  if (peer.namespaceSelector === undefined) return { text: `${pods} in namespace ${policyNamespace}`, outside: false };
+  const nsName = labelsOf(rec(peer.namespaceSelector).matchLabels)[NAMESPACE_NAME_LABEL];
+  const pinned = nsName !== undefined && Object.keys(rec(peer.namespaceSelector)).length === 1;
+  return {
+    text: `${pods} in ${pinned ? `namespace ${nsName}` : `namespaces ${describeSelector(peer.namespaceSelector)}`}`,
+    outside: !(pinned && nsName === policyNamespace),
+  };
+}
+
+/**
+ * Every peer the NetworkPolicies admit to `to` on `port`: the answer to "what is the way in?".
+ * An exposed agent should list only its gateway's proxies outside its namespace.
+ */
+export function ingressSources(
+  model: ClusterModel,
+  to: PodEndpoint,
+  port: number,
+  protocol: FlowProtocol = 'TCP',
+): IngressSources {
+  const selecting = model.policies.filter(
+    (p) =>
+      p.namespace === to.namespace &&
+      policyTypes(p.spec).includes('Ingress') &&
+      selectorMatches(p.spec.podSelector, to.labels),
+  );
+  const sources: IngressSource[] = [];
+  for (const policy of selecting) {
+    arr(policy.spec.ingress).forEach((rawRule, i) => {
+      const rule = rec(rawRule);
+      const ports = arr(rule.ports);
+      if (ports.length > 0 && !ports.some((p) => portMatches(p, port, protocol, to))) return;
+      const ref = `${policy.namespace}/${policy.name}#ingress[${i}]`;
+      const peers = arr(rule.from);
+      if (peers.length === 0) sources.push({ rule: ref, peer: 'any source', outsideNamespace: true });
+      for (const peer of peers) {
+        const { text, outside } = describePeer(policy.namespace, peer);
+        sources.push({ rule: ref, peer: text, outsideNamespace: outside });
+      }
+    });
+  }
+  return { open: selecting.length === 0, sources };
+}

@@ -5,8 +5,11 @@ import {
   DEFAULT_API_SERVER_AUDIENCE,
   DEFAULT_KUBERNETES_VERSION,
   DEFAULT_VAULT_ENDPOINT,
+  CNI_FLAVORS,
   IMAGE_POLICY_ENGINES,
+  MESH_FLAVORS,
   ResolvedClusterSettings,
+  resolveGatewaySettings,
   SUPPORTED_KUBERNETES_MINORS,
   VAULT_DELIVERY_MODES,
   invalidProp,
@@ -134,8 +137,8 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
   return {
     kubernetesVersion,
     kubernetesMinor,
-    cni: requireOneOf(scope, 'cni', props.cni ?? 'generic', ['generic', 'cilium']),
-    mesh: requireOneOf(scope, 'mesh', props.mesh ?? 'none', ['none', 'istio']),
+    cni: requireOneOf(scope, 'cni', props.cni ?? 'generic', CNI_FLAVORS),
+    mesh: requireOneOf(scope, 'mesh', props.mesh ?? 'none', MESH_FLAVORS),
     nodeLocalDns: props.nodeLocalDns ?? false,
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
@@ -153,5 +156,6 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
           port: requireInteger(scope, 'apiServerEndpoints.port', props.apiServerEndpoints.port ?? 443, 1, 65535),
         }
       : undefined,
+    gateway: resolveGatewaySettings(scope, props.gateway),
   };
 }

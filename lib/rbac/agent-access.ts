@@ -10,19 +10,38 @@ import { RBAC_ACKNOWLEDGEMENTS_ANNOTATION, RBAC_RULE_RISKS } from '../shared/rba
 /** Volume of the projected API token; mounted at /var/run/secrets/tokens/kube-api-token/token. */
 export const API_TOKEN_VOLUME = 'kube-api-token';
 
-/** What API access needs from an agent. HardenedAgent implements it. */
+/** What API access needs from an agent. Every agent shape (lib/agent-pod) implements it. */
 export interface ApiAccessHolder extends IConstruct {
   readonly agentName: string;
   readonly serviceAccountName: string;
   readonly labels: Record<string, string>;
   readonly namespace: AgentNamespace;
   /** Network grant used to reach the API server's endpoints. */
-  allowEgressTo(peer: { readonly cidr: string }, port?: number): void;
+  allowEgressTo(peer: { readonly cidr: string }, port?: number): unknown;
+}
+
+/** Where the API token comes from: the agent pod's plumbing, which is not part of the agent's public API. */
+export interface ApiTokenSource {
   addProjectedServiceAccountToken(options: {
     audience: string;
     expirationSeconds?: number;
     volumeName?: string;
   }): string;
+}
+
+/**
+ * What one API grant gave, like aws-cdk's `Grant`: the role that carries the rule, the rule as
+ * written, and the risks acknowledged for it.
+ */
+export interface ApiAccessGrant {
+  /** The Role (or ClusterRole, for `clusterWide`) the rule was added to. */
+  readonly role: ApiObject;
+  readonly clusterWide: boolean;
+  readonly rule: ResolvedGrant['rule'];
+  /** Risks acknowledged for this rule, with their reasons. */
+  readonly acknowledgements: readonly RecordedAcknowledgement[];
+  /** The subject the role is bound to: `system:serviceaccount:<namespace>:<agent>`. */
+  readonly serviceAccount: { readonly namespace: string; readonly name: string };
 }
 
 /** An acknowledged risk as recorded on the Role: which rule carries it, and why it is accepted. */
@@ -59,13 +78,15 @@ interface RoleSet {
  */
 export class AgentApiAccess extends Construct {
   private readonly agent: ApiAccessHolder;
+  private readonly tokens: ApiTokenSource;
   private namespaced?: RoleSet;
   private clusterWide?: RoleSet;
   private grantCount = 0;
 
-  constructor(agent: ApiAccessHolder, id: string) {
+  constructor(agent: ApiAccessHolder, id: string, tokens: ApiTokenSource) {
     super(agent, id);
     this.agent = agent;
+    this.tokens = tokens;
   }
 
   /** The namespaced Role, once a grant needs it. */
@@ -79,7 +100,7 @@ export class AgentApiAccess extends Construct {
   }
 
   /** Adds one grant. Refused grants throw an AgentBaselineError naming the risk. */
-  public grant(grant: ApiGrant): void {
+  public grant(grant: ApiGrant): ApiAccessGrant {
     const resolved = resolveGrant(this.agent, `apiGrants[${this.grantCount}]`, grant);
     const set = resolved.clusterWide
       ? (this.clusterWide ??= this.createClusterRole())
@@ -101,11 +122,18 @@ export class AgentApiAccess extends Construct {
       set.role.metadata.addAnnotation(SUPPRESSIONS_ANNOTATION, JSON.stringify(suppressionsFor(set.acknowledgements)));
     }
     if (this.grantCount === 1) this.allowEgressToApiServer();
-    this.agent.addProjectedServiceAccountToken({
+    this.tokens.addProjectedServiceAccountToken({
       audience: this.agent.namespace.platform.settings.apiServerAudience,
       expirationSeconds: MAX_TOKEN_EXPIRATION_SECONDS,
       volumeName: API_TOKEN_VOLUME,
     });
+    return {
+      role: set.role,
+      clusterWide: resolved.clusterWide,
+      rule: resolved.rule,
+      acknowledgements: resolved.acknowledgements.map((a) => ({ ...a, rule: resolved.rule })),
+      serviceAccount: { namespace: this.agent.namespace.name, name: this.agent.serviceAccountName },
+    };
   }
 
   /** A grant is useless if the namespace's default-deny keeps the agent from the API server. */

@@ -1,7 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ResolvedClusterSettings, firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
+import {
+  CniFlavor,
+  IMAGE_POLICY_ENGINES,
+  ImagePolicyEngine,
+  MeshFlavor,
+  ResolvedClusterSettings,
+  firstDuplicate,
+  invalidProp,
+  requireNonEmptyString,
+} from '../core';
 import type { AgentNamespace } from '../namespace/namespace';
 import { RbacSubject, createClusterRoleBinding, createRoleBinding } from './binding';
 import { BROAD_SUBJECT_NAMES, BROAD_SUBJECT_RISK, RBAC_API_GROUP, ruleRisks } from '../shared/rbac-risks';
@@ -89,6 +98,34 @@ export function peopleRoleRules(
   }
 }
 
+/** The policy kinds an add-on brings, which auditors read; undefined when it brings none. */
+interface AddOnReads {
+  readonly namespaced?: readonly PeopleRule[];
+  readonly cluster?: readonly PeopleRule[];
+}
+
+const CNI_READS: Record<CniFlavor, AddOnReads | undefined> = {
+  generic: undefined,
+  cilium: {
+    namespaced: [read('cilium.io', 'ciliumnetworkpolicies')],
+    cluster: [read('cilium.io', 'ciliumclusterwidenetworkpolicies')],
+  },
+};
+
+const MESH_READS: Record<MeshFlavor, AddOnReads | undefined> = {
+  none: undefined,
+  istio: {
+    namespaced: [read('security.istio.io', 'authorizationpolicies', 'peerauthentications', 'requestauthentications')],
+  },
+};
+
+const ENGINE_READS: Record<ImagePolicyEngine, AddOnReads | undefined> = {
+  // ValidatingAdmissionPolicies are read by every auditor (see the cluster list).
+  vap: undefined,
+  kyverno: { namespaced: [read('kyverno.io', 'policies')], cluster: [read('kyverno.io', 'clusterpolicies')] },
+  sigstore: { cluster: [read('policy.sigstore.dev', 'clusterimagepolicies')] },
+};
+
 function auditorRules(settings: ResolvedClusterSettings): { namespaced: PeopleRule[]; cluster: PeopleRule[] } {
   const namespaced = [
     read(RBAC_API_GROUP, 'roles', 'rolebindings'),
@@ -108,20 +145,16 @@ function auditorRules(settings: ResolvedClusterSettings): { namespaced: PeopleRu
     // Namespaces carry the Pod Security labels.
     read('', 'namespaces'),
   ];
-  if (settings.cni === 'cilium') {
-    namespaced.push(read('cilium.io', 'ciliumnetworkpolicies'));
-    cluster.push(read('cilium.io', 'ciliumclusterwidenetworkpolicies'));
+  // Tables keyed by each union: a CNI, mesh or engine added without its policies' kinds does not compile.
+  const addOns: Array<AddOnReads | undefined> = [
+    CNI_READS[settings.cni],
+    MESH_READS[settings.mesh],
+    ...IMAGE_POLICY_ENGINES.filter((e) => settings.imagePolicyEngines.includes(e)).map((e) => ENGINE_READS[e]),
+  ];
+  for (const reads of addOns) {
+    namespaced.push(...(reads?.namespaced ?? []));
+    cluster.push(...(reads?.cluster ?? []));
   }
-  if (settings.mesh === 'istio')
-    namespaced.push(
-      read('security.istio.io', 'authorizationpolicies', 'peerauthentications', 'requestauthentications'),
-    );
-  if (settings.imagePolicyEngines.includes('kyverno')) {
-    namespaced.push(read('kyverno.io', 'policies'));
-    cluster.push(read('kyverno.io', 'clusterpolicies'));
-  }
-  if (settings.imagePolicyEngines.includes('sigstore'))
-    cluster.push(read('policy.sigstore.dev', 'clusterimagepolicies'));
   return { namespaced, cluster };
 }
 

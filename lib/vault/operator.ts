@@ -1,7 +1,7 @@
 /**
  * Vault Secrets Operator objects (`secrets.hashicorp.com/v1beta1`). The operator logs in with a
  * token it requests for the agent's own ServiceAccount, writes a Secret per Vault secret, and
- * restarts the agent's Deployment when a value changes. The pod mounts those Secrets as read-only
+ * restarts the agent's Deployment or StatefulSet when a value changes. The pod mounts those Secrets as read-only
  * files, never as env.
  */
 import { k8s } from 'cdk8s-plus-28';
@@ -48,6 +48,8 @@ export interface VaultSecretObjectInput {
   readonly authName: string;
   readonly labels: Record<string, string>;
   readonly secret: ResolvedVaultSecret;
+  /** Kind of the agent's workload the operator restarts on change; none for Jobs and CronJobs, whose next run reads the new value. */
+  readonly restartTarget?: string;
 }
 
 /** A VaultStaticSecret (KV v2) or VaultDynamicSecret (database) for one secret. */
@@ -57,7 +59,7 @@ export function vaultSecretObject(input: VaultSecretObjectInput): { kind: string
     vaultAuthRef: input.authName,
     mount: secret.mount,
     refreshAfter: secret.refreshAfter,
-    rolloutRestartTargets: [{ kind: 'Deployment', name: input.agent }],
+    rolloutRestartTargets: input.restartTarget ? [{ kind: input.restartTarget, name: input.agent }] : undefined,
     destination: {
       name: destinationSecretName(input.agent, secret),
       create: true,

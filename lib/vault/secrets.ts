@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ANNOTATION_PREFIX, INJECTOR_DEFAULT_AGENT_IMAGE, invalidProp } from '../core';
-import type { HardenedAgent } from '../workload/agent';
+import { ANNOTATION_PREFIX, INJECTOR_DEFAULT_AGENT_IMAGE, VaultDeliveryMode, invalidProp } from '../core';
+import { IAgentPod, WORKLOAD_KIND_TRAITS } from '../agent-pod/contract';
+import { podPlumbing } from '../agent-pod/plumbing';
 import { SECRET_PROVIDER_CLASS_API_VERSION, csiVolume, secretProviderClassSpec } from './csi';
 import { injectorAnnotations } from './injector';
 import {
@@ -34,7 +35,7 @@ const CONNECTION_ID = 'VaultConnection';
 /**
  * The Vault secrets of one agent: validates the declaration, wires the chosen delivery mode into
  * the agent's pod (annotations, token, volume, egress) and holds the Vault side as a plan.
- * Created by `HardenedAgent` from its `secrets` prop or `addVaultSecrets()`.
+ * Created by an agent shape from its `secrets` prop or `addVaultSecrets()`.
  */
 export class AgentVaultSecrets extends Construct {
   public static isAgentVaultSecrets(x: unknown): x is AgentVaultSecrets {
@@ -53,7 +54,7 @@ export class AgentVaultSecrets extends Construct {
   /** The Kubernetes objects this mode adds (VSO resources or the SecretProviderClass). */
   public readonly objects: ApiObject[] = [];
 
-  constructor(agent: HardenedAgent, id: string, props: AgentVaultSecretsProps) {
+  constructor(agent: IAgentPod, id: string, props: AgentVaultSecretsProps) {
     super(agent, id);
     Object.defineProperty(this, BRAND, { value: true });
     const settings = agent.platform.settings;
@@ -69,22 +70,39 @@ export class AgentVaultSecrets extends Construct {
       },
       MAX_VAULT_TOKEN_TTL_SECONDS,
     );
-    if (this.resolved.mode === 'injector') this.wireInjector(agent);
-    else if (this.resolved.mode === 'operator') this.wireOperator(agent);
-    else this.wireCsi(agent);
-    for (const obj of this.objects) agent.deployment.addDependency(obj);
+    // One wiring per delivery mode: a mode added to VaultDeliveryMode without one does not compile.
+    const wiring: Record<VaultDeliveryMode, (agent: IAgentPod) => void> = {
+      injector: (a) => this.wireInjector(a),
+      operator: (a) => this.wireOperator(a),
+      csi: (a) => this.wireCsi(a),
+    };
+    wiring[this.resolved.mode](agent);
+    const plumbing = podPlumbing(agent);
+    for (const obj of this.objects) plumbing.addWorkloadDependency(obj);
   }
 
-  private wireInjector(agent: HardenedAgent): void {
+  private wireInjector(agent: IAgentPod): void {
     const settings = agent.platform.settings;
+    const plumbing = podPlumbing(agent);
+    if (WORKLOAD_KIND_TRAITS[agent.workloadKind].runsToCompletion) {
+      const rotating = this.resolved.secrets.find((s) => s.rotates);
+      if (rotating)
+        invalidProp(
+          agent,
+          'secrets.mode',
+          'injector',
+          `secrets that do not rotate in injector mode ('${rotating.name}' does), or mode 'csi' or 'operator', for a ${agent.workloadKind}`,
+          'a rotating secret keeps the Vault Agent sidecar running, so the pod would never complete',
+        );
+    }
     // Only the injected Vault Agent reads this token (at /var/run/secrets/vault.hashicorp.com/serviceaccount).
-    const tokenVolumeName = agent.addProjectedServiceAccountToken({
+    const tokenVolumeName = plumbing.addProjectedServiceAccountToken({
       audience: VAULT_AUDIENCE,
       expirationSeconds: VAULT_LOGIN_TOKEN_EXPIRATION_SECONDS,
       volumeName: VAULT_TOKEN_VOLUME,
       mount: false,
     });
-    agent.addPodAnnotations(
+    plumbing.addPodAnnotations(
       injectorAnnotations({
         roleName: this.resolved.roleName,
         authMount: settings.vault.authMount,
@@ -98,13 +116,13 @@ export class AgentVaultSecrets extends Construct {
       }),
     );
     // Admission sees the injected containers, so image policies must judge their image too.
-    agent.addInjectedImage(settings.vault.agentImage ?? INJECTOR_DEFAULT_AGENT_IMAGE, 'vault.agentImage');
-    agent.addSidecarResources(VAULT_AGENT_QUOTA_RESOURCES);
+    plumbing.addInjectedImage(settings.vault.agentImage ?? INJECTOR_DEFAULT_AGENT_IMAGE, 'vault.agentImage');
+    plumbing.addSidecarResources(VAULT_AGENT_QUOTA_RESOURCES);
     // In this mode the pod itself talks to Vault.
     agent.allowEgressToVault();
   }
 
-  private wireOperator(agent: HardenedAgent): void {
+  private wireOperator(agent: IAgentPod): void {
     const connection = this.resolved.connection.existing === undefined ? this.ensureConnection(agent) : undefined;
     const connectionRef = this.resolved.connection.existing ?? VAULT_CONNECTION_NAME;
     const authName = `${agent.agentName}-vault`;
@@ -122,7 +140,13 @@ export class AgentVaultSecrets extends Construct {
     if (connection) auth.addDependency(connection);
     this.objects.push(auth);
     for (const secret of this.resolved.secrets) {
-      const { kind, spec } = vaultSecretObject({ agent: agent.agentName, authName, labels: agent.labels, secret });
+      const { kind, spec } = vaultSecretObject({
+        agent: agent.agentName,
+        authName,
+        labels: agent.labels,
+        secret,
+        restartTarget: WORKLOAD_KIND_TRAITS[agent.workloadKind].rolloutRestart ? agent.workloadKind : undefined,
+      });
       this.objects.push(
         new ApiObject(this, `Secret-${secret.name}`, {
           apiVersion: VSO_API_VERSION,
@@ -139,7 +163,7 @@ export class AgentVaultSecrets extends Construct {
   }
 
   /** One VaultConnection per namespace, shared by its operator-mode agents. */
-  private ensureConnection(agent: HardenedAgent): ApiObject {
+  private ensureConnection(agent: IAgentPod): ApiObject {
     const ns = agent.namespace;
     const caCertSecretRef = this.resolved.connection.caCertSecretRef;
     const spec = vaultConnectionSpec(agent.platform.settings.vault.address, caCertSecretRef);
@@ -163,7 +187,7 @@ export class AgentVaultSecrets extends Construct {
     });
   }
 
-  private wireCsi(agent: HardenedAgent): void {
+  private wireCsi(agent: IAgentPod): void {
     const settings = agent.platform.settings;
     const name = `${agent.agentName}-vault`;
     const rotates = this.resolved.secrets.some((s) => s.rotates);

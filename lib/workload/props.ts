@@ -1,127 +1,23 @@
-import { AgentNetworkProps } from '../network/intent';
-import { ApiGrant } from '../rbac/grant';
+import type { AgentPodProps, AgentServingProps } from '../agent-pod/props';
 import type { AgentGuardrailsProps } from '../guardrails/guardrails';
 import type { SandboxKind } from '../shared/guardrail-constants';
 import type { EdgeIdentityProps } from '../identity/identity';
 import type { AgentVaultSecretsProps } from '../vault/types';
 
-/** A port the agent listens on. Ports below 1024 would need NET_BIND_SERVICE, which is never added. */
-export interface AgentPort {
-  /** IANA service name, used by probes, Services and NetworkPolicies. */
-  readonly name: string;
-  /** Container port, 1024-65535. */
-  readonly port: number;
-  /** @default 'TCP' */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
-}
+export type {
+  AgentInitContainer,
+  AgentPodProps,
+  AgentPort,
+  AgentProbe,
+  AgentProbes,
+  AgentResources,
+  AgentServingProps,
+  BaselineWaiver,
+  ResourceRange,
+} from '../agent-pod/props';
 
-/** A request and a limit, as Kubernetes quantities. */
-export interface ResourceRange {
-  /** @default see DEFAULT_RESOURCES in lib/core/baseline.ts */
-  readonly request?: string;
-  /** Must be at least the request. @default see DEFAULT_RESOURCES */
-  readonly limit?: string;
-}
-
-export interface AgentResources {
-  /** @default request 100m, limit 500m */
-  readonly cpu?: ResourceRange;
-  /** @default request 256Mi, limit 512Mi */
-  readonly memory?: ResourceRange;
-  /** @default request 64Mi, limit 256Mi */
-  readonly ephemeralStorage?: ResourceRange;
-}
-
-/** A readiness or liveness check. Exactly one of `httpGet`, `tcpSocket` or `exec`. */
-export interface AgentProbe {
-  /** HTTP GET on a path of a declared port. */
-  readonly httpGet?: { readonly path: string; readonly port?: string };
-  /** TCP connect to a declared port. */
-  readonly tcpSocket?: { readonly port?: string };
-  /** A command run in the container (for agents without ports). */
-  readonly exec?: { readonly command: readonly string[] };
-  /** @default 0 for readiness, 10 for liveness */
-  readonly initialDelaySeconds?: number;
-  /** @default 10 for readiness, 20 for liveness */
-  readonly periodSeconds?: number;
-  /** @default 3 */
-  readonly failureThreshold?: number;
-  /** @default 2 */
-  readonly timeoutSeconds?: number;
-}
-
-export interface AgentProbes {
-  /** @default httpGet /readyz on the first port */
-  readonly readiness?: AgentProbe;
-  /** Must differ from readiness. @default httpGet /livez on the first port */
-  readonly liveness?: AgentProbe;
-}
-
-/** A container that runs to completion before the agent starts. It gets the same hardening. */
-export interface AgentInitContainer {
-  readonly name: string;
-  /** Pinned like the agent image. */
-  readonly image: string;
-  /** @default the image's entrypoint */
-  readonly command?: readonly string[];
-  /** @default none */
-  readonly args?: readonly string[];
-  /** @default the agent's defaults */
-  readonly resources?: AgentResources;
-}
-
-/**
- * An explicit, reasoned weakening of the baseline. Nothing is weakened silently: the waiver is
- * written to the object's annotations and shows up as a suppressed finding with its reason.
- */
-export interface BaselineWaiver {
-  /** Why the weaker setting is acceptable here (at least 10 characters). */
-  readonly reason: string;
-}
-
-export interface HardenedAgentProps {
-  /** Agent name: names the Deployment, ServiceAccount, Service and policies. DNS-1123 label. @default the construct id */
-  readonly name?: string;
-  /** Container image, pinned by digest: `registry/repo[:tag]@sha256:<64 hex>`. */
-  readonly image: string;
-  /** Allow an image without a digest (for local development only). @default undefined: a digest is required */
-  readonly allowUnpinnedImage?: BaselineWaiver;
-  /** Entrypoint override. @default the image's entrypoint */
-  readonly command?: readonly string[];
-  /** Arguments. @default none */
-  readonly args?: readonly string[];
-  /** Ports the agent listens on. An agent with no ports gets no Service. @default none */
-  readonly ports?: readonly AgentPort[];
-  /** @default 2 */
-  readonly replicas?: number;
-  /** @default see {@link AgentResources} */
-  readonly resources?: AgentResources;
-  /**
-   * Non-secret configuration, delivered as env vars from a ConfigMap. Names that look like
-   * secrets are refused: secrets come from Vault. @default none
-   */
-  readonly config?: Record<string, string>;
-  /** @default httpGet /readyz and /livez on the first port; required for agents without ports */
-  readonly probes?: AgentProbes;
-  /** Absolute paths the agent may write to, each backed by an emptyDir. @default ['/tmp'] */
-  readonly writablePaths?: readonly string[];
-  /** UID, above 10000. @default 10001 */
-  readonly runAsUser?: number;
-  /** GID, above 10000. @default 10001 */
-  readonly runAsGroup?: number;
-  /** fsGroup, above 10000. @default 10001 */
-  readonly fsGroup?: number;
-  /** Init containers, hardened like the agent. @default none */
-  readonly initContainers?: readonly AgentInitContainer[];
-  /** Extra labels on every object of the agent. @default none */
-  readonly labels?: Record<string, string>;
-  /** Network intent: ingress, egress, FQDNs, Vault, internet. DNS egress is always allowed. @default DNS egress only, no ingress */
-  readonly network?: AgentNetworkProps;
-  /**
-   * Kubernetes API access, bound to the agent's own ServiceAccount; an agent with grants gets a
-   * projected API token. See `grantApiAccess`. @default none: no RBAC and no API token
-   */
-  readonly apiGrants?: readonly ApiGrant[];
+/** The features every agent shape can add on top of its pod: sandbox, guardrails and Vault secrets. */
+export interface AgentFeatureProps {
   /** Run the pod in a sandbox RuntimeClass (`gvisor` or `kata`). @default no sandbox: the node's default runtime */
   readonly sandbox?: SandboxKind;
   /**
@@ -129,8 +25,6 @@ export interface HardenedAgentProps {
    * and must set `sandbox`. @default false
    */
   readonly runsGeneratedCode?: boolean;
-  /** Who may call the agent: JWT issuer, audiences, claims (needs mesh 'istio'). @default no JWT check at the agent */
-  readonly identity?: EdgeIdentityProps;
   /** Bounds on what the agent creates: Job quota share and an admission guardrail. @default none */
   readonly guardrails?: AgentGuardrailsProps;
   /**
@@ -138,4 +32,77 @@ export interface HardenedAgentProps {
    * lib/vault. @default none
    */
   readonly secrets?: AgentVaultSecretsProps;
+}
+
+/** What agents that take calls add to the features: an identity check at their edge. */
+export interface AgentServingFeatureProps extends AgentFeatureProps {
+  /** Who may call the agent: JWT issuer, audiences, claims (needs mesh 'istio'). @default no JWT check at the agent */
+  readonly identity?: EdgeIdentityProps;
+}
+
+/** An agent as a Deployment: a long-running service. */
+export interface HardenedAgentProps extends AgentPodProps, AgentServingProps, AgentServingFeatureProps {
+  /** @default 2 */
+  readonly replicas?: number;
+}
+
+/** What a CronJob does when a run is due while the previous one still runs. */
+export type ScheduledConcurrencyPolicy = 'Forbid' | 'Replace';
+
+/** An agent run on a schedule, as a CronJob (a nightly triage agent). It takes no calls. */
+export interface ScheduledAgentProps extends AgentPodProps, AgentFeatureProps {
+  /** Cron schedule: five fields (`'0 3 * * *'`) or a macro (`'@daily'`). Time zones go in `timeZone`. */
+  readonly schedule: string;
+  /** IANA time zone of the schedule, e.g. `'Europe/Berlin'`. @default the controller's time zone (usually UTC) */
+  readonly timeZone?: string;
+  /**
+   * What to do when a run is due while the previous one still runs. `'Allow'` is refused: runs that
+   * pile up cannot be bounded by the namespace quota. @default 'Forbid'
+   */
+  readonly concurrencyPolicy?: ScheduledConcurrencyPolicy;
+  /** Seconds after its scheduled time a missed run may still start; later ones are skipped. @default 300 */
+  readonly startingDeadlineSeconds?: number;
+  /** Seconds one run may take before it is stopped. @default 3600 */
+  readonly activeDeadlineSeconds?: number;
+  /** Retries of a failed run; each retry repeats the run's side effects and cost. @default 0 */
+  readonly backoffLimit?: number;
+  /** Finished successful runs kept for inspection. @default 3 */
+  readonly successfulJobsHistoryLimit?: number;
+  /** Failed runs kept for inspection. @default 1 */
+  readonly failedJobsHistoryLimit?: number;
+  /** Create the CronJob suspended: no runs until it is resumed. @default false */
+  readonly suspend?: boolean;
+}
+
+/** An agent that runs once to completion, as a Job (an evaluation, a one-off tool run). It takes no calls. */
+export interface AgentTaskProps extends AgentPodProps, AgentFeatureProps {
+  /** Seconds the run may take before it is stopped. @default 3600 */
+  readonly activeDeadlineSeconds?: number;
+  /** Seconds a finished Job (and its pod and logs) is kept before it is deleted. @default 3600 */
+  readonly ttlSecondsAfterFinished?: number;
+  /** Retries of a failed run; each retry repeats the run's side effects and cost. @default 0 */
+  readonly backoffLimit?: number;
+}
+
+/** Access mode of a StatefulAgent's volumes. */
+export type AgentVolumeAccessMode = 'ReadWriteOnce' | 'ReadWriteOncePod';
+
+/**
+ * An agent with durable memory (a vector store, conversation memory), as a StatefulSet: each replica
+ * gets its own persistent volume at `dataPath`, the only place it may write besides `writablePaths`.
+ */
+export interface StatefulAgentProps extends AgentPodProps, AgentServingProps, AgentServingFeatureProps {
+  /** Size of each replica's volume, a Kubernetes quantity such as `'10Gi'`. */
+  readonly storageSize: string;
+  /** StorageClass of the volumes. @default the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** Where the volume is mounted, read-write. @default '/data' */
+  readonly dataPath?: string;
+  /** @default 'ReadWriteOnce' */
+  readonly accessMode?: AgentVolumeAccessMode;
+  /**
+   * Replicas; each has its own volume, so more than one only helps when the application replicates
+   * its data itself. @default 1
+   */
+  readonly replicas?: number;
 }

@@ -181,7 +181,7 @@ describe('HardenedAgent refuses bad input at construct time', () => {
       image: 'ghcr.io/acme-ai/agent:1.0.0',
       allowUnpinnedImage: { reason },
     });
-    const annotations = agent.deployment.toJson().metadata.annotations;
+    const annotations = agent.escapeHatch().toJson().metadata.annotations;
     expect(JSON.parse(annotations['agent-baseline.io/waivers'])).toEqual([{ control: 'HRD-ImageDigest', reason }]);
     expect(JSON.parse(annotations['agent-baseline.io/suppressions'])).toEqual([{ rule: 'HRD-ImageDigest', reason }]);
     // The synth-time rule check passes: the weakened control is reported, not failed.

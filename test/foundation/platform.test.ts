@@ -4,6 +4,7 @@ import { buildDefaultPlatform } from '../../stacks/platform';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
 import { HardenedAgent } from '../../lib/workload';
+import { podPlumbing } from '../../lib/agent-pod/plumbing';
 import { appObjects, dig, findObject, podSpecOf, synthDefaultPlatform } from '../helpers/synth';
 
 const IMAGE = `ghcr.io/acme-ai/agent:1.0.0@sha256:${'b'.repeat(64)}`;
@@ -186,14 +187,16 @@ describe('HardenedAgent', () => {
     const app = Testing.app();
     const ns = new AgentNamespace(new AgentPlatform(app, 'platform'), 'agents');
     const agent = new HardenedAgent(ns, 'bot', { image: IMAGE, ports: [{ name: 'http', port: 8080 }] });
-    agent.addProjectedServiceAccountToken({ audience: 'vault', expirationSeconds: 900 });
+    // Tokens are plumbing: features (Vault, API access) ask for them through the pod contract.
+    const plumbing = podPlumbing(agent);
+    plumbing.addProjectedServiceAccountToken({ audience: 'vault', expirationSeconds: 900 });
     const spec = podSpecOf(findObject(appObjects(app), 'Deployment', 'bot')) as Record<string, unknown>;
     expect(spec.automountServiceAccountToken).toBe(false);
     expect(spec.volumes).toContainEqual({
       name: 'token-vault',
       projected: { sources: [{ serviceAccountToken: { audience: 'vault', expirationSeconds: 900, path: 'token' } }] },
     });
-    expect(() => agent.addProjectedServiceAccountToken({ audience: 'api', expirationSeconds: 86400 })).toThrow(
+    expect(() => plumbing.addProjectedServiceAccountToken({ audience: 'api', expirationSeconds: 86400 })).toThrow(
       /token\.expirationSeconds: invalid value 86400 \(long-lived tokens outlive the agent that holds them\)\. Allowed: an integer from 600 to 3600/,
     );
   });

@@ -31,7 +31,11 @@ function schemaVersionOf(obj: KubeObject): string {
   return SCHEMA_ALIASES[`${obj.apiVersion} ${obj.kind}`] ?? obj.apiVersion;
 }
 
-/** Custom resources of add-ons (Vault Secrets Operator, CSI, Kyverno, Sigstore, Cilium, Istio): kubernetes-models has no schema for them. */
+/**
+ * Custom resources of add-ons (Vault Secrets Operator, CSI, Kyverno, Sigstore, Cilium, Istio, Gateway
+ * API, Envoy Gateway, cert-manager): kubernetes-models has no schema for them. Gateway API and Envoy
+ * Gateway objects are checked against pinned CRDs in test/gateway.
+ */
 export const CRD_GROUPS: readonly string[] = [
   'secrets.hashicorp.com',
   'secrets-store.csi.x-k8s.io',
@@ -40,6 +44,9 @@ export const CRD_GROUPS: readonly string[] = [
   'policy.sigstore.dev',
   'cilium.io',
   'security.istio.io',
+  'gateway.networking.k8s.io',
+  'gateway.envoyproxy.io',
+  'cert-manager.io',
 ];
 
 export function isCustomResource(obj: KubeObject): boolean {

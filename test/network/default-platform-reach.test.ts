@@ -1,5 +1,12 @@
 import { Testing } from 'cdk8s';
-import { Endpoint, FlowProtocol, buildClusterModel, evaluateFlow, findWorkload } from '../../lib/network/reachability';
+import {
+  Endpoint,
+  FlowProtocol,
+  buildClusterModel,
+  evaluateFlow,
+  findWorkload,
+  ingressSources,
+} from '../../lib/network/reachability';
 import { buildDefaultPlatform } from '../../stacks/platform';
 import { synthAll } from './helpers';
 
@@ -26,6 +33,19 @@ const intruder = pod('agents', { app: 'intruder' }, 'intruder in agents');
 const foreign = pod('other', { app: 'x' }, 'pod in other');
 const spoofed = pod('other', { ...assistant.labels }, 'assistant look-alike in other');
 const ip = (address: string): Endpoint => ({ kind: 'address', address });
+// The Envoy proxies Envoy Gateway runs for the platform's Gateway, and look-alikes that are not them.
+const gatewayLabels = {
+  'gateway.envoyproxy.io/owning-gateway-name': 'agents-edge',
+  'gateway.envoyproxy.io/owning-gateway-namespace': 'gateway',
+};
+const gatewayProxy = pod('envoy-gateway-system', gatewayLabels, 'proxies of Gateway gateway/agents-edge');
+const otherGatewayProxy = pod(
+  'envoy-gateway-system',
+  { ...gatewayLabels, 'gateway.envoyproxy.io/owning-gateway-name': 'other' },
+  'proxies of another Gateway',
+);
+const controller = pod('envoy-gateway-system', { 'control-plane': 'envoy-gateway' }, 'Envoy Gateway controller');
+const proxyLookAlike = pod('gateway', gatewayLabels, 'gateway labels in the gateway namespace');
 
 const cases: [string, Endpoint, Endpoint, number, FlowProtocol, boolean][] = [
   ['assistant -> LLM API address :443', assistant, ip('203.0.113.10'), 443, 'TCP', true],
@@ -61,6 +81,12 @@ const cases: [string, Endpoint, Endpoint, number, FlowProtocol, boolean][] = [
   ['intruder in agents -> assistant :8080', intruder, assistant, 8080, 'TCP', false],
   ['kube-dns -> assistant :8080', kubeDns, assistant, 8080, 'TCP', false],
   ['internet -> assistant :8080', ip('198.51.100.7'), assistant, 8080, 'TCP', false],
+  ['gateway proxies -> assistant http :8080', gatewayProxy, assistant, 8080, 'TCP', true],
+  ['gateway proxies -> assistant :9090', gatewayProxy, assistant, 9090, 'TCP', false],
+  ['gateway proxies -> tool-runner :8081', gatewayProxy, toolRunner, 8081, 'TCP', false],
+  ["another Gateway's proxies -> assistant :8080", otherGatewayProxy, assistant, 8080, 'TCP', false],
+  ['Envoy Gateway controller -> assistant :8080', controller, assistant, 8080, 'TCP', false],
+  ['gateway labels outside the proxy namespace -> assistant', proxyLookAlike, assistant, 8080, 'TCP', false],
 ];
 
 describe('reachability of the default platform', () => {
@@ -83,5 +109,24 @@ describe('reachability of the default platform', () => {
     const result = evaluateFlow(model, { from: assistant, to: toolRunner, port: 8081 });
     expect(result.egress.allowedBy).toEqual(['agents/assistant#egress[3]']);
     expect(result.ingress.allowedBy).toEqual(['agents/tool-runner#ingress[0]']);
+  });
+
+  test("the gateway's proxies are the only way into the assistant; the tool-runner has no way in from outside", () => {
+    expect(ingressSources(model, assistant, 8080)).toEqual({
+      open: false,
+      sources: [
+        {
+          rule: 'agents/assistant#ingress[0]',
+          peer: 'proxies of Gateway gateway/agents-edge in namespace envoy-gateway-system',
+          outsideNamespace: true,
+        },
+      ],
+    });
+    const toolRunnerWays = ingressSources(model, toolRunner, 8081);
+    expect(toolRunnerWays.open).toBe(false);
+    expect(toolRunnerWays.sources.filter((s) => s.outsideNamespace)).toEqual([]);
+    expect(ingressSources(model, toolRunner, 8081).sources.map((s) => s.peer)).toEqual([
+      'pods {app.kubernetes.io/instance=assistant, app.kubernetes.io/name=assistant} in namespace agents',
+    ]);
   });
 });

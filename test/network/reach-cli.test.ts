@@ -11,7 +11,7 @@ const app = new App({ outdir: dist });
 buildDefaultPlatform(app);
 app.synth();
 
-function run(args: Record<string, string>, dir = dist) {
+function run(args: { from?: string; to: string; port: string }, dir = dist) {
   const out: string[] = [];
   const err: string[] = [];
   const code = runReach(
@@ -25,6 +25,23 @@ function run(args: Record<string, string>, dir = dist) {
 afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
 
 describe('runReach', () => {
+  test('without --from: the ways into a workload, the gateway only for the exposed assistant', () => {
+    const r = run({ to: 'agents/assistant', port: '8080' });
+    expect(r.code).toBe(REACH_EXIT.allowed);
+    expect(r.out).toEqual([
+      'WAYS IN: Deployment agents/assistant port 8080/TCP',
+      '  outside proxies of Gateway gateway/agents-edge in namespace envoy-gateway-system (agents/assistant#ingress[0])',
+    ]);
+    const closed = run({ to: 'agents/assistant', port: '9090' });
+    expect(closed.code).toBe(REACH_EXIT.denied);
+    expect(closed.out).toEqual([
+      'CLOSED: Deployment agents/assistant port 9090/TCP: no NetworkPolicy rule admits any source',
+    ]);
+    expect(run({ to: '10.0.0.1', port: '80' }).err).toEqual([
+      "agent-baseline reach: --to: invalid value '10.0.0.1'; expected NS/NAME of a workload",
+    ]);
+  });
+
   test('allowed flow: exit 0 and the deciding policies', () => {
     const r = run({ from: 'agents/assistant', to: 'agents/tool-runner', port: '8081' });
     expect(r.code).toBe(REACH_EXIT.allowed);

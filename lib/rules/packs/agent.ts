@@ -17,6 +17,7 @@ import { Pack, Rule, RuleContext } from '../rule';
 import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { FindingDraft, PathSegment } from '../types';
 import { Json, arr, isRecord, rec, recs, selectorMatches, str, strs } from '../util';
+import { edgeAuthentication } from './edge-auth';
 import {
   at,
   containerRule,
@@ -499,6 +500,7 @@ const AGENT_RULES: readonly Rule[] = [
   sandbox,
   workloadGuardrail,
   actionQuota,
+  edgeAuthentication,
 ];
 
 export const AGENT: Pack = {

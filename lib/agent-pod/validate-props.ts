@@ -16,7 +16,7 @@ import {
   requireReason,
 } from '../core';
 import { parseImageReference } from '../shared/image-reference';
-import { AgentPort, AgentProbe, AgentResources, BaselineWaiver, HardenedAgentProps } from './props';
+import { AgentPodProps, AgentPort, AgentProbe, AgentResources, BaselineWaiver } from './props';
 
 /** Resolved resources: every request and limit filled in and checked. */
 export interface ResolvedResources {
@@ -113,7 +113,7 @@ export function checkPorts(scope: IConstruct, ports: readonly AgentPort[]): void
   if (dupPort) invalidProp(scope, 'ports', dupPort.port, 'ports with distinct numbers');
 }
 
-export function checkIds(scope: IConstruct, props: HardenedAgentProps): void {
+export function checkIds(scope: IConstruct, props: Pick<AgentPodProps, 'runAsUser' | 'runAsGroup' | 'fsGroup'>): void {
   const reason = `IDs of ${MIN_NON_ROOT_ID_EXCLUSIVE} or less collide with host users and fail kubesec and Trivy`;
   for (const field of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
     const value = props[field];

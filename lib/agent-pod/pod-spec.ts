@@ -15,7 +15,7 @@ import {
   podSecurityContext,
 } from '../core';
 import { AgentPort, AgentProbe } from './props';
-import { ResolvedResources } from './validate-props';
+import type { ResolvedResources } from './validate-props';
 
 /** A container of the agent's pod, before hardening. */
 export interface ContainerInput {
@@ -43,6 +43,12 @@ export interface PodInput {
   readonly initContainers: readonly ContainerInput[];
   readonly volumes: readonly k8s.Volume[];
   readonly runtimeClassName?: string;
+  /** `Never` for pods that run to completion. @default the API's default (Always) */
+  readonly restartPolicy?: 'Never';
+  /** Spread replicas across nodes and zones. @default true */
+  readonly spread?: boolean;
+  /** Set on pods with durable volumes, so a restart does not re-own every file. @default the API's default (Always) */
+  readonly fsGroupChangePolicy?: 'OnRootMismatch';
 }
 
 function quantities(values: Record<string, string>): Record<string, k8s.Quantity> {
@@ -100,38 +106,47 @@ export function appArmorAnnotations(
 
 function hardenedPodSpec(pod: PodInput): k8s.PodSpec {
   const selector = { matchLabels: { ...pod.selectorLabels } };
-  const securityContext: k8s.PodSecurityContext = podSecurityContext(pod.runAsUser, pod.runAsGroup, pod.fsGroup);
+  const securityContext: k8s.PodSecurityContext = {
+    ...podSecurityContext(pod.runAsUser, pod.runAsGroup, pod.fsGroup),
+    fsGroupChangePolicy: pod.fsGroupChangePolicy,
+  };
+  const spread = pod.spread ?? true;
   return {
     serviceAccountName: pod.serviceAccountName,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     priorityClassName: pod.priorityClassName,
     runtimeClassName: pod.runtimeClassName,
+    restartPolicy: pod.restartPolicy,
     securityContext,
     initContainers: pod.initContainers.length > 0 ? pod.initContainers.map((c) => container(c, pod)) : undefined,
     containers: pod.containers.map((c) => container(c, pod)),
     volumes: pod.volumes.length > 0 ? [...pod.volumes] : undefined,
-    affinity: {
-      podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [
-          { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } },
-        ],
-      },
-    },
-    topologySpreadConstraints: [
-      {
-        maxSkew: 1,
-        topologyKey: 'kubernetes.io/hostname',
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: selector,
-      },
-      {
-        maxSkew: 1,
-        topologyKey: 'topology.kubernetes.io/zone',
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: selector,
-      },
-    ],
+    affinity: spread
+      ? {
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } },
+            ],
+          },
+        }
+      : undefined,
+    topologySpreadConstraints: spread
+      ? [
+          {
+            maxSkew: 1,
+            topologyKey: 'kubernetes.io/hostname',
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: selector,
+          },
+          {
+            maxSkew: 1,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: selector,
+          },
+        ]
+      : undefined,
   };
 }
 

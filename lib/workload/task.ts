@@ -1,0 +1,59 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DEFAULT_WRITABLE_PATHS, requireInteger } from '../core';
+import { PodBudgetShape } from '../agent-pod/pod';
+import { AgentWorkload } from './base';
+import { AgentTaskProps } from './props';
+import { checkBatchBounds } from './validate-batch';
+
+export const AGENT_TASK_DEFAULTS = {
+  activeDeadlineSeconds: 3600,
+  ttlSecondsAfterFinished: 3600,
+  backoffLimit: 0,
+} as const;
+
+/** Longest a finished Job is kept: a week. */
+const MAX_TTL_SECONDS_AFTER_FINISHED = 604800;
+
+/**
+ * An AI agent that runs once to completion, as a hardened Job (an evaluation, a one-off tool run):
+ * a deadline, no retries unless asked, and a TTL so the finished Job does not linger. It takes no
+ * calls, so it has no Service. The raw Job is reachable through `escapeHatch()`.
+ *
+ * ```ts
+ * new AgentTask(ns, 'eval', { image: 'ghcr.io/acme/eval:0.9.0@sha256:…', activeDeadlineSeconds: 1800 });
+ * ```
+ */
+export class AgentTask extends AgentWorkload {
+  public readonly workloadKind = 'Job' as const;
+
+  constructor(scope: Construct, id: string, props: AgentTaskProps) {
+    super(scope, id, props, { serving: false, defaultWritablePaths: DEFAULT_WRITABLE_PATHS });
+    const bounds = checkBatchBounds(this, props, AGENT_TASK_DEFAULTS);
+    const job = new ApiObject(this, 'Job', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: this.agentName, labels: this.labels },
+      spec: {
+        activeDeadlineSeconds: bounds.activeDeadlineSeconds,
+        backoffLimit: bounds.backoffLimit,
+        ttlSecondsAfterFinished: requireInteger(
+          this,
+          'ttlSecondsAfterFinished',
+          props.ttlSecondsAfterFinished ?? AGENT_TASK_DEFAULTS.ttlSecondsAfterFinished,
+          0,
+          MAX_TTL_SECONDS_AFTER_FINISHED,
+        ),
+        template: this.podTemplate({ restartPolicy: 'Never', spread: false }),
+      },
+    });
+    this.attachWorkload(job);
+    this.finishPod(props);
+    this.applyFeatures(props);
+  }
+
+  /** One pod: with restartPolicy Never a retry starts after the failed pod has ended, and ended pods hold no quota. */
+  protected budgetShape(): PodBudgetShape {
+    return { maxPods: 1 };
+  }
+}
