@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { SCALE_FEATURES } from './fixture';
+import { scanRepoBench } from './scan-repo';
 import { MachineInfo, machineInfo, median, parseArgs, round } from './stats';
 import type { Measurement } from './synth-child';
 
@@ -246,6 +247,8 @@ function targets(figures: Figures): Target[] {
     ),
     target('linear', '5,000 agents at most 5.5x the time of 1,000', num(figures, 'synth.growth5000over1000'), 5.5),
     target('scan', 'scan at most 2.0x parsing the same YAML', num(figures, 'scan.ratioToParse'), 2),
+    target('scan-repo', '50 MB repo scan within 6x JSON.parse', num(figures, 'scanRepo.ratioToFloor'), 6),
+    target('scan-repo-rss', '50 MB repo scan under 512 MiB RSS', num(figures, 'scanRepo.peakRssMiB'), 512),
   ];
 }
 
@@ -295,6 +298,7 @@ function main(): number {
     const largest = synthScale(plan, tmp, figures);
     if (largest) scan(plan, largest, figures);
     pulumi(plan, figures);
+    if (!args.has('skip-scan-repo')) notes.push(...scanRepoBench(plan.smoke, figures, progress));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,18 +1,32 @@
 /**
- * Reads manifests for the CLI: YAML and JSON files, directories, multi-document streams and stdin,
- * keeping file and line for every object. Input is untrusted, so sizes, aliases and nesting are
- * capped and every refusal names the file and line.
+ * Reads manifests for the CLI: YAML and JSON files, directories (following symlinks, as
+ * `kubectl apply -R` does), multi-document streams and stdin. One bad input never stops the run:
+ * every file and document is read, documents that are not Kubernetes objects are skipped with a
+ * notice, and documents that cannot be decoded are reported with file:line while the rest is scanned.
+ *
+ * Decoding is lib/core/manifest-yaml (YAML 1.1 as kubectl reads it). Files are decoded one at a
+ * time and their text is dropped afterwards; lines are computed only for objects with findings, by
+ * re-reading that file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, LineCounter, isNode, parseAllDocuments } from 'yaml';
+import {
+  MAX_ALIAS_COUNT,
+  MAX_DEPTH,
+  MAX_DOCUMENTS,
+  YamlDocument,
+  documentLocator,
+  parseYamlStream,
+} from '../core/manifest-yaml';
 import type { KubeObject, PathSegment, SourcedObject } from '../rules';
 import { InputError } from '../core/errors';
 
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
-export const MAX_ALIAS_COUNT = 100;
-export const MAX_DEPTH = 64;
-export const MAX_DOCUMENTS = 10000;
+export { MAX_ALIAS_COUNT, MAX_DEPTH, MAX_DOCUMENTS };
+
+/** Default per-file limit: generated CRD bundles and rendered charts run to tens of MiB. */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** @deprecated the default per-file limit; see {@link LoadOptions.maxFileBytes}. */
+export const MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES;
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const SKIPPED_FILES = new Set(['construct-metadata.json']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -20,159 +34,285 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 /** Input that cannot be scanned; the CLI exits 2 with this message. */
 export { InputError };
 
+/** An input that could not be read or decoded (the run exits 2 after reporting all findings). */
+export interface InputProblem {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+/** An input deliberately left out, with the reason (not an error). */
+export interface SkippedInput {
+  readonly file: string;
+  readonly line?: number;
+  readonly reason: string;
+}
+
+export interface LoadResult {
+  readonly objects: SourcedObject[];
+  readonly errors: InputProblem[];
+  readonly skipped: SkippedInput[];
+}
+
 export interface LoadOptions {
   /** Reads stdin for `-` (injected so tests need not spawn). */
   readonly readStdin?: () => Buffer;
-  /** Told about JSON files found in directories that are not Kubernetes objects (build metadata, Vault roles). */
+  /** Told about each skipped input as it is found. */
   readonly onSkip?: (message: string) => void;
+  /** Largest file read, in bytes. @default DEFAULT_MAX_FILE_BYTES */
+  readonly maxFileBytes?: number;
 }
 
-/** JSON found by directory recursion is often other tooling's output; only an explicit path must be a manifest. */
-function isForeignJson(data: Buffer): boolean {
-  try {
-    const value: unknown = JSON.parse(data.toString('utf8'));
-    return notKubeObject(value) !== undefined;
-  } catch {
-    return false;
-  }
+export function formatProblem(p: InputProblem): string {
+  return `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ${p.message}`;
 }
 
-export function loadInputs(paths: readonly string[], options: LoadOptions = {}): SourcedObject[] {
-  const out: SourcedObject[] = [];
+export function formatSkipped(s: SkippedInput): string {
+  return `${s.file}${s.line ? `:${s.line}` : ''}: skipped, ${s.reason}`;
+}
+
+/** Parses a size such as `67108864`, `64MiB`, `64M`, `512KiB`. */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  const n = Number(m[1]) * factor;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Reads every input; never throws for bad input. */
+export function readManifests(paths: readonly string[], options: LoadOptions = {}): LoadResult {
+  const result: LoadResult = { objects: [], errors: [], skipped: [] };
+  const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const skip = (s: SkippedInput) => {
+    result.skipped.push(s);
+    options.onSkip?.(formatSkipped(s));
+  };
   for (const p of paths) {
     if (p === '-') {
-      out.push(...parseManifests((options.readStdin ?? (() => fs.readFileSync(0)))(), '<stdin>'));
+      const data = (options.readStdin ?? (() => fs.readFileSync(0)))();
+      const text = decode(data, '<stdin>', limit, result.errors);
+      if (text !== undefined) readText(text, '<stdin>', () => text, result, skip);
       continue;
     }
-    for (const file of expand(p)) {
-      const data = readFile(file);
-      if (file !== p && path.extname(file) === '.json' && isForeignJson(data)) {
-        options.onSkip?.(`${file}: skipped, a JSON file that is not a Kubernetes object`);
-        continue;
-      }
-      out.push(...parseManifests(data, file));
+    for (const entry of expand(p, result.errors, skip)) {
+      const data = readFile(entry, limit, result.errors);
+      if (data === undefined) continue;
+      const text = decode(data, entry, limit, result.errors);
+      if (text === undefined) continue;
+      readText(text, entry, cachedReader(entry), result, skip);
     }
   }
-  return out;
+  return result;
 }
 
-function expand(p: string): string[] {
+/**
+ * The strict form: throws an InputError naming every input that could not be read. Used where a
+ * partial answer would mislead (reach, tools).
+ */
+export function loadInputs(paths: readonly string[], options: LoadOptions = {}): SourcedObject[] {
+  const r = readManifests(paths, options);
+  if (r.errors.length) throw new InputError(r.errors.map(formatProblem).join('\n'));
+  return r.objects;
+}
+
+/** One file's text at a time is kept for line lookups; findings arrive file by file. */
+let lastText: { file: string; text: string } | undefined;
+function cachedReader(file: string): () => string {
+  return () => {
+    if (lastText?.file !== file) lastText = { file, text: fs.readFileSync(file, 'utf8') };
+    return lastText.text;
+  };
+}
+
+function expand(p: string, errors: InputProblem[], skip: (s: SkippedInput) => void): string[] {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(p);
   } catch (err) {
-    throw new InputError(`${p}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    errors.push({ file: p, message: `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    return [];
   }
   if (stat.isFile()) return [p];
-  if (!stat.isDirectory()) throw new InputError(`${p}: not a file or directory`);
-  const files: string[] = [];
-  for (const entry of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(p, entry.name);
-    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) files.push(...expand(full));
-    else if (entry.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name)) && !SKIPPED_FILES.has(entry.name))
-      files.push(full);
+  if (!stat.isDirectory()) {
+    errors.push({ file: p, message: 'not a file or directory' });
+    return [];
   }
+  const files: string[] = [];
+  walk(p, new Set(), files, errors, skip);
   return files;
 }
 
-function readFile(file: string): Buffer {
+/** Recursion that follows symlinks like `kubectl apply -R`, refusing to enter a directory twice. */
+function walk(
+  dir: string,
+  active: Set<string>,
+  files: string[],
+  errors: InputProblem[],
+  skip: (s: SkippedInput) => void,
+) {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch (err) {
+    errors.push({ file: dir, message: `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    return;
+  }
+  if (active.has(real)) {
+    skip({ file: dir, reason: `symlink loop (already inside ${real})` });
+    return;
+  }
+  active.add(real);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    errors.push({ file: dir, message: `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    active.delete(real);
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = fs.statSync(full);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch {
+        skip({ file: full, reason: 'broken symlink' });
+        continue;
+      }
+    }
+    if (isDir) {
+      if (!SKIPPED_DIRS.has(entry.name)) walk(full, active, files, errors, skip);
+    } else if (isFile && MANIFEST_EXTENSIONS.has(path.extname(entry.name)) && !SKIPPED_FILES.has(entry.name)) {
+      files.push(full);
+    }
+  }
+  active.delete(real);
+}
+
+function readFile(file: string, limit: number, errors: InputProblem[]): Buffer | undefined {
   try {
     const size = fs.statSync(file).size;
-    if (size > MAX_FILE_BYTES) throw new InputError(`${file}: file is larger than ${MAX_FILE_BYTES} bytes`);
+    if (size > limit) {
+      errors.push({ file, message: `file is larger than ${limit} bytes (raise --max-file-size)` });
+      return undefined;
+    }
     return fs.readFileSync(file);
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
-function decode(data: Buffer, file: string): string {
-  if (data.length > MAX_FILE_BYTES) throw new InputError(`${file}: input is larger than ${MAX_FILE_BYTES} bytes`);
-  if (data.includes(0)) throw new InputError(`${file}: binary content (NUL byte) is not a manifest`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
-  } catch {
-    throw new InputError(`${file}: not valid UTF-8 text`);
-  }
-}
-
-function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop() as [unknown, number];
-    if (d > limit) return true;
-    if (v && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, d + 1]);
-  }
-  return false;
-}
-
-function lineLocator(doc: Document, counter: LineCounter, prefix: readonly PathSegment[]) {
-  return (p: readonly PathSegment[]): number | undefined => {
-    const full = [...prefix, ...p];
-    for (let k = full.length; k >= 0; k--) {
-      const node = doc.getIn(full.slice(0, k), true);
-      if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
-    }
+    errors.push({ file, message: `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
     return undefined;
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function decode(data: Buffer, file: string, limit: number, errors: InputProblem[]): string | undefined {
+  if (data.length > limit) {
+    errors.push({ file, message: `input is larger than ${limit} bytes (raise --max-file-size)` });
+    return undefined;
+  }
+  if (data.includes(0)) {
+    errors.push({ file, message: 'binary content (NUL byte) is not a manifest' });
+    return undefined;
+  }
+  try {
+    const text = UTF8.decode(data);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    errors.push({ file, message: 'not valid UTF-8 text' });
+    return undefined;
+  }
+}
+
+/** kubectl reads a JSON file as one JSON value; everything else is a YAML stream. */
+function documentsOf(text: string, file: string): ReturnType<typeof parseYamlStream> {
+  if (file.endsWith('.json') && /^\s*[{[]/.test(text)) {
+    try {
+      return {
+        documents: [{ value: JSON.parse(text), line: 1, start: 0, end: text.length, startLine: 0 }],
+        problems: [],
+      };
+    } catch {
+      // Not strict JSON: read it as YAML, which reports where it breaks.
+    }
+  }
+  return parseYamlStream(text);
+}
+
+function readText(
+  text: string,
+  file: string,
+  reread: () => string,
+  result: LoadResult,
+  skip: (s: SkippedInput) => void,
+): void {
+  const { documents, problems } = documentsOf(text, file);
+  for (const p of problems) result.errors.push({ file, line: p.line, column: p.column, message: p.message });
+  // Text read from stdin cannot be read twice; files are re-read only when a finding needs a line.
+  const source = file === '<stdin>' ? () => text : reread;
+  for (const doc of documents) toObjects(doc, file, source, result, skip);
+}
+
+/**
+ * Positions for one object. Module-level on purpose: a closure made inside toObjects would share
+ * its scope and keep the decoded document alive for the whole scan.
+ */
+function locator(
+  lines: (path: readonly PathSegment[]) => number | undefined,
+  prefix: readonly PathSegment[],
+): (p: readonly PathSegment[]) => number | undefined {
+  return prefix.length ? (p) => lines([...prefix, ...p]) : lines;
+}
+
+function itemSource(file: string, at: (p: readonly PathSegment[]) => number | undefined, fallback: number) {
+  return {
+    file,
+    get line() {
+      return at([]) ?? fallback;
+    },
+    locate: at,
   };
 }
 
-/** Parses one YAML/JSON stream into sourced objects, or throws an InputError with file:line. */
-export function parseManifests(data: Buffer | string, file: string): SourcedObject[] {
-  const text = typeof data === 'string' ? data : decode(data, file);
-  const counter = new LineCounter();
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(text, {
-      lineCounter: counter,
-      prettyErrors: false,
-      uniqueKeys: true,
-    }) as Document.Parsed[];
-  } catch (err) {
-    throw new InputError(`${file}: cannot parse (${err instanceof RangeError ? 'nesting too deep' : String(err)})`);
-  }
-  if (!Array.isArray(docs)) throw new InputError(`${file}: cannot parse`);
-  if (docs.length > MAX_DOCUMENTS) throw new InputError(`${file}: more than ${MAX_DOCUMENTS} documents`);
-  const out: SourcedObject[] = [];
-  for (const doc of docs) {
-    const line = doc.contents?.range ? counter.linePos(doc.contents.range[0]).line : counter.linePos(doc.range[0]).line;
-    if (doc.errors.length) {
-      const e = doc.errors[0];
-      const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
-      throw new InputError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${e.message.split('\n')[0]}`);
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
-      throw new InputError(
-        `${file}:${line}: ${err instanceof RangeError ? 'nesting too deep' : (err as Error).message}`,
-      );
-    }
-    if (value === null || value === undefined) continue;
-    if (depthExceeds(value, MAX_DEPTH))
-      throw new InputError(`${file}:${line}: document nests deeper than ${MAX_DEPTH} levels`);
-    out.push(...toObjects(value, file, line, doc, counter));
-  }
-  return out;
-}
-
-function toObjects(value: unknown, file: string, line: number, doc: Document, counter: LineCounter): SourcedObject[] {
+function toObjects(
+  doc: YamlDocument,
+  file: string,
+  text: () => string,
+  result: LoadResult,
+  skip: (s: SkippedInput) => void,
+): void {
+  // Through JSON, as kubectl sends it: the objects become exactly what the API server receives, and
+  // compact (no parser-built shapes, no substrings pinning the file's text) for whole-repo scans.
+  const value: unknown = JSON.parse(JSON.stringify(doc.value));
   const problem = notKubeObject(value);
-  if (problem) throw new InputError(`${file}:${line}: not a Kubernetes object (${problem})`);
-  const obj = value as KubeObject;
-  if (obj.kind === 'List' || (obj.kind ?? '').endsWith('List')) {
-    const items = Array.isArray(obj.items) ? obj.items : [];
-    return items.map((item, i) => {
-      const locate = lineLocator(doc, counter, ['items', i]);
-      const itemLine = locate([]) ?? line;
-      const itemProblem = notKubeObject(item);
-      if (itemProblem)
-        throw new InputError(`${file}:${itemLine}: list item ${i} is not a Kubernetes object (${itemProblem})`);
-      return { object: item as KubeObject, source: { file, line: itemLine, locate } };
-    });
+  if (problem) {
+    skip({ file, line: doc.line, reason: `not a Kubernetes object (${problem})` });
+    return;
   }
-  return [{ object: obj, source: { file, line, locate: lineLocator(doc, counter, []) } }];
+  const obj = value as KubeObject;
+  // Only the document's range is kept for positions, never its decoded value.
+  const lines = documentLocator(text, { start: doc.start, end: doc.end, startLine: doc.startLine });
+  if (obj.kind !== undefined && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+    const items: unknown[] = obj.items;
+    for (let i = 0; i < items.length; i++) {
+      const at = locator(lines, ['items', i]);
+      const itemProblem = notKubeObject(items[i]);
+      if (itemProblem) {
+        skip({ file, line: at([]) ?? doc.line, reason: `list item ${i} is not a Kubernetes object (${itemProblem})` });
+        continue;
+      }
+      result.objects.push({ object: items[i] as KubeObject, source: itemSource(file, at, doc.line) });
+    }
+    return;
+  }
+  result.objects.push({ object: obj, source: { file, line: doc.line, locate: lines } });
 }
 
 function notKubeObject(value: unknown): string | undefined {
@@ -183,6 +323,27 @@ function notKubeObject(value: unknown): string | undefined {
   if (v.metadata !== undefined && (typeof v.metadata !== 'object' || v.metadata === null || Array.isArray(v.metadata)))
     return 'metadata is not a mapping';
   return undefined;
+}
+
+/**
+ * Parses one YAML/JSON stream strictly: the objects, or an InputError naming the first problem
+ * with file:line. (Scans use {@link readManifests}, which reports every problem and goes on.)
+ */
+export function parseManifests(data: Buffer | string, file: string): SourcedObject[] {
+  const errors: InputProblem[] = [];
+  const text = typeof data === 'string' ? data : decode(data, file, DEFAULT_MAX_FILE_BYTES, errors);
+  if (text === undefined) throw new InputError(formatProblem(errors[0]));
+  const result: LoadResult = { objects: [], errors, skipped: [] };
+  readText(
+    text,
+    file,
+    () => text,
+    result,
+    () => undefined,
+  );
+  if (result.errors.length) throw new InputError(formatProblem(result.errors[0]));
+  if (result.skipped.length) throw new InputError(formatSkipped(result.skipped[0]));
+  return result.objects;
 }
 
 /** Names other subcommands (reach) use for the same loader. */

@@ -3,12 +3,15 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import {
   FAIL_ON,
+  FRAMEWORK_KEYS,
   FailOn,
+  PSS_LATEST_MINOR,
   Report,
   RuleOptionError,
   failingCount,
   packNames,
   parsePssVersion,
+  resolveFramework,
   runRules,
   toJson,
   toJunit,
@@ -16,7 +19,8 @@ import {
   toSarif,
   toText,
 } from '../rules';
-import { InputError, loadInputs } from './load';
+import { applyBaseline, readBaseline } from './baseline';
+import { DEFAULT_MAX_FILE_BYTES, InputError, formatProblem, parseSize, readManifests } from './load';
 
 export const EXIT = { ok: 0, failing: 1, badInput: 2 } as const;
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown'] as const;
@@ -28,6 +32,12 @@ export interface ScanOptions {
   readonly format?: Format;
   readonly failOn?: FailOn;
   readonly requireSandbox?: boolean;
+  /** Saved JSON report whose problems are accepted (shown as baselined, not failing). */
+  readonly baseline?: string;
+  /** Largest file read, e.g. `64MiB` (default) or a byte count. */
+  readonly maxFileSize?: string;
+  /** Compliance report: only this framework. */
+  readonly framework?: string;
 }
 
 export interface CliIo {
@@ -38,21 +48,20 @@ export interface CliIo {
 
 const VERSION = '0.1.0';
 
-export function render(report: Report, format: Format, failOn: FailOn): string {
+/** Files as the repository sees them: relative to where the scan runs, with forward slashes. */
+export const relativeUri = (f: string) =>
+  f.startsWith('<') ? f : path.relative(process.cwd(), f).split(path.sep).join('/');
+
+export function render(report: Report, format: Format, failOn: FailOn, framework?: string): string {
   switch (format) {
     case 'json':
-      return toJson(report, failOn) + '\n';
+      return toJson(report, failOn, relativeUri) + '\n';
     case 'sarif':
-      return (
-        toSarif(report, {
-          toolVersion: VERSION,
-          uri: (f) => (f.startsWith('<') ? f : path.relative(process.cwd(), f).split(path.sep).join('/')),
-        }) + '\n'
-      );
+      return toSarif(report, { toolVersion: VERSION, uri: relativeUri }) + '\n';
     case 'junit':
       return toJunit(report, failOn);
     case 'markdown':
-      return toMarkdown(report) + '\n';
+      return toMarkdown(report, { framework, failOn }) + '\n';
     default:
       return toText(report, failOn);
   }
@@ -60,11 +69,40 @@ export function render(report: Report, format: Format, failOn: FailOn): string {
 
 function checkOptions(options: ScanOptions): string | undefined {
   if (options.pssVersion !== undefined && parsePssVersion(options.pssVersion) === undefined) {
-    return `--pss-version: invalid value '${options.pssVersion}'; expected v1.0 to v1.37 or latest`;
+    return `--pss-version: invalid value '${options.pssVersion}'; expected v1.0 to v1.${PSS_LATEST_MINOR} or latest (newer versions have no checks of their own yet)`;
   }
+  if (options.maxFileSize !== undefined && parseSize(options.maxFileSize) === undefined)
+    return `--max-file-size: invalid value '${options.maxFileSize}'; expected a byte count or a size such as 64MiB`;
+  if (options.framework !== undefined && resolveFramework(options.framework) === undefined)
+    return `--framework: unknown framework '${options.framework}'; expected one of ${FRAMEWORK_KEYS.join(', ')}`;
   const unknown = (options.pack ?? []).filter((p) => !packNames().includes(p));
   if (unknown.length) return `--pack: unknown pack '${unknown[0]}'; known packs: ${packNames().join(', ')}`;
   return undefined;
+}
+
+/**
+ * Reads and judges the inputs. Its own function so the decoded objects are garbage once the report
+ * exists: rendering never holds both.
+ */
+function judge(paths: readonly string[], options: ScanOptions, io: CliIo): Report {
+  const loaded = readManifests(paths, {
+    readStdin: io.readStdin,
+    maxFileBytes: options.maxFileSize !== undefined ? parseSize(options.maxFileSize) : DEFAULT_MAX_FILE_BYTES,
+    onSkip: (m) => io.err(`agent-baseline: ${m}\n`),
+  });
+  // Unreadable inputs are reported as found, and the scan goes on with everything else.
+  for (const e of loaded.errors) io.err(`agent-baseline: ${formatProblem(e)}\n`);
+  const report = runRules(loaded.objects, {
+    packs: options.pack,
+    pssVersion: options.pssVersion,
+    requireSandbox: options.requireSandbox,
+  });
+  const toNotice = (e: { file: string; line?: number; message?: string; reason?: string }) => ({
+    file: relativeUri(e.file),
+    ...(e.line ? { line: e.line } : {}),
+    message: e.message ?? e.reason ?? '',
+  });
+  return { ...report, inputs: { errors: loaded.errors.map(toNotice), skipped: loaded.skipped.map(toNotice) } };
 }
 
 /** Runs a scan and returns the exit code; bad input is reported on err, never thrown. */
@@ -80,14 +118,13 @@ export function runScan(
     return EXIT.badInput;
   }
   try {
-    const objects = loadInputs(paths, { readStdin: io.readStdin, onSkip: (m) => io.err(`agent-baseline: ${m}\n`) });
-    const report = runRules(objects, {
-      packs: options.pack,
-      pssVersion: options.pssVersion,
-      requireSandbox: options.requireSandbox,
-    });
+    const accepted = options.baseline !== undefined ? readBaseline(options.baseline) : undefined;
+    let report = judge(paths, options, io);
+    if (accepted && options.baseline !== undefined)
+      report = applyBaseline(report, accepted, relativeUri(options.baseline), relativeUri);
     const failOn = options.failOn ?? 'error';
-    io.out(render(report, options.format ?? defaultFormat, failOn));
+    io.out(render(report, options.format ?? defaultFormat, failOn, options.framework));
+    if (report.inputs?.errors.length) return EXIT.badInput;
     return failingCount(report, failOn) > 0 ? EXIT.failing : EXIT.ok;
   } catch (err) {
     if (err instanceof InputError || err instanceof RuleOptionError) {
@@ -107,7 +144,7 @@ export function addScanOptions(cmd: Command, defaultFormat: Format, defaultFailO
     .option('--pack <name>', `rule pack, repeatable (default: pss-restricted, hardening, rbac, agent)`, collect)
     .option(
       '--pss-version <version>',
-      'Pod Security policy version v1.0…v1.37 or latest (default: namespace enforce-version label, else latest)',
+      `Pod Security policy version v1.0…v1.${PSS_LATEST_MINOR} or latest (default: namespace enforce-version label, else latest)`,
     )
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default(defaultFormat))
     .addOption(
@@ -115,7 +152,16 @@ export function addScanOptions(cmd: Command, defaultFormat: Format, defaultFailO
         .choices([...FAIL_ON])
         .default(defaultFailOn),
     )
-    .option('--require-sandbox', 'agents must run under a sandbox RuntimeClass');
+    .option('--require-sandbox', 'agents must run under a sandbox RuntimeClass')
+    .option(
+      '--baseline <file>',
+      'saved JSON report (scan --format json): its problems are shown as baselined and do not fail',
+    )
+    .option(
+      '--max-file-size <size>',
+      `largest file read, e.g. 128MiB (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024}MiB)`,
+    )
+    .option('--framework <name>', `compliance report: only this framework (${FRAMEWORK_KEYS.join(', ')})`);
 }
 
 export function registerScan(program: Command, io: CliIo): Command {

@@ -2,6 +2,9 @@
  * The engine as a cdk8s validation plugin (cdk8s.yaml `validations`). cdk8s-cli loads the plain JS
  * shim in ./plugin, which registers tsx and requires this file.
  */
+import * as fs from 'fs';
+import { InputError } from '../core/errors';
+import { documentLocator, parseYamlStream } from '../core/manifest-yaml';
 import { RunOptions, runRules } from './engine';
 import { FailOn, isFailing } from './report/common';
 import { KubeObject, SourcedObject } from './types';
@@ -30,11 +33,17 @@ export class AgentBaselineValidation {
   constructor(private readonly properties: PluginProperties = {}) {}
 
   public async validate(ctx: PluginContext): Promise<void> {
-    const objects: SourcedObject[] = ctx.manifests.flatMap((file) =>
-      ctx
-        .parseManifest(file)
-        .flatMap((o) => (o && typeof o === 'object' ? [{ object: o as KubeObject, source: { file } }] : [])),
-    );
+    // The same YAML 1.1 loader as `agent-baseline scan`, so synth-time checks see what kubectl would send.
+    const objects: SourcedObject[] = ctx.manifests.flatMap((file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const { documents, problems } = parseYamlStream(text);
+      if (problems.length) throw new InputError(`${file}:${problems[0].line}: ${problems[0].message}`);
+      return documents.flatMap((d) =>
+        d.value && typeof d.value === 'object' && !Array.isArray(d.value)
+          ? [{ object: d.value as KubeObject, source: { file, line: d.line, locate: documentLocator(() => text, d) } }]
+          : [],
+      );
+    });
     const report = runRules(objects, this.properties);
     const failOn = this.properties.failOn ?? 'error';
     const byRule = new Map<string, { resourceName: string; manifestPath: string; locations: string[] }[]>();

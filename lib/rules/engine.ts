@@ -21,6 +21,7 @@ import {
   renderPath,
 } from './types';
 import { rec } from './util';
+import { applyExemptions, mergeFindings } from './problems';
 import { packByName, DEFAULT_PACKS } from './packs';
 
 export interface RunOptions {
@@ -104,6 +105,17 @@ function applies(rule: Rule, kind: string, hasPod: boolean): boolean {
   return rule.kinds === POD_TEMPLATES ? hasPod : rule.kinds.includes(kind);
 }
 
+// Rules that apply to a kind (with or without a pod template), computed once per kind and run.
+const applicableCache = new WeakMap<readonly SelectedRule[], Map<string, readonly SelectedRule[]>>();
+function applicable(rules: readonly SelectedRule[], kind: string, hasPod: boolean): readonly SelectedRule[] {
+  let byKind = applicableCache.get(rules);
+  if (!byKind) applicableCache.set(rules, (byKind = new Map()));
+  const key = `${hasPod ? 1 : 0}${kind}`;
+  let list = byKind.get(key);
+  if (!list) byKind.set(key, (list = rules.filter(({ rule }) => applies(rule, kind, hasPod))));
+  return list;
+}
+
 function runRule(rule: Rule, ctx: RuleContext): readonly FindingDraft[] | undefined {
   try {
     return rule.check(ctx);
@@ -148,6 +160,7 @@ function evaluateObject(
   rules: readonly SelectedRule[],
   settings: RunSettings,
   source: ObjectSource | undefined,
+  infos: ReadonlyMap<string, RuleInfo>,
 ): ObjectResult {
   const item = set.items[index];
   const object = item.object;
@@ -169,13 +182,13 @@ function evaluateObject(
     settings,
     pssMinor: pssMinorFor(set, item.namespace, settings),
   };
-  for (const { rule } of rules) {
-    if (!applies(rule, item.kind, item.pod !== undefined)) continue;
+  for (const { rule } of applicable(rules, item.kind, item.pod !== undefined)) {
     const drafts = runRule(rule, ctx);
     if (drafts === undefined) continue;
     checked.push(rule.id);
     for (const d of drafts) findings.push(toFinding(rule.id, rule.severity, rule.fix, d, suppressions, source));
   }
+  const final = applyExemptions(object, findings);
   return {
     index,
     apiVersion: object.apiVersion ?? '',
@@ -183,23 +196,37 @@ function evaluateObject(
     namespace: object.metadata?.namespace,
     name: item.name,
     source,
-    findings,
+    findings: final,
     checked,
+    problems: mergeFindings(final, infos),
   };
 }
 
+/** Counts problems (findings merged per field); baselined problems count as accepted, not failing. */
 export function summarize(results: readonly ObjectResult[]): ReportSummary {
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   let findings = 0;
+  let ruleFindings = 0;
   let suppressed = 0;
+  let baselined = 0;
   for (const r of results) {
-    for (const f of r.findings) {
+    ruleFindings += r.findings.length;
+    for (const f of r.problems) {
       findings++;
       if (f.suppressed) suppressed++;
+      else if (f.baseline !== undefined) baselined++;
       else bySeverity[f.severity]++;
     }
   }
-  return { objects: results.length, findings, failing: bySeverity.error, suppressed, bySeverity };
+  return {
+    objects: results.length,
+    findings,
+    ruleFindings,
+    failing: bySeverity.error,
+    suppressed,
+    baselined,
+    bySeverity,
+  };
 }
 
 /** Runs the selected packs over the objects. Throws RuleOptionError for unknown packs or versions. */
@@ -218,9 +245,10 @@ export function runRules(input: readonly (KubeObject | SourcedObject)[], options
     locators,
   );
   const selected = selectRules(packs, options.rules ?? []);
-  const results = sourced.map((s, i) => evaluateObject(set, i, selected, settings, s.source));
   const podKinds = [...POD_TEMPLATE_KINDS, ...(options.locators ?? []).map((l) => l.gvk.kind)];
   const rules: RuleInfo[] = selected.map(({ rule, pack }) => ruleInfo(rule, pack, podKinds));
+  const infos = new Map(rules.map((r) => [r.id, r]));
+  const results = sourced.map((s, i) => evaluateObject(set, i, selected, settings, s.source, infos));
   return {
     packs: packNames,
     pssVersion: formatPssVersion(settings.pssMinor),

@@ -12,3 +12,4 @@ export * from './references';
 export { validateObjectsForSynth, synthViolations } from './synth';
 export type { SynthValidationOptions, SynthViolation } from './synth';
 export * from './catalog';
+export * from './problems';

@@ -4,12 +4,17 @@
 export const PSS_LATEST_MINOR = 37;
 export const PSS_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
 
-/** Parses a policy version to its minor; undefined when it is not `v1.<n>` or `latest`. */
+/**
+ * Parses a policy version to its minor; undefined when it is not `v1.<n>` up to the latest known
+ * minor, or `latest`. A newer version is refused rather than silently judged as the latest (v1.99
+ * is a typo far more often than a release this project has not seen).
+ */
 export function parsePssVersion(text: string): number | undefined {
   if (text === 'latest') return PSS_LATEST_MINOR;
   const match = /^v1\.(0|[1-9]\d{0,2})$/.exec(text);
   if (!match) return undefined;
-  return Math.min(Number(match[1]), PSS_LATEST_MINOR);
+  const minor = Number(match[1]);
+  return minor <= PSS_LATEST_MINOR ? minor : undefined;
 }
 
 export function formatPssVersion(minor: number | undefined): string {

@@ -75,6 +75,8 @@ export interface Suppression {
   readonly reason: string;
   readonly container?: string;
   readonly expires?: string;
+  /** Where it came from: the object's annotation (default) or the engine's exemption list. */
+  readonly source?: 'annotation' | 'exemption';
 }
 
 export interface Finding {
@@ -92,6 +94,19 @@ export interface Finding {
   readonly line?: number;
 }
 
+/**
+ * One problem: the findings of every rule that flagged the same field of the same object (and
+ * container) merged into one, under the most severe rule. Reports and exit codes count problems.
+ */
+export interface Problem extends Finding {
+  /** Every rule that flagged this field, most severe first (the first is {@link Finding.rule}). */
+  readonly rules: readonly string[];
+  /** The same check in other scanners, for all {@link rules}. */
+  readonly peers: readonly string[];
+  /** Set when a baseline report accepted this problem: the baseline file. Not failing. */
+  readonly baseline?: string;
+}
+
 export interface ObjectResult {
   readonly index: number;
   readonly apiVersion: string;
@@ -102,6 +117,8 @@ export interface ObjectResult {
   readonly findings: readonly Finding[];
   /** IDs of the rules that were evaluated on this object (pass, fail or suppressed). */
   readonly checked: readonly string[];
+  /** {@link findings} merged per field: what reports show and exit codes count. */
+  readonly problems: readonly Problem[];
 }
 
 export interface RuleInfo {
@@ -118,14 +135,34 @@ export interface RuleInfo {
 
 export interface ReportSummary {
   readonly objects: number;
+  /** Problems (findings merged per field); {@link ruleFindings} counts them per rule. */
   readonly findings: number;
+  readonly ruleFindings: number;
   readonly failing: number;
   readonly suppressed: number;
+  /** Problems a baseline report accepted (shown, not failing). */
+  readonly baselined: number;
   readonly bySeverity: Record<Severity, number>;
+}
+
+/** An input the loader could not read, or left out on purpose. */
+export interface InputNotice {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+export interface ReportInputs {
+  /** Inputs that could not be read or decoded (the CLI exits 2). */
+  readonly errors: readonly InputNotice[];
+  /** Inputs skipped with the reason (not Kubernetes objects, symlink loops). */
+  readonly skipped: readonly InputNotice[];
 }
 
 export interface Report {
   readonly packs: readonly string[];
+  /** What the loader could not read or skipped; absent when objects were given directly. */
+  readonly inputs?: ReportInputs;
   readonly pssVersion: string;
   readonly rules: readonly RuleInfo[];
   readonly results: readonly ObjectResult[];

@@ -54,6 +54,10 @@ describe('npm run bench -- --smoke --json', () => {
       'n1000-baseline',
       'linear',
       'scan',
+      // issue 17: the repository scan against the JSON.parse floor (bench/scan-repo.ts)
+      'scan-repo',
+      'scan-repo-rss',
     ]);
+    expect(typeof result.figures['scanRepo.ratioToFloor']).toBe('number');
   });
 });

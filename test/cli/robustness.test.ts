@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
-import { InputError, MAX_FILE_BYTES, parseManifests } from '../../lib/cli/load';
+import { DEFAULT_MAX_FILE_BYTES, InputError, parseManifests } from '../../lib/cli/load';
 import { runReach } from '../../lib/cli/reach';
 import { EXIT, runScan } from '../../lib/cli/scan';
 import { NUM_RUNS } from '../properties/arbitraries';
@@ -21,7 +21,7 @@ data:
   mode: fast
 `;
 
-/** Malformed inputs, generated at test time (a 50 MB file is never committed). */
+/** Malformed inputs, generated at test time (a large file is never committed). */
 const MALFORMED: Record<string, () => string | Buffer> = {
   'binary data': () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)),
   'invalid UTF-8': () => Buffer.from([0x61, 0x3a, 0x20, 0xc3, 0x28, 0x0a]),
@@ -36,7 +36,8 @@ const MALFORMED: Record<string, () => string | Buffer> = {
     ].join('\n'),
   '100k nested arrays': () => `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
   '100k nested mappings': () => `${'{a: '.repeat(100_000)}1${'}'.repeat(100_000)}\n`,
-  'a 50 MB file': () => `# ${'x'.repeat(50 * 1024 * 1024)}\n`,
+  // Just over the default per-file limit (64 MiB).
+  'a 65 MiB file': () => `# ${'x'.repeat(65 * 1024 * 1024)}\n`,
 };
 
 let dir: string;
@@ -122,8 +123,8 @@ describe('the manifest loader on random input', () => {
 });
 
 describe('the CLI on malformed input, in a 256 MB heap', () => {
-  test('the 50 MB file is over the size cap', () => {
-    expect(fs.statSync(files['a 50 MB file']).size).toBeGreaterThan(MAX_FILE_BYTES);
+  test('the 65 MiB file is over the size cap', () => {
+    expect(fs.statSync(files['a 65 MiB file']).size).toBeGreaterThan(DEFAULT_MAX_FILE_BYTES);
   });
 
   test.each(Object.keys(MALFORMED))('scan exits 2 with a message for %s', (name) => {

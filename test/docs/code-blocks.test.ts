@@ -5,8 +5,8 @@
  *   the page's previous TypeScript block and the whole is checked as one program.
  * - `ts no-run` / `ts cluster` / `ts pulumi` blocks (they need a cluster, the Pulumi CLI or Vault)
  *   are type-checked only.
- * - `sh`/`bash` blocks run line by line in a temp dir whose dist/ holds the default platform's
- *   synth output; `agent-baseline` is this checkout's CLI. A trailing `# exit N` states the expected
+ * - `sh`/`bash` blocks run line by line in a temp dir whose dist/ (and k8s/) hold the default
+ *   platform's synth output; `agent-baseline` is this checkout's CLI. A trailing `# exit N` states the expected
  *   exit code (default 0). Blocks marked `no-run`, `cluster` or `pulumi` are not run.
  * - `ts excerpt` blocks show part of a repository file, named by their first line
  *   (`// lib/...ts`); that file must exist. They are neither compiled nor run.
@@ -187,6 +187,8 @@ describe('shell blocks run', () => {
       env: { ...process.env, CDK8S_OUTDIR: path.join(cwd, 'dist') },
     });
     expect(synth.status).toBe(0);
+    // Examples scan "your manifests" as k8s/: the same output under that name.
+    fs.cpSync(path.join(cwd, 'dist'), path.join(cwd, 'k8s'), { recursive: true });
   });
   if (shell.length === 0) test.skip('no runnable shell blocks', () => undefined);
   for (const b of shell) {

@@ -1,16 +1,20 @@
-import { Finding, ObjectResult, Report, Severity } from '../types';
+import { createHash } from 'crypto';
+import { fieldKey } from '../problems';
+import { ObjectResult, Problem, Report, Severity } from '../types';
 
 /** Which unsuppressed findings fail a run. */
 export type FailOn = 'error' | 'warning' | 'never';
 export const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'never'];
 
-export function isFailing(f: Finding, failOn: FailOn): boolean {
-  if (f.suppressed || failOn === 'never') return false;
+/** Whether a finding or problem fails the run: not suppressed, exempt or baselined, and severe enough. */
+export function isFailing(f: { suppressed: boolean; severity: Severity; baseline?: string }, failOn: FailOn): boolean {
+  if (f.suppressed || failOn === 'never' || f.baseline !== undefined) return false;
   return f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning');
 }
 
+/** Failing problems (findings merged per field). */
 export function failingCount(report: Report, failOn: FailOn): number {
-  return report.results.reduce((n, r) => n + r.findings.filter((f) => isFailing(f, failOn)).length, 0);
+  return report.results.reduce((n, r) => n + r.problems.filter((f) => isFailing(f, failOn)).length, 0);
 }
 
 export function objectLabel(r: ObjectResult): string {
@@ -18,3 +22,54 @@ export function objectLabel(r: ObjectResult): string {
 }
 
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** How a problem's status reads in every format. */
+export function statusOf(f: Problem): string {
+  if (f.suppressed) return f.suppression?.source === 'exemption' ? 'exempt' : 'suppressed';
+  if (f.baseline !== undefined) return 'baselined';
+  return f.severity;
+}
+
+/**
+ * The stable identity of a problem: (rule, file, object, field). Files are compared as given
+ * (relative to where the scan ran); the field ignores how a rule spelled the path.
+ */
+export function problemIdentity(r: ObjectResult, f: Problem, file: (f: string) => string = (x) => x): string {
+  return [f.rule, file(r.source?.file ?? ''), objectLabel(r), fieldKey(f.container, f.pathSegments)].join('|');
+}
+
+/** Fingerprints unique within one report: a repeated identity gets an occurrence suffix. */
+export function fingerprints(report: Report, file?: (f: string) => string): Map<Problem, string> {
+  const seen = new Map<string, number>();
+  const out = new Map<Problem, string>();
+  for (const r of report.results) {
+    for (const f of r.problems) {
+      const id = problemIdentity(r, f, file);
+      const n = (seen.get(id) ?? 0) + 1;
+      seen.set(id, n);
+      const hash = createHash('sha256').update(id).digest('hex').slice(0, 32);
+      out.set(f, n === 1 ? hash : `${hash}:${n}`);
+    }
+  }
+  return out;
+}
+
+/** Problems in the order people read them: by file, then object, most severe first. */
+export function byFile(report: Report): { file: string; objects: ObjectResult[] }[] {
+  const files = new Map<string, ObjectResult[]>();
+  for (const r of report.results) {
+    const key = r.source?.file ?? '(no file)';
+    const list = files.get(key);
+    if (list) list.push(r);
+    else files.set(key, [r]);
+  }
+  const worst = (r: ObjectResult) =>
+    Math.min(
+      3,
+      ...r.problems.filter((p) => !p.suppressed && p.baseline === undefined).map((p) => SEVERITY_ORDER[p.severity]),
+    );
+  return [...files.entries()].map(([file, objects]) => ({
+    file,
+    objects: [...objects].sort((a, b) => worst(a) - worst(b) || a.index - b.index),
+  }));
+}

@@ -4,4 +4,6 @@ export { toSarif } from './sarif';
 export type { SarifOptions } from './sarif';
 export { toJunit } from './junit';
 export { toText } from './text';
-export { toMarkdown } from './markdown';
+export { toMarkdown, resolveFramework, FRAMEWORK_KEYS } from './markdown';
+export type { MarkdownOptions } from './markdown';
+export { summaryLines } from './text';

@@ -23,7 +23,8 @@ export function toJunit(report: Report, failOn: FailOn = 'error'): string {
   const suites = report.results.map((r) => {
     const cases = r.checked.map((rule) => {
       tests++;
-      const findings = r.findings.filter((f) => f.rule === rule);
+      // A merged problem fails the test case of every rule it names.
+      const findings = r.problems.filter((f) => f.rules.includes(rule));
       const failing = findings.filter((f) => isFailing(f, failOn));
       const name = `${esc(rule)}`;
       const cls = esc(objectLabel(r));
@@ -32,14 +33,17 @@ export function toJunit(report: Report, failOn: FailOn = 'error'): string {
         const body = failing.map((f) => `${f.path}: ${f.message}. Fix: ${f.fix}`).join('\n');
         return `    <testcase name="${name}" classname="${cls}"><failure type="${failing[0].severity}" message="${esc(failing[0].message)}">${esc(body)}</failure></testcase>`;
       }
-      const suppressed = findings.filter((f) => f.suppressed);
+      const suppressed = findings.filter((f) => f.suppressed || f.baseline !== undefined);
       if (suppressed.length) {
-        return `    <testcase name="${name}" classname="${cls}"><skipped message="${esc(`suppressed: ${suppressed[0].suppression?.reason ?? ''}`)}"/></testcase>`;
+        const why = suppressed[0].suppressed
+          ? `${suppressed[0].suppression?.source === 'exemption' ? 'exempt' : 'suppressed'}: ${suppressed[0].suppression?.reason ?? ''}`
+          : `baselined: accepted by ${suppressed[0].baseline}`;
+        return `    <testcase name="${name}" classname="${cls}"><skipped message="${esc(why)}"/></testcase>`;
       }
       const other = findings.map((f) => `${f.severity} ${f.path}: ${f.message}`).join('\n');
       return `    <testcase name="${name}" classname="${cls}">${other ? `<system-out>${esc(other)}</system-out>` : ''}</testcase>`;
     });
-    const meta = r.findings.filter((f) => !r.checked.includes(f.rule) && isFailing(f, failOn));
+    const meta = r.problems.filter((f) => !f.rules.some((id) => r.checked.includes(id)) && isFailing(f, failOn));
     for (const f of meta) {
       tests++;
       failures++;
@@ -51,5 +55,22 @@ export function toJunit(report: Report, failOn: FailOn = 'error'): string {
     const failed = cases.filter((c) => c.includes('<failure')).length;
     return `  <testsuite name="${esc(objectLabel(r))}" tests="${cases.length}" failures="${failed}"${file}>\n${cases.join('\n')}\n  </testsuite>`;
   });
+  const inputs = report.inputs ?? { errors: [], skipped: [] };
+  if (inputs.errors.length || inputs.skipped.length) {
+    const cases = [
+      ...inputs.errors.map(
+        (e) =>
+          `    <testcase name="${esc(`${e.file}${e.line ? `:${e.line}` : ''}`)}" classname="inputs"><error message="${esc(e.message)}"/></testcase>`,
+      ),
+      ...inputs.skipped.map(
+        (e) =>
+          `    <testcase name="${esc(`${e.file}${e.line ? `:${e.line}` : ''}`)}" classname="inputs"><skipped message="${esc(e.message)}"/></testcase>`,
+      ),
+    ];
+    tests += cases.length;
+    suites.push(
+      `  <testsuite name="inputs" tests="${cases.length}" failures="0" errors="${inputs.errors.length}" skipped="${inputs.skipped.length}">\n${cases.join('\n')}\n  </testsuite>`,
+    );
+  }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agent-baseline" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -1,6 +1,6 @@
 /** SARIF 2.1.0 for GitHub code scanning: rules with help, one result per finding at file and line. */
 import { Report, RuleInfo, Severity } from '../types';
-import { objectLabel } from './common';
+import { fingerprints, objectLabel, statusOf } from './common';
 
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
@@ -39,6 +39,31 @@ function ruleDescriptor(rule: RuleInfo) {
   };
 }
 
+/** Unreadable and skipped inputs as tool notifications; unreadable ones make the run unsuccessful. */
+function invocation(report: Report, uri: (f: string) => string) {
+  const inputs = report.inputs ?? { errors: [], skipped: [] };
+  const note = (level: 'error' | 'note', id: string) => (e: { file: string; line?: number; message: string }) => ({
+    level,
+    descriptor: { id },
+    message: { text: `${e.file}${e.line ? `:${e.line}` : ''}: ${level === 'note' ? 'skipped, ' : ''}${e.message}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: uri(e.file) },
+          ...(e.line ? { region: { startLine: e.line } } : {}),
+        },
+      },
+    ],
+  });
+  return {
+    executionSuccessful: inputs.errors.length === 0,
+    toolExecutionNotifications: [
+      ...inputs.errors.map(note('error', 'input-error')),
+      ...inputs.skipped.map(note('note', 'input-skipped')),
+    ],
+  };
+}
+
 export function toSarif(report: Report, options: SarifOptions = {}): string {
   const uri = options.uri ?? ((f: string) => f);
   const rules = [...report.rules];
@@ -59,12 +84,15 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
     ids.set(id, rules.length - 1);
     return rules.length - 1;
   };
+  const prints = fingerprints(report, uri);
   const results = report.results.flatMap((r) =>
-    r.findings.map((f) => ({
+    r.problems.map((f) => ({
       ruleId: f.rule,
       ruleIndex: ids.get(f.rule) ?? extraRule(f.rule, f.severity),
       level: LEVEL[f.severity],
-      message: { text: `${objectLabel(r)}: ${f.message}${f.path ? ` (at ${f.path})` : ''}. Fix: ${f.fix}` },
+      message: {
+        text: `${objectLabel(r)}: ${f.message}${f.path ? ` (at ${f.path})` : ''}.${f.rules.length > 1 ? ` Also: ${f.rules.slice(1).join(', ')}.` : ''}${f.baseline !== undefined ? ` Accepted by baseline ${f.baseline}.` : ''} Fix: ${f.fix}`,
+      },
       locations: [
         {
           physicalLocation: {
@@ -76,10 +104,28 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
           ],
         },
       ],
-      partialFingerprints: { objectRulePath: `${objectLabel(r)}|${f.rule}|${f.path}` },
+      // Unique per (rule, file, object, field), so code scanning never merges two problems.
+      partialFingerprints: { 'agentBaseline/v1': prints.get(f) as string },
       ...(f.suppressed && f.suppression
-        ? { suppressions: [{ kind: 'inSource', justification: f.suppression.reason }] }
-        : {}),
+        ? {
+            suppressions: [
+              {
+                kind: f.suppression.source === 'exemption' ? 'external' : 'inSource',
+                justification: f.suppression.reason,
+              },
+            ],
+          }
+        : f.baseline !== undefined
+          ? {
+              baselineState: 'unchanged',
+              suppressions: [{ kind: 'external', justification: `accepted by baseline ${f.baseline}` }],
+            }
+          : {}),
+      properties: {
+        status: statusOf(f),
+        ...(f.rules.length > 1 ? { relatedRules: f.rules.slice(1) } : {}),
+        ...(f.peers.length ? { peers: f.peers } : {}),
+      },
     })),
   );
   const sarif = {
@@ -96,6 +142,7 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
           },
         },
         results,
+        invocations: [invocation(report, uri)],
       },
     ],
   };

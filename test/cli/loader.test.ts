@@ -1,0 +1,183 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseYamlStream, resolvePlainScalar } from '../../lib/core/manifest-yaml';
+import { readManifests } from '../../lib/cli/load';
+import { EXIT, runScan } from '../../lib/cli/scan';
+
+const GOLDEN: [string, string, unknown][] = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'yaml-1.1', 'golden.json'), 'utf8'),
+);
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'ab-load-'));
+}
+
+function scan(paths: string[], format: 'json' | 'text' = 'json') {
+  let out = '';
+  let err = '';
+  const code = runScan(paths, { format }, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('YAML 1.1 decoding as kubectl does it (golden cases from go-yaml v2, see SOURCE.md)', () => {
+  it.each(GOLDEN)('%s', (_name, yaml, expected) => {
+    const { documents, problems } = parseYamlStream(yaml);
+    expect(problems).toEqual([]);
+    expect(documents[0].value).toEqual(expected);
+  });
+
+  it.each([
+    ['duplicate keys', 'a: 1\na: 2\n', /duplicated mapping key/],
+    ['.inf', 'v: .inf\n', /'\.inf' has no JSON form/],
+    ['-.Inf', 'v: -.Inf\n', /has no JSON form/],
+    ['.NaN', 'v: .NaN\n', /has no JSON form/],
+    ['a merge of a scalar', 'a: &a 1\nb:\n  <<: *a\n', /map merge requires map or sequence of maps/],
+    ['deep nesting', `v: ${'['.repeat(70)}${']'.repeat(70)}\n`, /nests deeper than 64 levels/],
+  ])('refuses %s with a message', (_name, yaml, message) => {
+    const { documents, problems } = parseYamlStream(yaml);
+    expect(documents).toEqual([]);
+    expect(problems[0].message).toMatch(message);
+  });
+
+  it('refuses an alias bomb without expanding it', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) {
+      const p = String.fromCharCode(96 + i);
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${p}`).join(', ')}]`,
+      );
+    }
+    const { problems } = parseYamlStream(lines.join('\n'));
+    expect(problems[0].message).toMatch(/alias/);
+  });
+
+  it('resolves only plain scalars it knows, leaving the rest strings', () => {
+    for (const s of ['hello', 'On1', 'null0', '0x', '0b2', '-', '+', '.', '1.2.3'])
+      expect(resolvePlainScalar(s)).toBeUndefined();
+  });
+
+  it.each([
+    ['hostPID: on', 'hostPID: on'],
+    ['hostPID: yes', 'hostPID: yes'],
+    ['hostPID: Y', 'hostPID: Y'],
+    ['hostNetwork: ON', 'hostNetwork: ON'],
+    ['hostIPC: y', 'hostIPC: y'],
+    ['hostPID merged in', '<<: {hostPID: yes}'],
+  ])('a pod with %s is judged as the host-namespace pod kubectl would create', (_name, field) => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'pod.yaml');
+    fs.writeFileSync(
+      file,
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: apps}\nspec:\n  ${field}\n  containers:\n  - name: c\n    image: nginx\n`,
+    );
+    const json = JSON.parse(scan([file]).out);
+    const rules = json.results[0].findings.flatMap((f: { rule: string; related?: string[] }) => [
+      f.rule,
+      ...(f.related ?? []),
+    ]);
+    expect(rules).toContain('PSS-hostNamespaces');
+  });
+});
+
+describe('reading a stream document by document', () => {
+  const stream = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: one, namespace: a}',
+    '---',
+    '- null',
+    '---',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: two, namespace: a}',
+    'data: [unclosed',
+    '---',
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- null',
+    '- apiVersion: v1',
+    '  kind: ConfigMap',
+    '  metadata: {name: three, namespace: a}',
+    '---',
+    'settings: {a: 1}',
+    '---',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: four, namespace: a}',
+    '',
+  ].join('\n');
+
+  it('reads every good document, reports the bad one with its line and skips the foreign ones', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'mixed.yaml');
+    fs.writeFileSync(file, stream);
+    const r = readManifests([file]);
+    expect(r.objects.map((o) => o.object.metadata?.name)).toEqual(['one', 'three', 'four']);
+    expect(r.objects.map((o) => o.source?.line)).toEqual([1, 16, 22]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ file, line: 11, message: expect.stringMatching(/invalid YAML/) }),
+    ]);
+    expect(r.skipped).toEqual([
+      { file, line: 5, reason: 'not a Kubernetes object (expected a mapping)' },
+      { file, line: 15, reason: 'list item 0 is not a Kubernetes object (expected a mapping)' },
+      { file, line: 20, reason: 'not a Kubernetes object (apiVersion is missing)' },
+    ]);
+    const s = scan([file]);
+    expect(s.code).toBe(EXIT.badInput);
+    expect(JSON.parse(s.out).results).toHaveLength(3);
+    expect(s.err).toMatch(/mixed\.yaml:11:\d+: invalid YAML/);
+  });
+});
+
+describe('directories', () => {
+  it('follows symlinks to files and directories, and stops at a loop with a notice', () => {
+    const dir = tmpDir();
+    const real = path.join(dir, 'real');
+    fs.mkdirSync(real);
+    fs.writeFileSync(
+      path.join(real, 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: a}\n',
+    );
+    const repo = path.join(dir, 'repo');
+    fs.mkdirSync(repo);
+    fs.symlinkSync(path.join(real, 'cm.yaml'), path.join(repo, 'linked.yaml'));
+    fs.symlinkSync(real, path.join(repo, 'linked-dir'));
+    fs.symlinkSync(repo, path.join(repo, 'loop'));
+    fs.symlinkSync(path.join(dir, 'missing.yaml'), path.join(repo, 'broken.yaml'));
+    const r = readManifests([repo]);
+    expect(r.objects.map((o) => path.relative(repo, o.source?.file ?? ''))).toEqual([
+      path.join('linked-dir', 'cm.yaml'),
+      'linked.yaml',
+    ]);
+    expect(r.errors).toEqual([]);
+    expect(r.skipped.map((s) => [path.basename(s.file), s.reason.replace(/\(.*\)/, '()')])).toEqual([
+      ['broken.yaml', 'broken symlink'],
+      ['loop', 'symlink loop ()'],
+    ]);
+  });
+
+  it('honours the per-file limit and reports the file it refused', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'big.yaml');
+    fs.writeFileSync(
+      file,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: a}\ndata: {a: "${'x'.repeat(2048)}"}\n`,
+    );
+    expect(readManifests([file], { maxFileBytes: 1024 }).errors[0].message).toMatch(
+      /file is larger than 1024 bytes \(raise --max-file-size\)/,
+    );
+    expect(readManifests([file]).objects).toHaveLength(1);
+    let err = '';
+    expect(runScan([file], { maxFileSize: '1KiB' }, { out: () => undefined, err: (t) => (err += t) })).toBe(
+      EXIT.badInput,
+    );
+    expect(err).toMatch(/big\.yaml: file is larger than 1024 bytes/);
+    err = '';
+    expect(runScan([file], { maxFileSize: 'lots' }, { out: () => undefined, err: (t) => (err += t) })).toBe(
+      EXIT.badInput,
+    );
+    expect(err).toMatch(/--max-file-size: invalid value 'lots'; expected a byte count or a size such as 64MiB/);
+  });
+});
