@@ -1,5 +1,5 @@
 import { AgentApp } from 'agent-baseline/platform';
-import { writeAuditPolicy } from 'agent-baseline/audit';
+import { auditPolicyFor, writeAuditPolicy } from 'agent-baseline/audit';
 import { writeVaultArtifacts } from 'agent-baseline/vault';
 import { buildDefaultPlatform } from './stacks/platform';
 
@@ -7,5 +7,6 @@ const app = new AgentApp();
 buildDefaultPlatform(app);
 app.synth();
 // API-server configuration, not objects to apply: written after synth, which empties dist/ first.
-writeAuditPolicy(app, app.outdir);
+// Checked here in memory, so the cdk8s plugin need not parse the file again (lib/rules/plugin).
+app.validateArtifact(writeAuditPolicy(app, app.outdir), [{ ...auditPolicyFor(app) }]);
 writeVaultArtifacts(app, app.outdir);

@@ -20,21 +20,26 @@ export interface Measurement {
   readonly buildMs: number;
   readonly synthMs: number;
   readonly totalMs: number;
+  /** User + system CPU over build and synth: less sensitive to a busy machine than wall time. */
+  readonly cpuMs: number;
   readonly objects: number;
   readonly bytes: number;
   readonly peakRssMiB: number;
 }
 
 function measure(build: () => App, objects: (app: App) => number, after?: (app: App, yaml: string) => void) {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const app = build();
   const t1 = performance.now();
   const yaml = app.synthYaml();
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const result: Measurement = {
     buildMs: t1 - t0,
     synthMs: t2 - t1,
     totalMs: t2 - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     objects: objects(app),
     bytes: Buffer.byteLength(yaml),
     peakRssMiB: peakRssMiB(),

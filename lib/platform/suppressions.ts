@@ -7,6 +7,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { MIN_REASON_LENGTH, SUPPRESSIONS_ANNOTATION, invalidProp, requireReason } from '../core';
 import { SourcedObject, Suppression, SynthValidationOptions, synthViolations } from '../rules';
+import { recordRulesValidation, resolveObject } from './app';
 
 /** One suppression: a rule id and why its findings are acceptable here, recorded on the object. */
 export interface SuppressionProps {
@@ -86,8 +87,10 @@ export function rulesValidation(scope: IConstruct, options: SynthValidationOptio
   return {
     validate: () => {
       const objects = apiObjectsUnder(scope);
+      // Resolved once per synthesis and shared with the output; recorded for the validated marker.
+      recordRulesValidation(objects, options);
       const sourced: SourcedObject[] = objects.map((o) => ({
-        object: o.toJson(),
+        object: resolveObject(o) as SourcedObject['object'],
         source: { constructPath: o.node.path },
       }));
       return synthViolations(sourced, options).map((v) => `[${objects[v.index].node.path}] ${v.message}`);

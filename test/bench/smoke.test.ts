@@ -38,10 +38,23 @@ describe('npm run bench -- --smoke --json', () => {
       'scan.parseMs',
       'scan.ratioToParse',
       'pulumi.n50.registerMs',
+      'coldSynth.entryRatioToFloor',
+      'coldSynth.npmAloneMedianMs',
+      'coldSynth.cliLoadMedianMs',
+      'coldSynth.cdk8sSynthMedianMs',
+      'synth.n50.cpuRatioToBaseline',
+      'serializers.cdk8sYamlMs',
+      'serializers.emitterMs',
+      'serializers.jsonStringifyMs',
+      'pulumi.n50.plainRegisterMs',
+      'pulumi.n50.ratioToPlain',
     ];
     for (const key of keys) expect(typeof result.figures[key]).toBe('number');
     expect(result.figures['coldSynth.manifests']).toBeGreaterThan(0);
     expect(result.figures['scan.objects']).toBe(result.figures['synth.n50.objects']);
+    expect(result.figures['coldSynth.outputsIdentical']).toBe(true);
+    expect(result.figures['serializers.identical']).toBe(true);
+    expect(result.figures['pulumi.nodeargs']).toMatch(/--stack-trace-limit=\d+/);
   });
 
   it('evaluates each target of the issue', () => {
@@ -49,11 +62,14 @@ describe('npm run bench -- --smoke --json', () => {
     expect(result.targets.map((t: { id: string }) => t.id)).toEqual([
       'cold-synth-ms',
       'cold-synth-floor',
+      'entry-floor',
       'n1000-ms',
       'n1000-rss',
       'n1000-baseline',
       'linear',
       'scan',
+      'pulumi-n1000-plain',
+      'pulumi-linear',
       // issue 17: the repository scan against the JSON.parse floor (bench/scan-repo.ts)
       'scan-repo',
       'scan-repo-rss',

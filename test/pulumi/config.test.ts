@@ -16,7 +16,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const project = parse(fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8')) as {
   name: string;
   main: string;
-  runtime: { name: string; options: { typescript: boolean } };
+  runtime: { name: string; options: { typescript: boolean; nodeargs?: string } };
   config: Record<string, { type: string; default?: unknown; items?: { type: string } }>;
 };
 // Pulumi.yaml cannot type object-valued keys; they are set as structured stack config.
@@ -24,11 +24,16 @@ const DECLARABLE = PLATFORM_CONFIG_KEYS.filter((k) => k.type !== 'object');
 const source = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 
 describe('Pulumi.yaml', () => {
-  test('is a TypeScript nodejs project whose main is the Pulumi entry', () => {
+  test('is a nodejs project whose main runs the Pulumi entry compiled, with a bounded stack-trace limit', () => {
     expect(project.name).toBe(PULUMI_PROJECT);
-    expect(project.runtime).toEqual({ name: 'nodejs', options: { typescript: true } });
-    expect(project.main).toBe('stacks/pulumi.ts');
-    expect(fs.existsSync(path.join(ROOT, project.main))).toBe(true);
+    expect(project.runtime).toEqual({
+      name: 'nodejs',
+      options: { typescript: false, nodeargs: expect.stringMatching(/^--stack-trace-limit=\d+$/) },
+    });
+    expect(project.main).toBe('scripts/pulumi.js');
+    // The launcher compiles stacks/pulumi.ts (test/pulumi/launcher.test.ts runs it under mocks).
+    expect(fs.readFileSync(path.join(ROOT, project.main), 'utf8')).toContain("bundle('stacks/pulumi.ts'");
+    expect(fs.existsSync(path.join(ROOT, 'stacks/pulumi.ts'))).toBe(true);
   });
 
   test('declares exactly the config keys the program reads, with their types', () => {

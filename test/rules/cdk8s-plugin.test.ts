@@ -21,12 +21,26 @@ function context(files: string[]) {
 }
 
 describe('the cdk8s validation plugin', () => {
-  test('the plain-JS shim cdk8s.yaml names exports the plugin class', () => {
-    const shim = require('../../lib/rules/plugin') as { AgentBaselineValidation: unknown };
-    expect(shim.AgentBaselineValidation).toBe(AgentBaselineValidation);
+  test('the plain-JS shim cdk8s.yaml names runs the plugin class when nothing was validated in process', async () => {
+    const shim = require('../../lib/rules/plugin') as { AgentBaselineValidation: typeof AgentBaselineValidation };
     expect(fs.readFileSync(path.join(__dirname, '../../cdk8s.yaml'), 'utf8')).toMatch(
       /package: \.\/lib\/rules\/plugin\n\s+version: [\d.]+\n\s+class: AgentBaselineValidation/,
     );
+    const files = [
+      path.join(FIXTURES, 'good.yaml'),
+      ...fs
+        .readdirSync(FIXTURES)
+        .filter((f) => f.startsWith('agt-'))
+        .slice(0, 3)
+        .map((f) => path.join(FIXTURES, f)),
+    ];
+    const viaShim = context(files);
+    const direct = context(files);
+    await new shim.AgentBaselineValidation().validate(viaShim.ctx);
+    await new AgentBaselineValidation().validate(direct.ctx);
+    expect(viaShim.violations.length).toBeGreaterThan(0);
+    expect(viaShim.violations).toEqual(direct.violations);
+    expect(viaShim.submitted).toEqual(direct.submitted);
   });
 
   test('a clean manifest set succeeds with no violation', async () => {

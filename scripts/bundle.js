@@ -1,0 +1,133 @@
+'use strict';
+/**
+ * Compiles a TypeScript entry point ahead with esbuild and runs it from V8's code cache; shared by
+ * scripts/synth.js (the cdk8s app) and the benchmark (its Pulumi child).
+ *
+ * The bundle is rebuilt whenever any input's size or mtime differs from the build's record (the
+ * esbuild metafile plus a few config files), so it never runs stale sources: a fresh clone, a `git
+ * pull` or an edit rebuilds on the next run.
+ */
+const fs = require('fs');
+const Module = require('module');
+const path = require('path');
+const vm = require('vm');
+
+const ROOT = path.resolve(__dirname, '..');
+/** Inputs outside the import graph that change what a bundle does. */
+const EXTRA_INPUTS = ['scripts/bundle.js', 'package-lock.json', 'tsconfig.json'];
+
+/**
+ * @param {string} entry  entry point relative to the repository root
+ * @param {string} name   output folder under build/
+ * @param {{ external?: boolean }} options  external: leave node_modules to `require` (needed when
+ *   the program must share module instances with a host, as a Pulumi program with the language host)
+ */
+function bundle(entry, name, options = {}) {
+  const out = path.join(ROOT, 'build', name);
+  return {
+    file: path.join(out, 'main.js'),
+    record: path.join(out, 'inputs.json'),
+    cache: path.join(out, 'main.js.v8-cache'),
+    out,
+    entry,
+    external: options.external === true,
+  };
+}
+
+function stamp(file) {
+  const st = fs.statSync(path.join(ROOT, file));
+  return [st.size, st.mtimeMs];
+}
+
+function isFresh(b) {
+  let record;
+  try {
+    record = JSON.parse(fs.readFileSync(b.record, 'utf8'));
+    fs.accessSync(b.file);
+  } catch {
+    return false;
+  }
+  if (record.node !== process.version || record.entry !== b.entry || record.external !== b.external) return false;
+  for (const [file, [size, mtime]] of Object.entries(record.inputs)) {
+    try {
+      const [s, m] = stamp(file);
+      if (s !== size || m !== mtime) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+function build(b) {
+  const esbuild = require('esbuild');
+  const result = esbuild.buildSync({
+    absWorkingDir: ROOT,
+    entryPoints: [b.entry],
+    bundle: true,
+    packages: b.external ? 'external' : undefined,
+    platform: 'node',
+    target: `node${process.versions.node.split('.')[0]}`,
+    format: 'cjs',
+    outfile: b.file,
+    metafile: true,
+    // Linked, not inline: no cost unless run with --enable-source-maps.
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  const files = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS].filter((f) =>
+    fs.existsSync(path.join(ROOT, f)),
+  );
+  const inputs = Object.fromEntries(files.map((f) => [f, stamp(f)]));
+  fs.rmSync(b.cache, { force: true });
+  fs.writeFileSync(b.record, JSON.stringify({ node: process.version, entry: b.entry, external: b.external, inputs }));
+}
+
+function ensureBuilt(b) {
+  if (!isFresh(b)) build(b);
+  return b.file;
+}
+
+/**
+ * Runs the bundle as `require` would, but through vm.Script with V8's code cache (Node 20 has no
+ * module.enableCompileCache). V8 rejects a cache made for other source or another V8, and the run
+ * then compiles as usual and writes a new one; the cache is written after the program ran, so it
+ * holds the functions it compiled, not only the top level. Returns the module's exports.
+ */
+function run(b) {
+  ensureBuilt(b);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(b.cache);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(b.file, 'utf8')), { filename: b.file, cachedData });
+  const mod = new Module(b.file, module);
+  mod.filename = b.file;
+  mod.paths = Module._nodeModulePaths(b.out);
+  require.cache[b.file] = mod;
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(b.file), mod, b.file, b.out);
+  mod.loaded = true;
+  if (cachedData === undefined || script.cachedDataRejected) {
+    const tmp = `${b.cache}.${process.pid}`;
+    fs.writeFileSync(tmp, script.createCachedData());
+    fs.renameSync(tmp, b.cache);
+  }
+  return mod.exports;
+}
+
+module.exports = { ROOT, bundle, ensureBuilt, build, run };
+
+/**
+ * `node [node options] scripts/bundle.js [--external] <entry> <name> [-- program args]`: builds if
+ * stale and runs the entry compiled, with the program's own argv (the benchmark's children).
+ */
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const external = argv[0] === '--external';
+  const [entry, name, ...rest] = external ? argv.slice(1) : argv;
+  const programArgs = rest[0] === '--' ? rest.slice(1) : rest;
+  process.argv = [process.argv[0], path.join(ROOT, entry), ...programArgs];
+  run(bundle(entry, name, { external }));
+}
