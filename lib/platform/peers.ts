@@ -80,6 +80,14 @@ function peerError(scope: string, field: string, value: unknown, allowed: string
   return new AgentBaselineError({ path: scope, field, value, allowed, reason });
 }
 
+/**
+ * Where Node resolves `id` on disk. The id is a variable on purpose: bundlers (the synth bundle of
+ * scripts/bundle.js) leave such a call to run time instead of warning about a literal.
+ */
+function resolveOnDisk(id: string, from?: string): string {
+  return require.resolve(id, from === undefined ? undefined : { paths: [from] });
+}
+
 let loadedChecked = false;
 
 /**
@@ -90,10 +98,10 @@ export function checkLoadedPeers(where: string): void {
   if (loadedChecked) return;
   const ranges = supportedPeerRanges();
   const loaded: [PeerLibrary, string, string][] = [
-    ['cdk8s', versionOf(App), require.resolve('cdk8s')],
-    ['constructs', versionOf(Construct), require.resolve('constructs')],
+    ['cdk8s', versionOf(App), resolveOnDisk('cdk8s')],
+    ['constructs', versionOf(Construct), resolveOnDisk('constructs')],
   ];
-  const kplusDir = path.dirname(require.resolve('cdk8s-plus-28/package.json'));
+  const kplusDir = path.dirname(resolveOnDisk('cdk8s-plus-28/package.json'));
   const kplus = JSON.parse(fs.readFileSync(path.join(kplusDir, 'package.json'), 'utf8')) as { version: string };
   loaded.push(['cdk8s-plus-28', kplus.version, kplusDir]);
   for (const [name, version, from] of loaded) {
@@ -108,8 +116,8 @@ export function checkLoadedPeers(where: string): void {
     }
   }
   for (const dep of ['cdk8s', 'constructs'] as const) {
-    const theirs = require.resolve(dep, { paths: [kplusDir] });
-    const ours = require.resolve(dep);
+    const theirs = resolveOnDisk(dep, kplusDir);
+    const ours = resolveOnDisk(dep);
     if (theirs !== ours) {
       throw peerError(
         where,
@@ -143,7 +151,7 @@ export function checkScopePeers(scope: IConstruct, where: string): void {
         where,
         'scope',
         s.node.path || '(the app)',
-        `a scope built with the ${library} copy agent-baseline uses (${library} ${versionOf(ours)} from ${require.resolve(library)})`,
+        `a scope built with the ${library} copy agent-baseline uses (${library} ${versionOf(ours)} from ${resolveOnDisk(library)})`,
         `this ${fqn.split('.')[1]} comes from a second copy of ${library} (${theirs.version}); two copies cannot render ` +
           `each other's objects (synth would fail with "can't render non-simple object"). Fix: ${ONE_COPY_FIX}`,
       );
