@@ -4,6 +4,7 @@ import { ImagePolicyProps } from 'agent-baseline/image-policy';
 import { AgentGuardrailsProps } from 'agent-baseline/guardrails';
 import { AgentGatewayProps, AgentRouteProps } from 'agent-baseline/gateway';
 import { EdgeIdentityProps } from 'agent-baseline/identity';
+import { AgentRuntimeRulesProps } from 'agent-baseline/runtime';
 
 /** Everything the default platform needs; main.ts and the Pulumi program fill it the same way. */
 export interface PlatformConfig {
@@ -39,6 +40,8 @@ export interface PlatformConfig {
   readonly toolRunnerJobs: AgentGuardrailsProps;
   /** How the assistant's LLM API key comes from Vault; one of `cluster.vaultDeliveryModes`. @default 'injector' */
   readonly vaultMode?: VaultDeliveryMode;
+  /** Runtime detection rules for the engines in `cluster.runtimeEngines`. @default AgentRuntimeRules defaults */
+  readonly runtimeRules?: AgentRuntimeRulesProps;
 }
 
 const EXAMPLE_DIGEST_A = 'sha256:4f6c1d0b8e3a2f9c7d5e1b0a3c8f6e2d9b7a5c3e1f0d8b6a4c2e0f9d7b5a3c1e';
@@ -54,6 +57,8 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     // pinned here to a mirror inside the image policy's allowlist.
     vault: { agentImage: `ghcr.io/acme-ai/mirror/vault:1.18.1@sha256:${'5d'.repeat(32)}` },
     imagePolicyEngines: ['vap', 'kyverno', 'sigstore'],
+    // Falco watches each agent for what it did not declare (shells, writes, token reads, egress).
+    runtimeEngines: ['falco'],
     // Example address (TEST-NET-1): use `kubectl get endpoints kubernetes -n default` for yours.
     apiServerEndpoints: { cidrs: ['192.0.2.10/32'], port: 443 },
   },
@@ -82,6 +87,18 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
         subjectRegExp:
           '^https://github[.]com/acme-ai/[^/]+/[.]github/workflows/[^/@]+@refs/(heads/main|tags/v[0-9][^/]*)$',
       },
+    },
+    // Signed by the same CI identity: a scan at most 7 days old with no critical finding, an SBOM,
+    // provenance from GitHub-hosted runners of the agents' repositories, and an approved base image.
+    attestations: {
+      vulnerabilityScan: { maxAgeDays: 7, failOnSeverity: 'critical' },
+      sbom: { format: 'spdx' },
+      provenance: {
+        builderIds: ['https://github.com/actions/runner/github-hosted'],
+        sourceRepositories: ['https://github.com/acme-ai/assistant', 'https://github.com/acme-ai/tool-runner'],
+      },
+      // Example digest: pin the distroless base your images are built on.
+      baseImage: { allowed: [`gcr.io/distroless/static-debian12:nonroot@sha256:${'6b'.repeat(32)}`] },
     },
   },
   // Example issuer: replace with your identity provider. Used only when cluster.mesh is 'istio'.

@@ -3,6 +3,7 @@ import { ImagePolicy } from 'agent-baseline/image-policy';
 import { AgentNamespace } from 'agent-baseline/namespace';
 import { Peer } from 'agent-baseline/network';
 import { AgentPlatform } from 'agent-baseline/platform';
+import { AgentRuntimeRules } from 'agent-baseline/runtime';
 import { AgentTask, ScheduledAgent, StatefulAgent } from 'agent-baseline/workload';
 import { DEFAULT_PLATFORM_CONFIG } from './config';
 
@@ -30,7 +31,8 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
     kubernetesVersion: '1.30',
     vaultDeliveryModes: ['injector', 'csi'],
     vault: DEFAULT_PLATFORM_CONFIG.cluster.vault,
-    imagePolicyEngines: ['vap'],
+    imagePolicyEngines: ['vap', 'kyverno'],
+    runtimeEngines: ['falco'],
   });
   const namespace = new AgentNamespace(platform, 'research', {
     // Durable volumes count against the quota too: at most 4 claims and 100Gi in all.
@@ -73,6 +75,20 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
   evaluation.allowEgressTo(Peer.cidr('203.0.113.0/24'), 443);
   evaluation.connections.allowTo(memory, 'http');
 
-  new ImagePolicy(platform, 'ImagePolicy', { allowedPrefixes: ['ghcr.io/acme-ai/'] });
+  // Kyverno checks what a VAP cannot: signatures and attestations (scan, SBOM, provenance, base image).
+  const defaults = DEFAULT_PLATFORM_CONFIG.imagePolicy!;
+  new ImagePolicy(platform, 'ImagePolicy', {
+    allowedPrefixes: ['ghcr.io/acme-ai/'],
+    signature: defaults.signature,
+    attestations: {
+      ...defaults.attestations,
+      provenance: {
+        builderIds: ['https://github.com/actions/runner/github-hosted'],
+        sourceRepositories: ['memory', 'triage', 'eval'].map((r) => `https://github.com/acme-ai/${r}`),
+      },
+    },
+  });
+  // After every agent: Falco rules from what each declared.
+  new AgentRuntimeRules(platform, 'RuntimeRules');
   return { platform, namespace, memory, triage, evaluation };
 }

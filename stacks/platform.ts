@@ -7,6 +7,7 @@ import { AgentNamespace } from 'agent-baseline/namespace';
 import { Peer } from 'agent-baseline/network';
 import { AgentPlatform } from 'agent-baseline/platform';
 import { AgentPeopleAccess } from 'agent-baseline/rbac';
+import { AgentRuntimeRules } from 'agent-baseline/runtime';
 import { HardenedAgent } from 'agent-baseline/workload';
 import { DEFAULT_PLATFORM_CONFIG, PlatformConfig } from './config';
 
@@ -19,6 +20,7 @@ export interface DefaultPlatform {
   readonly namespace: AgentNamespace;
   readonly assistant: HardenedAgent;
   readonly toolRunner: HardenedAgent;
+  readonly runtimeRules: AgentRuntimeRules;
   /** The authenticating gateway in front of the assistant, when `config.edge` applies. */
   readonly gateway?: AgentGateway;
 }
@@ -113,7 +115,9 @@ export function buildDefaultPlatform(
   toolRunner.allowIngressFrom(assistant, 'http');
   assistant.allowEgressTo(toolRunner, 'http');
   new AgentPeopleAccess(namespace, 'people', config.people);
+  // After every agent and grant: the rules are generated from what the agents declared.
+  const runtimeRules = new AgentRuntimeRules(platform, 'RuntimeRules', config.runtimeRules);
   // After the namespaces it covers; agents are checked against it at synth.
   if (config.imagePolicy) new ImagePolicy(platform, 'ImagePolicy', config.imagePolicy);
-  return { platform, namespace, assistant, toolRunner, gateway };
+  return { platform, namespace, assistant, toolRunner, gateway, runtimeRules };
 }

@@ -17,6 +17,7 @@ import {
   requireLabelValue,
   requireReason,
   requireTokenAudience,
+  meshOptOutOf,
 } from '../core';
 import { imagePolicyViolations } from '../image-policy/policy';
 import { AgentNamespace } from '../namespace/namespace';
@@ -480,6 +481,15 @@ export abstract class AgentPod extends Construct implements IAgentPod {
         invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
       requireLabelValue(this, `labels.${key}`, value);
     }
+    const optOut = meshOptOutOf(labels);
+    if (optOut && this.namespace.platform.settings.mesh === 'istio')
+      invalidProp(
+        this,
+        'labels',
+        labels,
+        'labels that keep the agent in the mesh',
+        `${optOut} opts out of the mesh: its AuthorizationPolicy would be emitted and nothing would enforce it`,
+      );
     return labels;
   }
 

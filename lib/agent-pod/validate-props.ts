@@ -5,6 +5,7 @@ import {
   MIN_UNPRIVILEGED_PORT,
   QUANTITY_FORMAT_HINT,
   SECRET_LIKE_ENV_NAME,
+  detectCredential,
   firstDuplicate,
   invalidProp,
   parseQuantity,
@@ -132,6 +133,17 @@ export function checkConfig(scope: IConstruct, config: Record<string, string>): 
         '<redacted>',
         'non-secret configuration only; declare secrets as Vault secrets',
         'the name looks like a secret and literal values end up in manifests and Git',
+      );
+    }
+    // The value too, whatever the name: the same detector the rule engine flags ConfigMaps with.
+    const credential = detectCredential(value);
+    if (credential) {
+      invalidProp(
+        scope,
+        `config.${name}`,
+        '<redacted>',
+        'non-secret configuration only; declare secrets as Vault secrets',
+        `the value looks like ${credential}, and literal values end up in manifests and Git`,
       );
     }
   }

@@ -32,6 +32,10 @@ export interface ScanOptions {
   readonly format?: Format;
   readonly failOn?: FailOn;
   readonly requireSandbox?: boolean;
+  /** Target Kubernetes version `1.N`. @default oldest supported minor */
+  readonly kubernetesVersion?: string;
+  /** DNS is served at the metadata address (GKE Cloud DNS). @default false */
+  readonly metadataDns?: boolean;
   /** Saved JSON report whose problems are accepted (shown as baselined, not failing). */
   readonly baseline?: string;
   /** Largest file read, e.g. `64MiB` (default) or a byte count. */
@@ -96,6 +100,8 @@ function judge(paths: readonly string[], options: ScanOptions, io: CliIo): Repor
     packs: options.pack,
     pssVersion: options.pssVersion,
     requireSandbox: options.requireSandbox,
+    kubernetesVersion: options.kubernetesVersion,
+    metadataDns: options.metadataDns,
   });
   const toNotice = (e: { file: string; line?: number; message?: string; reason?: string }) => ({
     file: relativeUri(e.file),
@@ -141,7 +147,11 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function addScanOptions(cmd: Command, defaultFormat: Format, defaultFailOn: FailOn = 'error'): Command {
   return cmd
     .argument('<paths...>', 'YAML/JSON files, directories (recursive) or - for stdin')
-    .option('--pack <name>', `rule pack, repeatable (default: pss-restricted, hardening, rbac, agent)`, collect)
+    .option(
+      '--pack <name>',
+      `rule pack, repeatable (default: pss-restricted, hardening, rbac, agent, api-versions)`,
+      collect,
+    )
     .option(
       '--pss-version <version>',
       `Pod Security policy version v1.0…v1.${PSS_LATEST_MINOR} or latest (default: namespace enforce-version label, else latest)`,
@@ -153,6 +163,14 @@ export function addScanOptions(cmd: Command, defaultFormat: Format, defaultFailO
         .default(defaultFailOn),
     )
     .option('--require-sandbox', 'agents must run under a sandbox RuntimeClass')
+    .option(
+      '--kubernetes-version <version>',
+      'Kubernetes version the manifests target, 1.N (default: the oldest supported, 1.28); judges removed API versions and Pod Security version pins',
+    )
+    .option(
+      '--metadata-dns',
+      'the cluster serves DNS at 169.254.169.254 (GKE Cloud DNS): allow that /32 on port 53 only',
+    )
     .option(
       '--baseline <file>',
       'saved JSON report (scan --format json): its problems are shown as baselined and do not fail',

@@ -120,20 +120,6 @@ export const KUBE_DNS = {
 } as const;
 export const NODE_LOCAL_DNS_IP = '169.254.20.10';
 
-/** Cloud metadata endpoints (link-local IPv4, AWS IMDS over IPv6): never reachable unless listed explicitly. */
-export const CLOUD_METADATA_IPV4 = '169.254.0.0/16';
-export const CLOUD_METADATA_IPV6 = 'fd00:ec2::254/128';
-export const CLOUD_METADATA_CIDRS: readonly string[] = [CLOUD_METADATA_IPV4, CLOUD_METADATA_IPV6];
-
-/** Cloud metadata and private ranges excepted from any internet egress. */
-export const METADATA_AND_PRIVATE_IPV4: readonly string[] = [
-  CLOUD_METADATA_IPV4,
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-];
-export const METADATA_AND_PRIVATE_IPV6: readonly string[] = ['fc00::/7', 'fe80::/10', CLOUD_METADATA_IPV6];
-
 /** Projected service-account tokens never live longer than this (seconds). */
 export const MAX_TOKEN_EXPIRATION_SECONDS = 3600;
 /** Where projected tokens are mounted: away from the legacy path that KSV-0036 watches. */

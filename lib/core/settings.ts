@@ -43,6 +43,9 @@ export const CNI_FLAVORS: readonly CniFlavor[] = Object.keys(CNI_CAPABILITIES) a
 export const MESH_FLAVORS: readonly MeshFlavor[] = Object.keys(MESH_CAPABILITIES) as MeshFlavor[];
 export const IMAGE_POLICY_ENGINES: readonly ImagePolicyEngine[] = keysInOrder(IMAGE_POLICY_ENGINE_ORDER);
 export const VAULT_DELIVERY_MODES: readonly VaultDeliveryMode[] = keysInOrder(VAULT_DELIVERY_MODE_ORDER);
+/** Runtime detection engines a cluster can run; lib/runtime generates rules for each one listed. */
+export type RuntimeEngine = 'falco' | 'tetragon';
+export const RUNTIME_ENGINES: readonly RuntimeEngine[] = ['falco', 'tetragon'];
 
 /** Where Vault runs, as NetworkPolicies and the Vault resources need to know it. */
 export interface VaultEndpoint {
@@ -77,12 +80,23 @@ export interface ClusterSettings {
   readonly mesh?: MeshFlavor;
   /** Allow DNS egress to NodeLocal DNSCache at 169.254.20.10. @default false */
   readonly nodeLocalDns?: boolean;
+  /**
+   * The cluster's DNS answers at the metadata address (GKE Cloud DNS): allow 169.254.169.254/32 on
+   * port 53 (UDP and TCP) only. Every other metadata port and address stays refused and flagged.
+   * @default false
+   */
+  readonly metadataDns?: boolean;
   /** Vault delivery mechanisms installed in the cluster. @default ['injector'] */
   readonly vaultDeliveryModes?: readonly VaultDeliveryMode[];
   /** Where Vault runs. @default see {@link VaultEndpoint} */
   readonly vault?: VaultEndpoint;
   /** Admission engines installed in the cluster. @default ['vap'] */
   readonly imagePolicyEngines?: readonly ImagePolicyEngine[];
+  /**
+   * Runtime detection engines the cluster runs (Falco, Tetragon). With none, AgentRuntimeRules
+   * emits nothing and the rule engine warns that agents run unwatched. @default []
+   */
+  readonly runtimeEngines?: readonly RuntimeEngine[];
   /**
    * Audience of projected tokens for the Kubernetes API. It must be one of the API server's
    * `--api-audiences` (which default to its `--service-account-issuer`).
@@ -114,9 +128,11 @@ export interface ResolvedClusterSettings {
   readonly cni: CniFlavor;
   readonly mesh: MeshFlavor;
   readonly nodeLocalDns: boolean;
+  readonly metadataDns: boolean;
   readonly vaultDeliveryModes: readonly VaultDeliveryMode[];
   readonly vault: Required<Omit<VaultEndpoint, 'agentImage'>> & Pick<VaultEndpoint, 'agentImage'>;
   readonly imagePolicyEngines: readonly ImagePolicyEngine[];
+  readonly runtimeEngines: readonly RuntimeEngine[];
   readonly apiServerAudience: string;
   readonly apiServerEndpoints?: Required<ApiServerEndpoints>;
   readonly gateway: ResolvedGatewaySettings;

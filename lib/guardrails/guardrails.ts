@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   MANAGED_BY,
   invalidProp,
@@ -79,6 +79,20 @@ export class AgentGuardrails extends Construct {
       'app.kubernetes.io/component': 'guardrail',
     };
     const common = { kubernetesMinor: settings.kubernetesMinor, namespace: ns, agentName: agent.agentName, labels };
+    const foreign = foreignServiceAccountProblem(agent, props.serviceAccountNames ?? []);
+    if (foreign) refuseForeignServiceAccount(this, ...foreign);
+    this.node.addValidation({
+      validate: () => {
+        const later = foreignServiceAccountProblem(agent, props.serviceAccountNames ?? []);
+        if (!later) return [];
+        try {
+          refuseForeignServiceAccount(this, ...later);
+        } catch (e) {
+          return [(e as Error).message];
+        }
+        return [];
+      },
+    });
     const objects = renderJobGuardrail({
       ...common,
       username: serviceAccountUsername(ns, agent.serviceAccountName),
@@ -142,6 +156,45 @@ function checkRegistries(scope: Construct, registries: readonly string[]): strin
     }
     return prefix;
   });
+}
+
+/**
+ * A ServiceAccount another agent of the namespace runs as carries that agent's RBAC and Vault
+ * role; Jobs running as it would act with them. Agents added later are caught at synth by the
+ * same check (node validation) and by the rule engine (AGT-GuardrailServiceAccount).
+ */
+function otherAgentServiceAccount(agent: IAgentPod, name: string): string | undefined {
+  // Structural: any agent shape (HardenedAgent, AgentPod, ...) names its ServiceAccount.
+  const others = agent.namespace.node
+    .findAll()
+    .filter(
+      (c): c is IConstruct & { agentName: string; serviceAccountName: string } =>
+        c !== agent &&
+        typeof (c as { agentName?: unknown }).agentName === 'string' &&
+        typeof (c as { serviceAccountName?: unknown }).serviceAccountName === 'string',
+    );
+  return others.find((o) => o.agentName !== agent.agentName && o.serviceAccountName === name)?.agentName;
+}
+
+function foreignServiceAccountProblem(
+  agent: IAgentPod,
+  names: readonly string[],
+): [number, string, string] | undefined {
+  for (const [i, n] of names.entries()) {
+    const other = otherAgentServiceAccount(agent, n);
+    if (other) return [i, n, other];
+  }
+  return undefined;
+}
+
+function refuseForeignServiceAccount(scope: Construct, i: number, name: string, other: string): never {
+  return invalidProp(
+    scope,
+    `guardrails.serviceAccountNames[${i}]`,
+    name,
+    'a dedicated ServiceAccount that no agent runs as',
+    `it is the ServiceAccount of agent '${other}': Jobs running as it act with that agent's RBAC grants and Vault role`,
+  );
 }
 
 function checkServiceAccounts(scope: Construct, names: readonly string[], agentSa: string): string[] {

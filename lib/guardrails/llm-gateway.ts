@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { cidrOverlaps, invalidProp, parseCidr, requireInteger } from '../core';
-import { ConnectionGrant, Peer } from '../network';
+import { cidrOverlaps, dnsPatternReachesLlmProvider, invalidProp, parseCidr, requireInteger } from '../core';
+import { ConnectionGrant, Peer, registerLlmGateway } from '../network';
 import { IAgentPod, isAgentPod } from '../agent-pod/contract';
 import { podPlumbing } from '../agent-pod/plumbing';
 import { LLM_GATEWAY_LABEL } from '../shared/guardrail-constants';
@@ -49,6 +49,17 @@ export class LlmGateway extends Construct {
     }
     this.port = port;
     podPlumbing(this.gateway).addWorkloadLabel(LLM_GATEWAY_LABEL, 'true');
+    registerLlmGateway(this, this.gateway);
+    // FQDN grants made before the gateway existed: refused now, as later ones are at grant time.
+    const early = this.fqdnBypasses()[0];
+    if (early)
+      invalidProp(
+        early.agent,
+        'allowEgressToFqdn.fqdn',
+        early.fqdn,
+        `a DNS name that is no LLM provider API; reach the providers through the LLM gateway '${this.gateway.agentName}' (LlmGateway.addClient)`,
+        'FQDN egress to an LLM provider bypasses the gateway (the rule engine flags it as AGT-LlmGatewayBypass)',
+      );
     for (const cidr of this.providerCidrs) this.gateway.allowEgressTo(Peer.cidr(cidr), providerPort);
     this.node.addValidation({ validate: () => this.directProviderAccess() });
   }
@@ -62,19 +73,34 @@ export class LlmGateway extends Construct {
     return grant;
   }
 
-  /** Every agent but the gateway that can still reach a provider range directly. */
+  private otherAgents(): IAgentPod[] {
+    return this.gateway.platform.node.findAll().filter((c): c is IAgentPod => c !== this.gateway && isAgentPod(c));
+  }
+
+  /** FQDN egress of other agents that reaches an LLM provider. */
+  private fqdnBypasses(): { agent: IAgentPod; fqdn: string }[] {
+    return this.otherAgents().flatMap((agent) =>
+      agent.network.egressFqdns.filter((f) => dnsPatternReachesLlmProvider(f)).map((fqdn) => ({ agent, fqdn })),
+    );
+  }
+
+  /** Every agent but the gateway that can still reach a provider range (or name) directly. */
   private directProviderAccess(): string[] {
     const providers = this.providerCidrs.map((c) => parseCidr(c)!);
-    const agents = this.gateway.platform.node
-      .findAll()
-      .filter((c): c is IAgentPod => c !== this.gateway && isAgentPod(c));
-    return agents.flatMap((agent) =>
-      agent.network.egressCidrs
-        .filter((cidr) => providers.some((p) => cidrOverlaps(parseCidr(cidr)!, p)))
-        .map(
-          (cidr) =>
-            `[${agent.node.path}] egress to ${cidr} reaches an LLM provider directly; only the gateway '${this.gateway.agentName}' may. Use LlmGateway.addClient(agent) instead.`,
-        ),
+    const fqdns = this.fqdnBypasses().map(
+      (b) =>
+        `[${b.agent.node.path}] egress to ${b.fqdn} reaches an LLM provider directly; only the gateway '${this.gateway.agentName}' may. Use LlmGateway.addClient(agent) instead.`,
     );
+    return [
+      ...fqdns,
+      ...this.otherAgents().flatMap((agent) =>
+        agent.network.egressCidrs
+          .filter((cidr) => providers.some((p) => cidrOverlaps(parseCidr(cidr)!, p)))
+          .map(
+            (cidr) =>
+              `[${agent.node.path}] egress to ${cidr} reaches an LLM provider directly; only the gateway '${this.gateway.agentName}' may. Use LlmGateway.addClient(agent) instead.`,
+          ),
+      ),
+    ];
   }
 }

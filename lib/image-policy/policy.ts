@@ -7,7 +7,7 @@ import { imageChecks } from './cel';
 import { renderKyvernoClusterPolicy, renderKyvernoImageValidatingPolicy } from './kyverno';
 import { parseImageReference } from '../shared/image-reference';
 import { ImagePolicyProps, ResolvedImagePolicy, resolveImagePolicy } from './settings';
-import { SIGSTORE_INCLUDE_LABEL, renderSigstoreClusterImagePolicy } from './sigstore';
+import { SIGSTORE_INCLUDE_LABEL, renderSigstoreAttestationPolicy, renderSigstoreClusterImagePolicy } from './sigstore';
 import { renderVap } from './vap';
 
 const POLICIES = new WeakMap<AgentPlatform, ImagePolicy>();
@@ -132,10 +132,19 @@ export class ImagePolicy extends Construct {
         renderKyvernoImageValidatingPolicy(s, this.namespaces),
         renderKyvernoClusterPolicy(s, this.namespaces),
       ],
-      sigstore: () => [renderSigstoreClusterImagePolicy(s)],
+      // Attestations: Kyverno's are inside its policies; Sigstore's get a policy of their own; a VAP
+      // cannot fetch them (the rule engine warns).
+      sigstore: () => {
+        const attestations = renderSigstoreAttestationPolicy(s);
+        return [renderSigstoreClusterImagePolicy(s), ...(attestations ? [attestations] : [])];
+      },
     };
     for (const engine of IMAGE_POLICY_ENGINES.filter((e) => s.engines.includes(e))) {
-      for (const manifest of renderers[engine]()) out[manifest.kind] = new ApiObject(this, manifest.kind, manifest);
+      for (const manifest of renderers[engine]()) {
+        // The attestation ClusterImagePolicy is the second object of its kind.
+        const id = manifest.kind in out ? `${manifest.kind}Attestations` : manifest.kind;
+        out[id] = new ApiObject(this, id, manifest);
+      }
     }
     return out;
   }

@@ -8,6 +8,13 @@ import {
   requireOneOf,
 } from '../core';
 import { parseImagePrefix } from '../shared/image-reference';
+import { AttestationRequirements, ResolvedAttestations, resolveAttestations } from './attestations/settings';
+
+/** Attestation requirements, with who signs the attestations. */
+export interface ImagePolicyAttestations extends AttestationRequirements {
+  /** Who signs the attestations. @default the policy's `signature` */
+  readonly signer?: SignatureVerification;
+}
 
 /** What an engine does with a violation. */
 export type ImagePolicyMode = 'enforce' | 'audit' | 'warn';
@@ -69,6 +76,13 @@ export interface ImagePolicyProps {
   readonly engines?: readonly ImagePolicyEngine[];
   /** Base name of the emitted policies. @default 'agent-images' */
   readonly name?: string;
+  /**
+   * Attestations every image must carry (scan, SBOM, provenance, base image), checked by the
+   * Kyverno and Sigstore engines. A ValidatingAdmissionPolicy cannot fetch attestations: it checks
+   * none, and the rule engine warns when no other engine covers a namespace.
+   * @default none: no attestation is required
+   */
+  readonly attestations?: ImagePolicyAttestations;
 }
 
 /** Signature settings after validation: exactly one of `publicKey` and `keyless` is set. */
@@ -94,6 +108,8 @@ export interface ResolvedImagePolicy extends ImageRules {
   readonly signature?: ResolvedSignature;
   /** Namespaces given explicitly; undefined means every AgentNamespace of the platform. */
   readonly namespaces?: readonly string[];
+  /** Attestation requirements with their signer, when any are set. */
+  readonly attestations?: ResolvedAttestations & { readonly signer: ResolvedSignature };
 }
 
 function requireUrl(scope: IConstruct, field: string, value: unknown): string {
@@ -127,14 +143,14 @@ function resolvePrefixes(scope: IConstruct, prefixes: readonly string[] | undefi
   return [...new Set(normalized)];
 }
 
-function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIdentity {
-  requireUrl(scope, 'signature.keyless.issuer', keyless.issuer);
+function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity, at = 'signature'): KeylessIdentity {
+  requireUrl(scope, `${at}.keyless.issuer`, keyless.issuer);
   const hasSubject = keyless.subject !== undefined;
   const hasRegExp = keyless.subjectRegExp !== undefined;
   if (hasSubject === hasRegExp) {
     invalidProp(
       scope,
-      'signature.keyless',
+      `${at}.keyless`,
       keyless,
       'exactly one of subject or subjectRegExp',
       'an issuer alone accepts any identity that issuer vouches for, e.g. any GitHub repository',
@@ -143,7 +159,7 @@ function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIde
   if (hasSubject)
     return {
       issuer: keyless.issuer,
-      subject: requireNonEmptyString(scope, 'signature.keyless.subject', keyless.subject),
+      subject: requireNonEmptyString(scope, `${at}.keyless.subject`, keyless.subject),
     };
   const regexp = keyless.subjectRegExp as string;
   if (
@@ -155,7 +171,7 @@ function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIde
   ) {
     invalidProp(
       scope,
-      'signature.keyless.subjectRegExp',
+      `${at}.keyless.subjectRegExp`,
       regexp,
       "a regular expression anchored with '^' and '$' that names the signing identity",
       'an unanchored pattern also matches identities that merely contain it',
@@ -164,24 +180,24 @@ function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIde
   try {
     new RegExp(regexp);
   } catch (e) {
-    invalidProp(scope, 'signature.keyless.subjectRegExp', regexp, 'a valid regular expression', (e as Error).message);
+    invalidProp(scope, `${at}.keyless.subjectRegExp`, regexp, 'a valid regular expression', (e as Error).message);
   }
   return { issuer: keyless.issuer, subjectRegExp: regexp };
 }
 
-function resolveSignature(scope: IConstruct, sig: SignatureVerification): ResolvedSignature {
+function resolveSignature(scope: IConstruct, sig: SignatureVerification, at = 'signature'): ResolvedSignature {
   const given = [sig.publicKey, sig.keyless].filter((v) => v !== undefined).length;
   if (given !== 1) {
     invalidProp(
       scope,
-      'signature',
+      at,
       sig,
       'exactly one of publicKey (a PEM cosign key) or keyless (an issuer with a subject or subjectRegExp)',
       'without a key or an identity, any signature would be accepted',
     );
   }
-  const fulcioUrl = requireUrl(scope, 'signature.fulcioUrl', sig.fulcioUrl ?? DEFAULT_FULCIO_URL);
-  const rekorUrl = requireUrl(scope, 'signature.rekorUrl', sig.rekorUrl ?? DEFAULT_REKOR_URL);
+  const fulcioUrl = requireUrl(scope, `${at}.fulcioUrl`, sig.fulcioUrl ?? DEFAULT_FULCIO_URL);
+  const rekorUrl = requireUrl(scope, `${at}.rekorUrl`, sig.rekorUrl ?? DEFAULT_REKOR_URL);
   if (sig.publicKey !== undefined) {
     const key = sig.publicKey;
     if (
@@ -190,14 +206,14 @@ function resolveSignature(scope: IConstruct, sig: SignatureVerification): Resolv
     ) {
       invalidProp(
         scope,
-        'signature.publicKey',
+        `${at}.publicKey`,
         key,
         'a PEM public key (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----)',
       );
     }
     return { publicKey: key.trim() + '\n', fulcioUrl, rekorUrl };
   }
-  return { keyless: resolveKeyless(scope, sig.keyless as KeylessIdentity), fulcioUrl, rekorUrl };
+  return { keyless: resolveKeyless(scope, sig.keyless as KeylessIdentity, at), fulcioUrl, rekorUrl };
 }
 
 function resolveEngines(
@@ -277,6 +293,7 @@ export function resolveImagePolicy(
       'a policy scoped to no namespace enforces nothing',
     );
   }
+  const attestations = resolvePolicyAttestations(scope, props.attestations, signature);
   return {
     name: requireDnsLabel(scope, 'name', props.name ?? 'agent-images', 50),
     allowedPrefixes,
@@ -286,5 +303,24 @@ export function resolveImagePolicy(
     engines,
     signature,
     namespaces: namespaces === undefined ? undefined : [...new Set(namespaces)],
+    attestations,
   };
+}
+
+function resolvePolicyAttestations(
+  scope: IConstruct,
+  props: ImagePolicyAttestations | undefined,
+  signature: ResolvedSignature | undefined,
+): ResolvedImagePolicy['attestations'] {
+  if (props === undefined) return undefined;
+  const signer = props.signer === undefined ? signature : resolveSignature(scope, props.signer, 'attestations.signer');
+  if (signer === undefined)
+    invalidProp(
+      scope,
+      'attestations.signer',
+      undefined,
+      'a signer for the attestations (attestations.signer, or the policy signature)',
+      'an unsigned attestation proves nothing: anyone who can push to the registry can write one',
+    );
+  return { ...resolveAttestations(scope, props, signer.keyless?.subjectRegExp), signer };
 }

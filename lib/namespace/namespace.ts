@@ -14,6 +14,7 @@ import {
   parseQuantity,
   requireDnsLabel,
   requireInteger,
+  meshOptOutOf,
 } from '../core';
 import { NETWORK_POLICY_API_VERSION, renderDefaultDenySpec } from '../network/render';
 import { AgentPlatform } from '../platform/platform';
@@ -191,6 +192,15 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
         );
       }
     }
+    const optOut = meshOptOutOf(extraLabels);
+    if (optOut && this.platform.settings.mesh === 'istio')
+      invalidProp(
+        this,
+        'labels',
+        extraLabels,
+        'labels that keep the namespace in the mesh',
+        `${optOut} opts every agent of the namespace out of the mesh: their AuthorizationPolicies would be emitted and nothing would enforce them`,
+      );
     const namespace = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.name,
@@ -261,7 +271,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
       apiVersion: NETWORK_POLICY_API_VERSION,
       kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', labels: this.commonLabels('network-policy') },
-      spec: renderDefaultDenySpec(this.platform.settings.nodeLocalDns),
+      spec: renderDefaultDenySpec(this.platform.settings.nodeLocalDns, this.platform.settings.metadataDns),
     });
   }
 

@@ -1,6 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { CNI_CAPABILITIES, MESH_CAPABILITIES, ResolvedClusterSettings, findAgentNamespace, invalidProp } from '../core';
+import {
+  CNI_CAPABILITIES,
+  MESH_CAPABILITIES,
+  ResolvedClusterSettings,
+  dnsPatternReachesLlmProvider,
+  findAgentNamespace,
+  internetWide,
+  invalidProp,
+  ipBlockSet,
+} from '../core';
 import {
   AgentNetworkProps,
   AgentPeerRef,
@@ -11,7 +20,9 @@ import {
   ResolvedPeer,
   ResolvedPort,
   ResolvedRule,
+  checkAddressSet,
   isAgentRef,
+  llmGatewayOf,
   portsOfAgent,
   requireFqdn,
   resolveAgentPorts,
@@ -100,6 +111,7 @@ export class AgentNetworkPolicy extends Construct {
             ingress: this.ingress,
             egress: this.egress,
             nodeLocalDns: this.settings.nodeLocalDns,
+            metadataDns: this.settings.metadataDns,
           }),
       }),
     });
@@ -111,6 +123,11 @@ export class AgentNetworkPolicy extends Construct {
   /** Address ranges this agent may reach (ipBlock peers of its egress rules), for cross-agent checks. */
   public get egressCidrs(): readonly string[] {
     return this.egress.flatMap((rule) => rule.peers.flatMap((peer) => (peer.kind === 'ipBlock' ? [peer.cidr] : [])));
+  }
+
+  /** DNS names this agent may reach (FQDN egress), for cross-agent checks. */
+  public get egressFqdns(): readonly string[] {
+    return this.fqdns.map((f) => f.fqdn);
   }
 
   /** The CiliumNetworkPolicy, once an FQDN has been allowed. */
@@ -125,6 +142,14 @@ export class AgentNetworkPolicy extends Construct {
     field = 'allowIngressFrom',
   ): NetworkGrant {
     const resolved = resolvePeer(this.agent, `${field}.peer`, peer, this.agent.namespace.name);
+    if (resolved.kind === 'ipBlock' && internetWide(ipBlockSet(resolved.cidr, resolved.except)!).length > 0)
+      invalidProp(
+        this.agent,
+        `${field}.peer.cidr`,
+        'cidr' in peer ? peer.cidr : resolved.cidr,
+        'a bounded range of callers; expose agents through the gateway',
+        'it admits the internet (the rule engine flags it as AGT-NetworkPolicyScope)',
+      );
     const agentPorts = resolveAgentPorts(this.agent, `${field}.ports`, this.agent, ports);
     const mesh = this.authorizationPolicy
       ? this.meshRule(
@@ -150,6 +175,8 @@ export class AgentNetworkPolicy extends Construct {
     const resolvedPorts = target
       ? portsOfAgent(resolveAgentPorts(this.agent, `${field}.ports`, target, ports))
       : resolvePorts(this.agent, `${field}.ports`, ports, resolved.kind === 'selector');
+    if (resolved.kind === 'ipBlock')
+      this.checkEgressUnion(field, resolved, resolvedPorts, 'cidr' in peer ? peer.cidr : resolved.cidr);
     const rule = { peers: [resolved], ports: resolvedPorts };
     return this.grantOf('egress', rule, this.add(this.egress, rule));
   }
@@ -168,6 +195,16 @@ export class AgentNetworkPolicy extends Construct {
         fqdn,
         "FQDN egress only with the cluster setting cni: 'cilium' (CiliumNetworkPolicy toFQDNs); otherwise allow the provider's published CIDR ranges, e.g. allowEgressTo(Peer.cidr('203.0.113.0/24'), 443)",
         'a Kubernetes NetworkPolicy matches IP addresses only and cannot express DNS names; an allow nothing enforces would be silently ignored',
+      );
+    }
+    const gateway = llmGatewayOf(this);
+    if (gateway !== undefined && gateway !== this.agent && dnsPatternReachesLlmProvider(name)) {
+      invalidProp(
+        this.agent,
+        `${field}.fqdn`,
+        fqdn,
+        `a DNS name that is no LLM provider API; reach the providers through the LLM gateway '${gateway.agentName}' (LlmGateway.addClient)`,
+        'FQDN egress to an LLM provider bypasses the gateway (the rule engine flags it as AGT-LlmGatewayBypass)',
       );
     }
     const resolved = { fqdn: name, ports: resolvePorts(this.agent, `${field}.ports`, ports, false) };
@@ -220,6 +257,27 @@ export class AgentNetworkPolicy extends Construct {
     authorizationPolicy?: ApiObject,
   ): NetworkGrant {
     return { direction, peers: rule.peers, ports: rule.ports, policy: this.networkPolicy, authorizationPolicy, added };
+  }
+
+  /**
+   * Policies are additive: blocks that are harmless one by one can add up to the internet
+   * (`0.0.0.0/2` four times over), so the union of the agent's CIDR egress is judged as well.
+   */
+  private checkEgressUnion(
+    field: string,
+    peer: Extract<ResolvedPeer, { kind: 'ipBlock' }>,
+    ports: readonly ResolvedPort[],
+    given: unknown,
+  ): void {
+    const block = ipBlockSet(peer.cidr, peer.except)!;
+    const others = this.egress
+      .flatMap((r) => r.peers)
+      .filter((p): p is Extract<ResolvedPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock')
+      // The internet rule is judged on its own: it excepts metadata and the private ranges.
+      .filter((p) => p.cidr !== '0.0.0.0/0' && p.cidr !== '::/0');
+    const union = others.reduce((acc, p) => acc.union(ipBlockSet(p.cidr, p.except)!), block);
+    const dnsOnly = ports.length > 0 && ports.every((p) => p.port === 53 && (p.endPort ?? 53) === 53);
+    checkAddressSet(this.agent, `${field}.peer.cidr`, given, block, union, this.settings.metadataDns && dnsOnly);
   }
 
   private add(list: ResolvedRule[], rule: ResolvedRule): boolean {

@@ -5,8 +5,13 @@
  */
 import { IConstruct } from 'constructs';
 import {
-  CLOUD_METADATA_CIDRS,
+  AUTO_EXCEPT_CIDRS,
   NAMESPACE_NAME_LABEL,
+  AddressSet,
+  WIDE_PORT_RANGE,
+  isWidePortRange,
+  ipBlockProblems,
+  internetWide,
   cidrContains,
   invalidProp,
   parseCidr,
@@ -165,7 +170,11 @@ export function meshPrincipal(namespace: string, serviceAccount: string): string
   return `${MESH_TRUST_DOMAIN}/ns/${namespace}/sa/${serviceAccount}`;
 }
 
-/** Validates a CIDR block and its exceptions; cloud metadata ranges inside it are added to `except`. */
+/**
+ * Validates a CIDR block and its exceptions. Link-local and metadata ranges strictly inside it are
+ * added to `except`. What the block still reaches is judged by the caller, which knows the ports
+ * and the agent's other blocks ({@link checkAddressSet}).
+ */
 export function resolveCidr(scope: Scope, field: string, cidr: unknown, except: readonly unknown[] = []): ResolvedPeer {
   const block = requireCidr(scope, `${field}.cidr`, cidr);
   if (block.prefix === 0) {
@@ -183,12 +192,47 @@ export function resolveCidr(scope: Scope, field: string, cidr: unknown, except: 
       invalidProp(scope, `${field}.except[${i}]`, e, `a range strictly inside ${block.text}`);
     return inner.text;
   });
-  for (const metadata of CLOUD_METADATA_CIDRS) {
-    const range = parseCidr(metadata)!;
-    if (cidrContains(block, range) && block.prefix < range.prefix && !excepts.includes(range.text))
-      excepts.push(range.text);
+  for (const text of AUTO_EXCEPT_CIDRS) {
+    const range = parseCidr(text)!;
+    const covered = excepts.some((e) => cidrContains(parseCidr(e)!, range));
+    if (cidrContains(block, range) && block.prefix < range.prefix && !covered) excepts.push(range.text);
   }
   return { kind: 'ipBlock', cidr: block.text, except: excepts };
+}
+
+/**
+ * Refuses egress an agent must not have, with the checks of the rule engine (lib/core/metadata.ts)
+ * so a grant and a scan judge the same address set: a block reaching cloud metadata or link-local
+ * besides NodeLocal DNS (169.254.169.254/32 on port 53 only with the platform setting
+ * metadataDns), a block opening the internet together with private ranges, and a union of the
+ * agent's blocks as wide as the internet (use allowEgressToInternet, which excepts them all).
+ */
+export function checkAddressSet(
+  scope: Scope,
+  field: string,
+  value: unknown,
+  block: AddressSet,
+  union: AddressSet,
+  metadataDns: boolean,
+): void {
+  const problem = ipBlockProblems(block, { metadataDns })[0];
+  if (problem)
+    invalidProp(
+      scope,
+      field,
+      value,
+      'a range without cloud metadata or link-local addresses (only NodeLocal DNSCache 169.254.20.10/32; 169.254.169.254/32 on port 53 with the platform setting metadataDns)',
+      `it ${problem.message}`,
+    );
+  const wide = internetWide(union);
+  if (wide.length > 0)
+    invalidProp(
+      scope,
+      field,
+      value,
+      "a bounded range; for the public internet use 'internet' (allowEgressToInternet), which excepts metadata and private ranges",
+      `it opens the IPv${wide[0]} internet (alone or with the agent's other ranges)`,
+    );
 }
 
 export function requireCidr(scope: Scope, field: string, value: unknown) {
@@ -271,7 +315,16 @@ export function resolvePort(scope: Scope, field: string, ref: PortRef, named: bo
   }
   const port = requireInteger(scope, `${field}.port`, spec.port, 1, 65535);
   if (spec.endPort === undefined) return { protocol, port };
-  return { protocol, port, endPort: requireInteger(scope, `${field}.endPort`, spec.endPort, port, 65535) };
+  const endPort = requireInteger(scope, `${field}.endPort`, spec.endPort, port, 65535);
+  if (isWidePortRange(port, endPort))
+    invalidProp(
+      scope,
+      `${field}.endPort`,
+      endPort,
+      `a range of fewer than ${WIDE_PORT_RANGE} ports, or the single ports needed`,
+      `${port}-${endPort} is every port by another spelling (the rule engine judges it as a port-less allow-all)`,
+    );
+  return { protocol, port, endPort };
 }
 
 /** Finds the agent port a reference points at, by name or number. */
@@ -361,4 +414,19 @@ export function requireFqdn(scope: Scope, field: string, value: unknown): string
     );
   }
   return value;
+}
+
+/**
+ * The platform's LLM gateway agent, per construct tree (keyed by its root), so FQDN grants made
+ * after the gateway exists can refuse provider domains without the network layer importing the
+ * guardrails module.
+ */
+const LLM_GATEWAYS = new WeakMap<IConstruct, { readonly agentName: string }>();
+
+export function registerLlmGateway(scope: IConstruct, gateway: { readonly agentName: string }): void {
+  LLM_GATEWAYS.set(scope.node.root, gateway);
+}
+
+export function llmGatewayOf(scope: IConstruct): { readonly agentName: string } | undefined {
+  return LLM_GATEWAYS.get(scope.node.root);
 }

@@ -14,12 +14,12 @@
  * Deliberately free of cdk8s and constructs, so the CLI and reviewers can use it on any manifests.
  */
 import {
+  AddressSet,
   Cidr,
   NAMESPACE_NAME_LABEL,
   ReachQueryError,
-  cidrContains,
-  cidrOverlaps,
   hostCidr,
+  ipBlockSet,
   labelSelectorMatches as selectorMatches,
   parseCidr,
 } from '../core';
@@ -137,7 +137,8 @@ export function buildClusterModel(objects: readonly unknown[]): ClusterModel {
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : 'default';
     const kind = String(obj.kind ?? '');
     if (kind === 'Namespace') namespaceLabels.set(name, { ...labelsOf(meta.labels), [NAMESPACE_NAME_LABEL]: name });
-    else if (kind === 'NetworkPolicy' && String(obj.apiVersion).startsWith('networking.k8s.io/'))
+    // extensions/v1beta1 NetworkPolicies have the same semantics; the API-RemovedVersion rule flags them.
+    else if (kind === 'NetworkPolicy' && /^(networking\.k8s\.io|extensions)\//.test(String(obj.apiVersion)))
       policies.push({ namespace, name, spec: rec(obj.spec) });
     else if (kind in POD_TEMPLATE_PATHS) {
       const template = POD_TEMPLATE_PATHS[kind].reduce<Json>((node, key) => rec(node[key]), obj);
@@ -181,13 +182,10 @@ function peerMatches(model: ClusterModel, policyNamespace: string, rawPeer: unkn
   const peer = rec(rawPeer);
   if (peer.ipBlock !== undefined) {
     if (endpoint.kind !== 'address') return false;
-    const block = parseCidr(String(rec(peer.ipBlock).cidr));
+    // The same address-set semantics as the rule engine: excepts subtracted, IPv4-mapped IPv6 read as IPv4.
+    const allowed = ipBlockSet(rec(peer.ipBlock).cidr, arr(rec(peer.ipBlock).except));
     const target = endpointCidr(endpoint);
-    if (!block || !target || !cidrContains(block, target)) return false;
-    return !arr(rec(peer.ipBlock).except).some((e) => {
-      const ex = parseCidr(String(e));
-      return ex !== undefined && cidrOverlaps(ex, target);
-    });
+    return allowed !== undefined && target !== undefined && allowed.covers(AddressSet.ofCidrs([target.text])!);
   }
   if (endpoint.kind !== 'pod' || (peer.namespaceSelector === undefined && peer.podSelector === undefined)) return false;
   const namespaceOk =

@@ -2,7 +2,13 @@
  * Pure renderers: resolved intent in, plain manifest objects out. The constructs only decide
  * when to call these, so every policy shape is testable without a construct tree.
  */
-import { KUBE_DNS, METADATA_AND_PRIVATE_IPV4, METADATA_AND_PRIVATE_IPV6, NODE_LOCAL_DNS_IP } from '../core';
+import {
+  KUBE_DNS,
+  METADATA_AND_PRIVATE_IPV4,
+  METADATA_AND_PRIVATE_IPV6,
+  METADATA_DNS_ADDRESS,
+  NODE_LOCAL_DNS_IP,
+} from '../core';
 import { ResolvedPeer, ResolvedPort, ResolvedRule, namespaceSelectorFor } from './intent';
 
 type Json = Record<string, unknown>;
@@ -20,6 +26,8 @@ export interface AgentPolicyInput {
   readonly ingress: readonly ResolvedRule[];
   readonly egress: readonly ResolvedRule[];
   readonly nodeLocalDns: boolean;
+  /** DNS at the metadata address (GKE Cloud DNS). @default false */
+  readonly metadataDns?: boolean;
 }
 
 const DNS_PORTS: readonly ResolvedPort[] = [
@@ -28,7 +36,7 @@ const DNS_PORTS: readonly ResolvedPort[] = [
 ];
 
 /** DNS egress every agent gets: kube-dns, plus NodeLocal DNSCache (a hostNetwork pod) when enabled. */
-export function dnsEgressRules(nodeLocalDns: boolean): ResolvedRule[] {
+export function dnsEgressRules(nodeLocalDns: boolean, metadataDns = false): ResolvedRule[] {
   const rules: ResolvedRule[] = [
     {
       peers: [
@@ -43,6 +51,9 @@ export function dnsEgressRules(nodeLocalDns: boolean): ResolvedRule[] {
   ];
   if (nodeLocalDns)
     rules.push({ peers: [{ kind: 'ipBlock', cidr: `${NODE_LOCAL_DNS_IP}/32`, except: [] }], ports: DNS_PORTS });
+  // GKE Cloud DNS: the metadata address, on the DNS port only (the rule engine allows exactly this).
+  if (metadataDns)
+    rules.push({ peers: [{ kind: 'ipBlock', cidr: `${METADATA_DNS_ADDRESS}/32`, except: [] }], ports: DNS_PORTS });
   return rules;
 }
 
@@ -85,16 +96,16 @@ function renderRules(rules: readonly ResolvedRule[], peerKey: 'from' | 'to'): Js
 export function renderNetworkPolicySpec(input: AgentPolicyInput): Json {
   const spec: Json = { podSelector: { matchLabels: { ...input.selectorLabels } }, policyTypes: ['Ingress', 'Egress'] };
   if (input.ingress.length > 0) spec.ingress = renderRules(input.ingress, 'from');
-  spec.egress = renderRules([...dnsEgressRules(input.nodeLocalDns), ...input.egress], 'to');
+  spec.egress = renderRules([...dnsEgressRules(input.nodeLocalDns, input.metadataDns), ...input.egress], 'to');
   return spec;
 }
 
 /** The namespace-wide default deny: every pod, both directions, and only DNS out. */
-export function renderDefaultDenySpec(nodeLocalDns: boolean): Json {
+export function renderDefaultDenySpec(nodeLocalDns: boolean, metadataDns = false): Json {
   return {
     podSelector: {},
     policyTypes: ['Ingress', 'Egress'],
-    egress: renderRules(dnsEgressRules(nodeLocalDns), 'to'),
+    egress: renderRules(dnsEgressRules(nodeLocalDns, metadataDns), 'to'),
   };
 }
 

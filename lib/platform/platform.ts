@@ -7,6 +7,7 @@ import {
   DEFAULT_VAULT_ENDPOINT,
   CNI_FLAVORS,
   IMAGE_POLICY_ENGINES,
+  RUNTIME_ENGINES,
   MESH_FLAVORS,
   ResolvedClusterSettings,
   resolveGatewaySettings,
@@ -67,7 +68,14 @@ export class AgentPlatform extends Chart {
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
-    this.node.addValidation(rulesValidation(this));
+    // The rules judge removed APIs and PSA pins against the platform's target, and allow the
+    // metadata address on port 53 only when the platform declares DNS there.
+    this.node.addValidation(
+      rulesValidation(this, {
+        kubernetesVersion: this.settings.kubernetesVersion,
+        metadataDns: this.settings.metadataDns,
+      }),
+    );
   }
 
   /** True when the target Kubernetes minor is at least `minor`. */
@@ -141,9 +149,15 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
     cni: requireOneOf(scope, 'cni', props.cni ?? 'generic', CNI_FLAVORS),
     mesh: requireOneOf(scope, 'mesh', props.mesh ?? 'none', MESH_FLAVORS),
     nodeLocalDns: props.nodeLocalDns ?? false,
+    metadataDns: props.metadataDns ?? false,
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
     imagePolicyEngines: [...new Set(imagePolicyEngines)],
+    runtimeEngines: [
+      ...new Set(
+        (props.runtimeEngines ?? []).map((e, i) => requireOneOf(scope, `runtimeEngines[${i}]`, e, RUNTIME_ENGINES)),
+      ),
+    ],
     apiServerAudience: requireTokenAudience(
       scope,
       'apiServerAudience',

@@ -62,7 +62,7 @@ export function checkBinding(
 ): { roleRef: k8s.RoleRef; subjects: k8s.Subject[] } {
   requireDnsSubdomain(scope, 'binding.name', props.name);
   requireOneOf(scope, 'binding.roleRef.kind', props.roleRef.kind, ['Role', 'ClusterRole']);
-  requireDnsSubdomain(scope, 'binding.roleRef.name', props.roleRef.name);
+  // The risk first: `system:aggregate-to-*` is no DNS name either, but the risk is what the user must hear.
   const risk = roleRefRisk(props.roleRef);
   if (risk)
     invalidProp(
@@ -72,6 +72,7 @@ export function checkBinding(
       'a least-privilege Role or ClusterRole of its own',
       `risk: ${risk}`,
     );
+  requireDnsSubdomain(scope, 'binding.roleRef.name', props.roleRef.name);
   if (props.subjects.length === 0) invalidProp(scope, 'binding.subjects', props.subjects, 'at least one subject');
   const subjects = props.subjects.map((s, i) => toSubject(scope, `binding.subjects[${i}]`, s));
   return { roleRef: { apiGroup: RBAC_API_GROUP, kind: props.roleRef.kind, name: props.roleRef.name }, subjects };

@@ -7,6 +7,7 @@ import {
   ImagePolicyEngine,
   MeshFlavor,
   ResolvedClusterSettings,
+  SUPPRESSIONS_ANNOTATION,
   firstDuplicate,
   invalidProp,
   requireNonEmptyString,
@@ -44,6 +45,14 @@ export interface PeopleRule {
 }
 
 const READ = ['get', 'list', 'watch'];
+
+/** Why a people role may hold an acknowledgeable risk; recorded on the Role as a suppression. */
+const PEOPLE_ACKNOWLEDGEMENT_REASONS: Record<PeopleRole, string> = {
+  viewer: 'people viewer role: read-only',
+  operator:
+    'people operator role: kubectl rollout restart patches the Deployment; held by named humans, never by an agent, and admission still checks the result',
+  auditor: 'people auditor role: read-only',
+};
 const read = (apiGroup: string, ...resources: string[]): PeopleRule => ({
   apiGroups: [apiGroup],
   resources,
@@ -218,12 +227,26 @@ export class AgentPeopleAccess extends Construct {
   private createRole(namespace: AgentNamespace, role: PeopleRole, subjects: RbacSubject[]): void {
     const rules = peopleRoleRules(role, namespace.platform.settings);
     // Defence in depth: a people role must never carry a refused permission, whatever edits come later.
-    const risky = [...rules.namespaced, ...rules.cluster].find((r) => ruleRisks(r).length > 0);
+    const all = [...rules.namespaced, ...rules.cluster];
+    const risky = all.find((r) => ruleRisks(r).some((risk) => !risk.acknowledgeable));
     if (risky)
       invalidProp(this, `roles.${role}`, risky, 'people roles without refused permissions', ruleRisks(risky)[0].risk);
     const name = `agent-${role}`;
     const labels = namespace.commonLabels('rbac');
-    this.roles[role] = new k8s.KubeRole(this, `${role}-Role`, { metadata: { name, labels }, rules: rules.namespaced });
+    // Acknowledgeable risks a people role carries (the operator's patch on deployments for
+    // `kubectl rollout restart`) are recorded on the Role with their reason, never silent.
+    const acknowledged = [...new Set(all.flatMap((r) => ruleRisks(r).flatMap((risk) => risk.findingIds)))];
+    const annotations = acknowledged.length
+      ? {
+          [SUPPRESSIONS_ANNOTATION]: JSON.stringify(
+            acknowledged.map((rule) => ({ rule, reason: PEOPLE_ACKNOWLEDGEMENT_REASONS[role] })),
+          ),
+        }
+      : undefined;
+    this.roles[role] = new k8s.KubeRole(this, `${role}-Role`, {
+      metadata: { name, labels, annotations },
+      rules: rules.namespaced,
+    });
     createRoleBinding(this, `${role}-RoleBinding`, { name, labels, roleRef: { kind: 'Role', name }, subjects });
     if (rules.cluster.length === 0) return;
     // Cluster-scoped kinds (ClusterRoles, admission policies, Namespaces) can only be read through a

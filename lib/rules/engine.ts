@@ -21,6 +21,7 @@ import {
   renderPath,
 } from './types';
 import { rec } from './util';
+import { SUPPORTED_KUBERNETES_MINORS, parseKubernetesMinor } from '../core/settings';
 import { applyExemptions, mergeFindings } from './problems';
 import { packByName, DEFAULT_PACKS } from './packs';
 
@@ -37,6 +38,13 @@ export interface RunOptions {
   readonly now?: Date;
   /** Pod-template locators for CRDs. */
   readonly locators?: readonly { readonly gvk: GroupVersionKind; readonly locator: PodTemplateLocator }[];
+  /**
+   * Kubernetes version the manifests target (`1.N`); removed API versions and Pod Security version
+   * pins are judged against it. @default the oldest supported minor (SUPPORTED_KUBERNETES_MINORS[0])
+   */
+  readonly kubernetesVersion?: string;
+  /** DNS is served at the metadata address (GKE Cloud DNS): allow 169.254.169.254/32 port 53 only. @default false */
+  readonly metadataDns?: boolean;
   /** Extra rules run alongside the packs (reported under pack 'custom'). */
   readonly rules?: readonly Rule[];
 }
@@ -86,9 +94,20 @@ function resolveSettings(options: RunOptions, packNames: readonly string[]): Run
     : packNames.includes('pss-baseline')
       ? 'baseline'
       : undefined;
+  let kubernetesMinor = SUPPORTED_KUBERNETES_MINORS[0];
+  if (options.kubernetesVersion !== undefined) {
+    const minor = parseKubernetesMinor(options.kubernetesVersion);
+    if (minor === undefined)
+      throw new RuleOptionError(
+        `kubernetesVersion '${options.kubernetesVersion}' is not a supported 1.<minor> (${SUPPORTED_KUBERNETES_MINORS.map((m) => `1.${m}`).join(', ')})`,
+      );
+    kubernetesMinor = minor;
+  }
   return {
     pssMinor,
     pssLevel,
+    kubernetesMinor,
+    metadataDns: options.metadataDns ?? false,
     requireSandbox: options.requireSandbox ?? false,
     sandboxRuntimeClasses: options.sandboxRuntimeClasses ?? DEFAULT_SANDBOX_RUNTIME_CLASSES,
     now: options.now ?? new Date(),

@@ -58,19 +58,40 @@ export function registerPodTemplateLocator(gvk: GroupVersionKind, locator: PodTe
   defaultLocators.set(key(gvk), locator);
 }
 
-registerPodTemplateLocator({ group: '', version: 'v1', kind: 'Pod' }, podLocator);
-for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']) {
-  registerPodTemplateLocator({ group: 'apps', version: 'v1', kind }, templatePathLocator('spec', 'template'));
+/**
+ * Every group and version the API server has served each workload kind under. Old versions
+ * (`extensions/v1beta1`, `apps/v1beta1`, `apps/v1beta2`, `batch/v1beta1`, ...) still describe the
+ * same pods, and clusters or converters may still accept them, so every version is judged like
+ * the current one: the version is `*`. Removed versions are reported by the api-versions pack.
+ */
+export const WORKLOAD_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [''],
+  ReplicationController: [''],
+  Deployment: ['apps', 'extensions'],
+  DaemonSet: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  Job: ['batch'],
+  CronJob: ['batch'],
+};
+
+const TEMPLATE_PATHS: Readonly<Record<string, readonly string[] | undefined>> = {
+  Pod: undefined,
+  ReplicationController: ['spec', 'template'],
+  Deployment: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+for (const [kind, groups] of Object.entries(WORKLOAD_GROUPS)) {
+  const path = TEMPLATE_PATHS[kind];
+  for (const group of groups) {
+    registerPodTemplateLocator({ group, version: '*', kind }, path ? templatePathLocator(...path) : podLocator);
+  }
 }
-registerPodTemplateLocator(
-  { group: '', version: 'v1', kind: 'ReplicationController' },
-  templatePathLocator('spec', 'template'),
-);
-registerPodTemplateLocator({ group: 'batch', version: 'v1', kind: 'Job' }, templatePathLocator('spec', 'template'));
-registerPodTemplateLocator(
-  { group: 'batch', version: '*', kind: 'CronJob' },
-  templatePathLocator('spec', 'jobTemplate', 'spec', 'template'),
-);
 
 /** Kinds with a built-in pod-template locator; rules scope themselves to these. */
 export const POD_TEMPLATE_KINDS: readonly string[] = [

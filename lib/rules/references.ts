@@ -31,6 +31,7 @@ export const NSA = {
   rbac: nsa('Authentication and authorization', 'Least-privilege RBAC'),
   secrets: nsa('Secrets', 'Keep secrets out of the environment and encrypted'),
   exposure: nsa('Network separation: exposure', 'Limit service exposure; encrypt traffic'),
+  threatDetection: nsa('Logging and threat detection', 'Detect anomalous container behaviour with runtime monitoring'),
 };
 
 /** CIS Kubernetes Benchmark v1.8+, section 5 (Policies). */
@@ -72,4 +73,5 @@ export const SOC2 = {
   boundaries: soc2('CC6.6', 'Security measures against threats from outside system boundaries'),
   software: soc2('CC6.8', 'Controls to prevent or detect unauthorized or malicious software'),
   configuration: soc2('CC7.1', 'Detection of configuration changes that introduce vulnerabilities'),
+  monitoring: soc2('CC7.2', 'Monitoring of system components for anomalies indicative of malicious acts'),
 };

@@ -15,6 +15,13 @@ export interface RunSettings {
   /** RuntimeClass names (or handlers) accepted as sandboxes. */
   readonly sandboxRuntimeClasses: readonly string[];
   readonly now: Date;
+  /** Kubernetes minor (1.N) the manifests target: removed API versions and PSA version pins are judged against it. */
+  readonly kubernetesMinor: number;
+  /**
+   * The cluster serves DNS at the metadata address (GKE Cloud DNS): egress to 169.254.169.254/32 on
+   * port 53 only is allowed. Nothing else at a metadata address ever is.
+   */
+  readonly metadataDns: boolean;
 }
 
 export interface RuleContext {

@@ -20,9 +20,10 @@ export interface PolicyRuleLike {
   readonly resources?: readonly string[];
   readonly verbs: readonly string[];
   readonly resourceNames?: readonly string[];
+  readonly nonResourceURLs?: readonly string[];
 }
 
-/** A set of resources in one API group (`''` is the core group). */
+/** A set of resources in one API group (`''` is the core group). `'*'` in resources: every resource of the group. */
 export interface RiskTarget {
   readonly apiGroup: string;
   readonly resources: readonly string[];
@@ -49,14 +50,59 @@ export interface RbacRuleRisk {
   readonly findingIds: readonly string[];
 }
 
+// Every group a workload kind was ever served under: a rule on `extensions` deployments grants the
+// same objects on clusters that still serve it, so it is judged the same.
 const WORKLOAD_KINDS: readonly RiskTarget[] = [
   { apiGroup: '', resources: ['pods', 'replicationcontrollers'] },
   { apiGroup: 'apps', resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
+  { apiGroup: 'extensions', resources: ['deployments', 'replicasets', 'daemonsets'] },
   { apiGroup: 'batch', resources: ['jobs', 'cronjobs'] },
 ];
 
 const RBAC_KINDS: readonly RiskTarget[] = [
   { apiGroup: RBAC_API_GROUP, resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'] },
+];
+
+/** Verbs that change or remove objects. */
+export const WRITE_VERBS: readonly string[] = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/**
+ * Every admission object whose change weakens or disables what admission enforces: the built-in
+ * webhooks and admission policies with their bindings, and the policy kinds of the admission
+ * engines the platform supports (Kyverno, Sigstore policy-controller, Gatekeeper). A policy
+ * exception is a weakening too.
+ */
+export const ADMISSION_TARGETS: readonly RiskTarget[] = [
+  {
+    apiGroup: 'admissionregistration.k8s.io',
+    resources: [
+      'validatingwebhookconfigurations',
+      'mutatingwebhookconfigurations',
+      'validatingadmissionpolicies',
+      'validatingadmissionpolicybindings',
+      'mutatingadmissionpolicies',
+      'mutatingadmissionpolicybindings',
+    ],
+  },
+  {
+    apiGroup: 'kyverno.io',
+    resources: ['clusterpolicies', 'policies', 'policyexceptions', 'cleanuppolicies', 'clustercleanuppolicies'],
+  },
+  { apiGroup: 'policies.kyverno.io', resources: ['*'] },
+  { apiGroup: 'policy.sigstore.dev', resources: ['clusterimagepolicies', 'trustroots'] },
+  { apiGroup: 'templates.gatekeeper.sh', resources: ['constrainttemplates'] },
+  { apiGroup: 'constraints.gatekeeper.sh', resources: ['*'] },
+  { apiGroup: 'config.gatekeeper.sh', resources: ['configs'] },
+  { apiGroup: 'mutations.gatekeeper.sh', resources: ['*'] },
+];
+
+/** Network isolation objects: Kubernetes, Cilium and Istio policies that bound what a pod reaches. */
+export const NETWORK_POLICY_TARGETS: readonly RiskTarget[] = [
+  { apiGroup: 'networking.k8s.io', resources: ['networkpolicies'] },
+  { apiGroup: 'extensions', resources: ['networkpolicies'] },
+  { apiGroup: 'policy.networking.k8s.io', resources: ['adminnetworkpolicies', 'baselineadminnetworkpolicies'] },
+  { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies', 'ciliumclusterwidenetworkpolicies'] },
+  { apiGroup: 'security.istio.io', resources: ['authorizationpolicies', 'peerauthentications'] },
 ];
 
 /** Every refused permission. Wildcards are checked separately ({@link WILDCARD_RISK}): they match everything. */
@@ -85,9 +131,21 @@ export const RBAC_RULE_RISKS: readonly RbacRuleRisk[] = [
   },
   {
     id: 'pod-exec',
-    summary: 'any verb on pods/exec, pods/attach or pods/portforward',
+    summary:
+      'exec, attach, port-forward or proxy into pods (pods/exec, pods/attach, pods/portforward, pods/proxy, services/proxy), or adding ephemeral containers',
     risk: 'code execution in, or reach into, other pods',
-    targets: [{ apiGroup: '', resources: ['pods/exec', 'pods/attach', 'pods/portforward'] }],
+    targets: [
+      { apiGroup: '', resources: ['pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy', 'services/proxy'] },
+    ],
+    acknowledgeable: false,
+    findingIds: ['RBAC-PodExec'],
+  },
+  {
+    id: 'ephemeral-containers',
+    summary: 'update or patch on pods/ephemeralcontainers',
+    risk: 'code execution in other pods: an ephemeral debug container runs any image inside the pod',
+    verbs: ['update', 'patch'],
+    targets: [{ apiGroup: '', resources: ['pods/ephemeralcontainers'] }],
     acknowledgeable: false,
     findingIds: ['RBAC-PodExec'],
   },
@@ -109,6 +167,16 @@ export const RBAC_RULE_RISKS: readonly RbacRuleRisk[] = [
     findingIds: ['RBAC-SecretRead'],
   },
   {
+    id: 'secret-write',
+    summary: 'create, update, patch or deletecollection on secrets',
+    risk: 'tampering with delivered credentials, or planting a ServiceAccount token Secret that mints a token',
+    // delete removes one named Secret (an outage, not a credential); deletecollection wipes them all.
+    verbs: ['create', 'update', 'patch', 'deletecollection'],
+    targets: [{ apiGroup: '', resources: ['secrets'] }],
+    acknowledgeable: false,
+    findingIds: ['RBAC-SecretWrite'],
+  },
+  {
     id: 'rbac-write',
     summary: 'create, update or patch on roles, rolebindings, clusterroles or clusterrolebindings',
     risk: 'self-granting: the holder can give itself any permission',
@@ -128,22 +196,40 @@ export const RBAC_RULE_RISKS: readonly RbacRuleRisk[] = [
   },
   {
     id: 'admission-write',
-    summary: 'update, patch or delete on admission webhooks and ValidatingAdmissionPolicies',
+    summary:
+      'create, update, patch, delete or deletecollection on admission webhooks, admission policies and their bindings, or Kyverno, Sigstore and Gatekeeper policies',
     risk: 'disables the guardrails that admission enforces',
-    verbs: ['update', 'patch', 'delete'],
-    targets: [
-      {
-        apiGroup: 'admissionregistration.k8s.io',
-        resources: [
-          'validatingwebhookconfigurations',
-          'mutatingwebhookconfigurations',
-          'validatingadmissionpolicies',
-          'validatingadmissionpolicybindings',
-        ],
-      },
-    ],
+    verbs: WRITE_VERBS,
+    targets: ADMISSION_TARGETS,
     acknowledgeable: false,
     findingIds: ['RBAC-AdmissionWrite'],
+  },
+  {
+    id: 'namespace-write',
+    summary: 'update or patch on namespaces',
+    risk: 'rewrites the Pod Security labels (privileged pods) and the labels policies select namespaces by',
+    verbs: ['update', 'patch'],
+    targets: [{ apiGroup: '', resources: ['namespaces'] }],
+    acknowledgeable: false,
+    findingIds: ['RBAC-NamespaceWrite'],
+  },
+  {
+    id: 'network-policy-write',
+    summary: 'create, update, patch, delete or deletecollection on NetworkPolicies (Kubernetes, Cilium, Istio)',
+    risk: 'opens the network isolation: a new or changed policy widens what every selected pod reaches',
+    verbs: WRITE_VERBS,
+    targets: NETWORK_POLICY_TARGETS,
+    acknowledgeable: false,
+    findingIds: ['RBAC-NetworkPolicyWrite'],
+  },
+  {
+    id: 'persistentvolume-create',
+    summary: 'create on persistentvolumes',
+    risk: 'a hostPath or other node-local PersistentVolume mounts the node file system into a pod',
+    verbs: ['create'],
+    targets: [{ apiGroup: '', resources: ['persistentvolumes'] }],
+    acknowledgeable: false,
+    findingIds: ['RBAC-PersistentVolumeCreate'],
   },
   {
     id: 'csr-approval',
@@ -165,19 +251,19 @@ export const RBAC_RULE_RISKS: readonly RbacRuleRisk[] = [
   {
     id: 'workload-create',
     summary:
-      'create on pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs or replicationcontrollers',
+      'create, update or patch on pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs or replicationcontrollers',
     risk: 'runs arbitrary images as any ServiceAccount in the namespace, unless admission guards it',
-    verbs: ['create'],
+    verbs: ['create', 'update', 'patch'],
     targets: WORKLOAD_KINDS,
     acknowledgeable: true,
     findingIds: ['RBAC-CreateWorkloads'],
   },
 ];
 
-/** A `*` anywhere in verbs, resources or apiGroups. */
+/** A `*` anywhere in verbs, resources, apiGroups or nonResourceURLs. */
 export const WILDCARD_RISK: RbacRuleRisk = {
   id: 'wildcard',
-  summary: "'*' in verbs, resources or apiGroups",
+  summary: "'*' in verbs, resources, apiGroups or nonResourceURLs",
   risk: 'unbounded access that grows as new APIs are added',
   acknowledgeable: false,
   findingIds: ['RBAC-Wildcard'],
@@ -187,13 +273,44 @@ export const WILDCARD_RISK: RbacRuleRisk = {
 export const BROAD_CLUSTER_ROLES: readonly string[] = ['cluster-admin', 'admin', 'edit'];
 export const BROAD_CLUSTER_ROLE_RISK = 'broad write access across the namespace or cluster';
 
+/**
+ * Aggregation: the controller copies into a ClusterRole with an `aggregationRule` the rules of every
+ * ClusterRole whose labels match, now and later; a ClusterRole labelled `aggregate-to-*` adds its
+ * rules to the roles that aggregate it (admin, edit, view and others). Either way the permissions
+ * are not in the object, so they are judged as broad as they can become.
+ */
+export const AGGREGATED_ROLE_PREFIX = 'system:aggregate-to-';
+export const AGGREGATION_LABEL_PATTERN = /(^|\/)aggregate-to-/;
+export const AGGREGATION_RISK =
+  'aggregated permissions: the rules are copied from (or into) other ClusterRoles by label, now and later, so they are unbounded';
+
+/** Why a ClusterRole's aggregation makes its permissions unknown, or undefined. */
+export function aggregationRisk(role: {
+  readonly aggregationRule?: unknown;
+  readonly labels?: Readonly<Record<string, string>>;
+}): string | undefined {
+  if (role.aggregationRule !== undefined && role.aggregationRule !== null) return AGGREGATION_RISK;
+  const label = Object.keys(role.labels ?? {}).find((k) => AGGREGATION_LABEL_PATTERN.test(k));
+  return label ? `${AGGREGATION_RISK} (label ${label})` : undefined;
+}
+
 /** Subjects that mean "everyone" (or the cluster's superuser group). */
 export const BROAD_SUBJECT_NAMES: readonly string[] = [
   'system:authenticated',
   'system:unauthenticated',
   'system:anonymous',
   'system:masters',
+  'system:serviceaccounts',
+  'system:nodes',
 ];
+/** Group of every ServiceAccount of one namespace: `system:serviceaccounts:<namespace>`. */
+export const NAMESPACE_SERVICE_ACCOUNTS_PREFIX = 'system:serviceaccounts:';
+/** Username of a ServiceAccount: `system:serviceaccount:<namespace>:<name>`. */
+export const SERVICE_ACCOUNT_USER_PREFIX = 'system:serviceaccount:';
+export const NAMESPACE_SERVICE_ACCOUNTS_RISK =
+  'grants the permissions to every ServiceAccount of the namespace, including every agent and any created later';
+export const SERVICE_ACCOUNT_AS_USER_RISK =
+  'a ServiceAccount written as a User: it is granted, but hidden from every check that looks for ServiceAccount subjects';
 export const BROAD_SUBJECT_RISK = 'grants the permissions to everyone, or to identities that bypass RBAC';
 export const DEFAULT_SERVICE_ACCOUNT_RISK =
   'the default ServiceAccount is shared by every pod that names none, so nobody is accountable';
@@ -208,15 +325,19 @@ export interface SubjectLike {
 /** Why a binding's subject is refused, or undefined when it is acceptable. */
 export function subjectRisk(subject: SubjectLike): string | undefined {
   if (BROAD_SUBJECT_NAMES.includes(subject.name)) return BROAD_SUBJECT_RISK;
+  if (subject.name.startsWith(NAMESPACE_SERVICE_ACCOUNTS_PREFIX)) return NAMESPACE_SERVICE_ACCOUNTS_RISK;
+  if (subject.kind !== 'ServiceAccount' && subject.name.startsWith(SERVICE_ACCOUNT_USER_PREFIX))
+    return SERVICE_ACCOUNT_AS_USER_RISK;
   if (subject.kind === 'ServiceAccount' && subject.name === 'default') return DEFAULT_SERVICE_ACCOUNT_RISK;
   return undefined;
 }
 
 /** Why a binding's roleRef is refused, or undefined when it is acceptable. */
 export function roleRefRisk(roleRef: { readonly kind: string; readonly name: string }): string | undefined {
-  return roleRef.kind === 'ClusterRole' && BROAD_CLUSTER_ROLES.includes(roleRef.name)
-    ? BROAD_CLUSTER_ROLE_RISK
-    : undefined;
+  if (roleRef.kind !== 'ClusterRole') return undefined;
+  if (BROAD_CLUSTER_ROLES.includes(roleRef.name)) return BROAD_CLUSTER_ROLE_RISK;
+  if (roleRef.name.startsWith(AGGREGATED_ROLE_PREFIX)) return AGGREGATION_RISK;
+  return undefined;
 }
 
 function hasWildcard(values: readonly string[] | undefined): boolean {
@@ -233,7 +354,12 @@ function resourceMatches(ruleResource: string, resource: string): boolean {
 function targetMatches(target: RiskTarget, rule: PolicyRuleLike): boolean {
   const groups = rule.apiGroups ?? [];
   const groupMatch = groups.includes(target.apiGroup) || groups.includes('*');
-  return groupMatch && (rule.resources ?? []).some((r) => target.resources.some((t) => resourceMatches(r, t)));
+  // '*' as a target resource: every resource of the group (kinds a CRD names per policy, as Gatekeeper does).
+  const anyResource = target.resources.includes('*') && (rule.resources ?? []).length > 0;
+  return (
+    groupMatch &&
+    (anyResource || (rule.resources ?? []).some((r) => target.resources.some((t) => resourceMatches(r, t))))
+  );
 }
 
 function riskMatches(risk: RbacRuleRisk, rule: PolicyRuleLike): boolean {
@@ -248,7 +374,10 @@ function riskMatches(risk: RbacRuleRisk, rule: PolicyRuleLike): boolean {
  */
 export function ruleRisks(rule: PolicyRuleLike): RbacRuleRisk[] {
   const found = RBAC_RULE_RISKS.filter((risk) => riskMatches(risk, rule));
-  return hasWildcard(rule.verbs) || hasWildcard(rule.resources) || hasWildcard(rule.apiGroups)
+  return hasWildcard(rule.verbs) ||
+    hasWildcard(rule.resources) ||
+    hasWildcard(rule.apiGroups) ||
+    hasWildcard(rule.nonResourceURLs)
     ? [WILDCARD_RISK, ...found]
     : found;
 }

@@ -385,6 +385,30 @@ describe('Kyverno and Sigstore outputs', () => {
         rekorUrl: 'https://rekor.sigstore.dev',
       },
       namespaces: undefined,
+      // The default platform requires attestations (issue 20), signed by the same CI identity.
+      attestations: {
+        vulnerabilityScan: {
+          predicateType: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+          maxAgeDays: 7,
+          failOnSeverity: 'critical',
+          failingSeverities: ['CRITICAL'],
+          acceptedVulnerabilities: [],
+        },
+        sbom: { format: 'spdx', predicateType: 'https://spdx.dev/Document' },
+        provenance: {
+          builderIds: ['https://github.com/actions/runner/github-hosted'],
+          sourceRepositories: ['https://github.com/acme-ai/assistant', 'https://github.com/acme-ai/tool-runner'],
+        },
+        baseImage: {
+          allowed: [{ name: 'gcr.io/distroless/static-debian12:nonroot', digest: `sha256:${'6b'.repeat(32)}` }],
+        },
+        wideSubjectWaiver: undefined,
+        signer: {
+          keyless: DEFAULT_PLATFORM_CONFIG.imagePolicy?.signature?.keyless,
+          fulcioUrl: 'https://fulcio.sigstore.dev',
+          rekorUrl: 'https://rekor.sigstore.dev',
+        },
+      },
     });
     expect(policy.namespaces).toEqual(['agents']);
     expect(Object.keys(policy.objects)).toEqual([
@@ -393,6 +417,7 @@ describe('Kyverno and Sigstore outputs', () => {
       'ImageValidatingPolicy',
       'ClusterPolicy',
       'ClusterImagePolicy',
+      'ClusterImagePolicyAttestations',
     ]);
     expect(
       new RegExp(policy.settings.signature?.keyless?.subjectRegExp as string).test(

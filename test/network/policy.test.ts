@@ -18,6 +18,16 @@ const selector = (name: string) => ({
   matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name },
 });
 
+const INTERNET_EXCEPT_V4 = [
+  '169.254.0.0/16',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '168.63.129.16/32',
+  '192.0.0.192/32',
+];
+
 describe('one NetworkPolicy per agent', () => {
   test('an agent with no declared intent gets DNS egress and no ingress rules', () => {
     const p = platform();
@@ -143,9 +153,9 @@ describe('internet and the metadata exception', () => {
       {
         to: [
           {
-            ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] },
+            ipBlock: { cidr: '0.0.0.0/0', except: INTERNET_EXCEPT_V4 },
           },
-          { ipBlock: { cidr: '::/0', except: ['fc00::/7', 'fe80::/10', 'fd00:ec2::254/128'] } },
+          { ipBlock: { cidr: '::/0', except: ['fe80::/10', 'fc00::/7'] } },
         ],
         ports: [{ protocol: 'TCP', port: 443 }],
       },
@@ -161,7 +171,7 @@ describe('internet and the metadata exception', () => {
       {
         to: [
           {
-            ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] },
+            ipBlock: { cidr: '0.0.0.0/0', except: INTERNET_EXCEPT_V4 },
           },
         ],
         ports: [
@@ -172,24 +182,55 @@ describe('internet and the metadata exception', () => {
     ]);
   });
 
-  test('a CIDR that contains a cloud metadata range gets it excepted; listing it explicitly allows it', () => {
+  test('a CIDR that contains cloud metadata or link-local ranges gets them excepted', () => {
     const p = platform();
     const a = agent(new AgentNamespace(p, 'agents'), 'a');
-    a.allowEgressTo(Peer.cidr('128.0.0.0/1', ['192.168.0.0/16']), 443);
+    a.allowEgressTo(Peer.cidr('169.0.0.0/8', ['169.1.0.0/16']), 443);
     a.allowEgressTo(Peer.cidr('fd00::/8'), 443);
-    a.allowEgressTo(Peer.cidr('169.254.169.254/32'), { port: 53, protocol: 'UDP' });
     expect(find(synthAll(p), 'NetworkPolicy', 'a').spec.egress).toEqual([
       DNS_RULE,
       {
-        to: [{ ipBlock: { cidr: '128.0.0.0/1', except: ['192.168.0.0/16', '169.254.0.0/16'] } }],
+        to: [{ ipBlock: { cidr: '169.0.0.0/8', except: ['169.1.0.0/16', '169.254.0.0/16'] } }],
         ports: [{ protocol: 'TCP', port: 443 }],
       },
       {
-        to: [{ ipBlock: { cidr: 'fd00::/8', except: ['fd00:ec2::254/128'] } }],
+        to: [
+          {
+            ipBlock: {
+              cidr: 'fd00::/8',
+              except: ['fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128', 'fd00:42::42/128'],
+            },
+          },
+        ],
         ports: [{ protocol: 'TCP', port: 443 }],
       },
-      { to: [{ ipBlock: { cidr: '169.254.169.254/32' } }], ports: [{ protocol: 'UDP', port: 53 }] },
     ]);
+  });
+
+  test('the metadata address is allowed only with metadataDns (GKE Cloud DNS), on port 53 only', () => {
+    const p = platform({ metadataDns: true });
+    const a = agent(new AgentNamespace(p, 'agents'), 'a');
+    a.allowEgressTo(Peer.cidr('169.254.169.254/32'), { port: 53, protocol: 'UDP' });
+    const egress = find(synthAll(p), 'NetworkPolicy', 'a').spec.egress;
+    expect(egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '169.254.169.254/32' } }],
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    });
+    expect(egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '169.254.169.254/32' } }],
+      ports: [{ protocol: 'UDP', port: 53 }],
+    });
+    expect(() => a.allowEgressTo(Peer.cidr('169.254.169.254/32'), 80)).toThrow(
+      '[platform/agents/a] allowEgressTo.peer.cidr: invalid value "169.254.169.254/32" (it reaches the cloud metadata address 169.254.169.254',
+    );
+    const q = platform();
+    const b = agent(new AgentNamespace(q, 'agents'), 'b');
+    expect(() => b.allowEgressTo(Peer.cidr('169.254.169.254/32'), { port: 53, protocol: 'UDP' })).toThrow(
+      '[platform/agents/b] allowEgressTo.peer.cidr: invalid value "169.254.169.254/32" (it reaches the cloud metadata address 169.254.169.254',
+    );
   });
 });
 

@@ -72,7 +72,7 @@ describe('RBAC of the default platform', () => {
         ruleRisks(r).map((k) => `${o.metadata.name}:${k.id}`),
       ),
     );
-    expect(risks).toEqual(['tool-runner-api:workload-create']);
+    expect(risks).toEqual(['tool-runner-api:workload-create', 'agent-operator:workload-create']);
     for (const b of rbac.filter((o) => o.kind.endsWith('Binding'))) {
       expect(roleRefRisk(b.roleRef as { kind: string; name: string })).toBeUndefined();
       for (const s of b.subjects as { kind: string; name: string }[]) expect(subjectRisk(s)).toBeUndefined();
@@ -90,6 +90,9 @@ describe('RBAC of the default platform', () => {
     const report = runRules(objects);
     const rbacFindings = report.results.filter((r) => RBAC_KINDS.includes(r.kind)).flatMap((r) => r.findings);
     expect(rbacFindings.filter((f) => !f.suppressed)).toEqual([]);
-    expect(rbacFindings.filter((f) => f.suppressed).map((f) => f.rule)).toEqual(['RBAC-CreateWorkloads']);
+    expect(rbacFindings.filter((f) => f.suppressed).map((f) => f.rule)).toEqual([
+      'RBAC-CreateWorkloads',
+      'RBAC-CreateWorkloads',
+    ]);
   });
 });

@@ -18,13 +18,13 @@ function grantError(grant: ApiGrant): string {
 }
 
 const WILDCARD =
-  "(risk: unbounded access that grows as new APIs are added). Allowed: a grant without '*' in verbs, resources or apiGroups";
+  "(risk: unbounded access that grows as new APIs are added). Allowed: a grant without '*' in verbs, resources, apiGroups or nonResourceURLs";
 const ESCALATION =
   "(risk: privilege escalation: grants permissions the holder does not have). Allowed: a grant without the verbs 'escalate' and 'bind'";
 const IMPERSONATION =
   "(risk: privilege escalation: acts as another user, group or ServiceAccount). Allowed: a grant without the verb 'impersonate'";
 const EXEC =
-  '(risk: code execution in, or reach into, other pods). Allowed: a grant without any verb on pods/exec, pods/attach or pods/portforward';
+  '(risk: code execution in, or reach into, other pods). Allowed: a grant without exec, attach, port-forward or proxy into pods (pods/exec, pods/attach, pods/portforward, pods/proxy, services/proxy), or adding ephemeral containers';
 const NODES_PROXY =
   '(risk: code execution through the kubelet API in any pod on the node). Allowed: a grant without any verb on nodes/proxy';
 const SECRETS =
@@ -35,7 +35,7 @@ const TOKEN = '(risk: mints tokens for other identities). Allowed: a grant witho
 const ADMISSION = '(risk: disables the guardrails that admission enforces)';
 const CSR = '(risk: mints cluster credentials)';
 const WORKLOAD =
-  "(risk: runs arbitrary images as any ServiceAccount in the namespace, unless admission guards it). Allowed: a grant without create on pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs or replicationcontrollers, or acknowledgeRisks: [{ risk: 'workload-create', reason: '<why the agent needs it>' }]";
+  "(risk: runs arbitrary images as any ServiceAccount in the namespace, unless admission guards it). Allowed: a grant without create, update or patch on pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs or replicationcontrollers, or acknowledgeRisks: [{ risk: 'workload-create', reason: '<why the agent needs it>' }]";
 
 const g = (apiGroups: string[], resources: string[], verbs: string[], extra: Partial<ApiGrant> = {}): ApiGrant => ({
   apiGroups,

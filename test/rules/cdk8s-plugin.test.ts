@@ -48,7 +48,10 @@ describe('the cdk8s validation plugin', () => {
     await new AgentBaselineValidation().validate(ctx);
     expect(violations).toEqual([]);
     expect(submitted).toEqual([
-      { status: 'success', metadata: expect.objectContaining({ packs: 'pss-restricted,hardening,rbac,agent' }) },
+      {
+        status: 'success',
+        metadata: expect.objectContaining({ packs: 'pss-restricted,hardening,rbac,agent,api-versions' }),
+      },
     ]);
   });
 

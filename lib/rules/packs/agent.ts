@@ -3,14 +3,19 @@
  * without declared RBAC, secrets only from Vault, signed images, and sandboxed runtimes where the
  * platform asks for them.
  */
-import {
-  AGENT_NAMESPACE_LABEL,
-  ANNOTATION_PREFIX,
-  cidrContainsIp,
-  parseCidr,
-  serviceAccountUsername,
-} from '../../core';
+import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, serviceAccountUsername } from '../../core';
 import { RUNS_GENERATED_CODE_LABEL } from '../../shared/guardrail-constants';
+import { internetEgress, networkPolicyScope } from './agent-network';
+import { llmFqdnBypass, meshOptOut, psaVersionPin } from './agent-mesh';
+import {
+  credentialInConfigMap,
+  credentialInPod,
+  foreignSecret,
+  foreignServiceAccount,
+  guardrailForeignServiceAccount,
+  literalSecret,
+} from './agent-identity';
+import { ruleRisks } from '../../shared/rbac-risks';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Pack, Rule, RuleContext } from '../rule';
@@ -37,86 +42,6 @@ export const VAULT_TOKEN_AUDIENCE = 'vault';
 function agentPod(ctx: RuleContext): PodContext | undefined {
   return ctx.pod && isAgentWorkload(indexedOf(ctx), ctx.pod) ? ctx.pod : undefined;
 }
-
-// --- Egress ------------------------------------------------------------------------------------
-
-function cidrContainsV4(cidr: string, ip: string): boolean {
-  const block = parseCidr(cidr);
-  return block !== undefined && cidrContainsIp(block, ip);
-}
-
-const METADATA_V4 = '169.254.169.254';
-const METADATA_V6_EXCEPTS = new Set(['fd00:ec2::254/128', 'fc00::/7', 'fd00::/8', 'fd00:ec2::/32']);
-
-/** Why an egress peer opens the internet, or undefined when it does not. */
-function openInternet(peer: Json): string | undefined {
-  const block = rec(peer.ipBlock);
-  const cidr = str(block.cidr);
-  const except = strs(block.except);
-  if (cidr === '0.0.0.0/0' && !except.some((e) => cidrContainsV4(e, METADATA_V4)))
-    return 'egress to 0.0.0.0/0 without excepting 169.254.0.0/16';
-  if (cidr === '::/0' && !except.some((e) => METADATA_V6_EXCEPTS.has(e)))
-    return 'egress to ::/0 without excepting fd00:ec2::254/128';
-  return undefined;
-}
-
-function networkPolicyProblems(policy: Json): { message: string; path: PathSegment[] }[] {
-  return arr(rec(policy.spec).egress).flatMap((r, i) => {
-    const to = arr(rec(r).to);
-    if (to.length === 0) return [{ message: `egress rule ${i} allows every destination`, path: ['spec', 'egress', i] }];
-    return to.flatMap((p, j) => {
-      const why = openInternet(rec(p));
-      return why ? [{ message: why, path: ['spec', 'egress', i, 'to', j, 'ipBlock'] }] : [];
-    });
-  });
-}
-
-function ciliumProblems(policy: Json): { message: string; path: PathSegment[] }[] {
-  return arr(rec(policy.spec).egress).flatMap((r, i) => {
-    const rule = rec(r);
-    const out: { message: string; path: PathSegment[] }[] = [];
-    if (strs(rule.toEntities).some((e) => e === 'world' || e === 'all'))
-      out.push({ message: `egress rule ${i} allows toEntities world`, path: ['spec', 'egress', i, 'toEntities'] });
-    strs(rule.toCIDR).forEach((c, j) => {
-      if (c === '0.0.0.0/0' || c === '::/0')
-        out.push({ message: `egress rule ${i} allows ${c}`, path: ['spec', 'egress', i, 'toCIDR', j] });
-    });
-    recs(rule.toCIDRSet).forEach((s, j) => {
-      const why = openInternet({ ipBlock: { cidr: s.cidr, except: s.except } });
-      if (why) out.push({ message: why, path: ['spec', 'egress', i, 'toCIDRSet', j] });
-    });
-    return out;
-  });
-}
-
-function policyConcernsAgents(set: ObjectSet, item: IndexedObject): boolean {
-  if (isAgentNamespace(set, item.namespace)) return true;
-  const spec = rec(item.object.spec);
-  const selector = item.kind === 'NetworkPolicy' ? spec.podSelector : spec.endpointSelector;
-  return set
-    .workloads(item.namespace)
-    .some((w) => w.pod && isAgentWorkload(w, w.pod) && selectorMatches(selector, w.pod.labels));
-}
-
-const internetEgress = objectRule(
-  {
-    id: 'AGT-InternetEgress',
-    kinds: ['NetworkPolicy', 'CiliumNetworkPolicy'],
-    title: 'No unrestricted internet egress for agents',
-    severity: 'error',
-    description:
-      'Open egress lets a hijacked agent exfiltrate data or reach the cloud metadata service (169.254.169.254, fd00:ec2::254) for node credentials.',
-    fix: 'Allow only named destinations (FQDN policy, Vault, DNS); if 0.0.0.0/0 is truly needed, except 169.254.0.0/16 and the private ranges (and fd00:ec2::254/128 for ::/0).',
-    references: [OWASP.excessiveAgency, OWASP.disclosure, NSA.netpol, SOC2.boundaries],
-    scanners: ['agent-sandbox default NetworkPolicy'],
-  },
-  (ctx) => {
-    const item = indexedOf(ctx);
-    if (!policyConcernsAgents(ctx.set, item)) return undefined;
-    const problems = item.kind === 'NetworkPolicy' ? networkPolicyProblems(ctx.object) : ciliumProblems(ctx.object);
-    return problems.map((p) => at(p.message, p.path));
-  },
-);
 
 // --- API token ---------------------------------------------------------------------------------
 
@@ -154,6 +79,9 @@ function hasRbacGrant(set: ObjectSet, namespace: string, sa: string): boolean {
       for (const s of recs(b.object.subjects)) {
         if (s.kind === 'ServiceAccount' && typeof s.name === 'string')
           granted.add(`${str(s.namespace) ?? b.namespace}\u0000${s.name}`);
+        // The same ServiceAccount written as its User name is granted the same.
+        const user = s.kind === 'User' ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(str(s.name) ?? '') : null;
+        if (user) granted.add(`${user[1]}\u0000${user[2]}`);
       }
     }
     grantedServiceAccounts.set(set, granted);
@@ -265,7 +193,7 @@ const secretEnv = containerRule(
 
 // --- Image policy ------------------------------------------------------------------------------
 
-function vapCovers(set: ObjectSet, labels: Record<string, string>): boolean {
+export function vapCovers(set: ObjectSet, labels: Record<string, string>): boolean {
   return set.ofKind('ValidatingAdmissionPolicyBinding').some((b) => {
     const spec = rec(b.object.spec);
     const policy = set.find('ValidatingAdmissionPolicy', str(spec.policyName) ?? '');
@@ -278,7 +206,7 @@ function vapCovers(set: ObjectSet, labels: Record<string, string>): boolean {
   });
 }
 
-function kyvernoCovers(set: ObjectSet, namespace: string, labels: Record<string, string>): boolean {
+export function kyvernoCovers(set: ObjectSet, namespace: string, labels: Record<string, string>): boolean {
   const verifies = (o: IndexedObject) => recs(rec(o.object.spec).rules).some((r) => arr(r.verifyImages).length > 0);
   const clusterPolicies = set
     .ofKind('ClusterPolicy')
@@ -291,11 +219,11 @@ function kyvernoCovers(set: ObjectSet, namespace: string, labels: Record<string,
   return ivp || [...clusterPolicies, ...policies].some(verifies);
 }
 
-function sigstoreCovers(set: ObjectSet, labels: Record<string, string>): boolean {
+export function sigstoreCovers(set: ObjectSet, labels: Record<string, string>): boolean {
   return set.ofKind('ClusterImagePolicy').length > 0 && labels['policy.sigstore.dev/include'] === 'true';
 }
 
-function gatekeeperCovers(set: ObjectSet, namespace: string): boolean {
+export function gatekeeperCovers(set: ObjectSet, namespace: string): boolean {
   return ['K8sAllowedRepos', 'K8sImageDigests'].some((kind) =>
     set.ofKind(kind).some((c) => {
       const spec = rec(c.object.spec);
@@ -371,23 +299,10 @@ const sandbox = podRule(
 
 // --- Actions an agent takes through the API -------------------------------------------------------
 
-const WORKLOAD_RESOURCES = new Set([
-  'pods',
-  'deployments',
-  'replicasets',
-  'statefulsets',
-  'daemonsets',
-  'jobs',
-  'cronjobs',
-  '*',
-]);
-
-/** Resources of workload kinds the ServiceAccount may create, through the bindings and roles in the set. */
+/** Resources of workload kinds the ServiceAccount may create or change, through the bindings and roles in the set. */
 function creatableWorkloads(set: ObjectSet, namespace: string, sa: string): string[] {
   const bindings = [...set.ofKind('RoleBinding', namespace), ...set.ofKind('ClusterRoleBinding')].filter((b) =>
-    recs(b.object.subjects).some(
-      (s) => s.kind === 'ServiceAccount' && s.name === sa && (str(s.namespace) ?? b.namespace) === namespace,
-    ),
+    recs(b.object.subjects).some((s) => boundTo(s, b.namespace, namespace, sa)),
   );
   return bindings.flatMap((b) => {
     const ref = rec(b.object.roleRef);
@@ -395,10 +310,21 @@ function creatableWorkloads(set: ObjectSet, namespace: string, sa: string): stri
       ref.kind === 'Role'
         ? set.find('Role', str(ref.name) ?? '', namespace)
         : set.find('ClusterRole', str(ref.name) ?? '');
+    // The shared risk list decides what "may create a workload" means (create, update, patch; every group).
     return recs(role?.object.rules)
-      .filter((r) => strs(r.verbs).some((v) => v === 'create' || v === '*'))
-      .flatMap((r) => strs(r.resources).filter((res) => WORKLOAD_RESOURCES.has(res)));
+      .filter((r) =>
+        ruleRisks({ apiGroups: strs(r.apiGroups), resources: strs(r.resources), verbs: strs(r.verbs) }).some(
+          (risk) => risk.id === 'workload-create' || risk.id === 'wildcard',
+        ),
+      )
+      .flatMap((r) => strs(r.resources));
   });
+}
+
+/** True when a binding subject is the ServiceAccount, written as a ServiceAccount or as its User name. */
+function boundTo(s: Json, bindingNamespace: string, namespace: string, sa: string): boolean {
+  if (s.kind === 'ServiceAccount') return s.name === sa && (str(s.namespace) ?? bindingNamespace) === namespace;
+  return s.kind === 'User' && s.name === serviceAccountUsername(namespace, sa);
 }
 
 /** True when a ValidatingAdmissionPolicy bound with Deny matches requests of this user. */
@@ -493,9 +419,19 @@ const actionQuota = podRule(
 
 const AGENT_RULES: readonly Rule[] = [
   internetEgress,
+  networkPolicyScope,
   apiToken,
   secretObject,
+  literalSecret,
   secretEnv,
+  foreignSecret,
+  foreignServiceAccount,
+  guardrailForeignServiceAccount,
+  credentialInConfigMap,
+  credentialInPod,
+  psaVersionPin,
+  meshOptOut,
+  llmFqdnBypass,
   imagePolicy,
   sandbox,
   workloadGuardrail,

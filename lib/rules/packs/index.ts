@@ -1,8 +1,10 @@
 import { Pack } from '../rule';
 import { AGENT } from './agent';
+import { API_VERSIONS } from './api-versions';
 import { HARDENING } from './hardening';
 import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
 import { RBAC } from './rbac';
+import { SUPPLY_CHAIN_RUNTIME_RULES } from './supply-chain-runtime';
 
 const registry = new Map<string, Pack>();
 
@@ -20,10 +22,11 @@ export function packNames(): string[] {
 }
 
 /** pss-restricted already contains every baseline check. */
-export const DEFAULT_PACKS: readonly string[] = ['pss-restricted', 'hardening', 'rbac', 'agent'];
+export const DEFAULT_PACKS: readonly string[] = ['pss-restricted', 'hardening', 'rbac', 'agent', 'api-versions'];
 
 registerPack(PSS_BASELINE);
 registerPack(PSS_RESTRICTED);
 registerPack(HARDENING);
 registerPack(RBAC);
-registerPack(AGENT);
+registerPack({ ...AGENT, rules: [...AGENT.rules, ...SUPPLY_CHAIN_RUNTIME_RULES] });
+registerPack(API_VERSIONS);

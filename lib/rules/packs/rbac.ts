@@ -4,7 +4,14 @@ import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { FindingDraft } from '../types';
 import { Json, arr, rec, recs, str, strs } from '../util';
 import { at, indexedOf, objectRule } from './helpers';
-import { PolicyRuleLike, WILDCARD_RISK, roleRefRisk, ruleRisks, subjectRisk } from '../../shared/rbac-risks';
+import {
+  PolicyRuleLike,
+  WILDCARD_RISK,
+  aggregationRisk,
+  roleRefRisk,
+  ruleRisks,
+  subjectRisk,
+} from '../../shared/rbac-risks';
 
 const ROLE_KINDS = ['Role', 'ClusterRole'];
 const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
@@ -12,7 +19,12 @@ const RBAC_REFS = [NSA.rbac, SOC2.accessRemoval, OWASP.excessiveAgency];
 
 /** The rule as the shared risk list reads it. */
 function policyRule(rule: Json): PolicyRuleLike {
-  return { apiGroups: strs(rule.apiGroups), resources: strs(rule.resources), verbs: strs(rule.verbs) };
+  return {
+    apiGroups: strs(rule.apiGroups),
+    resources: strs(rule.resources),
+    verbs: strs(rule.verbs),
+    nonResourceURLs: strs(rule.nonResourceURLs),
+  };
 }
 
 /**
@@ -65,7 +77,7 @@ const RULES: Rule[] = [
     'escalate and bind let a subject grant itself permissions it does not hold.',
     'Remove escalate and bind.',
     [CIS.bindEscalate, ...RBAC_REFS],
-    ['CKV_K8S_157', 'CKV_K8S_158', 'KSV-0043'],
+    ['CKV_K8S_157', 'CKV_K8S_158', 'KSV-0050'],
   ),
   ruleCheck(
     'RBAC-Impersonate',
@@ -73,7 +85,7 @@ const RULES: Rule[] = [
     'impersonate lets a subject act as any user, group or ServiceAccount.',
     'Remove impersonate.',
     [CIS.bindEscalate, ...RBAC_REFS],
-    ['KSV-0050'],
+    ['KSV-0043 (groups only)'],
   ),
   ruleCheck(
     'RBAC-RbacWrite',
@@ -89,15 +101,52 @@ const RULES: Rule[] = [
     'list alone returns every Secret with its data; deliver secrets from Vault instead.',
     'Remove get/list/watch on secrets.',
     [CIS.secretsAccess, ...RBAC_REFS, OWASP.disclosure],
-    ['CKV2_K8S_5', 'KSV-0041', 'KSV-0113', 'kube-linter access-to-secrets'],
+    [
+      'CKV2_K8S_5',
+      'KSV-0041 (with RBAC-SecretWrite; not delete)',
+      'KSV-0113 (with RBAC-SecretWrite; not delete)',
+      'kube-linter access-to-secrets',
+    ],
+  ),
+  ruleCheck(
+    'RBAC-SecretWrite',
+    'No writing Secrets',
+    'create, update, patch or deletecollection on secrets tamper with credentials Vault delivers, or plant a ServiceAccount token Secret the token controller fills.',
+    'Remove write verbs on secrets; deliver secrets from Vault.',
+    [CIS.secretsAccess, ...RBAC_REFS],
+    ['KSV-0041 (with RBAC-SecretRead; not delete)', 'KSV-0113 (with RBAC-SecretRead; not delete)'],
+  ),
+  ruleCheck(
+    'RBAC-NamespaceWrite',
+    'No changing Namespaces',
+    'update or patch on namespaces rewrites the Pod Security labels (enforce: privileged) and the labels policies select namespaces by.',
+    'Remove update/patch on namespaces.',
+    [CIS.policyControl, ...RBAC_REFS],
+    [],
+  ),
+  ruleCheck(
+    'RBAC-NetworkPolicyWrite',
+    'No writing network policies',
+    'NetworkPolicies are additive: whoever may create or change one (Kubernetes, Cilium or Istio) widens what every selected pod reaches.',
+    'Remove write verbs on networkpolicies, ciliumnetworkpolicies and authorizationpolicies.',
+    [NSA.netpol, ...RBAC_REFS],
+    [],
+  ),
+  ruleCheck(
+    'RBAC-PersistentVolumeCreate',
+    'No creating PersistentVolumes',
+    'A PersistentVolume is cluster-scoped and may be a hostPath: creating one and claiming it mounts the node file system into a pod, around Pod Security.',
+    'Remove create on persistentvolumes; use a StorageClass and claims.',
+    RBAC_REFS,
+    [],
   ),
   ruleCheck(
     'RBAC-PodExec',
-    'No exec, attach or port-forward',
-    'Exec, attach and port-forward run code in, or reach into, other pods.',
-    'Remove create/get on pods/exec, pods/attach and pods/portforward.',
+    'No exec, attach, port-forward, proxy or debug containers',
+    'Exec, attach, port-forward, pod and service proxies, and ephemeral (debug) containers run code in, or reach into, other pods.',
+    'Remove access to pods/exec, pods/attach, pods/portforward, pods/proxy, services/proxy and update/patch on pods/ephemeralcontainers.',
     RBAC_REFS,
-    ['CKV2_K8S_2', 'KSV-0053', 'KSV-0054', 'Polaris clusterrolePodExecAttach'],
+    ['CKV2_K8S_2 (create on pods/exec)', 'KSV-0053', 'KSV-0054', 'Polaris clusterrolePodExecAttach'],
   ),
   ruleCheck(
     'RBAC-NodesProxy',
@@ -109,9 +158,9 @@ const RULES: Rule[] = [
   ),
   ruleCheck(
     'RBAC-CreateWorkloads',
-    'No creating pods or workloads',
-    'Creating pods runs any image as any ServiceAccount in the namespace.',
-    'Remove create on pods and workload kinds.',
+    'No creating or changing pods or workloads',
+    'Creating pods, or updating/patching a workload (image, ServiceAccount, volumes), runs any image as any ServiceAccount in the namespace.',
+    'Remove create, update and patch on pods and workload kinds, or acknowledge it with a reason and guard it at admission.',
     [CIS.createPods, ...RBAC_REFS],
     ['KSV-0048', 'kube-linter access-to-create-pods'],
   ),
@@ -126,10 +175,10 @@ const RULES: Rule[] = [
   ruleCheck(
     'RBAC-AdmissionWrite',
     'No control of admission',
-    'Changing webhooks or admission policies disables the guardrails.',
+    'Creating, changing or deleting webhooks, admission policies and their bindings, or Kyverno, Sigstore and Gatekeeper policies (and exceptions) disables or rewrites the guardrails.',
     'Remove write access to admission configuration.',
     [CIS.webhooks, ...RBAC_REFS],
-    ['CKV_K8S_155', 'KSV-0114'],
+    ['CKV_K8S_155 (webhooks)', 'KSV-0114 (webhooks)'],
   ),
   ruleCheck(
     'RBAC-CsrApproval',
@@ -145,18 +194,18 @@ const broadBinding = objectRule(
   {
     id: 'RBAC-BroadRoleBinding',
     kinds: BINDING_KINDS,
-    title: 'No binding to cluster-admin, admin or edit',
+    title: 'No binding to cluster-admin, admin, edit or aggregated roles',
     severity: 'error',
-    description: 'The built-in broad roles give write access to nearly everything in scope.',
+    description:
+      'The built-in broad roles give write access to nearly everything in scope; a system:aggregate-to-* role holds whatever is aggregated into it, now and later.',
     fix: 'Bind a Role listing only the permissions needed.',
     references: [CIS.clusterAdmin, ...RBAC_REFS],
     scanners: ['KSV-0111', 'Polaris clusterrolebindingClusterAdmin', 'kube-linter cluster-admin-role-binding'],
   },
   (ctx) => {
     const ref = rec(ctx.object.roleRef);
-    return roleRefRisk({ kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' }) !== undefined
-      ? [at(`binds ClusterRole ${String(ref.name)}`, ['roleRef', 'name'])]
-      : [];
+    const risk = roleRefRisk({ kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' });
+    return risk ? [at(`binds ClusterRole ${String(ref.name)}: ${risk}`, ['roleRef', 'name'])] : [];
   },
 );
 
@@ -170,9 +219,10 @@ const riskySubject = objectRule(
   {
     id: 'RBAC-RiskySubject',
     kinds: BINDING_KINDS,
-    title: 'No anonymous, all-users, masters or default-SA subjects',
+    title: 'No anonymous, all-users, all-ServiceAccounts, masters or default-SA subjects',
     severity: 'error',
-    description: 'Binding to everyone, to system:masters or to a shared default ServiceAccount removes accountability.',
+    description:
+      'Binding to everyone (system:authenticated, system:serviceaccounts, system:serviceaccounts:<ns>, system:nodes), to system:masters, to a shared default ServiceAccount, or to a ServiceAccount written as a User (system:serviceaccount:<ns>:<name>) removes accountability or hides the grant.',
     fix: 'Bind a dedicated ServiceAccount.',
     references: [CIS.masters, CIS.defaultSa, ...RBAC_REFS],
     scanners: ['CKV_K8S_42', 'KSV-0122', 'KSV-0123', 'kubesec BindingsToSystemAnonymous'],
@@ -182,6 +232,25 @@ const riskySubject = objectRule(
       const problem = subjectProblem(rec(s));
       return problem ? [at(problem, ['subjects', i])] : [];
     }),
+);
+
+const aggregation = objectRule(
+  {
+    id: 'RBAC-Aggregation',
+    kinds: ['ClusterRole'],
+    title: 'No aggregated ClusterRoles',
+    severity: 'error',
+    description:
+      'A ClusterRole with an aggregationRule holds the rules of every ClusterRole matching its selectors, now and later; a ClusterRole labelled aggregate-to-* adds its rules to admin, edit, view or another aggregating role. Neither is bounded by what the object says, so both are judged as unbounded.',
+    fix: 'List the rules in the ClusterRole itself; remove aggregationRule and aggregate-to-* labels.',
+    references: [CIS.wildcards, ...RBAC_REFS],
+    scanners: [],
+  },
+  (ctx) => {
+    const risk = aggregationRisk({ aggregationRule: ctx.object.aggregationRule, labels: indexedOf(ctx).labels });
+    if (!risk) return [];
+    return [at(risk, ctx.object.aggregationRule !== undefined ? ['aggregationRule'] : ['metadata', 'labels'])];
+  },
 );
 
 const missingSa = objectRule(
@@ -212,5 +281,5 @@ const missingSa = objectRule(
 export const RBAC: Pack = {
   name: 'rbac',
   description: 'Risky RBAC permissions and bindings.',
-  rules: [...RULES, broadBinding, riskySubject, missingSa],
+  rules: [...RULES, aggregation, broadBinding, riskySubject, missingSa],
 };
