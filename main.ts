@@ -1,8 +1,8 @@
-import { AgentApp } from './lib/platform';
-import { auditPolicyFor, writeAuditPolicy } from './lib/audit';
-import { writeRecordOfProcessing } from './lib/privacy';
-import { writeVaultArtifacts } from './lib/vault';
-import { writeRuntimeArtifacts } from './lib/runtime';
+import { AgentApp } from 'agent-baseline/platform';
+import { auditPolicyFor, writeAuditPolicy } from 'agent-baseline/audit';
+import { writeRecordOfProcessing } from 'agent-baseline/privacy';
+import { writeVaultArtifacts } from 'agent-baseline/vault';
+import { writeRuntimeArtifacts } from 'agent-baseline/runtime';
 import { buildDefaultPlatform } from './stacks/platform';
 
 const app = new AgentApp();

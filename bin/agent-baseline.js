@@ -1,5 +1,15 @@
 #!/usr/bin/env node
 'use strict';
-// Loads the TypeScript sources through tsx's transpile-only CJS hook: no type-checking at run time.
-require('tsx/cjs');
-require('../lib/cli/index.ts').main(process.argv);
+// Installed package: runs the compiled CLI (build/), no TypeScript loader. Source checkout (the .ts
+// file is present, it is not published): runs the sources through tsx's transpile-only hook, so a
+// developer never runs a stale build.
+const fs = require('fs');
+const path = require('path');
+
+const source = path.join(__dirname, '..', 'lib', 'cli', 'index.ts');
+if (fs.existsSync(source)) {
+  require('tsx/cjs');
+  require(source).main(process.argv);
+} else {
+  require('../build/lib/cli/index.js').main(process.argv);
+}

@@ -1,7 +1,7 @@
 /**
- * The library's public face, one namespace per concern. Import a folder directly
- * (`agent-baseline/lib/workload`) for flat names; `lib/pulumi` is left out here so the cdk8s path
- * never loads the Pulumi SDK.
+ * The library's public face, one namespace per concern. Import an entry point
+ * (`agent-baseline/workload`) for flat names; `agent-baseline/pulumi` is left out here so the cdk8s
+ * path never loads the Pulumi SDK.
  */
 export * as core from './core';
 export * as platform from './platform';

@@ -1,10 +1,10 @@
-import { ClusterSettings, VaultDeliveryMode } from '../lib/core';
-import { AgentPeopleAccessProps } from '../lib/rbac';
-import { ImagePolicyProps } from '../lib/image-policy';
-import { AgentGuardrailsProps } from '../lib/guardrails';
-import { AgentGatewayProps, AgentRouteProps } from '../lib/gateway';
-import { EdgeIdentityProps } from '../lib/identity';
-import { AgentRuntimeRulesProps } from '../lib/runtime';
+import { ClusterSettings, VaultDeliveryMode } from 'agent-baseline/core';
+import { AgentPeopleAccessProps } from 'agent-baseline/rbac';
+import { ImagePolicyProps } from 'agent-baseline/image-policy';
+import { AgentGuardrailsProps } from 'agent-baseline/guardrails';
+import { AgentGatewayProps, AgentRouteProps } from 'agent-baseline/gateway';
+import { EdgeIdentityProps } from 'agent-baseline/identity';
+import { AgentRuntimeRulesProps } from 'agent-baseline/runtime';
 
 /** Everything the default platform needs; main.ts and the Pulumi program fill it the same way. */
 export interface PlatformConfig {

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { ImagePolicy } from '../lib/image-policy';
-import { AgentNamespace } from '../lib/namespace';
-import { Peer } from '../lib/network';
-import { AgentPlatform } from '../lib/platform';
-import { AgentRuntimeRules } from '../lib/runtime';
-import { AgentTask, ScheduledAgent, StatefulAgent } from '../lib/workload';
+import { ImagePolicy } from 'agent-baseline/image-policy';
+import { AgentNamespace } from 'agent-baseline/namespace';
+import { Peer } from 'agent-baseline/network';
+import { AgentPlatform } from 'agent-baseline/platform';
+import { AgentRuntimeRules } from 'agent-baseline/runtime';
+import { AgentTask, ScheduledAgent, StatefulAgent } from 'agent-baseline/workload';
 import { DEFAULT_PLATFORM_CONFIG } from './config';
 
 /** The constructs of the agent-shapes example, for tests and docs. */

@@ -1,15 +1,15 @@
 import { Construct } from 'constructs';
-import { DataDeclaration } from '../lib/core';
-import { AgentGateway } from '../lib/gateway';
-import { AgentGuardrails } from '../lib/guardrails';
-import { AgentEdgeIdentity } from '../lib/identity';
-import { ImagePolicy } from '../lib/image-policy';
-import { AgentNamespace } from '../lib/namespace';
-import { Peer } from '../lib/network';
-import { AgentPlatform } from '../lib/platform';
-import { AgentPeopleAccess } from '../lib/rbac';
-import { AgentRuntimeRules } from '../lib/runtime';
-import { HardenedAgent } from '../lib/workload';
+import { DataDeclaration } from 'agent-baseline/core';
+import { AgentGateway } from 'agent-baseline/gateway';
+import { AgentGuardrails } from 'agent-baseline/guardrails';
+import { AgentEdgeIdentity } from 'agent-baseline/identity';
+import { ImagePolicy } from 'agent-baseline/image-policy';
+import { AgentNamespace } from 'agent-baseline/namespace';
+import { Peer } from 'agent-baseline/network';
+import { AgentPlatform } from 'agent-baseline/platform';
+import { AgentPeopleAccess } from 'agent-baseline/rbac';
+import { AgentRuntimeRules } from 'agent-baseline/runtime';
+import { HardenedAgent } from 'agent-baseline/workload';
 import { DEFAULT_PLATFORM_CONFIG, PlatformConfig } from './config';
 
 /** The LLM API is reached over HTTPS only. */

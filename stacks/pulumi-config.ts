@@ -7,9 +7,8 @@ import {
   MeshFlavor,
   SUPPORTED_KUBERNETES_MINORS,
   VAULT_DELIVERY_MODES,
-} from '../lib/core';
-import { ConfigKeySpec, ConfigSource, readTypedConfig } from '../lib/pulumi/config';
-import { VaultOwnSetup } from '../lib/vault/pulumi';
+} from 'agent-baseline/core';
+import { ConfigKeySpec, ConfigSource, readTypedConfig, VaultOwnSetup } from 'agent-baseline/pulumi';
 import { DEFAULT_PLATFORM_CONFIG, PlatformConfig } from './config';
 
 /** The Pulumi project name; config keys are `agent-baseline:<key>`. */

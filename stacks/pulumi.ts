@@ -4,7 +4,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
-import { PulumiPlatform } from '../lib/pulumi';
+import { PulumiPlatform } from 'agent-baseline/pulumi';
 import { buildDefaultPlatform } from './platform';
 import { readPlatformConfig, readVaultOwnSetup } from './pulumi-config';
 

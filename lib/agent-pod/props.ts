@@ -20,6 +20,7 @@ export interface ResourceRange {
   readonly limit?: string;
 }
 
+/** CPU, memory and ephemeral-storage requests and limits of a container; a limit is at least its request. */
 export interface AgentResources {
   /** @default request 100m, limit 500m */
   readonly cpu?: ResourceRange;
@@ -54,6 +55,7 @@ export interface AgentProbe {
   readonly timeoutSeconds?: number;
 }
 
+/** The agent container's readiness and liveness probes; the two must differ. */
 export interface AgentProbes {
   /** @default httpGet /readyz on the first port */
   readonly readiness?: AgentProbe;

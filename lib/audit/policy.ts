@@ -4,9 +4,12 @@
  * a file. The first rule that matches a request wins, so the order below is the policy.
  */
 
+/** How much of a request the API server records: nothing, metadata, or the bodies too. */
 export type AuditLevel = 'None' | 'Metadata' | 'Request' | 'RequestResponse';
+/** A stage of request handling at which the API server may emit an audit event. */
 export type AuditStage = 'RequestReceived' | 'ResponseStarted' | 'ResponseComplete' | 'Panic';
 
+/** Resources of one API group that an audit rule matches. */
 export interface AuditGroupResources {
   /** API group, `''` for core. */
   readonly group: string;
@@ -14,16 +17,24 @@ export interface AuditGroupResources {
   readonly resources?: readonly string[];
 }
 
+/** One rule of the audit Policy; the first rule that matches a request decides its level. */
 export interface AuditRule {
+  /** What is recorded for matching requests. */
   readonly level: AuditLevel;
+  /** Usernames the rule applies to. @default every user */
   readonly users?: readonly string[];
+  /** Groups the rule applies to. @default every group */
   readonly userGroups?: readonly string[];
+  /** Verbs the rule applies to. @default every verb */
   readonly verbs?: readonly string[];
+  /** Resources the rule applies to. @default every resource */
   readonly resources?: readonly AuditGroupResources[];
+  /** Non-resource URLs (`/healthz*`) the rule applies to. @default every URL */
   readonly nonResourceURLs?: readonly string[];
   readonly namespaces?: readonly string[];
 }
 
+/** The audit Policy as the API server reads it from `--audit-policy-file`. */
 export interface AuditPolicy {
   readonly apiVersion: 'audit.k8s.io/v1';
   readonly kind: 'Policy';
@@ -32,6 +43,7 @@ export interface AuditPolicy {
   readonly rules: readonly AuditRule[];
 }
 
+/** What the audit Policy is built from. */
 export interface AuditPolicyOptions {
   /** Usernames of the agents' ServiceAccounts, `system:serviceaccount:<ns>:<sa>`. */
   readonly agentUsernames: readonly string[];

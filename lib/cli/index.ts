@@ -7,6 +7,7 @@ import { registerReport } from './report';
 import { CliIo, EXIT, registerScan } from './scan';
 import { registerReach } from './reach';
 import { registerRules } from './rules';
+import { registerInit } from './init';
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text),
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
   // --- Other subcommands: add `registerX(program)` from lib/cli/x.ts below. ---
   registerReach(program, io);
   registerRules(program, io);
+  registerInit(program, io);
   // --- end of other subcommands ---
 
   return program;

@@ -38,6 +38,7 @@ export type GatewayTls =
       };
     };
 
+/** Props of {@link AgentGateway}: where the gateway runs and how it terminates TLS. */
 export interface AgentGatewayProps {
   /** Name of the Gateway object. @default the construct id */
   readonly name?: string;
@@ -134,11 +135,13 @@ export type RateLimitUnit = 'Second' | 'Minute' | 'Hour';
 export const RATE_LIMIT_UNITS: readonly RateLimitUnit[] = ['Second', 'Minute', 'Hour'];
 export const RATE_LIMIT_UNIT_SECONDS: Record<RateLimitUnit, number> = { Second: 1, Minute: 60, Hour: 3600 };
 
+/** A number of requests per time unit. */
 export interface RequestLimit {
   readonly requests: number;
   readonly unit: RateLimitUnit;
 }
 
+/** Request limits at the edge, per user and overall. */
 export interface RequestLimitProps {
   /** Requests per authenticated subject (`sub` claim). @default { requests: 60, unit: 'Minute' } */
   readonly perUser?: RequestLimit;
@@ -151,6 +154,7 @@ export const DEFAULT_LIMITS: Required<RequestLimitProps> = {
   overall: { requests: 1200, unit: 'Minute' },
 };
 
+/** How one agent is exposed: hostnames, paths, who may call it (people and machines) and request limits. */
 export interface AgentRouteProps {
   /** Exact host names (no wildcards) the agent is served on. */
   readonly hostnames: readonly string[];

@@ -6,9 +6,13 @@
 
 export const ISTIO_SECURITY_API_VERSION = 'security.istio.io/v1';
 
+/** Who may call an agent: JWTs of one issuer, checked by the mesh at the agent's sidecar. */
 export interface JwtIdentity {
+  /** The token issuer (`iss`), e.g. your identity provider's URL. */
   readonly issuer: string;
+  /** Where the issuer publishes its signing keys (JWKS). */
   readonly jwksUri: string;
+  /** Accepted `aud` values; a token for another audience is refused. */
   readonly audiences: readonly string[];
   /** Claim name to accepted values; a call is refused unless each claim has one of its values. */
   readonly requiredClaims?: Readonly<Record<string, readonly string[]>>;
@@ -18,6 +22,7 @@ export interface JwtIdentity {
   readonly fromNamespaces?: readonly string[];
 }
 
+/** The agent an identity policy protects: its name, namespace and labels. */
 export interface EdgeIdentityTarget {
   readonly agentName: string;
   readonly namespace: string;
@@ -25,6 +30,7 @@ export interface EdgeIdentityTarget {
   readonly labels: Record<string, string>;
 }
 
+/** An Istio security object (RequestAuthentication or AuthorizationPolicy) as plain data. */
 export interface IstioObject {
   readonly apiVersion: string;
   readonly kind: 'RequestAuthentication' | 'AuthorizationPolicy';
@@ -32,6 +38,7 @@ export interface IstioObject {
   readonly spec: Record<string, unknown>;
 }
 
+/** Name of an agent's JWT RequestAuthentication and AuthorizationPolicy: `<agent>-jwt`. */
 export function jwtObjectName(agentName: string): string {
   return `${agentName}-jwt`;
 }

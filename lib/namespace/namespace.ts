@@ -29,6 +29,7 @@ export { AGENT_NAMESPACE_LABEL } from '../core';
 /** Hard limits of the namespace's ResourceQuota, as Kubernetes quantities. */
 export type QuotaLimits = Record<string, string>;
 
+/** The ResourceQuota every AgentNamespace gets unless `quota` overrides an entry; no NodePorts or LoadBalancers. */
 export const DEFAULT_QUOTA: QuotaLimits = {
   'requests.cpu': '8',
   'requests.memory': '16Gi',
@@ -44,6 +45,7 @@ export const DEFAULT_QUOTA: QuotaLimits = {
   configmaps: '50',
 };
 
+/** Container defaults and maximums of the namespace's LimitRange, as Kubernetes quantities. */
 export interface LimitRangeDefaults {
   /** Default request per container. @default cpu 100m, memory 128Mi, ephemeral-storage 64Mi */
   readonly defaultRequest?: Record<string, string>;
@@ -53,6 +55,7 @@ export interface LimitRangeDefaults {
   readonly max?: Record<string, string>;
 }
 
+/** The LimitRange every AgentNamespace gets unless `limitRange` overrides an entry. */
 export const DEFAULT_LIMIT_RANGE: Required<LimitRangeDefaults> = {
   defaultRequest: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
   defaultLimit: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '256Mi' },
@@ -69,6 +72,7 @@ export interface AgentPriorityClass {
   readonly value?: number;
 }
 
+/** Props of {@link AgentNamespace}; every prop is optional. */
 export interface AgentNamespaceProps {
   /** Namespace name. @default the construct id */
   readonly name?: string;

@@ -66,6 +66,7 @@ export function effectivePodAmounts(
   return out;
 }
 
+/** What the quota `hard` cannot hold of the pods' rolling-update peak `budgets`, one readable line per resource; empty when it fits. */
 export function quotaShortfalls(hard: Readonly<Record<string, string>>, budgets: readonly PodBudget[]): string[] {
   if (budgets.length === 0) return [];
   const problems: string[] = [];

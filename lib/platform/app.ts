@@ -5,6 +5,7 @@ import { ApiObject, App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { FailOn, KubeObject, SynthValidationOptions, synthViolations } from '../rules';
 import { stringifyManifests } from './emit';
+import { checkLoadedPeers } from './peers';
 
 /** One chart's objects as `chart.toJson()` returns them, in dependency order. */
 export interface SynthesizedChart {
@@ -115,6 +116,7 @@ export class AgentApp extends App {
 
   constructor(props: AppProps = {}) {
     super(props);
+    checkLoadedPeers('AgentApp');
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 

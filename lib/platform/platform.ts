@@ -27,20 +27,22 @@ import {
 } from '../core';
 import { parseImageReference } from '../shared/image-reference';
 import { appValidation } from './app-validation';
+import { checkScopePeers } from './peers';
 import { AGENT_PLATFORM_PROPS_SCHEMA } from './schema';
 
+/** Props of {@link AgentPlatform}: the cluster settings (what the cluster has installed) plus labels. */
 export interface AgentPlatformProps extends ClusterSettings {
   /** Labels added to every object of the platform. @default none */
   readonly labels?: Record<string, string>;
 }
+
+const PLATFORM_BRAND = Symbol.for('agent-baseline.AgentPlatform');
 
 /**
  * The root of an agent platform: a Chart that holds what the target cluster has installed, and
  * the cluster-scoped objects (PriorityClasses, ClusterRoles, admission policies). Agent
  * namespaces are nested Charts inside it, so each namespace lands in its own manifest file.
  */
-const PLATFORM_BRAND = Symbol.for('agent-baseline.AgentPlatform');
-
 export class AgentPlatform extends Chart {
   /** True for AgentPlatform instances (cdk8s makes `instanceof` true for any Chart). */
   public static isAgentPlatform(x: unknown): x is AgentPlatform {
@@ -66,6 +68,7 @@ export class AgentPlatform extends Chart {
   constructor(scope: Construct, id: string, props: AgentPlatformProps = {}) {
     const chartProps: ChartProps = { disableResourceNameHashes: true, labels: props.labels };
     super(scope, id, chartProps);
+    checkScopePeers(this, this.node.path);
     if (props.labels !== undefined) requireUserLabels(this, 'labels', props.labels);
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
     checkProps(this, AGENT_PLATFORM_PROPS_SCHEMA, props);

@@ -9,6 +9,7 @@ import { MIN_REASON_LENGTH, SUPPRESSIONS_ANNOTATION, invalidProp, requireReason 
 import { SourcedObject, Suppression, SynthValidationOptions, synthViolations } from '../rules';
 import { recordRulesValidation, resolveObject } from './app';
 
+/** One suppression: a rule id and why its findings are acceptable here, recorded on the object. */
 export interface SuppressionProps {
   readonly rule: string;
   /** Why the finding is acceptable; at least MIN_REASON_LENGTH characters. */
@@ -35,6 +36,10 @@ function existing(obj: ApiObject): Suppression[] {
   }
 }
 
+/**
+ * Rule suppressions on constructs. They are written to the objects' `agent-baseline.io/suppressions`
+ * annotation, so every way of running the rule engine reports them as suppressed, with the reason.
+ */
 export class Suppressions {
   /**
    * Suppresses rule findings on every ApiObject under `scope` (the construct itself when it is one).

@@ -13,7 +13,7 @@ describe('docs/gateway.md', () => {
   test('its first code block is test/gateway/example.ts with package imports', () => {
     const block = /```ts\n([\s\S]*?)```/.exec(fs.readFileSync(DOC, 'utf8'))?.[1];
     expect(block).toBeDefined();
-    const asInRepo = block!.replace(/from 'agent-baseline\/lib\//g, "from '../../lib/");
+    const asInRepo = block!.replace(/from 'agent-baseline\/([a-z-]+)'/g, "from '../../lib/$1'");
     expect(asInRepo).toBe(fs.readFileSync(EXAMPLE, 'utf8'));
   });
 
