@@ -17,8 +17,11 @@ export const POLICY_PREFIX = 'agent-baseline-';
 
 /** A resource as CrossGuard hands it over: its type token and its properties. */
 export interface PulumiResourceView {
+  /** Pulumi type token, e.g. `kubernetes:apps/v1:Deployment`; gives apiVersion and kind. */
   readonly type: string;
+  /** The resource's properties: the object body without apiVersion and kind. */
   readonly props: Record<string, unknown>;
+  /** The resource's URN, which stack violations are reported against. @default undefined (resource policies report on the resource itself) */
   readonly urn?: string;
 }
 

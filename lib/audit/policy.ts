@@ -13,7 +13,7 @@ export type AuditStage = 'RequestReceived' | 'ResponseStarted' | 'ResponseComple
 export interface AuditGroupResources {
   /** API group, `''` for core. */
   readonly group: string;
-  /** Resources (with subresources as `pods/exec`). Omitted: every resource of the group. */
+  /** Resources (with subresources as `pods/exec`). @default undefined (every resource of the group) */
   readonly resources?: readonly string[];
 }
 
@@ -31,15 +31,21 @@ export interface AuditRule {
   readonly resources?: readonly AuditGroupResources[];
   /** Non-resource URLs (`/healthz*`) the rule applies to. @default every URL */
   readonly nonResourceURLs?: readonly string[];
+  /** Namespaces whose objects the rule applies to (personal-data namespaces). @default every namespace */
   readonly namespaces?: readonly string[];
 }
 
 /** The audit Policy as the API server reads it from `--audit-policy-file`. */
 export interface AuditPolicy {
+  /** Always `audit.k8s.io/v1`, the only version the API server reads. */
   readonly apiVersion: 'audit.k8s.io/v1';
+  /** Always `Policy`. */
   readonly kind: 'Policy';
+  /** Stages that emit no event; `RequestReceived` only duplicates `ResponseComplete`. */
   readonly omitStages: readonly AuditStage[];
+  /** Drops `managedFields` from logged bodies: noise, and it bloats every RequestResponse event. */
   readonly omitManagedFields: boolean;
+  /** The rules in order; the first match decides a request's level. */
   readonly rules: readonly AuditRule[];
 }
 

@@ -14,6 +14,7 @@ const defaultIo: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
+/** The commander program with every subcommand registered; `io` lets tests capture the output. */
 export function buildProgram(io: CliIo = defaultIo): Command {
   const program = new Command('agent-baseline')
     .description('Security baseline for AI agents on Kubernetes: scan manifests, report compliance, check reachability')

@@ -70,6 +70,7 @@ export class AgentBaselineError extends RefusalError {
 
 /** An option of the rule engine (`runRules`, the catalogue) is refused. */
 export class RuleOptionError extends RefusalError {
+  /** Stable error code for callers that branch on the kind of refusal. */
   public readonly code = 'AB_INVALID_RULE_OPTION';
 
   constructor(message: string, details?: InvalidPropDetails) {

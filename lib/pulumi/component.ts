@@ -14,6 +14,7 @@ export const REGISTRATION_STACK_TRACE_LIMIT = 0;
 /** Pulumi type token of {@link PulumiPlatform}. */
 export const PLATFORM_COMPONENT_TYPE = 'agent-baseline:index:Platform';
 
+/** Inputs of {@link PulumiPlatform}: the cdk8s App to register and the providers to use. */
 export interface PulumiPlatformArgs {
   /** A cdk8s App or Chart built in memory. It is never synthesized to disk. */
   readonly app: IConstruct;

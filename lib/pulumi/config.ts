@@ -8,7 +8,9 @@ export type ConfigKeyType = 'string' | 'integer' | 'boolean' | 'array' | 'object
 export interface ConfigKeySpec {
   /** Key within the project namespace (`namespace` is set as `<project>:namespace`). */
   readonly key: string;
+  /** How the raw config string is parsed before validation. */
   readonly type: ConfigKeyType;
+  /** One-line help, written into Pulumi.yaml's config schema. */
   readonly description: string;
   /** Dotted path of the setting in the typed config object (`cluster.vault.address`). */
   readonly path: string;
@@ -20,6 +22,7 @@ export interface ConfigKeySpec {
 
 /** The part of `pulumi.Config` the reader needs; tests pass a plain object. */
 export interface ConfigSource {
+  /** The raw value of a project-namespaced key, or undefined when it is not set. */
   get(key: string): string | undefined;
 }
 

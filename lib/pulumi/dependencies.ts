@@ -3,6 +3,7 @@ import { ClassifiedObject, SynthesizedObject, objectKey } from './objects';
 
 /** A classified object with the keys of the objects it must be applied after. */
 export interface PlannedObject extends ClassifiedObject {
+  /** Keys of the objects to apply first (sorted); they become Pulumi `dependsOn` edges. */
   readonly dependsOn: readonly string[];
 }
 

@@ -6,8 +6,11 @@ import { BUILT_IN_GROUPS, BUILT_IN_KINDS, CLUSTER_SCOPED_CUSTOM_KINDS, apiGroup,
 
 /** A Kubernetes object as synthesized: plain JSON with a typed envelope. */
 export interface SynthesizedObject {
+  /** `group/version`, or `v1` for core. */
   readonly apiVersion: string;
+  /** Object kind, e.g. `Deployment`. */
   readonly kind: string;
+  /** Name and (for namespaced objects) namespace, which make up the object's key. */
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly [field: string]: unknown };
   readonly [field: string]: unknown;
 }
@@ -20,6 +23,7 @@ export interface ClassifiedObject {
   readonly token: string;
   /** Registered through a typed @pulumi/kubernetes class (else through CustomResource). */
   readonly builtIn: boolean;
+  /** Cluster-scoped kind: registered without a namespace, keyed as `<Kind>/<name>`. */
   readonly clusterScoped: boolean;
   /** The object as registered: the synthesized one, without metadata.namespace when cluster-scoped. */
   readonly object: SynthesizedObject;

@@ -9,9 +9,13 @@ import { POD_TEMPLATE_KINDS } from './pod-template';
 import { ruleInfo } from './rule';
 import { RuleInfo } from './types';
 
+/** One pack of the rule catalogue. */
 export interface PackCatalogue {
+  /** Pack name, as given to `packs`. */
   readonly name: string;
+  /** What the pack checks. */
   readonly description: string;
+  /** Its rules, pod-template kinds expanded. */
   readonly rules: readonly RuleInfo[];
 }
 

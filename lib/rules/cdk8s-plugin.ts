@@ -11,8 +11,11 @@ import { KubeObject, SourcedObject } from './types';
 
 /** The subset of cdk8s-cli's ValidationContext the plugin uses (cdk8s-cli/plugins types need node16 resolution). */
 export interface PluginContext {
+  /** Paths of the manifests cdk8s synthesized, one YAML stream each. */
   readonly manifests: readonly string[];
+  /** cdk8s-cli's own parser; unused here, the plugin parses with the scan's YAML 1.1 loader instead. */
   parseManifest(manifestPath: string): unknown[];
+  /** Where violations go; `submit` ends the check with success or failure. */
   readonly report: {
     addViolation(v: {
       ruleName: string;
@@ -24,14 +27,17 @@ export interface PluginContext {
   };
 }
 
+/** The plugin's `properties` in cdk8s.yaml: the engine's run options, plus the failing threshold. */
 export interface PluginProperties extends Omit<RunOptions, 'now' | 'locators' | 'rules'> {
-  /** @default 'error' */
+  /** Which unsuppressed findings fail synth: errors, warnings and errors, or `never`. @default 'error' */
   readonly failOn?: FailOn;
 }
 
+/** The validation class cdk8s-cli instantiates with the plugin's properties and calls after synth. */
 export class AgentBaselineValidation {
   constructor(private readonly properties: PluginProperties = {}) {}
 
+  /** Runs the rules over every synthesized manifest and reports one violation per failing rule. */
   public async validate(ctx: PluginContext): Promise<void> {
     // The same YAML 1.1 loader as `agent-baseline scan`, so synth-time checks see what kubectl would send.
     const objects: SourcedObject[] = ctx.manifests.flatMap((file) => {

@@ -25,6 +25,7 @@ import { SUPPORTED_KUBERNETES_MINORS, parseKubernetesMinor } from '../core/setti
 import { applyExemptions, mergeFindings } from './problems';
 import { packByName, DEFAULT_PACKS } from './packs';
 
+/** Options of {@link runRules}. */
 export interface RunOptions {
   /** Pack names. @default DEFAULT_PACKS */
   readonly packs?: readonly string[];
@@ -36,7 +37,7 @@ export interface RunOptions {
   readonly sandboxRuntimeClasses?: readonly string[];
   /** Clock for suppression expiry. @default new Date() */
   readonly now?: Date;
-  /** Pod-template locators for CRDs. */
+  /** Pod-template locators for CRDs. @default none (only registered locators) */
   readonly locators?: readonly { readonly gvk: GroupVersionKind; readonly locator: PodTemplateLocator }[];
   /**
    * Kubernetes version the manifests target (`1.N`); removed API versions and Pod Security version
@@ -45,10 +46,11 @@ export interface RunOptions {
   readonly kubernetesVersion?: string;
   /** DNS is served at the metadata address (GKE Cloud DNS): allow 169.254.169.254/32 port 53 only. @default false */
   readonly metadataDns?: boolean;
-  /** Extra rules run alongside the packs (reported under pack 'custom'). */
+  /** Extra rules run alongside the packs (reported under pack 'custom'). @default none */
   readonly rules?: readonly Rule[];
 }
 
+/** RuntimeClass names or handlers accepted as sandboxes (gVisor, Kata) when none are given. */
 export const DEFAULT_SANDBOX_RUNTIME_CLASSES: readonly string[] = [
   'gvisor',
   'runsc',

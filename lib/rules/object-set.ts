@@ -3,18 +3,27 @@ import { LocatorTable, PodContext, locatePodTemplate, podContext } from './pod-t
 import { KubeObject } from './types';
 import { labelsOf } from './util';
 
+/** An input object with the fields rules look up, computed once. */
 export interface IndexedObject {
+  /** The object itself. */
   readonly object: KubeObject;
+  /** Position in the input. */
   readonly index: number;
+  /** kind, '' when unset. */
   readonly kind: string;
+  /** metadata.name, '' when unset. */
   readonly name: string;
   /** metadata.namespace, '' when unset. */
   readonly namespace: string;
+  /** metadata.labels (string values only), for selector matching. */
   readonly labels: Record<string, string>;
+  /** The pod template, for workloads and known CRDs. @default undefined (the object has no pod template) */
   readonly pod?: PodContext;
 }
 
+/** The whole input, indexed by kind, namespace and name so cross-object rules stay linear. */
 export class ObjectSet {
+  /** Every object, in input order. */
   public readonly items: readonly IndexedObject[];
   private readonly byKind = new Map<string, IndexedObject[]>();
   // Rules look up the same kind/namespace once per object: memoized so a scan stays linear.
@@ -41,6 +50,7 @@ export class ObjectSet {
     });
   }
 
+  /** Objects of a kind, in one namespace when given ('' for cluster-scoped). */
   public ofKind(kind: string, namespace?: string): readonly IndexedObject[] {
     const list = this.byKind.get(kind) ?? [];
     if (namespace === undefined) return list;
@@ -57,6 +67,7 @@ export class ObjectSet {
     return buckets.get(namespace) ?? [];
   }
 
+  /** The first object of a kind and name, in one namespace when given. */
   public find(kind: string, name: string, namespace?: string): IndexedObject | undefined {
     const key = `${kind}\u0000${namespace ?? '\u0000any'}`;
     let names = this.byName.get(key);
@@ -69,6 +80,7 @@ export class ObjectSet {
     return names.get(name);
   }
 
+  /** The Namespace object of that name, if the input has it. */
   public namespace(name: string): IndexedObject | undefined {
     return this.find('Namespace', name);
   }

@@ -6,22 +6,28 @@
 import { KubeObject, PathSegment } from './types';
 import { Json, arr, isRecord, labelsOf, rec, str } from './util';
 
+/** Where an object's pod template is and what it holds. */
 export interface PodTemplate {
   /** Path of the template's metadata (`metadata` for a Pod). */
   readonly metadataPath: readonly PathSegment[];
   /** Path of the pod spec (`spec` for a Pod). */
   readonly specPath: readonly PathSegment[];
+  /** The template's metadata (labels, suppression annotations); empty when unset. */
   readonly metadata: Json;
+  /** The pod spec. */
   readonly spec: Json;
 }
 
+/** Finds the pod template in objects of one kind; undefined when the object has none. */
 export type PodTemplateLocator = (object: KubeObject) => PodTemplate | undefined;
 
+/** Identifies the kind a pod-template locator is registered for. */
 export interface GroupVersionKind {
   /** API group, '' for the core group. */
   readonly group: string;
   /** API version, or '*' for every version. */
   readonly version: string;
+  /** Kind, e.g. `Deployment`. */
   readonly kind: string;
 }
 
@@ -105,14 +111,17 @@ export const POD_TEMPLATE_KINDS: readonly string[] = [
   'CronJob',
 ];
 
+/** Splits `group/version` (or core `v1`, group '') into its parts. */
 export function splitApiVersion(apiVersion: string | undefined): { group: string; version: string } {
   const av = apiVersion ?? '';
   const slash = av.indexOf('/');
   return slash < 0 ? { group: '', version: av } : { group: av.slice(0, slash), version: av.slice(slash + 1) };
 }
 
+/** Locators keyed by `group/version/kind`, version `*` matching every version. */
 export type LocatorTable = ReadonlyMap<string, PodTemplateLocator>;
 
+/** The registered locators plus a run's extra ones, which override registered ones for the same kind. */
 export function locatorTable(
   extra: readonly { gvk: GroupVersionKind; locator: PodTemplateLocator }[] = [],
 ): LocatorTable {
@@ -121,6 +130,7 @@ export function locatorTable(
   return table;
 }
 
+/** The object's pod template: an exact-version locator first, else the kind's `*` locator. */
 export function locatePodTemplate(object: KubeObject, table: LocatorTable): PodTemplate | undefined {
   const { group, version } = splitApiVersion(object.apiVersion);
   const kind = object.kind ?? '';
@@ -128,46 +138,76 @@ export function locatePodTemplate(object: KubeObject, table: LocatorTable): PodT
   return locator?.(object);
 }
 
+/** The pod spec fields that hold containers. */
 export type ContainerListName = 'initContainers' | 'containers' | 'ephemeralContainers';
+/** Every container list, in the order Pod Security admission visits them. */
 export const CONTAINER_LISTS: readonly ContainerListName[] = ['initContainers', 'containers', 'ephemeralContainers'];
 
 /** A value with the path where it was set (or where it should be set when unset). */
 export interface Resolved<T> {
+  /** The effective value; undefined when neither container nor pod sets it. */
   readonly value: T | undefined;
+  /** Where it is set; when unset, the container field to set, so findings point at the fix. */
   readonly path: readonly PathSegment[];
+  /** Which securityContext supplied the value. */
   readonly from: 'container' | 'pod' | 'unset';
 }
 
+/** A container's security settings after pod-level inheritance, as Pod Security evaluates them. */
 export interface EffectiveSecurity {
+  /** Container value, else the pod's. */
   readonly runAsNonRoot: Resolved<boolean>;
+  /** Container value, else the pod's. */
   readonly runAsUser: Resolved<number>;
+  /** Container value, else the pod's. */
   readonly runAsGroup: Resolved<number>;
+  /** `seccompProfile.type`, container else pod. */
   readonly seccompProfileType: Resolved<string>;
+  /** `appArmorProfile.type`, container else pod. */
   readonly appArmorProfileType: Resolved<string>;
+  /** Container only: the pod securityContext has no such field. */
   readonly allowPrivilegeEscalation: Resolved<boolean>;
+  /** Container only. */
   readonly privileged: Resolved<boolean>;
+  /** Container only. */
   readonly readOnlyRootFilesystem: Resolved<boolean>;
+  /** `capabilities.add` (string entries only). */
   readonly capabilitiesAdd: readonly string[];
+  /** `capabilities.drop` (string entries only). */
   readonly capabilitiesDrop: readonly string[];
 }
 
+/** One container of a pod spec with its effective security settings. */
 export interface ResolvedContainer {
+  /** Container name, else `<list>[<index>]`. */
   readonly name: string;
+  /** The list it is in. */
   readonly list: ContainerListName;
+  /** Position within that list. */
   readonly index: number;
+  /** Path of the container in the object. */
   readonly path: readonly PathSegment[];
+  /** The container as written. */
   readonly spec: Json;
   /** The container's own securityContext (empty when unset). */
   readonly securityContext: Json;
+  /** Settings after inheritance from the pod. */
   readonly effective: EffectiveSecurity;
 }
 
+/** An object's pod template, resolved once for every rule that checks pods. */
 export interface PodContext {
+  /** Where the template was found. */
   readonly template: PodTemplate;
+  /** The pod spec. */
   readonly spec: Json;
+  /** Path of the pod spec in the object. */
   readonly specPath: readonly PathSegment[];
+  /** The template's labels, for selector matching. */
   readonly labels: Record<string, string>;
+  /** The pod's securityContext; empty when unset. */
   readonly podSecurityContext: Json;
+  /** Init, regular and ephemeral containers, resolved. */
   readonly containers: readonly ResolvedContainer[];
 }
 
@@ -257,6 +297,7 @@ export function resolveContainers(spec: Json, specPath: readonly PathSegment[]):
   return out;
 }
 
+/** Resolves a located template: labels, pod securityContext and every container. */
 export function podContext(template: PodTemplate): PodContext {
   return {
     template,

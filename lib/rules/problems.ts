@@ -15,8 +15,11 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** An object a rule must not flag, because the cluster requires it to look that way. */
 export interface Exemption {
+  /** The rule it exempts. */
   readonly rule: string;
+  /** Why the cluster needs this shape; the suppression reason reads `exempt: <reason>`. */
   readonly reason: string;
+  /** Whether an object is the exempt shape. */
   readonly applies: (object: KubeObject) => boolean;
 }
 

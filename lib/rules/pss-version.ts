@@ -2,6 +2,7 @@
 
 /** The newest policy version with its own checks; `latest` and newer versions evaluate as this. */
 export const PSS_LATEST_MINOR = 37;
+/** Namespace label whose value pins the Pod Security version for that namespace. */
 export const PSS_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
 
 /**
@@ -17,6 +18,7 @@ export function parsePssVersion(text: string): number | undefined {
   return minor <= PSS_LATEST_MINOR ? minor : undefined;
 }
 
+/** `v1.N` for a pinned minor, else a note that namespace labels decide. */
 export function formatPssVersion(minor: number | undefined): string {
   return minor === undefined ? 'namespace enforce-version, else latest' : `v1.${minor}`;
 }

@@ -4,6 +4,7 @@
  */
 import { ControlReference } from './types';
 
+/** Well-known framework names, keyed by the short names `--framework` accepts. */
 export const FRAMEWORKS = {
   pss: 'Pod Security Standards',
   nsa: 'NSA/CISA',
@@ -61,6 +62,7 @@ export const CIS = {
   defaultNamespace: cis('5.7.4', 'The default namespace should not be used'),
 };
 
+/** OWASP Top 10 for LLM Applications controls that rules cite. */
 export const OWASP = {
   excessiveAgency: owasp('LLM06', 'Excessive Agency'),
   disclosure: owasp('LLM02', 'Sensitive Information Disclosure'),

@@ -5,15 +5,17 @@ import { ControlReference, FindingDraft, KubeObject, RuleInfo, ScannerIds, Sever
 /** Marker for rules that apply to every object with a pod template (built-in kinds and CRD locators). */
 export const POD_TEMPLATES = 'pod-templates';
 
+/** The run's options, resolved once and handed to every rule. */
 export interface RunSettings {
-  /** Pod Security version given explicitly for the run (minor), or undefined to follow namespace labels. */
+  /** Pod Security version given explicitly for the run (minor). @default undefined (follow namespace labels) */
   readonly pssMinor?: number;
-  /** Highest PSS level among the selected packs; restricted checks override baseline ones. */
+  /** Highest PSS level among the selected packs; restricted checks override baseline ones. @default undefined (no PSS pack selected) */
   readonly pssLevel?: 'baseline' | 'restricted';
   /** The platform requires agents to run in a sandbox RuntimeClass. */
   readonly requireSandbox: boolean;
   /** RuntimeClass names (or handlers) accepted as sandboxes. */
   readonly sandboxRuntimeClasses: readonly string[];
+  /** Clock for suppression expiry and date checks. */
   readonly now: Date;
   /** Kubernetes minor (1.N) the manifests target: removed API versions and PSA version pins are judged against it. */
   readonly kubernetesMinor: number;
@@ -24,13 +26,17 @@ export interface RunSettings {
   readonly metadataDns: boolean;
 }
 
+/** What a rule's check sees for one object. */
 export interface RuleContext {
+  /** The object being checked. */
   readonly object: KubeObject;
+  /** Its position in the input. */
   readonly index: number;
-  /** The pod template, resolved, when the object carries one. */
+  /** The pod template, resolved, when the object carries one. @default undefined (no pod template) */
   readonly pod?: PodContext;
   /** The whole input, for cross-object rules. */
   readonly set: ObjectSet;
+  /** The run's resolved options. */
   readonly settings: RunSettings;
   /** The Pod Security policy version (minor) that applies to this object. */
   readonly pssMinor: number;
@@ -38,8 +44,11 @@ export interface RuleContext {
 
 /** A rule: metadata plus one small pure check (the cdk-nag model). */
 export interface Rule {
+  /** Unique ID, e.g. `HRD-Namespace`; suppressions name it. */
   readonly id: string;
+  /** One-line summary. */
   readonly title: string;
+  /** Severity of its findings unless a finding overrides it. */
   readonly severity: Severity;
   /** Object kinds it applies to, or {@link POD_TEMPLATES}. */
   readonly kinds: readonly string[] | typeof POD_TEMPLATES;
@@ -47,18 +56,25 @@ export interface Rule {
   readonly description: string;
   /** Default fix hint. */
   readonly fix: string;
+  /** Framework controls it implements. */
   readonly references: readonly ControlReference[];
+  /** The same check in other scanners. @default [] */
   readonly scanners?: ScannerIds;
   /** Returns findings; an empty list is a pass. Returning undefined means "not applicable". */
   readonly check: (ctx: RuleContext) => readonly FindingDraft[] | undefined;
 }
 
+/** A named set of rules, selected as a unit with `packs`. */
 export interface Pack {
+  /** Pack name, e.g. `hardening`. */
   readonly name: string;
+  /** What the pack checks. */
   readonly description: string;
+  /** Its rules, run in this order. */
   readonly rules: readonly Rule[];
 }
 
+/** A rule's metadata for reports; {@link POD_TEMPLATES} expands to `podKinds`. */
 export function ruleInfo(rule: Rule, pack: string, podKinds: readonly string[]): RuleInfo {
   return {
     id: rule.id,

@@ -7,10 +7,14 @@ import { MIN_REASON_LENGTH, SUPPRESSIONS_ANNOTATION, reasonProblem } from '../co
 import { FindingDraft, PathSegment, Suppression } from './types';
 import { isRecord, rec, str } from './util';
 
+/** Rule ID of findings about a malformed suppressions annotation. */
 export const SUPPRESSION_INVALID_RULE = 'SUP-Invalid';
+/** Rule ID of findings about a suppression past its `expires` date. */
 export const SUPPRESSION_EXPIRED_RULE = 'SUP-Expired';
 
+/** The suppressions annotation, parsed. */
 export interface ParsedSuppressions {
+  /** Valid, unexpired suppressions. */
   readonly active: readonly Suppression[];
   /** Findings about the annotation itself, keyed by the meta-rule ID. */
   readonly problems: readonly (FindingDraft & { readonly rule: string })[];
@@ -102,6 +106,7 @@ export function parseSuppressions(
   return { active, problems };
 }
 
+/** The first suppression for this rule that covers the container (or the whole object). */
 export function findSuppression(
   suppressions: readonly Suppression[],
   rule: string,

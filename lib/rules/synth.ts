@@ -4,19 +4,23 @@ import { FailOn, isFailing, objectLabel } from './report/common';
 import { locatePodTemplate, locatorTable } from './pod-template';
 import { KubeObject, SourcedObject } from './types';
 
+/** Options of the synth-time validation: the run options plus the failing threshold. */
 export interface SynthValidationOptions extends RunOptions {
-  /** @default 'error' */
+  /** Which unsuppressed findings become validation errors. @default 'error' */
   readonly failOn?: FailOn;
 }
 
+/** One failing finding as a synth validation message. */
 export interface SynthViolation {
   /** Index of the object in the input. */
   readonly index: number;
+  /** ID of the rule that failed. */
   readonly rule: string;
   /** `[RULE] Kind/ns/name at path: message. Fix: …` (no construct path: the caller adds it). */
   readonly message: string;
 }
 
+/** Runs the rules and returns the failing findings at `failOn`, one violation each. */
 export function synthViolations(
   objects: readonly (KubeObject | SourcedObject)[],
   options: SynthValidationOptions = {},
@@ -50,6 +54,7 @@ export const VAULT_INJECTOR_ANNOTATION_PREFIX = 'vault.hashicorp.com/';
  * override), with what the constructs recorded about it when they wrote it.
  */
 export interface ResolvedObject {
+  /** The object as written. */
   readonly object: KubeObject;
   /** Construct path of the ApiObject, used as the message prefix. */
   readonly constructPath: string;
@@ -64,6 +69,7 @@ export interface ResolvedObject {
 /** A check over the whole set of resolved objects (image policies register theirs). */
 export type ResolvedObjectsCheck = (objects: readonly ResolvedObject[]) => string[];
 
+/** Options of {@link validateResolvedObjects}. */
 export interface ResolvedValidationOptions extends SynthValidationOptions {
   /** Further checks over the resolved objects, e.g. the platform's image policy. @default none */
   readonly checks?: readonly ResolvedObjectsCheck[];

@@ -18,8 +18,9 @@ export interface VaultOwnSetup {
   readonly auditFilePath?: string;
 }
 
+/** How {@link createVaultResources} names, parents and provisions the Vault resources. */
 export interface VaultResourcesOptions {
-  /** Parent of every resource (the Pulumi ComponentResource). */
+  /** Parent of every resource (the Pulumi ComponentResource). @default undefined (resources are stack-level) */
   readonly parent?: pulumi.Resource;
   /** Vault provider. @default the default provider */
   readonly provider?: vault.Provider;
@@ -29,17 +30,25 @@ export interface VaultResourcesOptions {
   readonly ownSetup?: VaultOwnSetup;
 }
 
+/** Everything {@link createVaultResources} created; the own-setup lists are empty without `ownSetup`. */
 export interface VaultResources {
+  /** One Vault policy per agent plan, granting exactly the plan's paths. */
   readonly policies: vault.Policy[];
+  /** One Kubernetes auth role per plan, binding the agent's ServiceAccount to its policy. */
   readonly roles: vault.kubernetes.AuthBackendRole[];
   /** One per Kubernetes auth mount the plans use (with `ownSetup`). */
   readonly authBackends: vault.AuthBackend[];
+  /** The config (API host, CA) of each auth mount in `authBackends` (with `ownSetup`). */
   readonly authBackendConfigs: vault.kubernetes.AuthBackendConfig[];
+  /** KV v2 mounts the plans read from (with `ownSetup`). */
   readonly kvMounts: vault.Mount[];
+  /** Dynamic or static database roles the plans use (with `ownSetup`). */
   readonly databaseRoles: (vault.database.SecretBackendRole | vault.database.SecretBackendStaticRole)[];
+  /** The file and stdout audit devices (with `ownSetup`). */
   readonly audits: vault.Audit[];
 }
 
+/** Where the primary audit device writes when `auditFilePath` is not set: on the audit volume. */
 export const DEFAULT_AUDIT_FILE_PATH = '/vault/audit/audit.log';
 
 /**

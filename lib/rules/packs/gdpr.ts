@@ -468,6 +468,7 @@ export const auditCoverage = objectRule(
   },
 );
 
+/** The `gdpr` pack: evidence of declared data handling; opt-in, not in DEFAULT_PACKS. */
 export const GDPR_PACK: Pack = {
   name: 'gdpr',
   description:

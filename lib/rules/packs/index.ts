@@ -16,10 +16,12 @@ export function registerPack(pack: Pack): void {
   registry.set(pack.name, pack);
 }
 
+/** The registered pack of that name, if any. */
 export function packByName(name: string): Pack | undefined {
   return registry.get(name);
 }
 
+/** Names of every registered pack, in registration order. */
 export function packNames(): string[] {
   return [...registry.keys()];
 }

@@ -4,6 +4,7 @@ import { ObjectResult, Problem, Report, Severity } from '../types';
 
 /** Which unsuppressed findings fail a run. */
 export type FailOn = 'error' | 'warning' | 'never';
+/** Every {@link FailOn} value, for validating `--fail-on`. */
 export const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'never'];
 
 /** Whether a finding or problem fails the run: not suppressed, exempt or baselined, and severe enough. */
@@ -17,10 +18,12 @@ export function failingCount(report: Report, failOn: FailOn): number {
   return report.results.reduce((n, r) => n + r.problems.filter((f) => isFailing(f, failOn)).length, 0);
 }
 
+/** How reports name an object: `Kind/namespace/name`, `(unnamed)` when it has no name. */
 export function objectLabel(r: ObjectResult): string {
   return `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name || '(unnamed)'}`;
 }
 
+/** Sort rank of each severity, most severe first. */
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** How a problem's status reads in every format. */

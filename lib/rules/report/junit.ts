@@ -17,6 +17,7 @@ function esc(text: string): string {
   );
 }
 
+/** The report as JUnit XML; a test case fails when a problem it names fails at `failOn`. */
 export function toJunit(report: Report, failOn: FailOn = 'error'): string {
   let tests = 0;
   let failures = 0;

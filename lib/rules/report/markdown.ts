@@ -23,10 +23,11 @@ const FRAMEWORK_ORDER: readonly string[] = [
 /** `--framework` values: the short keys of {@link FRAMEWORKS}. */
 export const FRAMEWORK_KEYS = Object.keys(FRAMEWORKS) as (keyof typeof FRAMEWORKS)[];
 
+/** Options of {@link toMarkdown}. */
 export interface MarkdownOptions {
   /** Only this framework (a key of FRAMEWORKS, e.g. `cis`, or its full name). @default all */
   readonly framework?: string;
-  /** @default 'never' (a report documents the state) */
+  /** Threshold for the failing count in the summary. @default 'never' (a report documents the state) */
   readonly failOn?: FailOn;
 }
 
@@ -88,6 +89,7 @@ export function resolveFramework(text: string): string | undefined {
   return byKey ?? Object.values(FRAMEWORKS).find((f) => f.toLowerCase() === key);
 }
 
+/** The compliance report as Markdown: summary, objects, then one table per framework. */
 export function toMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const frameworks = collectControls(report.rules);
   const only = options.framework !== undefined ? resolveFramework(options.framework) : undefined;

@@ -5,9 +5,11 @@ import { fingerprints, objectLabel, statusOf } from './common';
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
 
+/** Options of {@link toSarif}. */
 export interface SarifOptions {
+  /** Version written as the tool driver's version. @default '0.0.0' */
   readonly toolVersion?: string;
-  /** Turns a file path into the URI GitHub expects (relative to the repository root). */
+  /** Turns a file path into the URI GitHub expects (relative to the repository root). @default the path unchanged */
   readonly uri?: (file: string) => string;
 }
 
@@ -64,6 +66,7 @@ function invocation(report: Report, uri: (f: string) => string) {
   };
 }
 
+/** The report as SARIF 2.1.0 for GitHub code scanning: one result per problem, at its file and line. */
 export function toSarif(report: Report, options: SarifOptions = {}): string {
   const uri = options.uri ?? ((f: string) => f);
   const rules = [...report.rules];
