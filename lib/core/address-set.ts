@@ -9,8 +9,11 @@ import { Cidr, IpFamily, cidrContains, formatIp, parseCidr } from './cidr';
 
 /** An inclusive range of addresses of one family. */
 export interface AddressRange {
+  /** IP version, 4 or 6. */
   readonly family: IpFamily;
+  /** First address, as an integer. */
   readonly start: bigint;
+  /** Last address (inclusive), as an integer. */
   readonly end: bigint;
 }
 
@@ -46,6 +49,7 @@ function normalize(ranges: readonly AddressRange[]): AddressRange[] {
 
 /** An immutable, normalized set of addresses (sorted, merged ranges per family). */
 export class AddressSet {
+  /** The set with no addresses. */
   public static readonly EMPTY = new AddressSet([]);
 
   /** Every address of both families. */
@@ -75,20 +79,24 @@ export class AddressSet {
     return new AddressSet(texts.map((t) => cidrRange(parseCidr(t)!)));
   }
 
+  /** Sorted, merged ranges, IPv4 first; two sets holding the same addresses have equal ranges. */
   public readonly ranges: readonly AddressRange[];
 
   private constructor(ranges: readonly AddressRange[]) {
     this.ranges = normalize(ranges);
   }
 
+  /** True when the set holds no address. */
   public get isEmpty(): boolean {
     return this.ranges.length === 0;
   }
 
+  /** Addresses in either set. */
   public union(other: AddressSet): AddressSet {
     return new AddressSet([...this.ranges, ...other.ranges]);
   }
 
+  /** Addresses of this set not in `other`. */
   public subtract(other: AddressSet): AddressSet {
     let out = [...this.ranges];
     for (const cut of other.ranges) {
@@ -103,6 +111,7 @@ export class AddressSet {
     return new AddressSet(out);
   }
 
+  /** Addresses in both sets. */
   public intersect(other: AddressSet): AddressSet {
     const out: AddressRange[] = [];
     for (const a of this.ranges) {
@@ -121,6 +130,7 @@ export class AddressSet {
     return other.subtract(this).isEmpty;
   }
 
+  /** True when at least one address is in both sets. */
   public overlaps(other: AddressSet): boolean {
     return !this.intersect(other).isEmpty;
   }

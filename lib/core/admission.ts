@@ -4,6 +4,7 @@
  */
 export const ADMISSION_POLICY_GA_MINOR = 30;
 
+/** apiVersion of ValidatingAdmissionPolicy for a Kubernetes minor: `v1` from 1.30 (GA), `v1beta1` before. */
 export function admissionPolicyApiVersion(kubernetesMinor: number): string {
   return kubernetesMinor >= ADMISSION_POLICY_GA_MINOR
     ? 'admissionregistration.k8s.io/v1'

@@ -8,6 +8,7 @@
 export interface RemovedApiVersion {
   /** `group/version` as written in apiVersion (`v1beta1` style for the core group never occurs here). */
   readonly apiVersion: string;
+  /** The kind served under that version. */
   readonly kind: string;
   /** Minor (1.N) in which the version was deprecated. */
   readonly deprecatedIn: number;
@@ -31,6 +32,10 @@ const WEBHOOKS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguratio
 const RBAC = ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'];
 const FLOW = ['FlowSchema', 'PriorityLevelConfiguration'];
 
+/**
+ * Every deprecated or removed apiVersion and kind, with when it went and what replaces it; objects using one
+ * fail on newer clusters.
+ */
 export const REMOVED_API_VERSIONS: readonly RemovedApiVersion[] = [
   ...entries('extensions/v1beta1', ['Deployment', 'DaemonSet', 'ReplicaSet'], 9, 16, 'apps/v1'),
   ...entries('extensions/v1beta1', ['NetworkPolicy'], 9, 16, 'networking.k8s.io/v1'),

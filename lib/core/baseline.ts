@@ -17,15 +17,23 @@ export const MIN_NON_ROOT_ID_EXCLUSIVE = 10000;
 
 /** Default UID, GID and fsGroup: the first ID that clears every scanner's threshold. */
 export const DEFAULT_RUN_AS_USER = 10001;
+/** Default GID, the same as the default UID. */
 export const DEFAULT_RUN_AS_GROUP = 10001;
+/** Default fsGroup, so mounted volumes are writable by the default GID. */
 export const DEFAULT_FS_GROUP = 10001;
 
 /** CKV_K8S_31 accepts only RuntimeDefault, so Localhost is not offered. */
 export const SECCOMP_PROFILE_TYPE = 'RuntimeDefault';
+/** AppArmor profile every container gets, like seccomp: the runtime's default. */
 export const APPARMOR_PROFILE_TYPE = 'RuntimeDefault';
 /** The appArmorProfile field exists from Kubernetes 1.30; earlier versions use the beta annotation. */
 export const APPARMOR_FIELD_MIN_MINOR = 30;
+/**
+ * Prefix of the beta per-container AppArmor annotation used before Kubernetes 1.30; the container name
+ * follows.
+ */
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+/** The beta annotation's value for the runtime's default AppArmor profile. */
 export const APPARMOR_ANNOTATION_VALUE = 'runtime/default';
 
 /** Lowest port an agent may listen on: no NET_BIND_SERVICE is ever added (KSV-0117). */
@@ -46,16 +54,28 @@ export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
 
 /** The securityContext every container (init and ephemeral included) gets. */
 export interface ContainerSecurityBaseline {
+  /** No setuid escalation: always false. */
   readonly allowPrivilegeEscalation: false;
+  /** Never privileged. */
   readonly privileged: false;
+  /** The image filesystem is read-only; writes go to mounted volumes. */
   readonly readOnlyRootFilesystem: true;
+  /** The kubelet refuses to start the container as root. */
   readonly runAsNonRoot: true;
+  /** UID the container runs as. */
   readonly runAsUser: number;
+  /** GID the container runs as. */
   readonly runAsGroup: number;
+  /** Every Linux capability dropped (`['ALL']`); none is ever added. */
   readonly capabilities: { readonly drop: readonly string[] };
+  /** The runtime's default seccomp profile. */
   readonly seccompProfile: { readonly type: string };
 }
 
+/**
+ * The securityContext of {@link ContainerSecurityBaseline} for a container running as
+ * `runAsUser`:`runAsGroup`.
+ */
 export function containerSecurityContext(runAsUser: number, runAsGroup: number): ContainerSecurityBaseline {
   return {
     allowPrivilegeEscalation: false,
@@ -118,6 +138,7 @@ export const KUBE_DNS = {
   podLabels: { 'k8s-app': 'kube-dns' },
   port: 53,
 } as const;
+/** Link-local address NodeLocal DNSCache listens on, allowed as DNS egress when `nodeLocalDns` is set. */
 export const NODE_LOCAL_DNS_IP = '169.254.20.10';
 
 /** Projected service-account tokens never live longer than this (seconds). */

@@ -8,8 +8,11 @@ export type IpFamily = 4 | 6;
 
 /** A parsed CIDR block. `network` has the host bits cleared. */
 export interface Cidr {
+  /** IP version, 4 or 6. */
   readonly family: IpFamily;
+  /** Network address, as an integer. */
   readonly network: bigint;
+  /** Prefix length in bits. */
   readonly prefix: number;
   /** True when the text had host bits set (`10.0.0.1/8`): valid for Kubernetes, but probably a typo. */
   readonly hostBitsSet: boolean;

@@ -10,10 +10,12 @@
 export interface CredentialPattern {
   /** What the value looks like, for messages: `an OpenAI API key`. */
   readonly kind: string;
+  /** Regular expression matching values of that kind. */
   readonly pattern: RegExp;
 }
 
 // Order matters: the first match names the kind (Anthropic keys also start with `sk-`).
+/** Well-known credential formats; {@link detectCredential} tries them in order, so the first match names the kind. */
 export const CREDENTIAL_PATTERNS: readonly CredentialPattern[] = [
   { kind: 'an Anthropic API key', pattern: /\bsk-ant-[a-z0-9]+-[A-Za-z0-9_-]{20,}/ },
   { kind: 'an OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/ },

@@ -17,6 +17,7 @@ export const REFUSAL_CODES = {
     'A reachability query names a workload that is missing or ambiguous in the manifests, or an address that is not one (ReachQueryError).',
 } as const;
 
+/** A stable refusal code, one of the keys of {@link REFUSAL_CODES}. */
 export type RefusalCode = keyof typeof REFUSAL_CODES;
 
 /** What went wrong with one prop, in the terms a user needs to fix it. */
@@ -29,7 +30,10 @@ export interface InvalidPropDetails {
   readonly value: unknown;
   /** What would have been accepted. */
   readonly allowed: string;
-  /** Why the value is refused, when "not allowed" is not self-explanatory (the risk it would create). */
+  /**
+   * Why the value is refused, when "not allowed" is not self-explanatory (the risk it would create). @default
+   * none
+   */
   readonly reason?: string;
 }
 
@@ -41,7 +45,12 @@ export interface InvalidPropDetails {
  * thrower has it in that form.
  */
 export abstract class RefusalError extends Error {
+  /** Stable code of the kind of input refused; match on it rather than on the class or message. */
   public abstract readonly code: RefusalCode;
+  /**
+   * The refusal as data, when the thrower has it in that form. @default undefined (meaning only the message
+   * describes the refusal)
+   */
   public readonly details?: InvalidPropDetails;
 
   protected constructor(message: string, details?: InvalidPropDetails) {
@@ -56,7 +65,9 @@ export abstract class RefusalError extends Error {
  * refused input is always distinguishable from a bug.
  */
 export class AgentBaselineError extends RefusalError {
+  /** Always `AB_INVALID_PROP`. */
   public readonly code = 'AB_INVALID_PROP';
+  /** The refused prop, its value and what is allowed; always present. */
   declare public readonly details: InvalidPropDetails;
 
   constructor(details: InvalidPropDetails) {
@@ -70,7 +81,7 @@ export class AgentBaselineError extends RefusalError {
 
 /** An option of the rule engine (`runRules`, the catalogue) is refused. */
 export class RuleOptionError extends RefusalError {
-  /** Stable error code for callers that branch on the kind of refusal. */
+  /** Always `AB_INVALID_RULE_OPTION`: a stable code for callers that branch on the kind of refusal. */
   public readonly code = 'AB_INVALID_RULE_OPTION';
 
   constructor(message: string, details?: InvalidPropDetails) {
@@ -80,6 +91,7 @@ export class RuleOptionError extends RefusalError {
 
 /** Input that cannot be scanned (file, directory, stream); the CLI exits 2 with this message. */
 export class InputError extends RefusalError {
+  /** Always `AB_INVALID_INPUT`. */
   public readonly code = 'AB_INVALID_INPUT';
 
   constructor(message: string, details?: InvalidPropDetails) {
@@ -89,6 +101,7 @@ export class InputError extends RefusalError {
 
 /** A command-line option value is refused; the CLI exits 2 with this message. */
 export class CliOptionError extends RefusalError {
+  /** Always `AB_INVALID_CLI_OPTION`. */
   public readonly code = 'AB_INVALID_CLI_OPTION';
 
   constructor(message: string, details?: InvalidPropDetails) {
@@ -98,6 +111,7 @@ export class CliOptionError extends RefusalError {
 
 /** A reachability query does not fit the manifests it is asked about. */
 export class ReachQueryError extends RefusalError {
+  /** Always `AB_INVALID_REACH_QUERY`. */
   public readonly code = 'AB_INVALID_REACH_QUERY';
 
   constructor(message: string, details?: InvalidPropDetails) {

@@ -7,6 +7,7 @@ import { requireDnsLabel, requireDnsSubdomain, requireOneOf } from './validate';
 
 /** Gateway API implementations the gateway constructs can drive. Istio and NGINX Gateway come next. */
 export type GatewayImplementation = 'envoy-gateway';
+/** Every {@link GatewayImplementation}, for validating settings. */
 export const GATEWAY_IMPLEMENTATIONS: readonly GatewayImplementation[] = ['envoy-gateway'];
 
 /**
@@ -15,8 +16,10 @@ export const GATEWAY_IMPLEMENTATIONS: readonly GatewayImplementation[] = ['envoy
  * the configured one times the number of proxy replicas.
  */
 export type GatewayRateLimitMode = 'local' | 'global';
+/** Every {@link GatewayRateLimitMode}, for validating settings. */
 export const GATEWAY_RATE_LIMIT_MODES: readonly GatewayRateLimitMode[] = ['local', 'global'];
 
+/** The Gateway API implementation agents are exposed through, and how it counts request limits. */
 export interface GatewaySettings {
   /** The Gateway API implementation installed. @default 'envoy-gateway' */
   readonly implementation?: GatewayImplementation;
@@ -32,8 +35,10 @@ export interface GatewaySettings {
   readonly rateLimit?: GatewayRateLimitMode;
 }
 
+/** {@link GatewaySettings} with every default filled in and validated. */
 export type ResolvedGatewaySettings = Required<GatewaySettings>;
 
+/** Settings used for each field `GatewaySettings` leaves out: Envoy Gateway in its default install. */
 export const DEFAULT_GATEWAY_SETTINGS: ResolvedGatewaySettings = {
   implementation: 'envoy-gateway',
   gatewayClassName: 'envoy-gateway',
@@ -41,6 +46,9 @@ export const DEFAULT_GATEWAY_SETTINGS: ResolvedGatewaySettings = {
   rateLimit: 'local',
 };
 
+/**
+ * Fills in defaults and validates each field, refusing an unknown implementation, class, namespace or mode.
+ */
 export function resolveGatewaySettings(
   scope: IConstruct | string,
   props: GatewaySettings | undefined,

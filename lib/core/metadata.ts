@@ -10,6 +10,7 @@ import { AddressSet } from './address-set';
 import { IpFamily } from './cidr';
 import { NODE_LOCAL_DNS_IP } from './baseline';
 
+/** A cloud metadata or credential endpoint: reaching it can yield node or cloud credentials. */
 export interface MetadataEndpoint {
   /** The address (IPv4 or IPv6). */
   readonly address: string;
@@ -17,6 +18,10 @@ export interface MetadataEndpoint {
   readonly providers: readonly string[];
 }
 
+/**
+ * Every known metadata and credential endpoint, per provider; egress reaching any of them is refused and
+ * flagged.
+ */
 export const CLOUD_METADATA_ENDPOINTS: readonly MetadataEndpoint[] = [
   {
     address: '169.254.169.254',
@@ -98,14 +103,21 @@ function hostSet(address: string): AddressSet {
 const ENDPOINT_SETS = CLOUD_METADATA_ENDPOINTS.map((e) => ({ endpoint: e, set: hostSet(e.address) }));
 const METADATA = ENDPOINT_SETS.reduce((acc, e) => acc.union(e.set), AddressSet.EMPTY);
 
+/**
+ * What an address set reaches that it must not: a metadata endpoint, another link-local address, or the
+ * internet with private ranges.
+ */
 export type AddressProblemKind = 'metadata' | 'link-local' | 'internet-private';
 
+/** One reason an egress address set is refused or flagged. */
 export interface AddressProblem {
+  /** Which sort of problem. */
   readonly kind: AddressProblemKind;
   /** What the set effectively allows, in words. */
   readonly message: string;
 }
 
+/** Options of {@link egressAddressProblems} and {@link ipBlockProblems}. */
 export interface AddressCheckOptions {
   /**
    * The egress is DNS only (port 53) and the platform declares DNS at the metadata address (GKE
@@ -183,7 +195,12 @@ function internetExcepts(family: 4 | 6): string[] {
     .map((a) => `${a}/${family === 6 ? 128 : 32}`);
   return [...ranges, ...hosts];
 }
+/**
+ * IPv4 ranges internet egress (`0.0.0.0/0`) excepts: link-local, private, and metadata endpoints outside
+ * them.
+ */
 export const METADATA_AND_PRIVATE_IPV4: readonly string[] = internetExcepts(4);
+/** IPv6 ranges internet egress (`::/0`) excepts: link-local, private, and metadata endpoints outside them. */
 export const METADATA_AND_PRIVATE_IPV6: readonly string[] = internetExcepts(6);
 
 /**

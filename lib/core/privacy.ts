@@ -14,6 +14,7 @@ type Scope = IConstruct | string;
 
 /** Kinds of data an agent handles. `personal` and `special-category` are personal data (GDPR Art. 4(1), 9). */
 export type DataCategory = 'none' | 'public' | 'telemetry' | 'credentials' | 'personal' | 'special-category';
+/** Every {@link DataCategory}, for validating declarations. */
 export const DATA_CATEGORIES: readonly DataCategory[] = [
   'none',
   'public',
@@ -28,6 +29,7 @@ export const PERSONAL_DATA_CATEGORIES: readonly DataCategory[] = ['personal', 's
 /** The lawful bases of GDPR Art. 6(1)(a)-(f). */
 export type LawfulBasis =
   'consent' | 'contract' | 'legal-obligation' | 'vital-interests' | 'public-task' | 'legitimate-interests';
+/** Every {@link LawfulBasis}, for validating declarations. */
 export const LAWFUL_BASES: readonly LawfulBasis[] = [
   'consent',
   'contract',
@@ -67,18 +69,31 @@ export interface DataDeclaration {
 
 /** A declaration after validation: sorted, deduplicated, with what it implies. */
 export interface ResolvedDataDeclaration {
+  /** Declared categories, sorted and deduplicated. */
   readonly categories: readonly DataCategory[];
+  /** Purposes of processing; empty when none were declared (allowed only without personal data). */
   readonly purposes: readonly string[];
+  /** The lawful basis. @default undefined (meaning not declared; only allowed without personal data) */
   readonly lawfulBasis?: LawfulBasis;
+  /**
+   * Days personal data may be kept. @default undefined (meaning not declared; only allowed without personal
+   * data)
+   */
   readonly retentionDays?: number;
+  /** Regions the data may be sent to, sorted and deduplicated. */
   readonly regions: readonly string[];
   /** Declares `personal` or `special-category`. */
   readonly personal: boolean;
+  /** Declares `special-category` (GDPR Art. 9 data). */
   readonly specialCategory: boolean;
 }
 
 /** The key set on every object of an agent (labels) and on its workload and pods (annotations). */
 export const PRIVACY_PREFIX = 'privacy.agent-baseline.dev';
+/**
+ * Label and annotation keys that record an agent's data declaration on its objects, for audits and the rule
+ * engine.
+ */
 export const PRIVACY_KEYS = {
   /** Label: `'true'` when the agent declares its data. */
   declared: `${PRIVACY_PREFIX}/declared`,

@@ -33,4 +33,5 @@ export function parseQuantity(text: string): number | undefined {
   return base;
 }
 
+/** What a resource quantity may look like, for the "allowed" part of refusals. */
 export const QUANTITY_FORMAT_HINT = "a Kubernetes quantity such as '250m', '0.5', '256Mi' or '1Gi'";

@@ -6,13 +6,24 @@
 
 /** Kubernetes minors this project can target. cdk8s-plus-28 sets the floor. */
 export const SUPPORTED_KUBERNETES_MINORS: readonly number[] = [28, 29, 30, 31, 32, 33, 34];
+/** Kubernetes version targeted when `ClusterSettings.kubernetesVersion` is not set: the supported floor. */
 export const DEFAULT_KUBERNETES_VERSION = '1.28';
 
 import type { GatewaySettings, ResolvedGatewaySettings } from './gateway-settings';
 
+/** The cluster's CNI: `cilium` adds FQDN egress; `generic` means plain NetworkPolicy only. */
 export type CniFlavor = 'generic' | 'cilium';
+/** The cluster's service mesh: `istio` adds mTLS, AuthorizationPolicies and JWT checks at the edge. */
 export type MeshFlavor = 'none' | 'istio';
+/**
+ * How Vault secrets reach pods: the Agent injector, the Vault Secrets Operator, or the Secrets Store CSI
+ * driver.
+ */
 export type VaultDeliveryMode = 'injector' | 'operator' | 'csi';
+/**
+ * An admission engine that can enforce image policies: ValidatingAdmissionPolicy, Kyverno or the Sigstore
+ * policy controller.
+ */
 export type ImagePolicyEngine = 'vap' | 'kyverno' | 'sigstore';
 
 // The lists below are the keys of records over each union, so a member added to a union without an
@@ -39,12 +50,17 @@ function keysInOrder<K extends string>(order: Readonly<Record<K, number>>): read
   return (Object.keys(order) as K[]).sort((a, b) => order[a] - order[b]);
 }
 
+/** Every {@link CniFlavor}, for validating settings. */
 export const CNI_FLAVORS: readonly CniFlavor[] = Object.keys(CNI_CAPABILITIES) as CniFlavor[];
+/** Every {@link MeshFlavor}, for validating settings. */
 export const MESH_FLAVORS: readonly MeshFlavor[] = Object.keys(MESH_CAPABILITIES) as MeshFlavor[];
+/** Every {@link ImagePolicyEngine}, in a fixed order so resolved settings compare and render stably. */
 export const IMAGE_POLICY_ENGINES: readonly ImagePolicyEngine[] = keysInOrder(IMAGE_POLICY_ENGINE_ORDER);
+/** Every {@link VaultDeliveryMode}, in a fixed order so resolved settings compare and render stably. */
 export const VAULT_DELIVERY_MODES: readonly VaultDeliveryMode[] = keysInOrder(VAULT_DELIVERY_MODE_ORDER);
 /** Runtime detection engines a cluster can run; lib/runtime generates rules for each one listed. */
 export type RuntimeEngine = 'falco' | 'tetragon';
+/** Every {@link RuntimeEngine}, for validating settings. */
 export const RUNTIME_ENGINES: readonly RuntimeEngine[] = ['falco', 'tetragon'];
 
 /** Where Vault runs, as NetworkPolicies and the Vault resources need to know it. */
@@ -71,6 +87,9 @@ export interface VaultEndpoint {
 /** The injector's stock Vault Agent image, as admission sees it when `agentImage` is not set. */
 export const INJECTOR_DEFAULT_AGENT_IMAGE = 'docker.io/hashicorp/vault';
 
+/**
+ * What the target cluster has installed; features the cluster cannot enforce are refused instead of emitted.
+ */
 export interface ClusterSettings {
   /** Target Kubernetes version, `1.<minor>`. Picks API versions and Pod Security versions. @default '1.28' */
   readonly kubernetesVersion?: string;
@@ -120,6 +139,7 @@ export interface ClusterSettings {
   readonly clusterRegion?: string;
 }
 
+/** The Kubernetes API server's real endpoints, which NetworkPolicies see after the Service's DNAT. */
 export interface ApiServerEndpoints {
   /** CIDRs of the API server endpoints. */
   readonly cidrs: readonly string[];
@@ -129,25 +149,46 @@ export interface ApiServerEndpoints {
 
 /** ClusterSettings with every default filled in. */
 export interface ResolvedClusterSettings {
+  /** Target Kubernetes version, `1.<minor>`. */
   readonly kubernetesVersion: string;
+  /** The minor of `kubernetesVersion`, for picking API versions. */
   readonly kubernetesMinor: number;
+  /** The CNI. */
   readonly cni: CniFlavor;
+  /** The service mesh. */
   readonly mesh: MeshFlavor;
+  /** Whether DNS egress to NodeLocal DNSCache is allowed. */
   readonly nodeLocalDns: boolean;
+  /** Whether DNS at the metadata address (GKE Cloud DNS) is allowed. */
   readonly metadataDns: boolean;
+  /** Vault delivery mechanisms installed. */
   readonly vaultDeliveryModes: readonly VaultDeliveryMode[];
+  /** Where Vault runs, defaults filled in (`agentImage` stays optional). */
   readonly vault: Required<Omit<VaultEndpoint, 'agentImage'>> & Pick<VaultEndpoint, 'agentImage'>;
+  /** Admission engines installed. */
   readonly imagePolicyEngines: readonly ImagePolicyEngine[];
+  /** Runtime detection engines the cluster runs. */
   readonly runtimeEngines: readonly RuntimeEngine[];
+  /** Audience of projected tokens for the Kubernetes API. */
   readonly apiServerAudience: string;
+  /**
+   * The API server's endpoints, port filled in. @default undefined (meaning not declared: agents with API
+   * grants are refused)
+   */
   readonly apiServerEndpoints?: Required<ApiServerEndpoints>;
+  /** The Gateway API implementation, defaults filled in. */
   readonly gateway: ResolvedGatewaySettings;
+  /**
+   * Region the cluster runs in. @default undefined (meaning undeclared: agents with personal data may reach
+   * no in-cluster peer but DNS)
+   */
   readonly clusterRegion?: string;
 }
 
 /** The issuer (and so the default API audience) of EKS and many self-managed clusters. */
 export const DEFAULT_API_SERVER_AUDIENCE = 'https://kubernetes.default.svc';
 
+/** Vault endpoint used for each field `ClusterSettings.vault` leaves out: the Helm chart's defaults. */
 export const DEFAULT_VAULT_ENDPOINT: Required<Omit<VaultEndpoint, 'agentImage'>> = {
   address: 'https://vault.vault.svc:8200',
   namespace: 'vault',

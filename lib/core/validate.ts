@@ -49,6 +49,7 @@ export function requirePortName(scope: Scope, field: string, value: unknown): st
   return value;
 }
 
+/** Returns `value` if it is a valid Kubernetes label value, else throws a prop error naming `field`. */
 export function requireLabelValue(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
     invalidProp(
@@ -115,6 +116,7 @@ export function requireUserLabels(scope: Scope, field: string, labels: unknown):
   return labels as Record<string, string>;
 }
 
+/** Returns `value` if it is a valid environment variable name, else throws a prop error naming `field`. */
 export function requireEnvName(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 256 || !ENV_NAME.test(value)) {
     invalidProp(
@@ -127,6 +129,10 @@ export function requireEnvName(scope: Scope, field: string, value: unknown): str
   return value;
 }
 
+/**
+ * Returns `value` if it is an integer from `min` to `max`, else throws a prop error naming `field` (with
+ * `reason`, when given).
+ */
 export function requireInteger(
   scope: Scope,
   field: string,
@@ -141,6 +147,10 @@ export function requireInteger(
   return value;
 }
 
+/**
+ * Returns `value` if it is a string with visible content of at most `maxLength` characters, else throws a
+ * prop error naming `field`.
+ */
 export function requireNonEmptyString(scope: Scope, field: string, value: unknown, maxLength = 1024): string {
   if (typeof value !== 'string' || value.trim().length === 0 || value.length > maxLength) {
     invalidProp(scope, field, value, `a non-empty string of at most ${maxLength} characters`);
@@ -148,6 +158,10 @@ export function requireNonEmptyString(scope: Scope, field: string, value: unknow
   return value;
 }
 
+/**
+ * Returns `value` if it is an absolute path without `..` segments (which could escape a mount), else throws a
+ * prop error naming `field`.
+ */
 export function requireAbsolutePath(scope: Scope, field: string, value: unknown): string {
   if (
     typeof value !== 'string' ||
@@ -160,6 +174,7 @@ export function requireAbsolutePath(scope: Scope, field: string, value: unknown)
   return value;
 }
 
+/** Returns `value` if it is one of `allowed`, else throws a prop error listing them. */
 export function requireOneOf<T extends string>(scope: Scope, field: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
     invalidProp(scope, field, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
@@ -193,6 +208,10 @@ export function reasonProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Returns the trimmed reason if it is readable (long enough, no hidden characters), else throws a prop error;
+ * reasons justify weakening the baseline.
+ */
 export function requireReason(scope: Scope, field: string, value: unknown): string {
   const problem = reasonProblem(value);
   // A short reason explains itself through the allowed text; hidden characters need saying.

@@ -12,10 +12,15 @@ import {
 import { celString } from '../image-policy/cel';
 import { CREATED_BY_LABEL } from '../shared/guardrail-constants';
 
+/** A ValidatingAdmissionPolicy or its binding, as a plain object to emit. */
 export interface AdmissionObject {
+  /** `admissionregistration.k8s.io/v1` or `v1beta1`, by Kubernetes minor. */
   readonly apiVersion: string;
+  /** The policy or its binding. */
   readonly kind: 'ValidatingAdmissionPolicy' | 'ValidatingAdmissionPolicyBinding';
+  /** Name and labels of the object. */
   readonly metadata: { readonly name: string; readonly labels: Record<string, string> };
+  /** The object's spec. */
   readonly spec: Record<string, unknown>;
 }
 
@@ -33,17 +38,22 @@ export const WORKLOAD_RESOURCE_RULES = [
   { apiGroups: ['batch'], apiVersions: ['v1'], operations: OPERATIONS, resources: ['jobs', 'cronjobs'] },
 ];
 
+/** What the Job guardrail policy of one agent needs: its limits, identity and labels. */
 export interface GuardrailPolicyOptions extends JobGuardrailOptions {
+  /** Target Kubernetes minor, to pick the admission API version. */
   readonly kubernetesMinor: number;
   /** The agent's username, `system:serviceaccount:<ns>:<sa>`. */
   readonly username: string;
+  /** Labels of the emitted objects. */
   readonly labels: Record<string, string>;
 }
 
+/** Name of an agent's Job guardrail policy: cluster-scoped, so the namespace is part of it. */
 export function jobGuardrailPolicyName(namespace: string, agentName: string): string {
   return `${namespace}-${agentName}-job-guardrail`;
 }
 
+/** Name of an agent's Job approval policy: cluster-scoped, so the namespace is part of it. */
 export function jobApprovalPolicyName(namespace: string, agentName: string): string {
   return `${namespace}-${agentName}-job-approval`;
 }
@@ -93,11 +103,17 @@ export function renderJobGuardrail(o: GuardrailPolicyOptions): AdmissionObject[]
   });
 }
 
+/** What the approval-annotation policy of one agent's Jobs needs. */
 export interface ApprovalPolicyOptions {
+  /** Target Kubernetes minor, to pick the admission API version. */
   readonly kubernetesMinor: number;
+  /** Namespace the agent's Jobs run in. */
   readonly namespace: string;
+  /** Agent whose Jobs (labelled as created by it) the policy guards. */
   readonly agentName: string;
+  /** Group whose members alone may set the approval annotation. */
   readonly approverGroup: string;
+  /** Labels of the emitted objects. */
   readonly labels: Record<string, string>;
 }
 

@@ -7,8 +7,17 @@ import { sandboxRuntimeClassName } from './sandbox';
 
 /** The agent props this module acts on. */
 export interface AgentControlProps {
+  /**
+   * Sandboxed runtime (gVisor or Kata) the agent's pods run under, via their RuntimeClass. @default undefined
+   * (meaning the cluster's default runtime)
+   */
   readonly sandbox?: SandboxKind;
+  /** The agent runs generated or untrusted code: labels it, and requires `sandbox`. @default false */
   readonly runsGeneratedCode?: boolean;
+  /**
+   * Bounds on the Jobs the agent may create. @default undefined (meaning no guardrails: no admission policy
+   * or Job quota share)
+   */
   readonly guardrails?: AgentGuardrailsProps;
 }
 

@@ -9,14 +9,21 @@ import { RESTRICTED_VOLUME_TYPES } from '../core/baseline';
 import { celAllContainers, celImageFromAllowedPrefix, celString, celStringList } from '../image-policy/cel';
 import { APPROVAL_ANNOTATION as APPROVAL_ANNOTATION_KEY } from '../shared/guardrail-constants';
 
+/** One validation of a ValidatingAdmissionPolicy. */
 export interface CelValidation {
+  /** CEL expression that must be true for the request to be admitted. */
   readonly expression: string;
+  /** Message returned to the client when the expression is false. */
   readonly message: string;
+  /** Status reason of the refusal. @default undefined (the API server then uses 'Invalid') */
   readonly reason?: 'Forbidden' | 'Invalid';
 }
 
+/** A named CEL variable of a ValidatingAdmissionPolicy, shared by its validations. */
 export interface CelVariable {
+  /** Name, read in validations as `variables.<name>`. */
   readonly name: string;
+  /** CEL expression of the value; evaluated lazily. */
   readonly expression: string;
 }
 
@@ -92,6 +99,7 @@ export function restrictedPodValidations(): CelValidation[] {
   ];
 }
 
+/** What an agent may put in the Jobs it creates: the limits its Job guardrail policy enforces. */
 export interface JobGuardrailOptions {
   /** The agent's namespace: the only one it may create in. */
   readonly namespace: string;
@@ -103,7 +111,12 @@ export interface JobGuardrailOptions {
   readonly allowedImagePrefixes: readonly string[];
   /** ServiceAccounts a created Job may run as; unset means the namespace's token-less `default`. */
   readonly serviceAccountNames: readonly string[];
+  /** Longest `activeDeadlineSeconds` a created Job may set; it must set one. */
   readonly maxActiveDeadlineSeconds: number;
+  /**
+   * Longest `ttlSecondsAfterFinished` a created Job may set; it must set one, so finished Jobs are cleaned
+   * up.
+   */
   readonly maxTtlSecondsAfterFinished: number;
   /** When set, a Job runs only suspended or with the approval annotation. */
   readonly requireApproval: boolean;

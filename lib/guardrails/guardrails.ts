@@ -26,6 +26,7 @@ export interface JobApproval {
   readonly approverGroup: string;
 }
 
+/** Props of {@link AgentGuardrails}: what the Jobs an agent creates may be. */
 export interface AgentGuardrailsProps {
   /**
    * Where the images of created Jobs may come from: registries or repository prefixes such as
@@ -57,6 +58,10 @@ const BROAD_GROUPS = /^system:(authenticated|unauthenticated|serviceaccounts(:.*
 export class AgentGuardrails extends Construct {
   /** Labels every Job the agent creates must carry (on the Job and its pod template). */
   public readonly createdWorkloadLabels: Record<string, string>;
+  /**
+   * The cluster-scoped admission objects: the Job guardrail policy and binding, plus the approval policy and
+   * binding when approval is required.
+   */
   public readonly policies: ApiObject[];
 
   constructor(agent: IAgentPod, id: string, props: AgentGuardrailsProps) {

@@ -5,6 +5,7 @@ import { IAgentPod, isAgentPod } from '../agent-pod/contract';
 import { podPlumbing } from '../agent-pod/plumbing';
 import { LLM_GATEWAY_LABEL } from '../shared/guardrail-constants';
 
+/** Props of {@link LlmGateway}: the gateway agent and the providers only it may reach. */
 export interface LlmGatewayProps {
   /** The agent that fronts the LLM providers (content filtering, rate limits, keys). */
   readonly gateway: IAgentPod;
@@ -28,7 +29,9 @@ export interface LlmGatewayProps {
  * directly. Synth fails if any other agent of the platform can still reach a provider range.
  */
 export class LlmGateway extends Construct {
+  /** The agent that fronts the LLM providers. */
   public readonly gateway: IAgentPod;
+  /** Address ranges of the LLM providers, reachable by the gateway alone. */
   public readonly providerCidrs: readonly string[];
   private readonly port: string;
   private readonly clients: IAgentPod[] = [];

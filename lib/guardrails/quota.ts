@@ -5,6 +5,7 @@ import { AgentNamespace } from '../namespace/namespace';
 
 /** Annotation on the action quota listing each agent's share. */
 export const ACTION_LIMITS_ANNOTATION = `${ANNOTATION_PREFIX}action-limits`;
+/** Name of the ResourceQuota that bounds the Jobs the agents of a namespace may have. */
 export const ACTION_QUOTA_NAME = 'agent-actions';
 
 /**
@@ -20,6 +21,7 @@ export class AgentActionQuota extends Construct {
     return existing instanceof AgentActionQuota ? existing : new AgentActionQuota(namespace, 'AgentActionQuota');
   }
 
+  /** The namespace's ResourceQuota; its `count/jobs.batch` is the sum of the agents' shares. */
   public readonly quota: ApiObject;
   private readonly maxJobs = new Map<string, number>();
 
@@ -43,6 +45,7 @@ export class AgentActionQuota extends Construct {
     this.quota.metadata.addAnnotation(ACTION_LIMITS_ANNOTATION, JSON.stringify(Object.fromEntries(this.maxJobs)));
   }
 
+  /** Jobs all agents of the namespace may have at once: the sum of their `maxJobs`. */
   public totalJobs(): number {
     return [...this.maxJobs.values()].reduce((a, b) => a + b, 0);
   }

@@ -16,7 +16,12 @@ export type EdgeIdentityProps = JwtIdentity;
  * could enforce it, so it is refused.
  */
 export class AgentEdgeIdentity extends Construct {
+  /** The RequestAuthentication that validates tokens of the issuer at the agent's sidecar. */
   public readonly requestAuthentication: ApiObject;
+  /**
+   * The DENY AuthorizationPolicy that refuses calls without a valid token, from other namespaces, or missing
+   * required claims or scopes.
+   */
   public readonly authorizationPolicy: ApiObject;
 
   constructor(agent: IAgentPod, id: string, props: EdgeIdentityProps) {

@@ -8,6 +8,10 @@ import { invalidProp, requireNonEmptyString } from '../core';
 
 type Scope = IConstruct | string;
 
+/**
+ * A claim name a required-claims key may use: it is written into an Istio `request.auth.claims[<name>]` key,
+ * so no brackets, spaces or wildcards.
+ */
 export const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 const CLAIM_VALUE = /^[^\s*]{1,256}$/;
 /** https, a host, an optional port and path; no userinfo, query or fragment. */

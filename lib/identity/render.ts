@@ -14,27 +14,41 @@ export interface JwtIdentity {
   readonly jwksUri: string;
   /** Accepted `aud` values; a token for another audience is refused. */
   readonly audiences: readonly string[];
-  /** Claim name to accepted values; a call is refused unless each claim has one of its values. */
+  /**
+   * Claim name to accepted values; a call is refused unless each claim has one of its values. @default none
+   * (no claim is required beyond issuer and audience)
+   */
   readonly requiredClaims?: Readonly<Record<string, readonly string[]>>;
-  /** OAuth scopes the token must all carry (Istio splits the space-delimited `scope` claim). */
+  /** OAuth scopes the token must all carry (Istio splits the space-delimited `scope` claim). @default none */
   readonly requiredScopes?: readonly string[];
-  /** Namespaces the callers run in (mTLS identity); others are refused. */
+  /**
+   * Namespaces the callers run in (mTLS identity); others are refused. @default undefined (meaning callers
+   * from any namespace)
+   */
   readonly fromNamespaces?: readonly string[];
 }
 
 /** The agent an identity policy protects: its name, namespace and labels. */
 export interface EdgeIdentityTarget {
+  /** Agent name; the objects are named `<agent>-jwt`. */
   readonly agentName: string;
+  /** Namespace of the agent, and of the emitted objects. */
   readonly namespace: string;
+  /** Pod labels that select the agent's pods, used as the policies' selector. */
   readonly selectorLabels: Record<string, string>;
+  /** Labels of the emitted objects. */
   readonly labels: Record<string, string>;
 }
 
 /** An Istio security object (RequestAuthentication or AuthorizationPolicy) as plain data. */
 export interface IstioObject {
+  /** Istio security API version. */
   readonly apiVersion: string;
+  /** Which of the two objects this is. */
   readonly kind: 'RequestAuthentication' | 'AuthorizationPolicy';
+  /** Name, namespace and labels of the object. */
   readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
+  /** The object's spec. */
   readonly spec: Record<string, unknown>;
 }
 

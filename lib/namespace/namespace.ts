@@ -104,7 +104,12 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
   }
 
   public readonly name: string;
+  /** The platform the namespace belongs to, whose cluster settings its agents follow. */
   public readonly platform: AgentPlatform;
+  /**
+   * PriorityClass of the namespace's agents (`<namespace>-agents` unless set); it never preempts other
+   * workloads.
+   */
   public readonly priorityClassName: string;
   /** The LimitRange's per-container maximum limits; agents refuse limits above them. */
   public readonly containerLimitMax: Readonly<Record<string, string>>;

@@ -18,6 +18,7 @@ export interface PodBudget {
   readonly maxPods: number;
   /** Per-pod requests and limits in base units (cores, bytes), keyed `cpu`, `memory`, `ephemeral-storage`. */
   readonly requests: Readonly<Record<string, number>>;
+  /** Per-pod limits in base units, keyed like `requests`. */
   readonly limits: Readonly<Record<string, number>>;
   /** Persistent volume claims. @default none */
   readonly storage?: StorageBudget;

@@ -48,6 +48,7 @@ import {
 
 /** The agent a policy belongs to. A `HardenedAgent` satisfies this interface. */
 export interface NetworkedAgent extends AgentPeerRef, IConstruct {
+  /** Labels of the agent, copied onto its policy objects. */
   readonly labels: Record<string, string>;
   /** With personal data, every egress endpoint must be in one of its regions. @default undeclared */
   readonly dataDeclaration?: ResolvedDataDeclaration;
@@ -55,14 +56,19 @@ export interface NetworkedAgent extends AgentPeerRef, IConstruct {
 
 /** Where an agent may send data: one egress endpoint and its region, for the record of processing. */
 export interface EgressEndpoint {
+  /** What sort of endpoint: a CIDR, a DNS name, another workload in the cluster, or the internet. */
   readonly kind: 'cidr' | 'fqdn' | 'in-cluster' | 'internet';
   /** The CIDR, DNS name, `namespace/labels` or `internet`. */
   readonly endpoint: string;
-  /** Undefined when undeclared. */
+  /** The endpoint's declared region. @default undefined (meaning undeclared) */
   readonly region?: string;
+  /** Ports allowed to the endpoint. */
   readonly ports: readonly ResolvedPort[];
 }
 
+/**
+ * Props of {@link AgentNetworkPolicy}: the agent, the cluster's capabilities, and its initial network intent.
+ */
 export interface AgentNetworkPolicyProps extends AgentNetworkProps {
   /** The agent whose pods the policies select. */
   readonly agent: NetworkedAgent;
@@ -76,16 +82,20 @@ export interface AgentNetworkPolicyProps extends AgentNetworkProps {
  * there (grants are idempotent).
  */
 export interface NetworkGrant {
+  /** Whether the grant lets traffic in or out. */
   readonly direction: 'ingress' | 'egress';
   /** The peers as they land in the policy; empty for FQDN grants. */
   readonly peers: readonly ResolvedPeer[];
-  /** The DNS name, for FQDN grants. */
+  /** The DNS name, for FQDN grants. @default undefined (meaning not an FQDN grant) */
   readonly fqdn?: string;
   /** The ports allowed (every port of the rule). */
   readonly ports: readonly ResolvedPort[];
   /** The object that carries the rule: the NetworkPolicy, or the CiliumNetworkPolicy for FQDNs. */
   readonly policy: ApiObject;
-  /** The Istio AuthorizationPolicy that also carries an ingress grant under the mesh. */
+  /**
+   * The Istio AuthorizationPolicy that also carries an ingress grant under the mesh. @default undefined
+   * (meaning no mesh, or an egress grant)
+   */
   readonly authorizationPolicy?: ApiObject;
   /** False when the same rule had been granted before. */
   readonly added: boolean;
@@ -100,7 +110,12 @@ const PEER_AUTHENTICATION_ID = 'MeshPeerAuthentication';
  * under the mesh). Intent accumulates through the `add*` methods; the objects render it at synth.
  */
 export class AgentNetworkPolicy extends Construct {
+  /** The NetworkPolicy named after the agent; with no rules it allows no ingress and only DNS egress. */
   public readonly networkPolicy: ApiObject;
+  /**
+   * The Istio AuthorizationPolicy for mesh ingress; undefined unless the mesh enforces authorization
+   * policies.
+   */
   public readonly authorizationPolicy?: ApiObject;
   private readonly agent: NetworkedAgent;
   private readonly settings: ResolvedClusterSettings;

@@ -4,6 +4,7 @@ import type { AgentPeerRef, PortRef } from './intent';
 
 /** An agent as a party to a connection: a network peer with its own policies. */
 export interface ConnectableAgent extends AgentPeerRef, IConstruct {
+  /** The agent's policies, which receive both sides of a connection grant. */
   readonly network: AgentNetworkPolicy;
 }
 

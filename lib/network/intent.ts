@@ -22,27 +22,38 @@ import {
   requirePortName,
 } from '../core';
 
+/** Transport protocol of a port, as NetworkPolicy spells it. */
 export type NetworkProtocol = 'TCP' | 'UDP' | 'SCTP';
+/** Every {@link NetworkProtocol}, for validating user input. */
 export const NETWORK_PROTOCOLS: readonly NetworkProtocol[] = ['TCP', 'UDP', 'SCTP'];
 
 /** A port an agent listens on, as the network layer needs it. */
 export interface AgentPeerPort {
+  /** Container port name; named ports survive a port number change in NetworkPolicy rules. */
   readonly name: string;
+  /** Port number the container listens on. */
   readonly port: number;
+  /** Transport protocol. @default 'TCP' */
   readonly protocol?: NetworkProtocol;
 }
 
 /** An agent as a network peer. A `HardenedAgent` satisfies this interface. */
 export interface AgentPeerRef {
+  /** Agent name, used in error messages and port lookups. */
   readonly agentName: string;
+  /** Namespace the agent runs in; cross-namespace rules select it by name. */
   readonly namespace: { readonly name: string };
+  /** Pod labels that select exactly this agent's pods. */
   readonly selectorLabels: Record<string, string>;
+  /** ServiceAccount of the agent's pods; its mesh principal identifies the agent under a mesh. */
   readonly serviceAccountName: string;
+  /** Ports the agent declares; ingress and egress to the agent default to all of them. */
   readonly ports: readonly AgentPeerPort[];
 }
 
 /** Pods selected by labels, in the policy's own namespace unless `namespace` is given. */
 export interface PodsPeer {
+  /** Pod labels to select. */
   readonly pods: Record<string, string>;
   /** Namespace of the pods. @default the agent's own namespace */
   readonly namespace?: string;
@@ -52,11 +63,13 @@ export interface PodsPeer {
 
 /** Every pod of a namespace, selected by its `kubernetes.io/metadata.name` label. */
 export interface NamespacePeer {
+  /** Name of the namespace. */
   readonly namespace: string;
 }
 
 /** An address range outside the cluster. */
 export interface CidrPeer {
+  /** The range, e.g. `203.0.113.0/24`; host bits must be zero. */
   readonly cidr: string;
   /** Sub-ranges to leave out. Cloud metadata ranges inside `cidr` are always left out. @default none */
   readonly except?: readonly string[];
@@ -69,25 +82,31 @@ export interface CidrPeer {
 
 /** Another agent, referenced directly (cross-namespace references work). */
 export interface AgentPeer {
+  /** The agent to allow. */
   readonly agent: AgentPeerRef;
 }
 
+/** Any peer a network rule can name other than an agent reference: see {@link Peer} for factories. */
 export type NetworkPeer = AgentPeer | PodsPeer | NamespacePeer | CidrPeer;
 
 /** Peer factories, for readable call sites: `agent.allowEgressTo(Peer.cidr('203.0.113.0/24'), 443)`. */
 export class Peer {
+  /** Another agent, directly referenced. */
   public static agent(agent: AgentPeerRef): AgentPeer {
     return { agent };
   }
+  /** Every pod of the namespace `name`. */
   public static namespace(name: string): NamespacePeer {
     return { namespace: name };
   }
+  /** Pods with `labels`, optionally in another namespace and with a ServiceAccount (needed under a mesh). */
   public static pods(
     labels: Record<string, string>,
     options: { namespace?: string; serviceAccount?: string } = {},
   ): PodsPeer {
     return { pods: labels, ...options };
   }
+  /** An address range outside the cluster, minus `except`, located in `region`. */
   public static cidr(cidr: string, except?: readonly string[], region?: string): CidrPeer {
     return { cidr, except, region };
   }
@@ -97,6 +116,7 @@ export class Peer {
 export type PortRef =
   number | string | { readonly port: number | string; readonly protocol?: NetworkProtocol; readonly endPort?: number };
 
+/** One inbound allow rule: who may connect to the agent, and on which ports. */
 export interface IngressIntent {
   /** Who may connect. */
   readonly from: AgentPeerRef | NetworkPeer;
@@ -104,6 +124,7 @@ export interface IngressIntent {
   readonly ports?: readonly PortRef[];
 }
 
+/** One outbound allow rule: where the agent may connect, and on which ports. */
 export interface EgressIntent {
   /** Where the agent may connect. */
   readonly to: AgentPeerRef | NetworkPeer;
@@ -111,17 +132,19 @@ export interface EgressIntent {
   readonly ports?: readonly PortRef[];
 }
 
+/** Outbound access to a DNS name, enforced by an FQDN-aware CNI (Cilium) rather than by IP. */
 export interface FqdnEgress {
   /** A DNS name (`api.openai.com`) or a one-label wildcard (`*.openai.com`). */
   readonly fqdn: string;
-  /** @default [443] (TCP) */
+  /** Destination ports. @default [443] (TCP) */
   readonly ports?: readonly PortRef[];
   /** Where the name's servers are; see {@link CidrPeer.region}. @default undeclared */
   readonly region?: string;
 }
 
+/** Outbound access to the public internet, with cloud metadata and private ranges excepted. */
 export interface InternetEgress {
-  /** @default [443] (TCP) */
+  /** Destination ports. @default [443] (TCP) */
   readonly ports?: readonly PortRef[];
   /** Also allow `::/0`. @default true */
   readonly ipv6?: boolean;
@@ -143,8 +166,11 @@ export interface AgentNetworkProps {
 
 /** A port after validation. `port` undefined means every port of the protocol. */
 export interface ResolvedPort {
+  /** Transport protocol. */
   readonly protocol: NetworkProtocol;
+  /** Port number or container port name. @default undefined (meaning every port of the protocol) */
   readonly port?: number | string;
+  /** Last port of a range starting at `port`. @default undefined (meaning the single port `port`) */
   readonly endPort?: number;
 }
 
@@ -158,21 +184,33 @@ export type ResolvedPeer =
     }
   | { readonly kind: 'ipBlock'; readonly cidr: string; readonly except: readonly string[] };
 
+/** One validated allow rule: any of `peers`, on any of `ports`. */
 export interface ResolvedRule {
+  /** Peers the rule allows. */
   readonly peers: readonly ResolvedPeer[];
+  /** Ports the rule allows; empty means every port. */
   readonly ports: readonly ResolvedPort[];
 }
 
 /** The SPIFFE trust domain of mesh identities. */
 export const MESH_TRUST_DOMAIN = 'cluster.local';
+/** Ports of FQDN and internet egress when none are given: HTTPS only. */
 export const DEFAULT_EXTERNAL_PORTS: readonly PortRef[] = [443];
 
 type Scope = IConstruct | string;
 
+/**
+ * True for an agent reference (as opposed to a {@link NetworkPeer}), told apart by its `agentName` and
+ * `selectorLabels`.
+ */
 export function isAgentRef(x: AgentPeerRef | NetworkPeer): x is AgentPeerRef {
   return typeof x === 'object' && x !== null && 'agentName' in x && 'selectorLabels' in x;
 }
 
+/**
+ * The SPIFFE principal (`cluster.local/ns/<ns>/sa/<sa>`) the mesh gives pods of a ServiceAccount, for
+ * AuthorizationPolicy rules.
+ */
 export function meshPrincipal(namespace: string, serviceAccount: string): string {
   return `${MESH_TRUST_DOMAIN}/ns/${namespace}/sa/${serviceAccount}`;
 }
@@ -242,6 +280,7 @@ export function checkAddressSet(
     );
 }
 
+/** Parses a CIDR block, or throws a prop error for a malformed one or one with host bits set. */
 export function requireCidr(scope: Scope, field: string, value: unknown) {
   const block = typeof value === 'string' ? parseCidr(value) : undefined;
   if (!block) invalidProp(scope, field, value, "a CIDR block such as '203.0.113.0/24' or '2001:db8::/32'");
@@ -375,6 +414,10 @@ export function resolveAgentPorts(
   });
 }
 
+/**
+ * Validates explicit ports; refuses none, because an all-ports allow would open every service at the
+ * destination.
+ */
 export function resolvePorts(
   scope: Scope,
   field: string,
@@ -393,6 +436,7 @@ export function resolvePorts(
   return refs.map((ref, i) => resolvePort(scope, `${field}[${i}]`, ref, named));
 }
 
+/** Every port an agent declares, by name (TCP unless declared otherwise). */
 export function portsOfAgent(ports: readonly AgentPeerPort[]): ResolvedPort[] {
   return ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.name }));
 }
@@ -430,10 +474,15 @@ export function requireFqdn(scope: Scope, field: string, value: unknown): string
  */
 const LLM_GATEWAYS = new WeakMap<IConstruct, { readonly agentName: string }>();
 
+/**
+ * Records the LLM gateway of a construct tree, so later FQDN grants can refuse provider domains that should
+ * go through it.
+ */
 export function registerLlmGateway(scope: IConstruct, gateway: { readonly agentName: string }): void {
   LLM_GATEWAYS.set(scope.node.root, gateway);
 }
 
+/** The LLM gateway registered for this construct tree, if any. */
 export function llmGatewayOf(scope: IConstruct): { readonly agentName: string } | undefined {
   return LLM_GATEWAYS.get(scope.node.root);
 }

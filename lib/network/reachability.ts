@@ -26,18 +26,26 @@ import {
 
 type Json = Record<string, unknown>;
 
+/** Transport protocol of a flow, as NetworkPolicy spells it. */
 export type FlowProtocol = 'TCP' | 'UDP' | 'SCTP';
 
+/** A declared container port, used to resolve named ports in policy rules. */
 export interface ContainerPortInfo {
+  /** Port name. @default none (the port can only be matched by number) */
   readonly name?: string;
+  /** Port number. */
   readonly containerPort: number;
+  /** Transport protocol (TCP when the manifest omits it). */
   readonly protocol: FlowProtocol;
 }
 
 /** Pods of one workload, or any pod described by its namespace and labels. */
 export interface PodEndpoint {
+  /** Discriminant: a pod endpoint. */
   readonly kind: 'pod';
+  /** Namespace of the pods; its labels decide `namespaceSelector` matches. */
   readonly namespace: string;
+  /** Pod labels, matched against `podSelector`s. */
   readonly labels: Record<string, string>;
   /** Container ports, to resolve named ports. @default none */
   readonly ports?: readonly ContainerPortInfo[];
@@ -47,35 +55,50 @@ export interface PodEndpoint {
 
 /** An address or range outside the cluster. */
 export interface AddressEndpoint {
+  /** Discriminant: an address endpoint. */
   readonly kind: 'address';
   /** An IP (`203.0.113.7`) or a CIDR (`203.0.113.0/24`). */
   readonly address: string;
 }
 
+/** One end of a flow: pods, or an address outside the cluster. */
 export type Endpoint = PodEndpoint | AddressEndpoint;
 
+/** A flow to test: from one endpoint to another on a port. */
 export interface FlowQuery {
+  /** Source of the connection. */
   readonly from: Endpoint;
+  /** Destination of the connection. */
   readonly to: Endpoint;
+  /** Destination port number. */
   readonly port: number;
-  /** @default 'TCP' */
+  /** Transport protocol. @default 'TCP' */
   readonly protocol?: FlowProtocol;
 }
 
+/** A NetworkPolicy found in the manifests. */
 export interface PolicyRef {
+  /** Namespace of the policy; it only selects pods there. */
   readonly namespace: string;
+  /** Policy name, for `ns/name` references in results. */
   readonly name: string;
+  /** The policy's raw `spec`. */
   readonly spec: Json;
 }
 
 /** The objects reachability needs, indexed once. */
 export interface ClusterModel {
+  /** Labels per declared namespace; undeclared ones get only `kubernetes.io/metadata.name`. */
   readonly namespaceLabels: ReadonlyMap<string, Record<string, string>>;
+  /** Every NetworkPolicy. */
   readonly policies: readonly PolicyRef[];
+  /** Every workload with a pod template, with its kind and name for lookups and messages. */
   readonly workloads: readonly (PodEndpoint & { readonly workloadKind: string; readonly workloadName: string })[];
 }
 
+/** The verdict of one side of a flow: the source's egress or the destination's ingress. */
 export interface DirectionResult {
+  /** Which side this is. */
   readonly direction: 'egress' | 'ingress';
   /** False when that side is an address: only pods have policies. */
   readonly applies: boolean;
@@ -83,12 +106,17 @@ export interface DirectionResult {
   readonly selectedBy: readonly string[];
   /** Selecting policies with a rule that allows the flow, with the rule index: `ns/name#egress[2]`. */
   readonly allowedBy: readonly string[];
+  /** True when the side is open (not selected) or a selecting policy allows the flow. */
   readonly allowed: boolean;
 }
 
+/** The verdict on a flow: allowed only when both egress and ingress allow it. */
 export interface ReachResult {
+  /** True when both directions allow the flow. */
   readonly allowed: boolean;
+  /** The source's egress side. */
   readonly egress: DirectionResult;
+  /** The destination's ingress side. */
   readonly ingress: DirectionResult;
   /** Human-readable lines: which policies allow or deny, per direction. */
   readonly explanation: readonly string[];
@@ -301,9 +329,11 @@ export interface IngressSource {
   readonly outsideNamespace: boolean;
 }
 
+/** The ways into a destination port, from {@link ingressSources}. */
 export interface IngressSources {
   /** No policy selects the destination for ingress: every source may connect. */
   readonly open: boolean;
+  /** Each peer an ingress rule admits; empty when `open`, or when the selecting policies admit nothing. */
   readonly sources: readonly IngressSource[];
 }
 

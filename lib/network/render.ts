@@ -13,18 +13,26 @@ import { ResolvedPeer, ResolvedPort, ResolvedRule, namespaceSelectorFor } from '
 
 type Json = Record<string, unknown>;
 
+/** apiVersion of the Kubernetes NetworkPolicy objects rendered here. */
 export const NETWORK_POLICY_API_VERSION = 'networking.k8s.io/v1';
+/** apiVersion of CiliumNetworkPolicy, used for FQDN egress. */
 export const CILIUM_API_VERSION = 'cilium.io/v2';
+/** apiVersion of Istio AuthorizationPolicy and PeerAuthentication, used under a mesh. */
 export const ISTIO_SECURITY_API_VERSION = 'security.istio.io/v1';
 /** The only mTLS mode that refuses plain-text traffic. */
 export const MESH_MTLS_MODE = 'STRICT';
 
 /** What one agent's policy covers. */
 export interface AgentPolicyInput {
+  /** Agent name, for object names. */
   readonly name: string;
+  /** Pod labels the policy applies to. */
   readonly selectorLabels: Record<string, string>;
+  /** Inbound allow rules. */
   readonly ingress: readonly ResolvedRule[];
+  /** Outbound allow rules, besides the DNS egress every agent gets. */
   readonly egress: readonly ResolvedRule[];
+  /** Also allow DNS to NodeLocal DNSCache (a hostNetwork pod on each node). */
   readonly nodeLocalDns: boolean;
   /** DNS at the metadata address (GKE Cloud DNS). @default false */
   readonly metadataDns?: boolean;
@@ -111,7 +119,9 @@ export function renderDefaultDenySpec(nodeLocalDns: boolean, metadataDns = false
 
 /** One FQDN allow, resolved: a `matchName` or a `matchPattern`. */
 export interface ResolvedFqdn {
+  /** A DNS name, or a wildcard rendered as a Cilium `matchPattern`. */
   readonly fqdn: string;
+  /** Destination ports. */
   readonly ports: readonly ResolvedPort[];
 }
 
@@ -152,10 +162,15 @@ export function renderCiliumFqdnSpec(selectorLabels: Record<string, string>, fqd
 
 /** A mesh ingress allow: who (principals, namespaces or IP blocks) on which numeric ports. */
 export interface MeshIngressRule {
+  /** Mesh principals (see `meshPrincipal`) allowed. @default none */
   readonly principals?: readonly string[];
+  /** Namespaces whose mesh workloads are allowed. @default none */
   readonly namespaces?: readonly string[];
+  /** Source CIDR blocks allowed. @default none */
   readonly ipBlocks?: readonly string[];
+  /** Source CIDR blocks excepted from `ipBlocks`. @default none */
   readonly notIpBlocks?: readonly string[];
+  /** Numeric destination ports (AuthorizationPolicy does not resolve port names). */
   readonly ports: readonly number[];
 }
 
@@ -176,6 +191,10 @@ export function renderAuthorizationPolicySpec(
   return spec;
 }
 
+/**
+ * PeerAuthentication spec that requires mTLS (STRICT), so plain-text traffic cannot bypass the
+ * AuthorizationPolicy.
+ */
 export function renderPeerAuthenticationSpec(): Json {
   return { mtls: { mode: MESH_MTLS_MODE } };
 }

@@ -13,9 +13,13 @@ export const API_TOKEN_VOLUME = 'kube-api-token';
 
 /** What API access needs from an agent. Every agent shape (lib/agent-pod) implements it. */
 export interface ApiAccessHolder extends IConstruct {
+  /** Agent name, for the Role names and messages. */
   readonly agentName: string;
+  /** ServiceAccount the Roles are bound to. */
   readonly serviceAccountName: string;
+  /** Labels copied onto the Roles and bindings. */
   readonly labels: Record<string, string>;
+  /** The agent's namespace, where namespaced Roles go. */
   readonly namespace: AgentNamespace;
   /** Network grant used to reach the API server's endpoints. */
   allowEgressTo(peer: { readonly cidr: string; readonly region?: string }, port?: number): unknown;
@@ -23,6 +27,10 @@ export interface ApiAccessHolder extends IConstruct {
 
 /** Where the API token comes from: the agent pod's plumbing, which is not part of the agent's public API. */
 export interface ApiTokenSource {
+  /**
+   * Adds (once per volume name) a projected, short-lived ServiceAccount token for `audience`, and returns its
+   * volume name.
+   */
   addProjectedServiceAccountToken(options: {
     audience: string;
     expirationSeconds?: number;
@@ -37,7 +45,9 @@ export interface ApiTokenSource {
 export interface ApiAccessGrant {
   /** The Role (or ClusterRole, for `clusterWide`) the rule was added to. */
   readonly role: ApiObject;
+  /** True when the rule went to a ClusterRole (cluster-scoped resources). */
   readonly clusterWide: boolean;
+  /** The rule as added to the role. */
   readonly rule: ResolvedGrant['rule'];
   /** Risks acknowledged for this rule, with their reasons. */
   readonly acknowledgements: readonly RecordedAcknowledgement[];
@@ -47,8 +57,11 @@ export interface ApiAccessGrant {
 
 /** An acknowledged risk as recorded on the Role: which rule carries it, and why it is accepted. */
 export interface RecordedAcknowledgement {
+  /** ID of the acknowledged risk (an `RbacRuleRisk` id). */
   readonly risk: string;
+  /** Why the risk is accepted, as given by the author. */
   readonly reason: string;
+  /** The rule that carries the risk. */
   readonly rule: ResolvedGrant['rule'];
 }
 

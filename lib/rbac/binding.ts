@@ -6,7 +6,9 @@ import { RBAC_API_GROUP, roleRefRisk, subjectRisk } from '../shared/rbac-risks';
 
 /** Who a binding grants to. */
 export interface RbacSubject {
+  /** Subject kind; ServiceAccounts also need `namespace`. */
   readonly kind: 'ServiceAccount' | 'User' | 'Group';
+  /** Name of the ServiceAccount, user or group. */
   readonly name: string;
   /** Required for ServiceAccounts. @default none */
   readonly namespace?: string;
@@ -14,18 +16,23 @@ export interface RbacSubject {
 
 /** The role a binding grants. */
 export interface RbacRoleRef {
+  /** A namespaced Role or a ClusterRole. */
   readonly kind: 'Role' | 'ClusterRole';
+  /** Name of the role; broad built-in ClusterRoles (`cluster-admin`, `admin`, `edit`) are refused. */
   readonly name: string;
 }
 
+/** A RoleBinding or ClusterRoleBinding to create, after its role and subjects pass the RBAC risk checks. */
 export interface GuardedBindingProps {
   /** metadata.name of the binding. */
   readonly name: string;
+  /** The role granted. */
   readonly roleRef: RbacRoleRef;
+  /** Who the role is granted to; broad groups and `default` ServiceAccounts are refused. */
   readonly subjects: readonly RbacSubject[];
-  /** @default none */
+  /** Labels of the binding. @default none */
   readonly labels?: Record<string, string>;
-  /** @default none */
+  /** Annotations of the binding. @default none */
   readonly annotations?: Record<string, string>;
 }
 

@@ -31,13 +31,16 @@ export interface ApiGrant {
 
 /** A grant after validation: the PolicyRule to emit and the risks it acknowledges. */
 export interface ResolvedGrant {
+  /** The PolicyRule to emit. */
   readonly rule: {
     readonly apiGroups: string[];
     readonly resources: string[];
     readonly verbs: string[];
     readonly resourceNames?: string[];
   };
+  /** True when the rule goes to a ClusterRole. */
   readonly clusterWide: boolean;
+  /** Risks the grant acknowledges, with their reasons. */
   readonly acknowledgements: readonly RbacRiskAcknowledgement[];
 }
 

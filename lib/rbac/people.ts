@@ -18,16 +18,18 @@ import { BROAD_SUBJECT_NAMES, BROAD_SUBJECT_RISK, RBAC_API_GROUP, ruleRisks } fr
 
 /** The roles people get on an agent namespace. */
 export type PeopleRole = 'viewer' | 'operator' | 'auditor';
+/** Every {@link PeopleRole}, in the order their Roles are created. */
 export const PEOPLE_ROLES: readonly PeopleRole[] = ['viewer', 'operator', 'auditor'];
 
 /** Named people, from the identity provider the API server trusts. */
 export interface PeopleSubjects {
-  /** @default none */
+  /** Groups granted the role. @default none */
   readonly groups?: readonly string[];
-  /** @default none */
+  /** Users granted the role. @default none */
   readonly users?: readonly string[];
 }
 
+/** Who gets each people role on an agent namespace; a role nobody holds is not emitted. */
 export interface AgentPeopleAccessProps {
   /** Read workloads and events; never secrets or logs. @default nobody */
   readonly viewers?: PeopleSubjects;
@@ -39,8 +41,11 @@ export interface AgentPeopleAccessProps {
 
 /** A read-only or narrow rule, as emitted. */
 export interface PeopleRule {
+  /** API groups of the rule. */
   readonly apiGroups: string[];
+  /** Resources of the rule. */
   readonly resources: string[];
+  /** Verbs of the rule; read-only except the operator's scale and restart. */
   readonly verbs: string[];
 }
 

@@ -19,7 +19,9 @@ export const RUNS_GENERATED_CODE_LABEL = `${ANNOTATION_PREFIX}runs-generated-cod
 /** Label on the agent that is the platform's LLM gateway. */
 export const LLM_GATEWAY_LABEL = `${ANNOTATION_PREFIX}llm-gateway`;
 
+/** A sandboxed container runtime: gVisor or Kata Containers. */
 export type SandboxKind = 'gvisor' | 'kata';
+/** Every {@link SandboxKind}, for validating props. */
 export const SANDBOX_KINDS: readonly SandboxKind[] = ['gvisor', 'kata'];
 
 /** RuntimeClass name and CRI handler of each sandbox (the names GKE Sandbox and Kata's Helm chart use). */
@@ -32,5 +34,7 @@ export const SANDBOX_RUNTIME_CLASSES: Readonly<
 
 /** Upper bounds an agent's Job may declare unless the agent's guardrails say otherwise. */
 export const DEFAULT_MAX_ACTIVE_DEADLINE_SECONDS = 3600;
+/** Default bound on a created Job's `ttlSecondsAfterFinished`: one day. */
 export const DEFAULT_MAX_TTL_SECONDS_AFTER_FINISHED = 86400;
+/** Default number of Jobs an agent may have at once. */
 export const DEFAULT_MAX_JOBS = 5;

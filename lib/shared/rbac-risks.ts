@@ -16,16 +16,23 @@ export const RBAC_ACKNOWLEDGEMENTS_ANNOTATION = `${ANNOTATION_PREFIX}rbac-acknow
 
 /** One rule of a Role or ClusterRole, as far as the risk checks need it. */
 export interface PolicyRuleLike {
+  /** API groups the rule covers (`''` is the core group). @default none (the rule covers no API group) */
   readonly apiGroups?: readonly string[];
+  /** Resources the rule covers, subresources as `pods/exec`. @default none (the rule covers no resource) */
   readonly resources?: readonly string[];
+  /** Verbs the rule grants. */
   readonly verbs: readonly string[];
+  /** Object names the rule is limited to. @default undefined (meaning every object of the resources) */
   readonly resourceNames?: readonly string[];
+  /** Non-resource URLs the rule covers (`/healthz`), for ClusterRoles only. @default none */
   readonly nonResourceURLs?: readonly string[];
 }
 
 /** A set of resources in one API group (`''` is the core group). `'*'` in resources: every resource of the group. */
 export interface RiskTarget {
+  /** The API group; `''` is the core group. */
   readonly apiGroup: string;
+  /** Resources of the group, subresources as `pods/exec`; `'*'` is every resource of the group. */
   readonly resources: readonly string[];
 }
 
@@ -40,9 +47,9 @@ export interface RbacRuleRisk {
   readonly summary: string;
   /** The risk, as a user needs to hear it. */
   readonly risk: string;
-  /** @default any verb */
+  /** Verbs that make a rule dangerous. @default undefined (meaning any verb) */
   readonly verbs?: readonly string[];
-  /** @default any resource */
+  /** Resources on which those verbs are dangerous. @default undefined (meaning any resource) */
   readonly targets?: readonly RiskTarget[];
   /** A real agent may need it: allowed with an explicit acknowledgement and a reason. */
   readonly acknowledgeable: boolean;
@@ -271,6 +278,7 @@ export const WILDCARD_RISK: RbacRuleRisk = {
 
 /** ClusterRoles no binding may reference. */
 export const BROAD_CLUSTER_ROLES: readonly string[] = ['cluster-admin', 'admin', 'edit'];
+/** Why a binding to one of {@link BROAD_CLUSTER_ROLES} is refused. */
 export const BROAD_CLUSTER_ROLE_RISK = 'broad write access across the namespace or cluster';
 
 /**
@@ -280,7 +288,9 @@ export const BROAD_CLUSTER_ROLE_RISK = 'broad write access across the namespace 
  * are not in the object, so they are judged as broad as they can become.
  */
 export const AGGREGATED_ROLE_PREFIX = 'system:aggregate-to-';
+/** Matches a label key that aggregates a ClusterRole's rules into others (`...aggregate-to-<role>`). */
 export const AGGREGATION_LABEL_PATTERN = /(^|\/)aggregate-to-/;
+/** Why an aggregating or aggregated ClusterRole is refused: its permissions are not in the object. */
 export const AGGREGATION_RISK =
   'aggregated permissions: the rules are copied from (or into) other ClusterRoles by label, now and later, so they are unbounded';
 
@@ -307,18 +317,25 @@ export const BROAD_SUBJECT_NAMES: readonly string[] = [
 export const NAMESPACE_SERVICE_ACCOUNTS_PREFIX = 'system:serviceaccounts:';
 /** Username of a ServiceAccount: `system:serviceaccount:<namespace>:<name>`. */
 export const SERVICE_ACCOUNT_USER_PREFIX = 'system:serviceaccount:';
+/** Why binding the group of all ServiceAccounts of a namespace is refused. */
 export const NAMESPACE_SERVICE_ACCOUNTS_RISK =
   'grants the permissions to every ServiceAccount of the namespace, including every agent and any created later';
+/** Why a ServiceAccount username bound as a User subject is refused. */
 export const SERVICE_ACCOUNT_AS_USER_RISK =
   'a ServiceAccount written as a User: it is granted, but hidden from every check that looks for ServiceAccount subjects';
+/** Why binding everyone (`system:authenticated` and the like) or RBAC-bypassing groups is refused. */
 export const BROAD_SUBJECT_RISK = 'grants the permissions to everyone, or to identities that bypass RBAC';
+/** Why binding a namespace's `default` ServiceAccount is refused. */
 export const DEFAULT_SERVICE_ACCOUNT_RISK =
   'the default ServiceAccount is shared by every pod that names none, so nobody is accountable';
 
 /** A subject of a RoleBinding or ClusterRoleBinding. */
 export interface SubjectLike {
+  /** `User`, `Group` or `ServiceAccount`. */
   readonly kind: string;
+  /** Subject name. */
   readonly name: string;
+  /** Namespace of a ServiceAccount subject. @default none (only ServiceAccount subjects have one) */
   readonly namespace?: string;
 }
 
