@@ -49,6 +49,7 @@ export interface JsonPatchOperation {
   readonly path: string;
   /** The value to add or replace with. @default undefined (meaning none, as for `remove`) */
   readonly value?: unknown;
+}
 
 /**
  * The patch for both injected containers: the baseline container securityContext (replacing the
