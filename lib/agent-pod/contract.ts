@@ -53,10 +53,11 @@ export interface ProjectedTokenOptions {
 
 /** A mount of an added volume into the agent container. */
 export interface AgentVolumeMount {
+  /** Absolute path in the agent container where the volume is mounted. */
   readonly mountPath: string;
-  /** @default true */
+  /** Mount read-only; the root filesystem is read-only too, so writes need an explicit opt-in. @default true */
   readonly readOnly?: boolean;
-  /** @default the whole volume */
+  /** Mount only this path inside the volume. @default the whole volume */
   readonly subPath?: string;
 }
 
@@ -64,6 +65,7 @@ export interface AgentVolumeMount {
 export interface Waiver {
   /** The control that is weakened (a rule ID or a short name). */
   readonly control: string;
+  /** Why the weakening is acceptable, as given in the waiver. */
   readonly reason: string;
 }
 
@@ -73,10 +75,15 @@ export interface Waiver {
  * `StatefulAgent`) implements it.
  */
 export interface IAgentPod extends IConstruct, AgentPeerRef {
+  /** Agent name: names the workload, ServiceAccount, Service and policies. */
   readonly agentName: string;
+  /** The namespace the agent runs in. */
   readonly namespace: AgentNamespace;
+  /** The platform (cluster settings, image policy) the agent is checked against. */
   readonly platform: AgentPlatform;
+  /** Ports the agent listens on (none for batch shapes). */
   readonly ports: readonly AgentPort[];
+  /** Name of the agent's dedicated ServiceAccount. */
   readonly serviceAccountName: string;
   /** Labels that select this agent's pods. */
   readonly selectorLabels: Record<string, string>;
@@ -94,12 +101,19 @@ export interface IAgentPod extends IConstruct, AgentPeerRef {
   readonly network: AgentNetworkPolicy;
   /** Agent-to-agent traffic, both sides in one call. */
   readonly connections: AgentConnections;
+  /** Lets `peer` connect to this agent on `port` (all declared ports by default). */
   allowIngressFrom(peer: AgentPeerRef | NetworkPeer, port?: PortRef): NetworkGrant;
+  /** Lets this agent connect to `peer` on `port`. */
   allowEgressTo(peer: AgentPeerRef | NetworkPeer, port?: PortRef): NetworkGrant;
+  /** Lets this agent connect to a DNS name (default port 443) in `region`; needs Cilium. */
   allowEgressToFqdn(fqdn: string, port?: PortRef, region?: string): NetworkGrant;
+  /** Lets this agent reach the public internet, metadata and private ranges excepted. */
   allowEgressToInternet(options?: InternetEgress): NetworkGrant;
+  /** Lets this agent reach the Vault server pods on the Vault port (injector mode). */
   allowEgressToVault(): NetworkGrant;
+  /** Adds a volume to the pod, and optionally mounts it into the agent container. */
   addVolume(volume: k8s.Volume, mount?: AgentVolumeMount): void;
+  /** Records an explicit, reasoned weakening of control `rule` on the workload object. */
   addWaiver(rule: string, reason: string): void;
 }
 

@@ -70,11 +70,11 @@ export interface AgentPodShape {
 
 /** What the pod template looks like for a shape. */
 export interface PodTemplateOptions {
-  /** @default the API's default (Always) */
+  /** Pod restart policy; batch shapes set `OnFailure` or `Never`. @default the API's default (Always) */
   readonly restartPolicy?: PodInput['restartPolicy'];
-  /** @default true */
+  /** Prefer spreading replicas across nodes (pod anti-affinity and a topology spread constraint on the hostname). @default true */
   readonly spread?: boolean;
-  /** @default the API's default */
+  /** How the kubelet applies `fsGroup` ownership to volumes (`OnRootMismatch` skips large volumes already owned). @default the API's default */
   readonly fsGroupChangePolicy?: PodInput['fsGroupChangePolicy'];
 }
 
@@ -97,16 +97,23 @@ export interface PodBudgetShape {
  * `podTemplate()`, `attachWorkload()`, adds its Service, then `finishPod()`.
  */
 export abstract class AgentPod extends Construct implements IAgentPod {
+  /** Agent name: names the workload, ServiceAccount, Service and policies. */
   public readonly agentName: string;
+  /** The namespace the agent runs in. */
   public readonly namespace: AgentNamespace;
+  /** The platform (cluster settings, image policy) the agent is checked against. */
   public readonly platform: AgentPlatform;
+  /** Ports the agent listens on (none for batch shapes). */
   public readonly ports: readonly AgentPort[];
+  /** Name of the agent's dedicated ServiceAccount. */
   public readonly serviceAccountName: string;
   /** Labels that select this agent's pods. */
   public readonly selectorLabels: Record<string, string>;
   /** Labels on the agent's pods and objects. */
   public readonly labels: Record<string, string>;
+  /** The agent's dedicated ServiceAccount; its legacy token is not automounted. */
   public readonly serviceAccount: ApiObject;
+  /** The ConfigMap holding `config`, delivered as env vars. @default undefined (meaning no `config` was given) */
   public readonly configMap?: ApiObject;
   /** UID of the agent's containers; the injected Vault Agent runs as the same. */
   public readonly runAsUser: number;

@@ -8,13 +8,13 @@ export interface AgentPort {
   readonly name: string;
   /** Container port, 1024-65535. */
   readonly port: number;
-  /** @default 'TCP' */
+  /** Transport protocol of the port. @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
 /** A request and a limit, as Kubernetes quantities. */
 export interface ResourceRange {
-  /** @default see DEFAULT_RESOURCES in lib/core/baseline.ts */
+  /** Amount the scheduler reserves for the container. @default see DEFAULT_RESOURCES in lib/core/baseline.ts */
   readonly request?: string;
   /** Must be at least the request. @default see DEFAULT_RESOURCES */
   readonly limit?: string;
@@ -22,11 +22,11 @@ export interface ResourceRange {
 
 /** CPU, memory and ephemeral-storage requests and limits of a container; a limit is at least its request. */
 export interface AgentResources {
-  /** @default request 100m, limit 500m */
+  /** CPU request and limit. @default request 100m, limit 500m */
   readonly cpu?: ResourceRange;
-  /** @default request 256Mi, limit 512Mi */
+  /** Memory request and limit; the limit is where the container is OOM-killed. @default request 256Mi, limit 512Mi */
   readonly memory?: ResourceRange;
-  /** @default request 64Mi, limit 256Mi */
+  /** Scratch disk (emptyDirs, logs) request and limit; over the limit the pod is evicted. @default request 64Mi, limit 256Mi */
   readonly ephemeralStorage?: ResourceRange;
 }
 
@@ -45,19 +45,19 @@ export interface AgentProbe {
   };
   /** A command run in the container (for agents without ports). @default none */
   readonly exec?: { readonly command: readonly string[] };
-  /** @default 0 for readiness, 10 for liveness */
+  /** Seconds after container start before the first check. @default 0 for readiness, 10 for liveness */
   readonly initialDelaySeconds?: number;
-  /** @default 10 for readiness, 20 for liveness */
+  /** Seconds between checks. @default 10 for readiness, 20 for liveness */
   readonly periodSeconds?: number;
-  /** @default 3 */
+  /** Consecutive failures before the pod is marked unready (readiness) or restarted (liveness). @default 3 */
   readonly failureThreshold?: number;
-  /** @default 2 */
+  /** Seconds a single check may take before it counts as failed. @default 2 */
   readonly timeoutSeconds?: number;
 }
 
 /** The agent container's readiness and liveness probes; the two must differ. */
 export interface AgentProbes {
-  /** @default httpGet /readyz on the first port */
+  /** Gates traffic: the pod gets Service endpoints only while it passes. @default httpGet /readyz on the first port */
   readonly readiness?: AgentProbe;
   /** Must differ from readiness. @default httpGet /livez on the first port */
   readonly liveness?: AgentProbe;
@@ -65,14 +65,15 @@ export interface AgentProbes {
 
 /** A container that runs to completion before the agent starts. It gets the same hardening. */
 export interface AgentInitContainer {
+  /** Container name, unique within the pod (DNS-1123 label). */
   readonly name: string;
   /** Pinned like the agent image. */
   readonly image: string;
-  /** @default the image's entrypoint */
+  /** Entrypoint override. @default the image's entrypoint */
   readonly command?: readonly string[];
-  /** @default none */
+  /** Arguments. @default none */
   readonly args?: readonly string[];
-  /** @default the agent's defaults */
+  /** Requests and limits of the init container. @default the agent's defaults */
   readonly resources?: AgentResources;
 }
 
@@ -97,7 +98,7 @@ export interface AgentPodProps {
   readonly command?: readonly string[];
   /** Arguments. @default none */
   readonly args?: readonly string[];
-  /** @default see {@link AgentResources} */
+  /** Requests and limits of the agent container. @default see {@link AgentResources} */
   readonly resources?: AgentResources;
   /**
    * Non-secret configuration, delivered as env vars from a ConfigMap. Names that look like
@@ -136,6 +137,6 @@ export interface AgentPodProps {
 export interface AgentServingProps {
   /** Ports the agent listens on. An agent with no ports gets no Service (a StatefulAgent a headless one). @default none */
   readonly ports?: readonly AgentPort[];
-  /** @default httpGet /readyz and /livez on the first port; required for agents without ports */
+  /** Readiness and liveness probes of the agent container. @default httpGet /readyz and /livez on the first port; required for agents without ports */
   readonly probes?: AgentProbes;
 }

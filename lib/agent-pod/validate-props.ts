@@ -21,7 +21,9 @@ import { AgentPodProps, AgentPort, AgentProbe, AgentResources, BaselineWaiver } 
 
 /** Resolved resources: every request and limit filled in and checked. */
 export interface ResolvedResources {
+  /** Requests by Kubernetes resource name (`cpu`, `memory`, `ephemeral-storage`). */
   readonly requests: Record<string, string>;
+  /** Limits by Kubernetes resource name, each at least its request. */
   readonly limits: Record<string, string>;
 }
 

@@ -13,17 +13,22 @@ import { VSO_API_VERSION, vaultAuthSpec, vaultConnectionSpec } from '../vault/op
 import { GATEWAY_API_GROUP } from './render';
 import { ResolvedJwtProvider, ResolvedRoute } from './resolve';
 
+/** apiVersion of Envoy Gateway's policy objects (SecurityPolicy, BackendTrafficPolicy). */
 export const ENVOY_GATEWAY_API_VERSION = 'gateway.envoyproxy.io/v1alpha1';
+/** The Envoy Gateway release whose CRDs the rendered objects are checked against (test/fixtures/envoy-gateway). */
 export const ENVOY_GATEWAY_RELEASE = 'v1.5.9';
 /** Labels Envoy Gateway puts on the proxy pods of a Gateway. */
 export const OWNING_GATEWAY_NAME_LABEL = 'gateway.envoyproxy.io/owning-gateway-name';
+/** Label Envoy Gateway puts on the proxy pods of a Gateway: the Gateway's namespace. */
 export const OWNING_GATEWAY_NAMESPACE_LABEL = 'gateway.envoyproxy.io/owning-gateway-namespace';
 /** Envoy Gateway reads the OIDC client secret from this key. */
 export const CLIENT_SECRET_KEY = 'client-secret';
 
+/** Name of the route's SecurityPolicy (authentication and authorization). */
 export function securityPolicyName(route: ResolvedRoute): string {
   return `${route.agentName}-edge-auth`;
 }
+/** Name of the route's BackendTrafficPolicy (request limits). */
 export function trafficPolicyName(route: ResolvedRoute): string {
   return `${route.agentName}-limits`;
 }
@@ -77,6 +82,7 @@ function authorization(route: ResolvedRoute): Record<string, unknown> {
   };
 }
 
+/** The route's SecurityPolicy: OIDC sign-in when people call, JWT validation of every request, and allow rules per issuer with default deny. */
 export function renderSecurityPolicySpec(route: ResolvedRoute): Record<string, unknown> {
   const oidc = route.oidc;
   const machines = route.providers.some((p) => p.name !== 'people');
@@ -112,6 +118,7 @@ export function renderSecurityPolicySpec(route: ResolvedRoute): Record<string, u
   };
 }
 
+/** The route's BackendTrafficPolicy: per-user (by subject header) and overall request limits, local or global per the platform setting. */
 export function renderTrafficPolicySpec(
   route: ResolvedRoute,
   settings: ResolvedGatewaySettings,

@@ -37,11 +37,17 @@ function gatewayLabels(partOf: string, name: string): Record<string, string> {
  * ```
  */
 export class AgentGateway extends Construct {
+  /** Name of the Gateway object. */
   public readonly gatewayName: string;
+  /** Namespace of the Gateway object. */
   public readonly gatewayNamespace: string;
+  /** The Gateway object: an HTTPS listener for agent routes and an HTTP listener that only redirects. */
   public readonly gateway: ApiObject;
+  /** The HTTPRoute that redirects plain HTTP to HTTPS. */
   public readonly redirectRoute: ApiObject;
+  /** The cert-manager Certificate for the HTTPS listener. @default undefined (meaning `tls` names an existing Secret) */
   public readonly certificate?: ApiObject;
+  /** The Gateway API implementation the platform runs (its `gateway.implementation` setting). */
   public readonly implementation: GatewayImplementationSpec;
   private readonly settings: ResolvedClusterSettings;
   private readonly resolved: ResolvedGateway;
@@ -132,8 +138,11 @@ interface AgentRouteInput {
 
 /** One exposed agent: its HTTPRoute, edge policies and, with OIDC, the Vault-delivered client secret. */
 export class AgentRoute extends Construct {
+  /** The validated route. */
   public readonly resolved: ResolvedRoute;
+  /** The HTTPRoute to the agent's Service, attached to the gateway's HTTPS listener. */
   public readonly httpRoute: ApiObject;
+  /** The implementation's edge policies: authentication, authorization and request limits. */
   public readonly policies: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, input: AgentRouteInput) {

@@ -17,14 +17,21 @@ import {
 } from './envoy-gateway';
 import { ResolvedGateway, ResolvedRoute } from './resolve';
 
+/** One implementation-specific policy object attached to a route (Envoy Gateway: SecurityPolicy, BackendTrafficPolicy). */
 export interface EdgePolicy {
+  /** Construct id of the object, stable across renders. */
   readonly id: string;
+  /** The object's apiVersion. */
   readonly apiVersion: string;
+  /** The object's kind. */
   readonly kind: string;
+  /** The object's name. */
   readonly name: string;
+  /** The object's spec. */
   readonly spec: Record<string, unknown>;
 }
 
+/** What one Gateway API implementation contributes: its proxy pods as a peer, the meshes it works with, and a route's edge policies. */
 export interface GatewayImplementationSpec {
   /** For messages and docs. */
   readonly title: string;
@@ -61,6 +68,7 @@ const ENVOY_GATEWAY: GatewayImplementationSpec = {
   ],
 };
 
+/** Every supported implementation's spec, keyed by the platform's `gateway.implementation` setting. */
 export const GATEWAY_IMPLEMENTATION_SPECS: Readonly<Record<GatewayImplementation, GatewayImplementationSpec>> = {
   'envoy-gateway': ENVOY_GATEWAY,
 };

@@ -5,24 +5,35 @@
 import { NAMESPACE_NAME_LABEL } from '../core';
 import { ResolvedGateway, ResolvedRoute } from './resolve';
 
+/** API group of the Gateway API. */
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+/** apiVersion of Gateway and HTTPRoute (Gateway API v1). */
 export const GATEWAY_API_VERSION = `${GATEWAY_API_GROUP}/v1`;
+/** apiVersion of cert-manager's Certificate. */
 export const CERT_MANAGER_API_VERSION = 'cert-manager.io/v1';
+/** Name of the Gateway's HTTPS listener, the only one routes to agents attach to. */
 export const HTTPS_LISTENER = 'https';
+/** Name of the Gateway's plain-HTTP listener, which only redirects to HTTPS. */
 export const HTTP_LISTENER = 'http';
 
+/** A Kubernetes object as plain data. */
 export interface PlainObject {
+  /** The object's apiVersion. */
   readonly apiVersion: string;
+  /** The object's kind. */
   readonly kind: string;
+  /** Name, namespace, and optional labels and annotations. */
   readonly metadata: {
     readonly name: string;
     readonly namespace: string;
     readonly labels?: Record<string, string>;
     readonly annotations?: Record<string, string>;
   };
+  /** The object's spec. */
   readonly spec: Record<string, unknown>;
 }
 
+/** Name of the HTTPRoute that redirects plain HTTP to HTTPS. */
 export function redirectRouteName(gateway: ResolvedGateway): string {
   return `${gateway.name}-https-redirect`;
 }
@@ -83,6 +94,7 @@ export function renderRedirectRouteSpec(gateway: ResolvedGateway): Record<string
   };
 }
 
+/** The cert-manager Certificate for the HTTPS listener (ECDSA P-256, key rotated on renewal), or undefined when the gateway uses an existing Secret. */
 export function renderCertificateSpec(gateway: ResolvedGateway): Record<string, unknown> | undefined {
   const tls = gateway.tls;
   if (tls.kind !== 'cert-manager') return undefined;

@@ -21,15 +21,25 @@ type Scope = IConstruct;
 
 /** Envoy Gateway accepts at most this many JWT providers per SecurityPolicy. */
 export const MAX_JWT_PROVIDERS = 4;
+/** Longest `tokenLifetimeSeconds`: 12 h, since a stolen token stays valid for its whole lifetime. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
+/** Shortest `tokenLifetimeSeconds`: a minute. */
 export const MIN_TOKEN_LIFETIME_SECONDS = 60;
+/** Longest `sessionLifetimeSeconds`: a day, so a stolen session cookie does not stay usable indefinitely. */
 export const MAX_SESSION_LIFETIME_SECONDS = 24 * 3600;
+/** Shortest `sessionLifetimeSeconds`: 5 minutes. */
 export const MIN_SESSION_LIFETIME_SECONDS = 300;
+/** Default `tokenLifetimeSeconds`: an hour. */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+/** Default `sessionLifetimeSeconds`: 8 hours, a working day. */
 export const DEFAULT_SESSION_LIFETIME_SECONDS = 8 * 3600;
+/** Scopes requested at sign-in when `scopes` is not given. */
 export const DEFAULT_OIDC_SCOPES: readonly string[] = ['openid', 'profile', 'email'];
+/** Default OIDC callback path. */
 export const DEFAULT_REDIRECT_PATH = '/oauth2/callback';
+/** Default sign-out path. */
 export const DEFAULT_LOGOUT_PATH = '/logout';
+/** Default header carrying the validated token's `sub` claim to the agent. */
 export const DEFAULT_SUBJECT_HEADER = 'x-agent-subject';
 /** The name of the JWT provider that validates people's session tokens. */
 export const PEOPLE_PROVIDER = 'people';
@@ -56,9 +66,13 @@ const HEADER_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const PATH_PREFIX = /^\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$/;
 
+/** AgentGateway props after validation. */
 export interface ResolvedGateway {
+  /** Name of the Gateway object. */
   readonly name: string;
+  /** Namespace of the Gateway object. */
   readonly namespace: string;
+  /** The HTTPS listener's certificate: an existing Secret, or a cert-manager Certificate writing `<name>-tls`. */
   readonly tls:
     | { readonly kind: 'secret'; readonly secretName: string }
     | {
@@ -70,18 +84,29 @@ export interface ResolvedGateway {
       };
 }
 
+/** One JWT issuer the SecurityPolicy accepts: people's session tokens or one kind of machine caller. */
 export interface ResolvedJwtProvider {
+  /** Provider name (`people`, or the machine caller's name). */
   readonly name: string;
+  /** Accepted `iss`. */
   readonly issuer: string;
+  /** https URL of the issuer's signing keys. */
   readonly jwksUri: string;
+  /** Accepted `aud` values. */
   readonly audiences: readonly string[];
+  /** Claim to accepted values; every listed claim must match (empty for none). */
   readonly requiredClaims: Readonly<Record<string, readonly string[]>>;
+  /** Scopes the token must all carry (empty for none). */
   readonly requiredScopes: readonly string[];
 }
 
+/** OIDC sign-in after validation, every default filled in. */
 export interface ResolvedOidc {
+  /** The provider's issuer URL. */
   readonly issuer: string;
+  /** The client ID registered with the provider. */
   readonly clientId: string;
+  /** Where the client secret lives in Vault (KV v2). */
   readonly clientSecret: {
     readonly path: string;
     readonly mount: string;
@@ -89,36 +114,57 @@ export interface ResolvedOidc {
     /** An existing VaultConnection, or undefined for a dedicated one. */
     readonly connection?: string;
   };
+  /** Scopes requested at sign-in, `openid` first. */
   readonly scopes: readonly string[];
+  /** Full callback URL: `https://<first hostname><redirectPath>`. */
   readonly redirectUrl: string;
+  /** Sign-out path. */
   readonly logoutPath: string;
+  /** The provider's end-session endpoint. @default undefined (meaning discovered from the issuer) */
   readonly endSessionEndpoint?: string;
+  /** Lifetime of tokens whose provider response carries no `expires_in`. */
   readonly tokenLifetimeSeconds: number;
+  /** Whether sessions are renewed with the refresh token. */
   readonly refreshToken: boolean;
+  /** Upper bound of a session when the refresh token carries no `exp`. */
   readonly sessionLifetimeSeconds: number;
+  /** SameSite attribute of the session cookies. */
   readonly sameSite: 'Lax' | 'Strict';
 }
 
+/** An AgentRoute's props after validation, joined with what the agent and gateway contribute. */
 export interface ResolvedRoute {
+  /** The agent's name. */
   readonly agentName: string;
+  /** The agent's namespace, where the route objects go. */
   readonly namespace: string;
+  /** Labels that select the agent's pods. */
   readonly selectorLabels: Record<string, string>;
+  /** The agent's Service (named after the agent). */
   readonly serviceName: string;
+  /** Name of the agent port requests go to. */
   readonly portName: string;
+  /** Number of that port (Service port = container port). */
   readonly port: number;
+  /** Exact host names the agent is served on. */
   readonly hostnames: readonly string[];
+  /** Path prefixes routed to the agent. */
   readonly pathPrefixes: readonly string[];
+  /** OIDC sign-in for people. @default undefined (meaning machine callers only) */
   readonly oidc?: ResolvedOidc;
   /** People's session tokens first (when OIDC is on), then machine callers. */
   readonly providers: readonly ResolvedJwtProvider[];
+  /** Header set from the validated token's `sub` claim; also the per-user limit key. */
   readonly subjectHeader: string;
   /** Claim to header, `sub` to the subject header first. */
   readonly claimHeaders: readonly { readonly claim: string; readonly header: string }[];
+  /** Request limits per user and overall. */
   readonly limits: { readonly perUser: RequestLimit; readonly overall: RequestLimit };
   /** Request headers the route removes before the agent (after authentication used them). */
   readonly removeHeaders: readonly string[];
 }
 
+/** Validates AgentGateway props (`id` names the Gateway when `name` is not given); every refusal names the field. */
 export function resolveGateway(scope: Scope, id: string, props: AgentGatewayProps): ResolvedGateway {
   const name = requireDnsLabel(scope, 'name', props.name ?? id, 50);
   const namespace = requireDnsLabel(scope, 'namespace', props.namespace);
@@ -376,6 +422,10 @@ function requireHeaderLikeKey(scope: Scope, field: string, value: unknown): stri
   return value;
 }
 
+/**
+ * Validates AgentRoute props against the agent and the gateway: the port, hostnames covered by the
+ * certificate, at least one kind of caller, and the limits. Every refusal names the field.
+ */
 export function resolveRoute(
   scope: Scope,
   agent: ExposableAgent,

@@ -11,6 +11,7 @@ import type { AgentPeerPort, NetworkPeer, PortRef } from '../network/intent';
 export interface ExposableAgent {
   /** Names the agent's Service and the route objects. */
   readonly agentName: string;
+  /** The agent's namespace; the route objects go there. */
   readonly namespace: { readonly name: string };
   /** Labels that select the agent's pods. */
   readonly selectorLabels: Record<string, string>;
@@ -53,6 +54,7 @@ export interface AgentGatewayProps {
  * gateway reads. A literal secret is refused: it would sit in Git and in every rendered manifest.
  */
 export interface VaultClientSecret {
+  /** Where the client secret lives in Vault (KV v2). */
   readonly vault: {
     /** KV v2 path of the secret, relative to the mount. */
     readonly path: string;
@@ -88,6 +90,7 @@ export interface OidcSignInProps {
    * validated with them before the request reaches the agent.
    */
   readonly jwksUri: string;
+  /** The client ID registered with the provider; also the default access-token audience. */
   readonly clientId: string;
   /** From Vault; a string is refused. */
   readonly clientSecret: VaultClientSecret;
@@ -121,9 +124,11 @@ export interface OidcSignInProps {
 export interface MachineCallerProps {
   /** Names the JWT provider and its authorization rule. @default `machines-<index>` */
   readonly name?: string;
+  /** The tokens' `iss`: an https URL or a bare issuer name. */
   readonly issuer: string;
   /** https URL of the issuer's keys. */
   readonly jwksUri: string;
+  /** Accepted `aud` values; a token must carry one of them, so tokens minted for other services are refused. */
   readonly audiences: readonly string[];
   /** Claim to accepted values; every listed claim must match. @default none */
   readonly requiredClaims?: Readonly<Record<string, readonly string[]>>;
@@ -131,13 +136,18 @@ export interface MachineCallerProps {
   readonly requiredScopes?: readonly string[];
 }
 
+/** Time unit of a request limit, as Envoy Gateway names it. */
 export type RateLimitUnit = 'Second' | 'Minute' | 'Hour';
+/** Every RateLimitUnit, for validating props. */
 export const RATE_LIMIT_UNITS: readonly RateLimitUnit[] = ['Second', 'Minute', 'Hour'];
+/** Seconds per unit, to check that per-user and overall units nest. */
 export const RATE_LIMIT_UNIT_SECONDS: Record<RateLimitUnit, number> = { Second: 1, Minute: 60, Hour: 3600 };
 
 /** A number of requests per time unit. */
 export interface RequestLimit {
+  /** Requests allowed per unit, 1 to 1,000,000. */
   readonly requests: number;
+  /** The time unit. */
   readonly unit: RateLimitUnit;
 }
 
@@ -149,6 +159,7 @@ export interface RequestLimitProps {
   readonly overall?: RequestLimit;
 }
 
+/** Request limits of a route that sets none: 60 per user and 1200 overall per minute. */
 export const DEFAULT_LIMITS: Required<RequestLimitProps> = {
   perUser: { requests: 60, unit: 'Minute' },
   overall: { requests: 1200, unit: 'Minute' },

@@ -11,6 +11,7 @@ import { ImageRules } from './settings';
 const PATH_COMPONENT_RE = '[a-z0-9]+(?:(?:[.]|_|__|-+)[a-z0-9]+)*';
 const TAG_RE = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
 const DIGEST_RE = '@sha256:[a-f0-9]{64}';
+/** The image grammar's checks as RE2 regular expression bodies, shared by the CEL rules and the synth-time check. */
 export const IMAGE_REGEX = {
   /** A whole, lower-case reference: `[host[:port]/]path[:tag][@sha256:<64 hex>]`. */
   wellFormed: `^(?:[a-z0-9.-]+(?::[0-9]+)?/)?${PATH_COMPONENT_RE}(?:/${PATH_COMPONENT_RE})*(?::${TAG_RE})?(?:${DIGEST_RE})?$`,
@@ -49,6 +50,7 @@ export function celAllContainers(podSpecExpr: string): string {
   return `${list('containers')} + ${list('initContainers')} + ${list('ephemeralContainers')}`;
 }
 
+/** The image is a whole, well-formed, lower-case reference (IMAGE_REGEX.wellFormed). */
 export function celImageWellFormed(imageExpr: string): string {
   return `${imageExpr}.matches(${celString(IMAGE_REGEX.wellFormed)})`;
 }
@@ -58,18 +60,23 @@ export function celImageFromAllowedPrefix(imageExpr: string, prefixes: readonly 
   return `${celStringList(prefixes)}.exists(p, ${imageExpr}.startsWith(p))`;
 }
 
+/** The image ends with a sha256 digest. */
 export function celImagePinned(imageExpr: string): string {
   return `${imageExpr}.matches(${celString(IMAGE_REGEX.pinned)})`;
 }
 
+/** The image has neither the tag `latest` nor, by omitting both tag and digest, `latest` implied. */
 export function celImageNotLatest(imageExpr: string): string {
   return `!${imageExpr}.matches(${celString(IMAGE_REGEX.latestTag)}) && ${imageExpr}.matches(${celString(IMAGE_REGEX.taggedOrPinned)})`;
 }
 
 /** One image rule: a CEL predicate over an image string, and what a violation means. */
 export interface ImageCheck {
+  /** Which rule this is. */
   readonly id: 'well-formed' | 'allowed-registry' | 'digest' | 'no-latest';
+  /** Builds the CEL expression, true when the image passes, for an image expression. */
   readonly predicate: (imageExpr: string) => string;
+  /** What a violation means, shown when admission refuses the object. */
   readonly message: string;
   /** The equivalent of the predicate for the synth-time check. */
   readonly test: (image: string) => boolean;
@@ -120,9 +127,13 @@ export function celImageAllowed(imageExpr: string, rules: ImageRules): string {
 
 /** A ValidatingAdmissionPolicy validation. */
 export interface CelValidation {
+  /** CEL that must be true for every container of the admitted object. */
   readonly expression: string;
+  /** Static message, used when `messageExpression` fails to evaluate. */
   readonly message: string;
+  /** CEL message naming the offending containers and images. */
   readonly messageExpression: string;
+  /** HTTP reason returned on refusal (`Forbidden`). */
   readonly reason: string;
 }
 

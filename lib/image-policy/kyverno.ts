@@ -144,6 +144,7 @@ export function renderKyvernoClusterPolicy(policy: ResolvedImagePolicy, namespac
   };
 }
 
+/** The expected signer in words, for violation messages: the public key, or the keyless issuer and subject. */
 export function describeSigner(sig: ResolvedSignature): string {
   if (sig.publicKey !== undefined) return 'the configured cosign public key';
   const id = sig.keyless!;

@@ -56,6 +56,7 @@ export class ImagePolicy extends Construct {
     return POLICIES.get(platform);
   }
 
+  /** The platform the policy belongs to; its agents are checked against it at synth. */
   public readonly platform: AgentPlatform;
   /** The validated settings. */
   public readonly settings: ResolvedImagePolicy;

@@ -19,6 +19,7 @@ export interface ImagePolicyAttestations extends AttestationRequirements {
 
 /** What an engine does with a violation. */
 export type ImagePolicyMode = 'enforce' | 'audit' | 'warn';
+/** Every ImagePolicyMode, for validating props. */
 export const IMAGE_POLICY_MODES: readonly ImagePolicyMode[] = ['enforce', 'audit', 'warn'];
 
 /** The modes each engine can express; anything else is refused rather than silently mapped. */
@@ -33,6 +34,7 @@ export const ENGINE_MODES: Readonly<Record<ImagePolicyEngine, readonly ImagePoli
 
 /** Public-good Sigstore instances, used unless private ones are given. */
 export const DEFAULT_FULCIO_URL = 'https://fulcio.sigstore.dev';
+/** The public-good Rekor transparency log. */
 export const DEFAULT_REKOR_URL = 'https://rekor.sigstore.dev';
 
 /** A keyless (Fulcio certificate) signer identity: who signed, as the OIDC issuer saw it. */
@@ -57,6 +59,7 @@ export interface SignatureVerification {
   readonly rekorUrl?: string;
 }
 
+/** Settings of an ImagePolicy: where images may come from, how they are pinned, and who must have signed them. */
 export interface ImagePolicyProps {
   /**
    * Registries (`ghcr.io`) or repository prefixes (`ghcr.io/acme/`) images must come from. Each
@@ -94,6 +97,7 @@ export interface ImagePolicyProps {
 
 /** A reason for one weakening; at least 10 visible letters or digits. */
 export interface ImagePolicyWaiver {
+  /** Why the weakening is acceptable; recorded on the policy objects. */
   readonly reason: string;
 }
 
@@ -116,16 +120,23 @@ export const IMAGE_POLICY_WAIVER_CONTROLS = {
 
 /** One recorded weakening. */
 export interface RecordedImagePolicyWaiver {
+  /** The rule ID or control the waiver suppresses (IMAGE_POLICY_WAIVER_CONTROLS). */
   readonly control: string;
+  /** Which weakening the waiver covers. */
   readonly weakening: keyof ImagePolicyWaivers;
+  /** Why the weakening is acceptable. */
   readonly reason: string;
 }
 
 /** Signature settings after validation: exactly one of `publicKey` and `keyless` is set. */
 export interface ResolvedSignature {
+  /** PEM-encoded cosign public key. @default undefined (meaning keyless verification) */
   readonly publicKey?: string;
+  /** Keyless signer identity. @default undefined (meaning verification by `publicKey`) */
   readonly keyless?: KeylessIdentity;
+  /** Fulcio URL for keyless certificates (DEFAULT_FULCIO_URL unless given). */
   readonly fulcioUrl: string;
+  /** Rekor transparency log URL (DEFAULT_REKOR_URL unless given). */
   readonly rekorUrl: string;
 }
 
@@ -133,20 +144,27 @@ export interface ResolvedSignature {
 export interface ImageRules {
   /** Normalized prefixes, each ending with `/`. */
   readonly allowedPrefixes: readonly string[];
+  /** Every image must be pinned by `@sha256:` digest. */
   readonly requireDigest: boolean;
+  /** The `latest` tag, written or implied, is refused. */
   readonly forbidLatest: boolean;
 }
 
+/** An ImagePolicy's props after validation, defaults filled in. */
 export interface ResolvedImagePolicy extends ImageRules {
+  /** Base name of the emitted policies. */
   readonly name: string;
+  /** What the engines do with a violation. */
   readonly mode: ImagePolicyMode;
+  /** Engines policies are emitted for. */
   readonly engines: readonly ImagePolicyEngine[];
+  /** Signature verification. @default undefined (meaning no signature check; only the `vap` engine allows this) */
   readonly signature?: ResolvedSignature;
-  /** Namespaces given explicitly; undefined means every AgentNamespace of the platform. */
+  /** Namespaces given explicitly. @default undefined (meaning every AgentNamespace of the platform) */
   readonly namespaces?: readonly string[];
-  /** Attestation requirements with their signer, when any are set. */
+  /** Attestation requirements with their signer. @default undefined (meaning no attestation is required) */
   readonly attestations?: ResolvedAttestations & { readonly signer: ResolvedSignature };
-  /** Waivers given, reasons checked; whether each is needed is checked where the weakening is known. */
+  /** Waiver reasons by weakening; whether each is needed is checked where the weakening is known. @default undefined (meaning no waivers) */
   readonly waivers?: Partial<Record<keyof ImagePolicyWaivers, string>>;
 }
 

@@ -5,12 +5,14 @@ import { ImagePolicyMode, ResolvedImagePolicy } from './settings';
 /** ValidatingAdmissionPolicy is GA (`v1`) from Kubernetes 1.30; 1.28 and 1.29 have `v1beta1`, off by default. */
 export const VAP_V1_MIN_MINOR = 30;
 
+/** The ValidatingAdmissionPolicy apiVersion for a cluster of Kubernetes 1.`kubernetesMinor`. */
 export function vapApiVersion(kubernetesMinor: number): string {
   return kubernetesMinor >= VAP_V1_MIN_MINOR
     ? 'admissionregistration.k8s.io/v1'
     : 'admissionregistration.k8s.io/v1beta1';
 }
 
+/** The binding's `validationActions` for each policy mode. */
 export const VAP_VALIDATION_ACTIONS: Readonly<Record<ImagePolicyMode, readonly string[]>> = {
   enforce: ['Deny'],
   audit: ['Audit'],
@@ -19,9 +21,13 @@ export const VAP_VALIDATION_ACTIONS: Readonly<Record<ImagePolicyMode, readonly s
 
 /** A resource rule of `matchConstraints`. */
 export interface ResourceRule {
+  /** API groups matched (`''` for the core group). */
   readonly apiGroups: string[];
+  /** API versions matched. */
   readonly apiVersions: string[];
+  /** Admission operations matched, e.g. `CREATE`, `UPDATE`. */
   readonly operations: string[];
+  /** Resources (and subresources) matched. */
   readonly resources: string[];
 }
 
@@ -48,11 +54,17 @@ export function namespaceNameSelector(namespaces: readonly string[]) {
   return { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...namespaces] }] };
 }
 
+/** The spec of the image ValidatingAdmissionPolicy. */
 export interface VapSpec {
+  /** Always `Fail`: an error evaluating the policy refuses the object rather than admitting it unchecked. */
   readonly failurePolicy: 'Fail';
+  /** Which requests the policy sees: pods and every built-in pod controller. */
   readonly matchConstraints: { resourceRules: ResourceRule[] };
+  /** Preconditions; objects being deleted are skipped so finalizer removal is never blocked. */
   readonly matchConditions: { name: string; expression: string }[];
+  /** Named CEL values (the pod spec, its containers), read as `variables.<name>`. */
   readonly variables: { name: string; expression: string }[];
+  /** One validation per image check. */
   readonly validations: CelValidation[];
 }
 

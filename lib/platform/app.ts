@@ -9,7 +9,9 @@ import { checkLoadedPeers } from './peers';
 
 /** One chart's objects as `chart.toJson()` returns them, in dependency order. */
 export interface SynthesizedChart {
+  /** The chart the objects belong to. */
   readonly chart: Chart;
+  /** The chart's objects as JSON manifests. */
   readonly objects: readonly Record<string, unknown>[];
 }
 
@@ -23,21 +25,31 @@ export const VALIDATED_MARKER_FILE = 'agent-baseline-validated.json';
 
 /** The rule options that decide a run's outcome, normalized so the plugin can compare its own. */
 export interface MarkerOptions {
+  /** Lowest severity that fails the run (`'error'` when not set). */
   readonly failOn: FailOn;
+  /** Rule packs run, or `'default'` for the default selection. */
   readonly packs: readonly string[] | 'default';
+  /** Pod Security Standards version checked against, or null for the rules' default. */
   readonly pssVersion: string | null;
+  /** Whether pods had to run under a sandbox RuntimeClass. */
   readonly requireSandbox: boolean;
+  /** RuntimeClasses accepted as sandboxes, or null for the rules' default list. */
   readonly sandboxRuntimeClasses: readonly string[] | null;
 }
 
+/** The content of VALIDATED_MARKER_FILE: which manifests one rule run covered, with which options. */
 export interface ValidatedMarker {
+  /** Identifies the file as this library's marker. */
   readonly validatedBy: 'agent-baseline';
+  /** Marker format version, so a reader can tell a format it does not know. */
   readonly version: 1;
+  /** The options of the run; a second pass may be skipped only when its own options match. */
   readonly options: MarkerOptions;
   /** Output-relative path (forward slashes) to the SHA-256 of the file as written. */
   readonly manifests: Record<string, string>;
 }
 
+/** Normalizes validation options (defaults filled in, absent lists as null) so two runs compare equal when they judge alike. */
 export function markerOptions(options: SynthValidationOptions): MarkerOptions {
   return {
     failOn: options.failOn ?? 'error',

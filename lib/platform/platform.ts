@@ -63,6 +63,7 @@ export class AgentPlatform extends Chart {
     );
   }
 
+  /** The cluster settings with every default filled in; agents and features read them. */
   public readonly settings: ResolvedClusterSettings;
 
   constructor(scope: Construct, id: string, props: AgentPlatformProps = {}) {

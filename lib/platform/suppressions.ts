@@ -11,12 +11,13 @@ import { recordRulesValidation, resolveObject } from './app';
 
 /** One suppression: a rule id and why its findings are acceptable here, recorded on the object. */
 export interface SuppressionProps {
+  /** ID of the rule whose findings are suppressed. */
   readonly rule: string;
   /** Why the finding is acceptable; at least MIN_REASON_LENGTH characters. */
   readonly reason: string;
-  /** Limit the suppression to one container. */
+  /** Limit the suppression to one container. @default undefined (meaning every container of the object) */
   readonly container?: string;
-  /** Date (YYYY-MM-DD) after which the finding counts again. */
+  /** Date (YYYY-MM-DD) after which the finding counts again. @default undefined (meaning it never expires) */
   readonly expires?: string;
 }
 

@@ -15,19 +15,26 @@ import { AgentEdgeIdentity } from '../identity/identity';
 import { AgentGateway } from '../gateway/gateway';
 import { AgentVaultSecrets } from '../vault/secrets';
 
+/** Directory, under the output directory, the record is written to. */
 export const RECORD_OF_PROCESSING_DIR = 'gdpr';
+/** File name of the record without extension; it is written as `.md` and `.json`. */
 export const RECORD_OF_PROCESSING_BASENAME = 'record-of-processing';
 
+/** A recipient of the agent's data: one egress endpoint its NetworkPolicy allows. */
 export interface RecordRecipient {
+  /** What kind of destination the egress rule names. */
   readonly kind: 'cidr' | 'fqdn' | 'in-cluster' | 'internet';
+  /** The destination: an address block, a DNS name or an in-cluster peer. */
   readonly endpoint: string;
   /** `'undeclared'` when the endpoint has no region. */
   readonly region: string;
+  /** Allowed ports as `<protocol>/<port>` or `<protocol>/<port>-<endPort>` (`any` for all ports). */
   readonly ports: readonly string[];
 }
 
+/** How long the agent's data is kept, and who enforces it. */
 export interface RecordRetention {
-  /** Declared retention in days, or undefined when none is declared. */
+  /** Declared retention in days. @default undefined (meaning none is declared) */
   readonly days?: number;
   /** Where the platform enforces it. */
   readonly enforced: readonly string[];
@@ -35,29 +42,47 @@ export interface RecordRetention {
   readonly operator: readonly string[];
 }
 
+/** One agent's processing activity in the record. */
 export interface RecordEntry {
+  /** The agent's namespace. */
   readonly namespace: string;
+  /** The agent's name. */
   readonly agent: string;
+  /** The kind of its workload object (Deployment, StatefulSet, Job, CronJob). */
   readonly workload: string;
   /** False for an agent without a data declaration: its processing is unknown. */
   readonly declared: boolean;
+  /** Declared data categories (empty when undeclared). */
   readonly categories: readonly string[];
+  /** Whether the declared data is personal data (false when undeclared). */
   readonly personalData: boolean;
+  /** Declared purposes of the processing (empty when undeclared). */
   readonly purposes: readonly string[];
+  /** Declared lawful basis (Art. 6). @default undefined (meaning none declared) */
   readonly lawfulBasis?: string;
+  /** Regions the data may be sent to (empty when undeclared). */
   readonly regions: readonly string[];
+  /** Every egress endpoint of the agent, with its region. */
   readonly recipients: readonly RecordRecipient[];
+  /** Declared retention and where it is enforced. */
   readonly retention: RecordRetention;
+  /** The technical and organisational measures (Art. 32) the baseline applies to the agent. */
   readonly technicalMeasures: readonly string[];
 }
 
+/** The record of processing activities (GDPR Art. 30(1)) for every agent, as written to `gdpr/record-of-processing.json`. */
 export interface RecordOfProcessing {
+  /** Identifies the generator. */
   readonly generatedBy: 'agent-baseline';
+  /** States that the record is evidence, not legal advice (RECORD_DISCLAIMER). */
   readonly disclaimer: string;
+  /** Distinct `clusterRegion` settings of the agents' platforms, sorted. */
   readonly clusterRegions: readonly string[];
+  /** One entry per agent, sorted by namespace and agent. */
   readonly entries: readonly RecordEntry[];
 }
 
+/** The record's disclaimer: what it is evidence of, and what is left for the operator to add. */
 export const RECORD_DISCLAIMER =
   'Generated from the agents’ data declarations and the deployed controls: evidence of what is declared and enforced, not legal advice. The controller, data subjects, DPO contact and any processor contracts are for the operator to add.';
 

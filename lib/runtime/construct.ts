@@ -11,6 +11,7 @@ import { TETRAGON_ACTIONS, TetragonAction, tetragonPolicy } from './tetragon';
 /** Key of the rules file in the ConfigMap, and its name under /etc/falco/rules.d. */
 export const FALCO_RULES_FILE = 'agent-baseline-rules.yaml';
 
+/** Options of AgentRuntimeRules. */
 export interface AgentRuntimeRulesProps {
   /** Namespace Falco runs in; the rules ConfigMap goes there. @default 'falco' */
   readonly falcoNamespace?: string;
@@ -35,10 +36,12 @@ export interface AgentRuntimeRulesProps {
  * ```
  */
 export class AgentRuntimeRules extends Construct {
+  /** True when `x` is an AgentRuntimeRules. */
   public static isAgentRuntimeRules(x: unknown): x is AgentRuntimeRules {
     return x instanceof AgentRuntimeRules;
   }
 
+  /** The platform whose agents the rules cover and whose `runtimeEngines` pick the engines. */
   public readonly platform: AgentPlatform;
   /** The declarations the rules were generated from. */
   public readonly declarations: readonly AgentRuntimeDeclaration[];

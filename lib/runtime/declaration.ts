@@ -13,26 +13,31 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /** One declared container. */
 export interface DeclaredContainer {
+  /** Container name. */
   readonly name: string;
+  /** Container image as declared. */
   readonly image: string;
-  /** `command` as declared; undefined when the image's entrypoint is used. */
+  /** `command` as declared. @default undefined (meaning the image's entrypoint is used) */
   readonly command?: readonly string[];
 }
 
 /** The declaration the runtime rules are generated from; build it by hand for workloads of your own. */
 export interface AgentRuntimeDeclaration {
+  /** The agent's namespace. */
   readonly namespace: string;
   /** The agent's name (`app.kubernetes.io/instance`). */
   readonly name: string;
   /** Labels that select the agent's pods. */
   readonly podLabels: Readonly<Record<string, string>>;
+  /** The pod's init and main containers as synthesized; the rules select these by name. */
   readonly containers: readonly DeclaredContainer[];
   /** Paths mounted writable (everything else is read-only). */
   readonly writablePaths: readonly string[];
+  /** Container ports of the main containers, sorted. */
   readonly ports: readonly number[];
   /** Address blocks its egress rules allow (in-cluster peers are matched by `clusterNetworks`). */
   readonly egressCidrs: readonly string[];
-  /** True when an egress rule allows every destination (then no outbound rule is generated). */
+  /** True when an egress rule allows every destination (then no outbound rule is generated). @default false */
   readonly egressAny?: boolean;
   /** True when a container can present a Kubernetes API token (projected for the API audience or automounted). */
   readonly apiAccess: boolean;
@@ -48,8 +53,11 @@ const WORKLOAD_TEMPLATE: Readonly<Record<string, readonly string[]>> = {
 
 /** A Kubernetes object as synthesized. */
 export interface ManifestObject {
+  /** API version, e.g. `apps/v1`. @default undefined (not read) */
   readonly apiVersion?: string;
+  /** Object kind, e.g. `Deployment`. @default undefined (meaning not a workload: skipped) */
   readonly kind?: string;
+  /** Name, namespace and labels. @default undefined (meaning no labels, so not an agent workload) */
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string> };
   readonly [field: string]: unknown;
 }

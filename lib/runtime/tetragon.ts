@@ -6,7 +6,9 @@ import { AgentRuntimeDeclaration } from './declaration';
 import { PACKAGE_MANAGERS, SA_TOKEN_DIRS, SHELLS } from './falco/rules';
 import { MANAGED_BY } from '../core';
 
+/** What Tetragon does on a match: `audit` emits an event, `sigkill` kills the process. */
 export type TetragonAction = 'audit' | 'sigkill';
+/** Every TetragonAction, for validating props. */
 export const TETRAGON_ACTIONS: readonly TetragonAction[] = ['audit', 'sigkill'];
 
 /** Binaries watched at exec, under the usual directories. */
@@ -17,6 +19,7 @@ const MAY_WRITE = '2';
 
 const actions = (action: TetragonAction) => [{ action: action === 'sigkill' ? 'Sigkill' : 'Post' }];
 
+/** The TracingPolicyNamespaced for one agent: shell and package-manager starts, writes outside its writable paths, and token reads when it has no API grant. */
 export function tetragonPolicy(a: AgentRuntimeDeclaration, action: TetragonAction) {
   const selectors = (matchArgs: object[]) => [{ matchArgs, matchActions: actions(action) }];
   const fileArgs = [

@@ -16,13 +16,15 @@ export interface ImageReference {
   readonly explicitRegistry: boolean;
   /** Repository path within the registry, `library/` prefixed for official Docker Hub images. */
   readonly repository: string;
+  /** The tag as written. @default undefined (meaning no tag; runtimes then use `latest` unless a digest pins the image) */
   readonly tag?: string;
-  /** `sha256:<64 hex>` when pinned. */
+  /** `sha256:<64 hex>` when pinned. @default undefined (meaning not pinned by digest) */
   readonly digest?: string;
   /** `registry/repository`, the name that allow-lists are matched against. */
   readonly name: string;
 }
 
+/** The parsed reference, or why it is not a valid image reference. */
 export type ImageReferenceResult = { ok: true; ref: ImageReference } | { ok: false; problem: string };
 
 /** A registry or repository prefix of an allow-list, normalized to end with `/`. */
@@ -31,14 +33,17 @@ export interface ImagePrefix {
   readonly raw: string;
   /** `registry/` or `registry/path/`: always ends with `/`, so look-alike hosts never match. */
   readonly normalized: string;
+  /** Registry host (with port) the prefix names. */
   readonly registry: string;
 }
 
+/** The parsed prefix, or why it is not a valid allow-list entry. */
 export type ImagePrefixResult = { ok: true; prefix: ImagePrefix } | { ok: false; problem: string };
 
 const DOMAIN_COMPONENT = /^(?:[a-z0-9]|[a-z0-9][a-z0-9-]{0,61}[a-z0-9])$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
+/** A well-formed image digest: `sha256:` and 64 lower-case hex digits. */
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 /** The digest suffix as a regular expression body, for engines that match the whole reference (RE2-compatible). */
 export const DIGEST_SUFFIX_REGEX = '@sha256:[a-f0-9]{64}$';

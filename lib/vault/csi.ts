@@ -8,15 +8,20 @@ import { stringify } from 'yaml';
 import { VAULT_AUDIENCE } from './limits';
 import { ResolvedVaultSecret } from './resolve';
 
+/** apiVersion of the Secrets Store CSI driver's SecretProviderClass. */
 export const SECRET_PROVIDER_CLASS_API_VERSION = 'secrets-store.csi.x-k8s.io/v1';
 /** The driver name differs from the API group. */
 export const SECRETS_STORE_CSI_DRIVER = 'secrets-store.csi.k8s.io';
 
+/** What CSI mode needs to write an agent's SecretProviderClass. */
 export interface SecretProviderClassInput {
+  /** The agent's Kubernetes auth role in Vault. */
   readonly roleName: string;
+  /** Vault server address the provider talks to. */
   readonly vaultAddress: string;
   /** Kubernetes auth mount, without `auth/`. */
   readonly authMount: string;
+  /** The secrets to mount, one object per key. */
   readonly secrets: readonly ResolvedVaultSecret[];
 }
 
@@ -28,6 +33,7 @@ export function csiObjects(secrets: readonly ResolvedVaultSecret[]): string {
   return stringify(objects);
 }
 
+/** The SecretProviderClass spec for the Vault provider: log in with the pod's `vault`-audience token, one object per file. */
 export function secretProviderClassSpec(input: SecretProviderClassInput): Record<string, unknown> {
   return {
     provider: 'vault',
@@ -41,6 +47,7 @@ export function secretProviderClassSpec(input: SecretProviderClassInput): Record
   };
 }
 
+/** A read-only CSI pod volume backed by `secretProviderClass`. */
 export function csiVolume(name: string, secretProviderClass: string): k8s.Volume {
   return {
     name,

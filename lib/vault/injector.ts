@@ -12,29 +12,42 @@ import {
 import { VAULT_AGENT_RESOURCES, VAULT_FILE_PERMS } from './limits';
 import { ResolvedVaultSecret } from './resolve';
 
+/** Prefix of every Vault Agent Injector annotation. */
 export const INJECTOR_PREFIX = 'vault.hashicorp.com/';
+/** Name of the injected Vault Agent sidecar, present only when a secret rotates. */
 export const VAULT_AGENT_CONTAINER = 'vault-agent';
+/** Name of the injected init container that renders the secrets before the agent starts. */
 export const VAULT_AGENT_INIT_CONTAINER = 'vault-agent-init';
 
+/** What injector mode needs to write an agent's pod-template annotations. */
 export interface InjectorInput {
+  /** The agent's Kubernetes auth role in Vault. */
   readonly roleName: string;
   /** Kubernetes auth mount, without `auth/`. */
   readonly authMount: string;
+  /** Vault server address the injected agent talks to. */
   readonly vaultAddress: string;
+  /** UID of the injected containers, the agent's own. */
   readonly runAsUser: number;
+  /** GID of the injected containers, the agent's own. */
   readonly runAsGroup: number;
   /** The projected `vault`-audience token volume the agent logs in with. */
   readonly tokenVolumeName: string;
-  /** Pinned Vault Agent image; the injector's own default when unset. */
+  /** Pinned Vault Agent image. @default undefined (meaning the injector's own default image) */
   readonly agentImage?: string;
+  /** Kubernetes minor version; below 1.30 AppArmor is set by annotation rather than field. */
   readonly kubernetesMinor: number;
+  /** The secrets to render, one file per key. */
   readonly secrets: readonly ResolvedVaultSecret[];
 }
 
 /** An RFC 6902 operation. */
 export interface JsonPatchOperation {
+  /** The operation. */
   readonly op: 'add' | 'replace' | 'remove';
+  /** JSON Pointer to the target field. */
   readonly path: string;
+  /** The value to add or replace with. @default undefined (meaning none, as for `remove`) */
   readonly value?: unknown;
 }
 

@@ -17,6 +17,7 @@ export const VAULT_FILE_PERMS = '0440';
 
 /** Vault tokens of agents live at most an hour. */
 export const MAX_VAULT_TOKEN_TTL_SECONDS = 3600;
+/** Default Vault token TTL: half an hour, renewed while the agent runs. */
 export const DEFAULT_VAULT_TOKEN_TTL_SECONDS = 1800;
 /**
  * Lifetime of the projected Kubernetes token used to log in: the shortest the API server issues,
@@ -26,15 +27,20 @@ export const VAULT_LOGIN_TOKEN_EXPIRATION_SECONDS = 600;
 
 /** Dynamic database credentials live at most a day. */
 export const MAX_DATABASE_TTL_SECONDS = 86400;
+/** Default lease TTL of dynamic database credentials: an hour. */
 export const DEFAULT_DATABASE_TTL_SECONDS = 3600;
 /** Static database passwords rotate at least weekly. */
 export const MIN_STATIC_ROTATION_SECONDS = 300;
+/** Longest static password rotation period: a week, so a copied password stops working. */
 export const MAX_STATIC_ROTATION_SECONDS = 604800;
+/** Default static password rotation period: a day. */
 export const DEFAULT_STATIC_ROTATION_SECONDS = 86400;
 
 /** Re-read interval bounds, in seconds. */
 export const MIN_REFRESH_SECONDS = 10;
+/** Longest re-read interval: a day. */
 export const MAX_REFRESH_SECONDS = 86400;
+/** Default interval at which a secret is re-read from Vault. */
 export const DEFAULT_REFRESH_AFTER = '5m';
 
 /** VSO re-renews a lease at this percentage of its duration. */

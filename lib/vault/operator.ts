@@ -8,22 +8,29 @@ import { k8s } from 'cdk8s-plus-28';
 import { VAULT_AUDIENCE, VAULT_FILE_PERMS, VAULT_LOGIN_TOKEN_EXPIRATION_SECONDS, VSO_RENEWAL_PERCENT } from './limits';
 import { ResolvedVaultSecret } from './resolve';
 
+/** apiVersion of the Vault Secrets Operator's objects. */
 export const VSO_API_VERSION = 'secrets.hashicorp.com/v1beta1';
 /** Name of the VaultConnection created per agent namespace. */
 export const VAULT_CONNECTION_NAME = 'vault';
 
+/** A VaultConnection spec to `address`; TLS is always verified, against `caCertSecretRef` when given. */
 export function vaultConnectionSpec(address: string, caCertSecretRef?: string): Record<string, unknown> {
   return { address, skipTLSVerify: false, ...(caCertSecretRef ? { caCertSecretRef } : {}) };
 }
 
+/** What the agent's VaultAuth needs. */
 export interface VaultAuthInput {
+  /** The VaultConnection to use (`name` or `namespace/name`). */
   readonly connectionRef: string;
   /** Kubernetes auth mount, without `auth/`. */
   readonly authMount: string;
+  /** The agent's Kubernetes auth role in Vault. */
   readonly roleName: string;
+  /** The agent's ServiceAccount, for which the operator requests a short-lived `vault`-audience token. */
   readonly serviceAccount: string;
 }
 
+/** A VaultAuth spec: Kubernetes auth with a `vault`-audience token of the agent's own ServiceAccount. */
 export function vaultAuthSpec(input: VaultAuthInput): Record<string, unknown> {
   return {
     vaultConnectionRef: input.connectionRef,
@@ -43,12 +50,20 @@ export function destinationSecretName(agent: string, secret: ResolvedVaultSecret
   return `${agent}-${secret.name}`;
 }
 
+/** What one VaultStaticSecret or VaultDynamicSecret needs. */
 export interface VaultSecretObjectInput {
+  /** The agent's name: names the destination Secret and the restart target. */
   readonly agent: string;
+  /** Name of the agent's VaultAuth. */
   readonly authName: string;
+  /** Labels of the destination Secret. */
   readonly labels: Record<string, string>;
+  /** The secret to sync. */
   readonly secret: ResolvedVaultSecret;
-  /** Kind of the agent's workload the operator restarts on change; none for Jobs and CronJobs, whose next run reads the new value. */
+  /**
+   * Kind of the agent's workload the operator restarts on change.
+   * @default undefined (meaning no restart: Jobs and CronJobs, whose next run reads the new value)
+   */
   readonly restartTarget?: string;
 }
 

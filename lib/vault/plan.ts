@@ -9,7 +9,9 @@ import { ResolvedDatabaseRole, ResolvedVaultSecrets } from './resolve';
 
 /** One `path` block of a policy. */
 export interface VaultPolicyRule {
+  /** API path the rule grants on, e.g. `kv/data/agents/assistant/openai`. */
   readonly path: string;
+  /** Granted capabilities: `read`, and `list` at most. */
   readonly capabilities: readonly string[];
 }
 
@@ -17,14 +19,19 @@ export interface VaultPolicyRule {
 export interface VaultKubernetesRole {
   /** Auth mount path, without `auth/`. */
   readonly backend: string;
+  /** Role name. */
   readonly roleName: string;
+  /** The agent's ServiceAccount only: no other pod can log in as the agent. */
   readonly boundServiceAccountNames: readonly string[];
+  /** The agent's namespace only. */
   readonly boundServiceAccountNamespaces: readonly string[];
+  /** Token audience the role accepts (`vault`), so API-server tokens cannot be replayed to Vault. */
   readonly audience: string;
   /** Seconds. */
   readonly tokenTtl: number;
   /** Seconds. */
   readonly tokenMaxTtl: number;
+  /** Policies attached to issued tokens: the agent's own policy only. */
   readonly tokenPolicies: readonly string[];
 }
 
@@ -38,25 +45,37 @@ export type VaultDatabaseRolePlan = ResolvedDatabaseRole & {
 
 /** Everything Vault needs to serve one agent. */
 export interface VaultAgentPlan {
+  /** The agent's namespace. */
   readonly namespace: string;
+  /** The agent's name. */
   readonly agent: string;
+  /** How the secrets reach the pod. */
   readonly mode: VaultDeliveryMode;
+  /** Name of the agent's policy, `<namespace>_<agent>`. */
   readonly policyName: string;
   /** The policy in HCL, exactly as written to `<namespace>_<agent>.policy.hcl`. */
   readonly policyHcl: string;
+  /** The policy's rules. */
   readonly rules: readonly VaultPolicyRule[];
+  /** The agent's Kubernetes auth role. */
   readonly role: VaultKubernetesRole;
   /** KV v2 mounts the agent reads from. */
   readonly kvMounts: readonly string[];
+  /** Database roles the agent reads, sorted by mount and name. */
   readonly databaseRoles: readonly VaultDatabaseRolePlan[];
 }
 
+/** What buildVaultPlan needs of an agent. */
 export interface VaultPlanInput {
+  /** The agent's namespace. */
   readonly namespace: string;
+  /** The agent's name. */
   readonly agent: string;
+  /** The agent's ServiceAccount, bound by the role. */
   readonly serviceAccountName: string;
   /** Kubernetes auth mount, without `auth/`. */
   readonly authMount: string;
+  /** The agent's resolved Vault declaration. */
   readonly resolved: ResolvedVaultSecrets;
 }
 

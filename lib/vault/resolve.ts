@@ -31,10 +31,13 @@ import { AgentVaultSecretsProps, VaultDatabaseRole, VaultSecret } from './types'
 
 /** One delivered file: a key of a secret. */
 export interface VaultFile {
+  /** The secret's key whose value the file holds. */
   readonly key: string;
+  /** File name under /vault/secrets. */
   readonly file: string;
 }
 
+/** A database role after validation, every TTL and rotation period filled in. */
 export type ResolvedDatabaseRole =
   | {
       readonly type: 'dynamic';
@@ -51,31 +54,49 @@ export type ResolvedDatabaseRole =
       readonly rotationPeriodSeconds: number;
     };
 
+/** One secret after validation, with its read paths, files and refresh interval resolved. */
 export interface ResolvedVaultSecret {
+  /** Names the secret's objects and annotations. */
   readonly name: string;
+  /** Which secrets engine the secret comes from. */
   readonly kind: 'kv-v2' | 'database';
+  /** The secrets engine mount. */
   readonly mount: string;
+  /** Path inside the mount as declared (the KV path, or the database role name). */
   readonly path: string;
   /** Path inside the mount that is read: the KV path, or `creds/<role>` / `static-creds/<role>`. */
   readonly mountRelativeReadPath: string;
   /** Full API path that is read: `kv/data/<path>`, `database/creds/<role>`. */
   readonly readPath: string;
+  /** One file per key. */
   readonly files: readonly VaultFile[];
+  /** KV v2: the policy also grants `read` on `metadata/`. */
   readonly versions: boolean;
+  /** The value changes while pods run, so it is re-delivered (the injector keeps its sidecar). */
   readonly rotates: boolean;
+  /** Re-read interval as given or defaulted (`'5m'`). */
   readonly refreshAfter: string;
+  /** `refreshAfter` in seconds. */
   readonly refreshSeconds: number;
   /** True when refreshAfter was given rather than defaulted. */
   readonly refreshExplicit: boolean;
+  /** The database role. @default undefined (meaning a KV v2 secret) */
   readonly database?: ResolvedDatabaseRole;
 }
 
+/** An agent's Vault declaration after validation, every default filled in. */
 export interface ResolvedVaultSecrets {
+  /** How secrets reach the pod: injector, operator or CSI. */
   readonly mode: VaultDeliveryMode;
+  /** Name of the agent's Kubernetes auth role in Vault. */
   readonly roleName: string;
+  /** TTL of the Vault token, in seconds. */
   readonly tokenTtlSeconds: number;
+  /** Longest lifetime of the Vault token, in seconds. */
   readonly tokenMaxTtlSeconds: number;
+  /** Operator mode: an existing VaultConnection and the CA certificate Secret, when given. */
   readonly connection: { readonly existing?: string; readonly caCertSecretRef?: string };
+  /** The secrets, in declaration order. */
   readonly secrets: readonly ResolvedVaultSecret[];
 }
 

@@ -40,6 +40,7 @@ const CONNECTION_ID = 'VaultConnection';
  * Created by an agent shape from its `secrets` prop or `addVaultSecrets()`.
  */
 export class AgentVaultSecrets extends Construct {
+  /** True when `x` is an AgentVaultSecrets, also one from another copy of the library (checked by brand, not instanceof). */
   public static isAgentVaultSecrets(x: unknown): x is AgentVaultSecrets {
     return typeof x === 'object' && x !== null && BRAND in x;
   }
@@ -50,6 +51,7 @@ export class AgentVaultSecrets extends Construct {
     return AgentVaultSecrets.isAgentVaultSecrets(child) ? child : undefined;
   }
 
+  /** The validated declaration, every default filled in. */
   public readonly resolved: ResolvedVaultSecrets;
   /** What Vault must hold for this agent: policy, Kubernetes auth role, database roles. */
   public readonly plan: VaultAgentPlan;

@@ -9,6 +9,7 @@ export type VaultSecretKind = 'kv-v2' | 'database';
 
 /** Dynamic credentials: Vault creates a database user per lease. */
 export interface VaultDynamicDatabaseRole {
+  /** Selects dynamic credentials. */
   readonly type: 'dynamic';
   /** Name of the database connection configured in the secrets engine. */
   readonly dbName: string;
@@ -24,6 +25,7 @@ export interface VaultDynamicDatabaseRole {
 
 /** Static credentials: an existing database user whose password Vault rotates. */
 export interface VaultStaticDatabaseRole {
+  /** Selects a static role with a rotated password. */
   readonly type: 'static';
   /** Name of the database connection configured in the secrets engine. */
   readonly dbName: string;
@@ -33,13 +35,14 @@ export interface VaultStaticDatabaseRole {
   readonly rotationPeriodSeconds?: number;
 }
 
+/** A database secrets engine role: dynamic (a user per lease) or static (a rotated password). */
 export type VaultDatabaseRole = VaultDynamicDatabaseRole | VaultStaticDatabaseRole;
 
 /** One secret an agent reads from Vault. Every key becomes one read-only file under /vault/secrets. */
 export interface VaultSecret {
   /** Names the secret's objects and annotations. DNS-1123 label, at most 40 characters. */
   readonly name: string;
-  /** @default 'kv-v2' */
+  /** Which secrets engine the secret comes from. @default 'kv-v2' */
   readonly kind?: VaultSecretKind;
   /** The secrets engine mount, without slashes at either end: `kv`, `database`, `team/kv`. */
   readonly mount: string;
@@ -98,7 +101,7 @@ export interface VaultConnectionOptions {
 export interface AgentVaultSecretsProps {
   /** Delivery mechanism; must be one of the platform's `vaultDeliveryModes`. @default 'injector' */
   readonly mode?: VaultDeliveryMode;
-  /** @default see {@link VaultRoleOptions} */
+  /** The agent's Kubernetes auth role in Vault. @default see {@link VaultRoleOptions} */
   readonly role?: VaultRoleOptions;
   /** Operator mode only. @default see {@link VaultConnectionOptions} */
   readonly connection?: VaultConnectionOptions;

@@ -26,8 +26,11 @@ const ROLLING_UPDATE_MAX_SURGE = 1;
  */
 export class HardenedAgent extends AgentWorkload {
   public readonly workloadKind = 'Deployment' as const;
+  /** Number of pods the Deployment keeps running. */
   public readonly replicas: number;
+  /** The ClusterIP Service in front of the agent's ports. @default undefined (meaning the agent declares no ports) */
   public readonly service?: ApiObject;
+  /** Keeps at least one pod up during voluntary disruptions. @default undefined (meaning fewer than 2 replicas, where a PDB would block node drains) */
   public readonly podDisruptionBudget?: ApiObject;
 
   constructor(scope: Construct, id: string, props: HardenedAgentProps) {

@@ -11,12 +11,12 @@ import { AgentVaultSecrets } from '../vault/secrets';
 import { AgentVaultSecretsProps } from '../vault/types';
 import { AgentServingFeatureProps } from './props';
 
+const SECONDS_PER_DAY = 86400;
+
 /**
  * An AgentPod with the features wired in through the pod contract: sandbox and guardrails, the
  * identity check at its edge, and Vault secrets. Every agent shape extends it.
  */
-const SECONDS_PER_DAY = 86400;
-
 export abstract class AgentWorkload extends AgentPod {
   private agentGuardrails?: AgentGuardrails;
 

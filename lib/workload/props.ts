@@ -42,7 +42,7 @@ export interface AgentServingFeatureProps extends AgentFeatureProps {
 
 /** An agent as a Deployment: a long-running service. */
 export interface HardenedAgentProps extends AgentPodProps, AgentServingProps, AgentServingFeatureProps {
-  /** @default 2 */
+  /** Number of pods (1-1000); two or more also get a PodDisruptionBudget. @default 2 */
   readonly replicas?: number;
 }
 
@@ -98,7 +98,7 @@ export interface StatefulAgentProps extends AgentPodProps, AgentServingProps, Ag
   readonly storageClassName?: string;
   /** Where the volume is mounted, read-write. @default '/data' */
   readonly dataPath?: string;
-  /** @default 'ReadWriteOnce' */
+  /** Access mode of each replica's volume claim; `ReadWriteOncePod` also bars a second pod on the same node. @default 'ReadWriteOnce' */
   readonly accessMode?: AgentVolumeAccessMode;
   /**
    * Replicas; each has its own volume, so more than one only helps when the application replicates

@@ -11,6 +11,7 @@ import { checkBatchBounds, requireCronSchedule, requireTimeZone } from './valida
 const CONCURRENT_RUNS: Record<ScheduledConcurrencyPolicy, number> = { Forbid: 1, Replace: 2 };
 const CONCURRENCY_POLICIES = Object.keys(CONCURRENT_RUNS) as ScheduledConcurrencyPolicy[];
 
+/** Defaults of a ScheduledAgent's CronJob and Job settings: one run at a time, bounded runtime and history. */
 export const SCHEDULED_AGENT_DEFAULTS = {
   concurrencyPolicy: 'Forbid',
   startingDeadlineSeconds: 300,
@@ -36,7 +37,9 @@ export const SCHEDULED_AGENT_DEFAULTS = {
  */
 export class ScheduledAgent extends AgentWorkload {
   public readonly workloadKind = 'CronJob' as const;
+  /** Cron schedule of the CronJob. */
   public readonly schedule: string;
+  /** What happens when a run is due while the previous one still runs. */
   public readonly concurrencyPolicy: ScheduledConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: ScheduledAgentProps) {

@@ -21,6 +21,7 @@ import { AgentVolumeAccessMode, StatefulAgentProps } from './props';
 
 /** Name of the volume claim template, and so of each replica's claim prefix (`data-<agent>-<ordinal>`). */
 export const STATEFUL_DATA_VOLUME = 'data';
+/** Where each replica's volume is mounted when `dataPath` is not given. */
 export const DEFAULT_DATA_PATH = '/data';
 const ACCESS_MODES: readonly AgentVolumeAccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod'];
 /** Paths where the pod gets credentials; a writable volume there could shadow or capture them. */
@@ -45,13 +46,17 @@ const RESERVED_PATHS = [PROJECTED_TOKEN_MOUNT_DIR, '/var/run/secrets', '/vault/s
  */
 export class StatefulAgent extends AgentWorkload {
   public readonly workloadKind = 'StatefulSet' as const;
+  /** Number of replicas, each with its own volume. */
   public readonly replicas: number;
   /** Where each replica's volume is mounted. */
   public readonly dataPath: string;
+  /** Size of each replica's volume, a Kubernetes quantity. */
   public readonly storageSize: string;
+  /** StorageClass of the volumes. @default undefined (meaning the cluster's default StorageClass) */
   public readonly storageClassName?: string;
   /** The headless Service that names the replicas (`<agent>-0.<agent>`). */
   public readonly service: ApiObject;
+  /** Keeps at least one replica up during voluntary disruptions. @default undefined (meaning fewer than 2 replicas) */
   public readonly podDisruptionBudget?: ApiObject;
   private readonly storageBytes: number;
 

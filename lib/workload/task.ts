@@ -7,6 +7,7 @@ import { AgentWorkload } from './base';
 import { AgentTaskProps } from './props';
 import { checkBatchBounds } from './validate-batch';
 
+/** Defaults of an AgentTask's Job: a one-hour deadline and TTL, and no retries. */
 export const AGENT_TASK_DEFAULTS = {
   activeDeadlineSeconds: 3600,
   ttlSecondsAfterFinished: 3600,

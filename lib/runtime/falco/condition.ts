@@ -72,7 +72,7 @@ export class FalcoCondition {
   /** @internal */
   readonly [brand] = true;
   private constructor(public readonly text: string) {}
-  /** @internal */
+  /** Wraps condition text the builder has already checked; only the builder calls it. @internal */
   static make(text: string): FalcoCondition {
     return new FalcoCondition(text);
   }
@@ -80,7 +80,9 @@ export class FalcoCondition {
 
 /** A Falco list: a name and items written as quoted strings. */
 export interface FalcoList {
+  /** List name, `agent_baseline_…`. */
   readonly list: string;
+  /** The list's items, written as quoted strings. */
   readonly items: readonly string[];
 }
 
@@ -90,6 +92,7 @@ function field(name: string): string {
   return name;
 }
 
+/** Returns `name` if it is one of our identifiers (`agent_baseline_[a-z0-9_]+`), so it cannot collide with Falco's; throws otherwise. */
 export function requireFalcoName(name: string): string {
   if (!NAME.test(name)) invalidProp('falco-rules', 'name', name, 'an identifier agent_baseline_[a-z0-9_]+');
   return name;
@@ -100,6 +103,7 @@ const make = FalcoCondition.make;
 /** Operators with one string operand. */
 type StringOp = '=' | '!=' | 'startswith' | 'endswith' | 'contains';
 
+/** Builder of Falco conditions and lists: every field name and value is checked or quoted, so no input can inject condition text. */
 export const falco = {
   /** `field <op> "value"`. */
   compare(name: string, op: StringOp, value: string): FalcoCondition {

@@ -9,6 +9,7 @@ import { FalcoCondition, FalcoList, falco } from './condition';
 
 /** Shells and package managers: starting one in an agent container is never declared behaviour. */
 export const SHELLS: readonly string[] = ['ash', 'bash', 'csh', 'dash', 'fish', 'ksh', 'sh', 'tcsh', 'zsh', 'busybox'];
+/** Package managers (OS and language): installing software at run time bypasses the pinned image. */
 export const PACKAGE_MANAGERS: readonly string[] = [
   'apk',
   'apt',
@@ -42,6 +43,7 @@ export const DEFAULT_CLUSTER_NETWORKS: readonly string[] = [
   'fc00::/7',
 ];
 
+/** Falco priority of each generated rule: ERROR for writes and token reads, WARNING for the rest. */
 export const FALCO_PRIORITY = {
   shell: 'WARNING',
   write: 'ERROR',
@@ -50,6 +52,7 @@ export const FALCO_PRIORITY = {
   entrypoint: 'WARNING',
 } as const;
 
+/** One item of a Falco rules file: a list, a macro or a rule. */
 export type FalcoItem =
   | { readonly list: string; readonly items: readonly string[] }
   | { readonly macro: string; readonly condition: string }
@@ -65,7 +68,9 @@ export type FalcoItem =
 
 const ident = (text: string) => text.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 
+/** Options of the generated Falco rules. */
 export interface FalcoOptions {
+  /** In-cluster networks; connections into them are left to the NetworkPolicies. */
   readonly clusterNetworks: readonly string[];
 }
 
