@@ -17,3 +17,4 @@ export * as identity from './identity';
 export * as audit from './audit';
 export * as rules from './rules';
 export * as gateway from './gateway';
+export * as privacy from './privacy';

@@ -4,6 +4,7 @@ import { ImagePolicyProps } from '../lib/image-policy';
 import { AgentGuardrailsProps } from '../lib/guardrails';
 import { AgentGatewayProps, AgentRouteProps } from '../lib/gateway';
 import { EdgeIdentityProps } from '../lib/identity';
+import { AgentRuntimeRulesProps } from '../lib/runtime';
 
 /** Everything the default platform needs; main.ts and the Pulumi program fill it the same way. */
 export interface PlatformConfig {
@@ -17,9 +18,11 @@ export interface PlatformConfig {
     readonly toolRunner: string;
   };
   /** The tool-runner's database: its pods get egress to this address only. */
-  readonly toolsDatabase: { readonly cidr: string; readonly port: number };
+  readonly toolsDatabase: { readonly cidr: string; readonly port: number; readonly region?: string };
   /** Address ranges of the assistant's LLM API, allowed on TCP 443 only. */
   readonly llmApiCidrs: readonly string[];
+  /** Region of the LLM API's ranges; the assistant's personal data may go only there. @default undeclared */
+  readonly llmApiRegion?: string;
   /** Groups and users bound to the viewer, operator and auditor roles of the agent namespace. */
   readonly people: AgentPeopleAccessProps;
   /** The platform's image supply-chain policy. @default no ImagePolicy */
@@ -39,6 +42,8 @@ export interface PlatformConfig {
   readonly toolRunnerJobs: AgentGuardrailsProps;
   /** How the assistant's LLM API key comes from Vault; one of `cluster.vaultDeliveryModes`. @default 'injector' */
   readonly vaultMode?: VaultDeliveryMode;
+  /** Runtime detection rules for the engines in `cluster.runtimeEngines`. @default AgentRuntimeRules defaults */
+  readonly runtimeRules?: AgentRuntimeRulesProps;
 }
 
 const EXAMPLE_DIGEST_A = 'sha256:4f6c1d0b8e3a2f9c7d5e1b0a3c8f6e2d9b7a5c3e1f0d8b6a4c2e0f9d7b5a3c1e';
@@ -54,8 +59,12 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     // pinned here to a mirror inside the image policy's allowlist.
     vault: { agentImage: `ghcr.io/acme-ai/mirror/vault:1.18.1@sha256:${'5d'.repeat(32)}` },
     imagePolicyEngines: ['vap', 'kyverno', 'sigstore'],
+    // Falco watches each agent for what it did not declare (shells, writes, token reads, egress).
+    runtimeEngines: ['falco'],
     // Example address (TEST-NET-1): use `kubectl get endpoints kubernetes -n default` for yours.
     apiServerEndpoints: { cidrs: ['192.0.2.10/32'], port: 443 },
+    // In-cluster peers (agents, Vault, the API server) are in this region for the agents' data declarations.
+    clusterRegion: 'eu',
   },
   namespace: 'agents',
   images: {
@@ -63,8 +72,10 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
     toolRunner: `ghcr.io/acme-ai/tool-runner:0.9.0@${EXAMPLE_DIGEST_B}`,
   },
   // RFC 5737 documentation range: replace with the provider's published ranges.
-  toolsDatabase: { cidr: '198.51.100.20/32', port: 5432 },
+  toolsDatabase: { cidr: '198.51.100.20/32', port: 5432, region: 'eu' },
   llmApiCidrs: ['203.0.113.0/24'],
+  // The assistant handles personal data, so its LLM API must be an EU endpoint (an EU data zone).
+  llmApiRegion: 'eu',
   // Example groups: replace with the groups your identity provider puts in tokens.
   people: {
     viewers: { groups: ['agents-viewers'] },
@@ -82,6 +93,18 @@ export const DEFAULT_PLATFORM_CONFIG: PlatformConfig = {
         subjectRegExp:
           '^https://github[.]com/acme-ai/[^/]+/[.]github/workflows/[^/@]+@refs/(heads/main|tags/v[0-9][^/]*)$',
       },
+    },
+    // Signed by the same CI identity: a scan at most 7 days old with no critical finding, an SBOM,
+    // provenance from GitHub-hosted runners of the agents' repositories, and an approved base image.
+    attestations: {
+      vulnerabilityScan: { maxAgeDays: 7, failOnSeverity: 'critical' },
+      sbom: { format: 'spdx' },
+      provenance: {
+        builderIds: ['https://github.com/actions/runner/github-hosted'],
+        sourceRepositories: ['https://github.com/acme-ai/assistant', 'https://github.com/acme-ai/tool-runner'],
+      },
+      // Example digest: pin the distroless base your images are built on.
+      baseImage: { allowed: [`gcr.io/distroless/static-debian12:nonroot@sha256:${'6b'.repeat(32)}`] },
     },
   },
   // Example issuer: replace with your identity provider. Used only when cluster.mesh is 'istio'.

@@ -3,6 +3,7 @@ import { ImagePolicy } from '../lib/image-policy';
 import { AgentNamespace } from '../lib/namespace';
 import { Peer } from '../lib/network';
 import { AgentPlatform } from '../lib/platform';
+import { AgentRuntimeRules } from '../lib/runtime';
 import { AgentTask, ScheduledAgent, StatefulAgent } from '../lib/workload';
 import { DEFAULT_PLATFORM_CONFIG } from './config';
 
@@ -30,7 +31,8 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
     kubernetesVersion: '1.30',
     vaultDeliveryModes: ['injector', 'csi'],
     vault: DEFAULT_PLATFORM_CONFIG.cluster.vault,
-    imagePolicyEngines: ['vap'],
+    imagePolicyEngines: ['vap', 'kyverno'],
+    runtimeEngines: ['falco'],
   });
   const namespace = new AgentNamespace(platform, 'research', {
     // Durable volumes count against the quota too: at most 4 claims and 100Gi in all.
@@ -44,6 +46,8 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
     storageClassName: 'encrypted-ssd',
     dataPath: '/var/lib/memory',
     resources: { memory: { request: '1Gi', limit: '2Gi' } },
+    // Notes about public issues, no personal data: the gdpr pack still wants the statement.
+    data: { categories: ['public'], purposes: ['issue triage notes'] },
   });
 
   // Every night at 03:00 Berlin time the triage agent reads new issues, asks the LLM, and files its notes in memory.
@@ -52,6 +56,7 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
     schedule: '0 3 * * *',
     timeZone: 'Europe/Berlin',
     activeDeadlineSeconds: 1800,
+    data: { categories: ['public', 'credentials'], purposes: ['issue triage'] },
     secrets: {
       mode: 'injector',
       items: [{ name: 'github', mount: 'kv', path: 'agents/triage/github', keys: ['token'], fileName: 'github-token' }],
@@ -65,6 +70,7 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
     image: `ghcr.io/acme-ai/eval:0.9.0@${digest('d')}`,
     args: ['--suite', 'regression'],
     activeDeadlineSeconds: 3600,
+    data: { categories: ['none'] },
     secrets: {
       mode: 'csi',
       items: [{ name: 'llm', mount: 'kv', path: 'agents/eval/llm', keys: ['api_key'], fileName: 'llm-api-key' }],
@@ -73,6 +79,20 @@ export function buildAgentShapesExample(scope: Construct): AgentShapesExample {
   evaluation.allowEgressTo(Peer.cidr('203.0.113.0/24'), 443);
   evaluation.connections.allowTo(memory, 'http');
 
-  new ImagePolicy(platform, 'ImagePolicy', { allowedPrefixes: ['ghcr.io/acme-ai/'] });
+  // Kyverno checks what a VAP cannot: signatures and attestations (scan, SBOM, provenance, base image).
+  const defaults = DEFAULT_PLATFORM_CONFIG.imagePolicy!;
+  new ImagePolicy(platform, 'ImagePolicy', {
+    allowedPrefixes: ['ghcr.io/acme-ai/'],
+    signature: defaults.signature,
+    attestations: {
+      ...defaults.attestations,
+      provenance: {
+        builderIds: ['https://github.com/actions/runner/github-hosted'],
+        sourceRepositories: ['memory', 'triage', 'eval'].map((r) => `https://github.com/acme-ai/${r}`),
+      },
+    },
+  });
+  // After every agent: Falco rules from what each declared.
+  new AgentRuntimeRules(platform, 'RuntimeRules');
   return { platform, namespace, memory, triage, evaluation };
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DataDeclaration } from '../lib/core';
 import { AgentGateway } from '../lib/gateway';
 import { AgentGuardrails } from '../lib/guardrails';
 import { AgentEdgeIdentity } from '../lib/identity';
@@ -7,11 +8,33 @@ import { AgentNamespace } from '../lib/namespace';
 import { Peer } from '../lib/network';
 import { AgentPlatform } from '../lib/platform';
 import { AgentPeopleAccess } from '../lib/rbac';
+import { AgentRuntimeRules } from '../lib/runtime';
 import { HardenedAgent } from '../lib/workload';
 import { DEFAULT_PLATFORM_CONFIG, PlatformConfig } from './config';
 
 /** The LLM API is reached over HTTPS only. */
 const LLM_API_PORT = 443;
+
+/**
+ * The assistant talks with users, so it processes their personal data: kept 30 days, sent only to
+ * EU endpoints. Synth refuses any egress grant outside the EU for it.
+ */
+export const ASSISTANT_DATA: DataDeclaration = {
+  categories: ['personal'],
+  purposes: ['answer user questions', 'conversation history for follow-up questions'],
+  lawfulBasis: 'contract',
+  retentionDays: 30,
+  regions: ['eu'],
+};
+
+/** The tool-runner receives the assistant's tool calls, which can carry the same personal data. */
+export const TOOL_RUNNER_DATA: DataDeclaration = {
+  categories: ['personal', 'credentials'],
+  purposes: ['run tools on behalf of the assistant'],
+  lawfulBasis: 'contract',
+  retentionDays: 30,
+  regions: ['eu'],
+};
 
 /** The constructs of the default platform, for tests and for the Pulumi program. */
 export interface DefaultPlatform {
@@ -19,6 +42,7 @@ export interface DefaultPlatform {
   readonly namespace: AgentNamespace;
   readonly assistant: HardenedAgent;
   readonly toolRunner: HardenedAgent;
+  readonly runtimeRules: AgentRuntimeRules;
   /** The authenticating gateway in front of the assistant, when `config.edge` applies. */
   readonly gateway?: AgentGateway;
 }
@@ -41,8 +65,10 @@ export function buildDefaultPlatform(
     resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } },
     config: { LLM_PROVIDER: 'openai', LLM_MODEL: 'gpt-4.1', TOOL_RUNNER_URL: 'http://tool-runner:8081' },
     writablePaths: ['/tmp', '/home/agent/.cache'],
+    data: ASSISTANT_DATA,
   });
-  for (const cidr of config.llmApiCidrs) assistant.allowEgressTo(Peer.cidr(cidr), LLM_API_PORT);
+  for (const cidr of config.llmApiCidrs)
+    assistant.allowEgressTo(Peer.cidr(cidr, undefined, config.llmApiRegion), LLM_API_PORT);
   if (config.assistantIdentity && platform.settings.mesh === 'istio') {
     const { gatewayNamespace, ...identity } = config.assistantIdentity;
     new AgentEdgeIdentity(assistant, 'Identity', { ...identity, fromNamespaces: [gatewayNamespace] });
@@ -68,6 +94,7 @@ export function buildDefaultPlatform(
     ports: [{ name: 'http', port: 8081 }],
     replicas: 2,
     config: { MAX_CONCURRENT_TOOLS: '4' },
+    data: TOOL_RUNNER_DATA,
   });
   // The tool-runner starts one-shot tool Jobs; it may read back their status but not touch pods or secrets.
   toolRunner.grantApiAccess({
@@ -107,13 +134,18 @@ export function buildDefaultPlatform(
     ],
   });
   // The credentials are for this database only, so that is the only place its pods may connect to.
-  toolRunner.allowEgressTo(Peer.cidr(config.toolsDatabase.cidr), config.toolsDatabase.port);
+  toolRunner.allowEgressTo(
+    Peer.cidr(config.toolsDatabase.cidr, undefined, config.toolsDatabase.region),
+    config.toolsDatabase.port,
+  );
 
   // Both sides are needed: each agent's policy denies everything it does not declare.
   toolRunner.allowIngressFrom(assistant, 'http');
   assistant.allowEgressTo(toolRunner, 'http');
   new AgentPeopleAccess(namespace, 'people', config.people);
+  // After every agent and grant: the rules are generated from what the agents declared.
+  const runtimeRules = new AgentRuntimeRules(platform, 'RuntimeRules', config.runtimeRules);
   // After the namespaces it covers; agents are checked against it at synth.
   if (config.imagePolicy) new ImagePolicy(platform, 'ImagePolicy', config.imagePolicy);
-  return { platform, namespace, assistant, toolRunner, gateway };
+  return { platform, namespace, assistant, toolRunner, gateway, runtimeRules };
 }

@@ -7,6 +7,7 @@
 import type { ApiObject } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import type { IConstruct } from 'constructs';
+import type { ResolvedDataDeclaration } from '../core/privacy';
 import type { AgentNamespace } from '../namespace/namespace';
 import type { AgentNetworkPolicy, NetworkGrant } from '../network/agent-network';
 import type { AgentConnections } from '../network/connections';
@@ -87,13 +88,15 @@ export interface IAgentPod extends IConstruct, AgentPeerRef {
   readonly runAsGroup: number;
   /** The kind of the agent's workload object. */
   readonly workloadKind: AgentWorkloadKind;
+  /** What data the agent declares it processes. @default undefined: undeclared */
+  readonly dataDeclaration?: ResolvedDataDeclaration;
   /** The agent's network policies. */
   readonly network: AgentNetworkPolicy;
   /** Agent-to-agent traffic, both sides in one call. */
   readonly connections: AgentConnections;
   allowIngressFrom(peer: AgentPeerRef | NetworkPeer, port?: PortRef): NetworkGrant;
   allowEgressTo(peer: AgentPeerRef | NetworkPeer, port?: PortRef): NetworkGrant;
-  allowEgressToFqdn(fqdn: string, port?: PortRef): NetworkGrant;
+  allowEgressToFqdn(fqdn: string, port?: PortRef, region?: string): NetworkGrant;
   allowEgressToInternet(options?: InternetEgress): NetworkGrant;
   allowEgressToVault(): NetworkGrant;
   addVolume(volume: k8s.Volume, mount?: AgentVolumeMount): void;

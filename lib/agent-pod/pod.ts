@@ -17,6 +17,12 @@ import {
   requireLabelValue,
   requireReason,
   requireTokenAudience,
+  ResolvedDataDeclaration,
+  PRIVACY_PREFIX,
+  privacyLabels,
+  resolveDataDeclaration,
+  requireTokenMountPath,
+  requireUserLabelKey,
   meshOptOutOf,
 } from '../core';
 import { imagePolicyViolations } from '../image-policy/policy';
@@ -108,6 +114,8 @@ export abstract class AgentPod extends Construct implements IAgentPod {
   public readonly runAsGroup: number;
   /** Agent-to-agent traffic: `a.connections.allowTo(b, port)` adds egress on `a` and ingress on `b`. */
   public readonly connections: AgentConnections;
+  /** What data the agent declares it processes (`data`), validated; undefined when undeclared. */
+  public readonly dataDeclaration?: ResolvedDataDeclaration;
   public abstract readonly workloadKind: AgentWorkloadKind;
 
   protected readonly fsGroup: number;
@@ -138,8 +146,10 @@ export abstract class AgentPod extends Construct implements IAgentPod {
     this.fsGroup = props.fsGroup ?? DEFAULT_FS_GROUP;
     this.serviceAccountName = this.agentName;
     this.selectorLabels = { 'app.kubernetes.io/name': this.agentName, 'app.kubernetes.io/instance': this.agentName };
+    this.dataDeclaration = props.data === undefined ? undefined : resolveDataDeclaration(this, 'data', props.data);
     this.labels = {
       ...this.checkLabels(props.labels ?? {}),
+      ...(this.dataDeclaration ? privacyLabels(this.dataDeclaration) : {}),
       ...this.selectorLabels,
       'app.kubernetes.io/component': 'agent',
       'app.kubernetes.io/part-of': this.namespace.name,
@@ -249,9 +259,12 @@ export abstract class AgentPod extends Construct implements IAgentPod {
     return this.network.addEgress(peer, port === undefined ? undefined : [port]);
   }
 
-  /** Lets this agent connect to a DNS name (default port 443). Needs the cluster setting `cni: 'cilium'`. */
-  public allowEgressToFqdn(fqdn: string, port?: PortRef): NetworkGrant {
-    return this.network.addFqdnEgress(fqdn, port === undefined ? undefined : [port]);
+  /**
+   * Lets this agent connect to a DNS name (default port 443) in `region` (required for an agent with
+   * personal data). Needs the cluster setting `cni: 'cilium'`.
+   */
+  public allowEgressToFqdn(fqdn: string, port?: PortRef, region?: string): NetworkGrant {
+    return this.network.addFqdnEgress(fqdn, port === undefined ? undefined : [port], undefined, region);
   }
 
   /** Lets this agent reach the public internet (default TCP 443), metadata and private ranges excepted. */
@@ -422,6 +435,7 @@ export abstract class AgentPod extends Construct implements IAgentPod {
     );
     const existing = this.volumes.find((v) => v.name === volumeName);
     if (existing) return volumeName;
+    if (options.mountPath !== undefined) requireTokenMountPath(this, 'token.mountPath', options.mountPath);
     const mount =
       options.mount === false
         ? undefined
@@ -479,6 +493,15 @@ export abstract class AgentPod extends Construct implements IAgentPod {
     for (const [key, value] of Object.entries(labels)) {
       if (key.startsWith('app.kubernetes.io/'))
         invalidProp(this, `labels.${key}`, value, 'labels outside app.kubernetes.io/, which the agent sets itself');
+      requireUserLabelKey(this, `labels.${key}`, key);
+      // The declaration comes from `data` only: a hand-set privacy label would claim what was never validated.
+      if (key.startsWith(`${PRIVACY_PREFIX}/`))
+        invalidProp(
+          this,
+          `labels.${key}`,
+          value,
+          `labels outside ${PRIVACY_PREFIX}/: declare data with the 'data' prop`,
+        );
       requireLabelValue(this, `labels.${key}`, value);
     }
     const optOut = meshOptOutOf(labels);

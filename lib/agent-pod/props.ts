@@ -1,5 +1,6 @@
 import type { AgentNetworkProps } from '../network/intent';
 import type { ApiGrant } from '../rbac/grant';
+import type { DataDeclaration } from '../core/privacy';
 
 /** A port the agent listens on. Ports below 1024 would need NET_BIND_SERVICE, which is never added. */
 export interface AgentPort {
@@ -115,6 +116,13 @@ export interface AgentPodProps {
   readonly labels?: Record<string, string>;
   /** Network intent: ingress, egress, FQDNs, Vault, internet. DNS egress is always allowed. @default DNS egress only, no ingress */
   readonly network?: AgentNetworkProps;
+  /**
+   * What data the agent processes: categories, purposes, lawful basis, retention and the regions
+   * its data may be sent to. Personal data makes egress region-checked and retention enforced, and
+   * every object of the agent carries the declaration as `privacy.agent-baseline.dev/*` labels (see
+   * docs/gdpr.md). @default undeclared: the `gdpr` rule pack reports the agent as unknown (a warning)
+   */
+  readonly data?: DataDeclaration;
   /**
    * Kubernetes API access, bound to the agent's own ServiceAccount; an agent with grants gets a
    * projected API token. See `grantApiAccess`. @default none: no RBAC and no API token

@@ -21,6 +21,7 @@ export interface AuditRule {
   readonly verbs?: readonly string[];
   readonly resources?: readonly AuditGroupResources[];
   readonly nonResourceURLs?: readonly string[];
+  readonly namespaces?: readonly string[];
 }
 
 export interface AuditPolicy {
@@ -34,6 +35,11 @@ export interface AuditPolicy {
 export interface AuditPolicyOptions {
   /** Usernames of the agents' ServiceAccounts, `system:serviceaccount:<ns>:<sa>`. */
   readonly agentUsernames: readonly string[];
+  /**
+   * Namespaces where agents process personal data: every request on their objects is logged at
+   * Metadata (who touched what, when), whoever makes it (GDPR Art. 30, 32). @default none
+   */
+  readonly personalDataNamespaces?: readonly string[];
 }
 
 const READ_VERBS = ['get', 'list', 'watch'];
@@ -94,6 +100,10 @@ export function renderAuditPolicy(options: AuditPolicyOptions): AuditPolicy {
     AUDIT_POLICY_CHANGES,
   ];
   if (agentUsers.length > 0) rules.push({ level: 'RequestResponse', users: agentUsers });
+  // Explicit although the catch-all below has the same level: the evidence must not depend on the
+  // catch-all staying last, and the gdpr pack checks this rule exists.
+  const personal = [...new Set(options.personalDataNamespaces ?? [])].sort();
+  if (personal.length > 0) rules.push({ level: 'Metadata', namespaces: personal });
   rules.push({ level: 'Metadata' });
   return {
     apiVersion: 'audit.k8s.io/v1',

@@ -16,8 +16,10 @@ export function findAgents(root: IConstruct): IAgentPod[] {
 
 /** The audit policy for every agent found under `root`. */
 export function auditPolicyFor(root: IConstruct): AuditPolicy {
-  const agentUsernames = findAgents(root).map((a) => serviceAccountUsername(a.namespace.name, a.serviceAccountName));
-  return renderAuditPolicy({ agentUsernames });
+  const agents = findAgents(root);
+  const agentUsernames = agents.map((a) => serviceAccountUsername(a.namespace.name, a.serviceAccountName));
+  const personalDataNamespaces = agents.filter((a) => a.dataDeclaration?.personal).map((a) => a.namespace.name);
+  return renderAuditPolicy({ agentUsernames, personalDataNamespaces });
 }
 
 /**

@@ -7,7 +7,7 @@ export function registerReport(program: Command, io: CliIo): Command {
     program
       .command('report')
       .description(
-        'Compliance report: controls by framework (PSS, NSA/CISA, CIS 5, OWASP LLM, SOC 2) with pass/fail/suppressed per object',
+        'Compliance report: controls by framework (PSS, NSA/CISA, CIS 5, OWASP LLM, SOC 2, GDPR) with pass/fail/suppressed per object',
       ),
     'markdown',
     // A report documents the state; it fails only when asked to.

@@ -10,6 +10,7 @@ import {
   RuleOptionError,
   failingCount,
   packNames,
+  packsForFramework,
   parsePssVersion,
   resolveFramework,
   runRules,
@@ -97,7 +98,10 @@ function judge(paths: readonly string[], options: ScanOptions, io: CliIo): Repor
   // Unreadable inputs are reported as found, and the scan goes on with everything else.
   for (const e of loaded.errors) io.err(`agent-baseline: ${formatProblem(e)}\n`);
   const report = runRules(loaded.objects, {
-    packs: options.pack,
+    // A framework-only report also runs the non-default packs that cite it (the gdpr pack).
+    packs:
+      options.pack ??
+      (options.framework !== undefined ? packsForFramework(resolveFramework(options.framework)!) : undefined),
     pssVersion: options.pssVersion,
     requireSandbox: options.requireSandbox,
     kubernetesVersion: options.kubernetesVersion,

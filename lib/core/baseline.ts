@@ -124,6 +124,8 @@ export const NODE_LOCAL_DNS_IP = '169.254.20.10';
 export const MAX_TOKEN_EXPIRATION_SECONDS = 3600;
 /** Where projected tokens are mounted: away from the legacy path that KSV-0036 watches. */
 export const PROJECTED_TOKEN_MOUNT_DIR = '/var/run/secrets/tokens';
+/** Where the kubelet mounts the legacy token and where client libraries look for one; nothing else is mounted there. */
+export const LEGACY_SERVICE_ACCOUNT_TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Label that marks a namespace as holding agents (the rule engine's `agent` pack looks for it). */
 export const AGENT_NAMESPACE_LABEL = `${ANNOTATION_PREFIX}agent-namespace`;

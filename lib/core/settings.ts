@@ -43,6 +43,9 @@ export const CNI_FLAVORS: readonly CniFlavor[] = Object.keys(CNI_CAPABILITIES) a
 export const MESH_FLAVORS: readonly MeshFlavor[] = Object.keys(MESH_CAPABILITIES) as MeshFlavor[];
 export const IMAGE_POLICY_ENGINES: readonly ImagePolicyEngine[] = keysInOrder(IMAGE_POLICY_ENGINE_ORDER);
 export const VAULT_DELIVERY_MODES: readonly VaultDeliveryMode[] = keysInOrder(VAULT_DELIVERY_MODE_ORDER);
+/** Runtime detection engines a cluster can run; lib/runtime generates rules for each one listed. */
+export type RuntimeEngine = 'falco' | 'tetragon';
+export const RUNTIME_ENGINES: readonly RuntimeEngine[] = ['falco', 'tetragon'];
 
 /** Where Vault runs, as NetworkPolicies and the Vault resources need to know it. */
 export interface VaultEndpoint {
@@ -90,6 +93,11 @@ export interface ClusterSettings {
   /** Admission engines installed in the cluster. @default ['vap'] */
   readonly imagePolicyEngines?: readonly ImagePolicyEngine[];
   /**
+   * Runtime detection engines the cluster runs (Falco, Tetragon). With none, AgentRuntimeRules
+   * emits nothing and the rule engine warns that agents run unwatched. @default []
+   */
+  readonly runtimeEngines?: readonly RuntimeEngine[];
+  /**
    * Audience of projected tokens for the Kubernetes API. It must be one of the API server's
    * `--api-audiences` (which default to its `--service-account-issuer`).
    * @default 'https://kubernetes.default.svc'
@@ -104,6 +112,12 @@ export interface ClusterSettings {
   readonly apiServerEndpoints?: ApiServerEndpoints;
   /** The Gateway API implementation agents are exposed through. @default see {@link GatewaySettings} */
   readonly gateway?: GatewaySettings;
+  /**
+   * Region the cluster runs in (`'eu'`, `'eu-west-1'`): in-cluster peers (agents, pods,
+   * namespaces, Vault) are in this region when an agent with personal data reaches them.
+   * @default undeclared: agents with personal data may reach no in-cluster peer but DNS
+   */
+  readonly clusterRegion?: string;
 }
 
 export interface ApiServerEndpoints {
@@ -124,9 +138,11 @@ export interface ResolvedClusterSettings {
   readonly vaultDeliveryModes: readonly VaultDeliveryMode[];
   readonly vault: Required<Omit<VaultEndpoint, 'agentImage'>> & Pick<VaultEndpoint, 'agentImage'>;
   readonly imagePolicyEngines: readonly ImagePolicyEngine[];
+  readonly runtimeEngines: readonly RuntimeEngine[];
   readonly apiServerAudience: string;
   readonly apiServerEndpoints?: Required<ApiServerEndpoints>;
   readonly gateway: ResolvedGatewaySettings;
+  readonly clusterRegion?: string;
 }
 
 /** The issuer (and so the default API audience) of EKS and many self-managed clusters. */

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { LEGACY_SERVICE_ACCOUNT_TOKEN_DIR, PROJECTED_TOKEN_MOUNT_DIR } from './baseline';
 import { invalidProp } from './errors';
 
 type Scope = IConstruct | string;
@@ -60,6 +61,60 @@ export function requireLabelValue(scope: Scope, field: string, value: unknown): 
   return value;
 }
 
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** A label key: `[prefix/]name`, prefix a DNS subdomain of at most 253 characters, name at most 63. */
+export function requireLabelKey(scope: Scope, field: string, key: unknown): string {
+  const text = typeof key === 'string' ? key : '';
+  const slash = text.indexOf('/');
+  const prefix = slash < 0 ? undefined : text.slice(0, slash);
+  const name = slash < 0 ? text : text.slice(slash + 1);
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
+  if (typeof key !== 'string' || !prefixOk || name.length > 63 || !LABEL_NAME.test(name)) {
+    invalidProp(
+      scope,
+      field,
+      key,
+      "a label key [prefix/]name: an optional DNS-subdomain prefix, then at most 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric",
+    );
+  }
+  return key;
+}
+
+/** Prefixes reserved for Kubernetes itself and for the labels the constructs set and policies select on. */
+export const RESERVED_LABEL_PREFIXES: readonly string[] = ['kubernetes.io', 'k8s.io', 'agent-baseline.io'];
+
+/**
+ * A label key a user may set on a construct: well-formed, and outside the prefixes Kubernetes and
+ * agent-baseline own (a user label there could impersonate what policies select on).
+ */
+export function requireUserLabelKey(scope: Scope, field: string, key: unknown): string {
+  requireLabelKey(scope, field, key);
+  const text = key as string;
+  const prefix = text.includes('/') ? text.slice(0, text.indexOf('/')).toLowerCase() : undefined;
+  const reserved = RESERVED_LABEL_PREFIXES.find((r) => prefix === r || prefix?.endsWith(`.${r}`));
+  if (reserved !== undefined)
+    invalidProp(
+      scope,
+      field,
+      key,
+      `a label key outside the reserved prefixes ${RESERVED_LABEL_PREFIXES.map((r) => `'${r}', '*.${r}'`).join(', ')}`,
+      `'${reserved}' labels are set by Kubernetes or by the constructs, and policies select on them`,
+    );
+  return text;
+}
+
+/** Checks every key and value of a user-given label map. */
+export function requireUserLabels(scope: Scope, field: string, labels: unknown): Record<string, string> {
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels))
+    invalidProp(scope, field, labels, 'a map of label keys to label values');
+  for (const [key, value] of Object.entries(labels)) {
+    requireUserLabelKey(scope, `${field}.${key}`, key);
+    requireLabelValue(scope, `${field}.${key}`, value);
+  }
+  return labels as Record<string, string>;
+}
+
 export function requireEnvName(scope: Scope, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 256 || !ENV_NAME.test(value)) {
     invalidProp(
@@ -114,11 +169,36 @@ export function requireOneOf<T extends string>(scope: Scope, field: string, valu
 
 /** A reason recorded on an object when the baseline is weakened or a finding suppressed. */
 export const MIN_REASON_LENGTH = 10;
+/** What a readable reason is, in the words of every refusal. */
+export const REASON_ALLOWED = `a reason of at least ${MIN_REASON_LENGTH} characters explaining why (counted as visible letters or digits; no invisible or bidirectional-control characters)`;
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
+/** Characters that reorder text as displayed (Trojan Source): the shown reason would not be the stored one. */
+const BIDI_CONTROL = /\p{Bidi_Control}/u;
+/** Format and control characters (zero-width space/joiners, soft hyphen, word joiner, BOM, ...), except tab and line breaks. */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]|(?![\t\n\r])\p{Cc}/u;
+
+/**
+ * Why `value` is not a readable reason, or undefined when it is. Shared by the constructs and the
+ * rule engine's suppression parser, so a reason refused at synth is refused in a scan too.
+ */
+export function reasonProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'not a string';
+  if (BIDI_CONTROL.test(value))
+    return 'it contains bidirectional-control characters, so it displays differently from what is stored';
+  if (INVISIBLE.test(value)) return 'it contains invisible characters (zero-width, format or control characters)';
+  const visible = value.match(LETTER_OR_DIGIT)?.length ?? 0;
+  if (visible < MIN_REASON_LENGTH)
+    return `it has ${visible} visible letters or digits, fewer than ${MIN_REASON_LENGTH}`;
+  return undefined;
+}
+
 export function requireReason(scope: Scope, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim().length < MIN_REASON_LENGTH) {
-    invalidProp(scope, field, value, `a reason of at least ${MIN_REASON_LENGTH} characters explaining why`);
-  }
-  return value.trim();
+  const problem = reasonProblem(value);
+  // A short reason explains itself through the allowed text; hidden characters need saying.
+  if (problem !== undefined)
+    invalidProp(scope, field, value, REASON_ALLOWED, problem.startsWith('it has') ? undefined : problem);
+  return (value as string).trim();
 }
 
 /** Finds the first duplicate in a list, by key. */
@@ -143,4 +223,26 @@ export function requireTokenAudience(scope: Scope, field: string, value: unknown
     );
   }
   return value;
+}
+
+/**
+ * Where a projected token may be mounted: an absolute path outside the legacy ServiceAccount
+ * directory, where every client library would pick it up as the pod's API credential.
+ */
+export function requireTokenMountPath(scope: Scope, field: string, value: unknown): string {
+  requireAbsolutePath(scope, field, value);
+  const clean = (value as string).replace(/\/+$/, '');
+  if (
+    clean === LEGACY_SERVICE_ACCOUNT_TOKEN_DIR ||
+    clean.startsWith(`${LEGACY_SERVICE_ACCOUNT_TOKEN_DIR}/`) ||
+    LEGACY_SERVICE_ACCOUNT_TOKEN_DIR.startsWith(`${clean}/`)
+  )
+    invalidProp(
+      scope,
+      field,
+      value,
+      `a path outside ${LEGACY_SERVICE_ACCOUNT_TOKEN_DIR} and its parents, e.g. ${PROJECTED_TOKEN_MOUNT_DIR}/<name>`,
+      'client libraries load any token found there as the pod API credential, whatever its audience',
+    );
+  return value as string;
 }

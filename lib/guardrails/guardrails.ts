@@ -1,5 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { checkProps } from '../core';
+import { GUARDRAILS_PROPS_SCHEMA } from './schema';
 import {
   MANAGED_BY,
   invalidProp,
@@ -59,6 +61,7 @@ export class AgentGuardrails extends Construct {
 
   constructor(agent: IAgentPod, id: string, props: AgentGuardrailsProps) {
     super(agent, id);
+    checkProps(agent, GUARDRAILS_PROPS_SCHEMA, props, 'guardrails');
     const settings = agent.platform.settings;
     if (!settings.imagePolicyEngines.includes('vap')) {
       invalidProp(

@@ -10,6 +10,11 @@ export interface LlmGatewayProps {
   readonly gateway: IAgentPod;
   /** Address ranges of the LLM providers. Only the gateway may reach them. */
   readonly providerCidrs: readonly string[];
+  /**
+   * Region of the providers' ranges (`'eu'`): a gateway that carries personal data may only reach
+   * providers in its declared regions. @default undeclared
+   */
+  readonly providerRegion?: string;
   /** Port of the providers' APIs. @default 443 */
   readonly providerPort?: number;
   /** Name of the gateway port its clients call. @default the gateway's first port */
@@ -60,7 +65,8 @@ export class LlmGateway extends Construct {
         `a DNS name that is no LLM provider API; reach the providers through the LLM gateway '${this.gateway.agentName}' (LlmGateway.addClient)`,
         'FQDN egress to an LLM provider bypasses the gateway (the rule engine flags it as AGT-LlmGatewayBypass)',
       );
-    for (const cidr of this.providerCidrs) this.gateway.allowEgressTo(Peer.cidr(cidr), providerPort);
+    for (const cidr of this.providerCidrs)
+      this.gateway.allowEgressTo(Peer.cidr(cidr, undefined, props.providerRegion), providerPort);
     this.node.addValidation({ validate: () => this.directProviderAccess() });
   }
 

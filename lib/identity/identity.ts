@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MESH_CAPABILITIES, invalidProp, requireDnsLabel } from '../core';
+import { MESH_CAPABILITIES, checkProps, invalidProp, requireDnsLabel } from '../core';
 import type { IAgentPod } from '../agent-pod/contract';
+import { IDENTITY_PROPS_SCHEMA } from './schema';
 import { checkHttpsUrl, checkIssuer, checkRequiredClaims, checkValues } from './jwt-checks';
 import { JwtIdentity, renderEdgeIdentity } from './render';
 
@@ -20,6 +21,7 @@ export class AgentEdgeIdentity extends Construct {
 
   constructor(agent: IAgentPod, id: string, props: EdgeIdentityProps) {
     super(agent, id);
+    checkProps(agent, IDENTITY_PROPS_SCHEMA, props, 'identity');
     if (!MESH_CAPABILITIES[agent.platform.settings.mesh].jwtAtEdge) {
       invalidProp(
         this,

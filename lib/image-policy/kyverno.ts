@@ -1,4 +1,11 @@
 import { MANAGED_BY } from '../core';
+import { attestationAnnotations } from './attestations/annotations';
+import {
+  KYVERNO_ATTESTATION_ATTESTOR,
+  kyvernoCelAttestations,
+  kyvernoLegacyAttestations,
+  kyvernoLegacyBaseImageRule,
+} from './attestations/kyverno';
 import { namespaceNameSelector } from './vap';
 import { ImagePolicyMode, ResolvedImagePolicy, ResolvedSignature } from './settings';
 
@@ -50,10 +57,11 @@ const verifyAll = (group: string) =>
 /** The CEL-based ImageValidatingPolicy of Kyverno 1.17+. */
 export function renderKyvernoImageValidatingPolicy(policy: ResolvedImagePolicy, namespaces: readonly string[]) {
   const sig = policy.signature!;
+  const att = policy.attestations && kyvernoCelAttestations(policy.attestations);
   return {
     apiVersion: 'policies.kyverno.io/v1',
     kind: 'ImageValidatingPolicy',
-    metadata: { name: `${policy.name}-signature`, labels: labels() },
+    metadata: { name: `${policy.name}-signature`, labels: labels(), ...attestationAnnotations(policy) },
     spec: {
       validationActions: actions(policy.mode).validationActions,
       failurePolicy: 'Fail',
@@ -64,13 +72,21 @@ export function renderKyvernoImageValidatingPolicy(policy: ResolvedImagePolicy, 
         namespaceSelector: namespaceNameSelector(namespaces),
       },
       matchImageReferences: kyvernoGlobs(policy.allowedPrefixes).map((glob) => ({ glob })),
-      attestors: [{ name: KYVERNO_ATTESTOR_NAME, cosign: cosignAttestor(sig) }],
+      attestors: [
+        { name: KYVERNO_ATTESTOR_NAME, cosign: cosignAttestor(sig) },
+        ...(policy.attestations
+          ? [{ name: KYVERNO_ATTESTATION_ATTESTOR, cosign: cosignAttestor(policy.attestations.signer) }]
+          : []),
+      ],
+      ...(att ? { attestations: att.attestations } : {}),
       validationConfigurations: validationConfig(policy),
+      ...(att ? { variables: att.variables } : {}),
       validations: [
         {
           expression: ['containers', 'initContainers', 'ephemeralContainers'].map(verifyAll).join(' && '),
           message: `every image must be signed by the CI identity (${describeSigner(sig)})`,
         },
+        ...(att ? att.validations : []),
       ],
     },
   };
@@ -86,6 +102,10 @@ function legacyAttestorEntry(sig: ResolvedSignature) {
 /** The legacy ClusterPolicy `verifyImages` rule, for Kyverno before 1.17 (deprecated there). */
 export function renderKyvernoClusterPolicy(policy: ResolvedImagePolicy, namespaces: readonly string[]) {
   const sig = policy.signature!;
+  const match = { any: [{ resources: { kinds: ['Pod'], namespaces: [...namespaces] } }] };
+  const failureAction = actions(policy.mode).failureAction;
+  const att = policy.attestations;
+  const baseImageRule = att && kyvernoLegacyBaseImageRule(att, match, failureAction);
   return {
     apiVersion: 'kyverno.io/v1',
     kind: 'ClusterPolicy',
@@ -96,6 +116,7 @@ export function renderKyvernoClusterPolicy(policy: ResolvedImagePolicy, namespac
         'policies.kyverno.io/title': 'Verify agent image signatures',
         'policies.kyverno.io/category': 'Software Supply Chain Security',
         'policies.kyverno.io/subject': 'Pod',
+        ...attestationAnnotations(policy).annotations,
       },
     },
     spec: {
@@ -104,16 +125,20 @@ export function renderKyvernoClusterPolicy(policy: ResolvedImagePolicy, namespac
       rules: [
         {
           name: 'verify-signature',
-          match: { any: [{ resources: { kinds: ['Pod'], namespaces: [...namespaces] } }] },
+          match,
           verifyImages: [
             {
               imageReferences: kyvernoGlobs(policy.allowedPrefixes),
-              failureAction: actions(policy.mode).failureAction,
+              failureAction,
               ...validationConfig(policy),
               attestors: [{ entries: [legacyAttestorEntry(sig)] }],
+              ...(att
+                ? { attestations: kyvernoLegacyAttestations(att, [{ entries: [legacyAttestorEntry(att.signer)] }]) }
+                : {}),
             },
           ],
         },
+        ...(baseImageRule ? [baseImageRule] : []),
       ],
     },
   };

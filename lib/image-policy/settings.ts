@@ -6,8 +6,16 @@ import {
   requireDnsLabel,
   requireNonEmptyString,
   requireOneOf,
+  requireReason,
 } from '../core';
 import { parseImagePrefix } from '../shared/image-reference';
+import { AttestationRequirements, ResolvedAttestations, resolveAttestations } from './attestations/settings';
+
+/** Attestation requirements, with who signs the attestations. */
+export interface ImagePolicyAttestations extends AttestationRequirements {
+  /** Who signs the attestations. @default the policy's `signature` */
+  readonly signer?: SignatureVerification;
+}
 
 /** What an engine does with a violation. */
 export type ImagePolicyMode = 'enforce' | 'audit' | 'warn';
@@ -69,6 +77,48 @@ export interface ImagePolicyProps {
   readonly engines?: readonly ImagePolicyEngine[];
   /** Base name of the emitted policies. @default 'agent-images' */
   readonly name?: string;
+  /**
+   * Attestations every image must carry (scan, SBOM, provenance, base image), checked by the
+   * Kyverno and Sigstore engines. A ValidatingAdmissionPolicy cannot fetch attestations: it checks
+   * none, and the rule engine warns when no other engine covers a namespace.
+   * @default none: no attestation is required
+   */
+  readonly attestations?: ImagePolicyAttestations;
+  /**
+   * Explicit, reasoned weakenings. Each is required for the weakening it names, refused when that
+   * weakening is absent, and recorded on the policy objects (and, where a rule would flag the
+   * namespace, as a suppressed AGT-ImagePolicy finding on the Namespace). @default none
+   */
+  readonly waivers?: ImagePolicyWaivers;
+}
+
+/** A reason for one weakening; at least 10 visible letters or digits. */
+export interface ImagePolicyWaiver {
+  readonly reason: string;
+}
+
+/** The weakenings of an image policy that need a recorded reason. */
+export interface ImagePolicyWaivers {
+  /** Required for `mode: 'audit'` or `'warn'`: violations are admitted. @default none */
+  readonly nonEnforcingMode?: ImagePolicyWaiver;
+  /** Required when `namespaces` leaves an AgentNamespace of the platform uncovered. @default none */
+  readonly uncoveredNamespaces?: ImagePolicyWaiver;
+  /** Required for a keyless `subjectRegExp` that matches any signer identity. @default none */
+  readonly anySigner?: ImagePolicyWaiver;
+}
+
+/** Controls recorded in the waiver annotation; the first two match the rule that flags the namespace. */
+export const IMAGE_POLICY_WAIVER_CONTROLS = {
+  nonEnforcingMode: 'AGT-ImagePolicy',
+  uncoveredNamespaces: 'AGT-ImagePolicy',
+  anySigner: 'ImagePolicy-AnySigner',
+} as const;
+
+/** One recorded weakening. */
+export interface RecordedImagePolicyWaiver {
+  readonly control: string;
+  readonly weakening: keyof ImagePolicyWaivers;
+  readonly reason: string;
 }
 
 /** Signature settings after validation: exactly one of `publicKey` and `keyless` is set. */
@@ -94,6 +144,59 @@ export interface ResolvedImagePolicy extends ImageRules {
   readonly signature?: ResolvedSignature;
   /** Namespaces given explicitly; undefined means every AgentNamespace of the platform. */
   readonly namespaces?: readonly string[];
+  /** Attestation requirements with their signer, when any are set. */
+  readonly attestations?: ResolvedAttestations & { readonly signer: ResolvedSignature };
+  /** Waivers given, reasons checked; whether each is needed is checked where the weakening is known. */
+  readonly waivers?: Partial<Record<keyof ImagePolicyWaivers, string>>;
+}
+
+/**
+ * Identities no policy meant to admit together: a pattern matching all of them accepts any signer
+ * the issuer vouches for.
+ */
+const UNRELATED_IDENTITIES = [
+  'https://github.com/attacker/evil/.github/workflows/release.yml@refs/heads/main',
+  'attacker@example.com',
+  'spiffe://cluster.local/ns/default/sa/default',
+  'x',
+];
+
+/** True when a subject pattern matches any signer identity (every probe identity, each with a different shape). */
+export function matchesAnyIdentity(regexp: string): boolean {
+  try {
+    const re = new RegExp(regexp);
+    return UNRELATED_IDENTITIES.every((id) => re.test(id));
+  } catch {
+    return false;
+  }
+}
+
+function resolveWaivers(
+  scope: IConstruct,
+  waivers: ImagePolicyWaivers | undefined,
+): Partial<Record<keyof ImagePolicyWaivers, string>> {
+  const out: Partial<Record<keyof ImagePolicyWaivers, string>> = {};
+  for (const key of Object.keys(IMAGE_POLICY_WAIVER_CONTROLS) as (keyof ImagePolicyWaivers)[]) {
+    const w = waivers?.[key];
+    if (w !== undefined) out[key] = requireReason(scope, `waivers.${key}.reason`, w?.reason);
+  }
+  return out;
+}
+
+/** A waiver for a weakening that is not there would record a weakening that does not exist. */
+export function requireWaiverIffWeakened(
+  scope: IConstruct,
+  key: keyof ImagePolicyWaivers,
+  weakened: boolean,
+  waivers: Partial<Record<keyof ImagePolicyWaivers, string>> = {},
+  field: string,
+  value: unknown,
+  what: string,
+): void {
+  if (weakened && waivers[key] === undefined)
+    invalidProp(scope, field, value, `${what}, or set waivers.${key} with a reason`, 'this weakens the image policy');
+  if (!weakened && waivers[key] !== undefined)
+    invalidProp(scope, `waivers.${key}`, waivers[key], `no waivers.${key}: the policy does not make this weakening`);
 }
 
 function requireUrl(scope: IConstruct, field: string, value: unknown): string {
@@ -127,14 +230,14 @@ function resolvePrefixes(scope: IConstruct, prefixes: readonly string[] | undefi
   return [...new Set(normalized)];
 }
 
-function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIdentity {
-  requireUrl(scope, 'signature.keyless.issuer', keyless.issuer);
+function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity, at = 'signature'): KeylessIdentity {
+  requireUrl(scope, `${at}.keyless.issuer`, keyless.issuer);
   const hasSubject = keyless.subject !== undefined;
   const hasRegExp = keyless.subjectRegExp !== undefined;
   if (hasSubject === hasRegExp) {
     invalidProp(
       scope,
-      'signature.keyless',
+      `${at}.keyless`,
       keyless,
       'exactly one of subject or subjectRegExp',
       'an issuer alone accepts any identity that issuer vouches for, e.g. any GitHub repository',
@@ -143,7 +246,7 @@ function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIde
   if (hasSubject)
     return {
       issuer: keyless.issuer,
-      subject: requireNonEmptyString(scope, 'signature.keyless.subject', keyless.subject),
+      subject: requireNonEmptyString(scope, `${at}.keyless.subject`, keyless.subject),
     };
   const regexp = keyless.subjectRegExp as string;
   if (
@@ -155,7 +258,7 @@ function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIde
   ) {
     invalidProp(
       scope,
-      'signature.keyless.subjectRegExp',
+      `${at}.keyless.subjectRegExp`,
       regexp,
       "a regular expression anchored with '^' and '$' that names the signing identity",
       'an unanchored pattern also matches identities that merely contain it',
@@ -164,24 +267,24 @@ function resolveKeyless(scope: IConstruct, keyless: KeylessIdentity): KeylessIde
   try {
     new RegExp(regexp);
   } catch (e) {
-    invalidProp(scope, 'signature.keyless.subjectRegExp', regexp, 'a valid regular expression', (e as Error).message);
+    invalidProp(scope, `${at}.keyless.subjectRegExp`, regexp, 'a valid regular expression', (e as Error).message);
   }
   return { issuer: keyless.issuer, subjectRegExp: regexp };
 }
 
-function resolveSignature(scope: IConstruct, sig: SignatureVerification): ResolvedSignature {
+function resolveSignature(scope: IConstruct, sig: SignatureVerification, at = 'signature'): ResolvedSignature {
   const given = [sig.publicKey, sig.keyless].filter((v) => v !== undefined).length;
   if (given !== 1) {
     invalidProp(
       scope,
-      'signature',
+      at,
       sig,
       'exactly one of publicKey (a PEM cosign key) or keyless (an issuer with a subject or subjectRegExp)',
       'without a key or an identity, any signature would be accepted',
     );
   }
-  const fulcioUrl = requireUrl(scope, 'signature.fulcioUrl', sig.fulcioUrl ?? DEFAULT_FULCIO_URL);
-  const rekorUrl = requireUrl(scope, 'signature.rekorUrl', sig.rekorUrl ?? DEFAULT_REKOR_URL);
+  const fulcioUrl = requireUrl(scope, `${at}.fulcioUrl`, sig.fulcioUrl ?? DEFAULT_FULCIO_URL);
+  const rekorUrl = requireUrl(scope, `${at}.rekorUrl`, sig.rekorUrl ?? DEFAULT_REKOR_URL);
   if (sig.publicKey !== undefined) {
     const key = sig.publicKey;
     if (
@@ -190,14 +293,14 @@ function resolveSignature(scope: IConstruct, sig: SignatureVerification): Resolv
     ) {
       invalidProp(
         scope,
-        'signature.publicKey',
+        `${at}.publicKey`,
         key,
         'a PEM public key (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----)',
       );
     }
     return { publicKey: key.trim() + '\n', fulcioUrl, rekorUrl };
   }
-  return { keyless: resolveKeyless(scope, sig.keyless as KeylessIdentity), fulcioUrl, rekorUrl };
+  return { keyless: resolveKeyless(scope, sig.keyless as KeylessIdentity, at), fulcioUrl, rekorUrl };
 }
 
 function resolveEngines(
@@ -267,6 +370,18 @@ export function resolveImagePolicy(
   const engines = resolveEngines(scope, props.engines, installed);
   const signature = props.signature === undefined ? undefined : resolveSignature(scope, props.signature);
   checkModeAndSignature(scope, engines, mode, signature);
+  const waivers = resolveWaivers(scope, props.waivers);
+  requireWaiverIffWeakened(scope, 'nonEnforcingMode', mode !== 'enforce', waivers, 'mode', mode, "mode 'enforce'");
+  const subjectRegExp = signature?.keyless?.subjectRegExp;
+  requireWaiverIffWeakened(
+    scope,
+    'anySigner',
+    subjectRegExp !== undefined && matchesAnyIdentity(subjectRegExp),
+    waivers,
+    'signature.keyless.subjectRegExp',
+    subjectRegExp,
+    'a subject pattern that names the signing identity (it matches any identity)',
+  );
   const namespaces = props.namespaces?.map((ns, i) => requireDnsLabel(scope, `namespaces[${i}]`, ns));
   if (namespaces !== undefined && namespaces.length === 0) {
     invalidProp(
@@ -277,6 +392,7 @@ export function resolveImagePolicy(
       'a policy scoped to no namespace enforces nothing',
     );
   }
+  const attestations = resolvePolicyAttestations(scope, props.attestations, signature);
   return {
     name: requireDnsLabel(scope, 'name', props.name ?? 'agent-images', 50),
     allowedPrefixes,
@@ -286,5 +402,25 @@ export function resolveImagePolicy(
     engines,
     signature,
     namespaces: namespaces === undefined ? undefined : [...new Set(namespaces)],
+    attestations,
+    ...(Object.keys(waivers).length > 0 ? { waivers } : {}),
   };
+}
+
+function resolvePolicyAttestations(
+  scope: IConstruct,
+  props: ImagePolicyAttestations | undefined,
+  signature: ResolvedSignature | undefined,
+): ResolvedImagePolicy['attestations'] {
+  if (props === undefined) return undefined;
+  const signer = props.signer === undefined ? signature : resolveSignature(scope, props.signer, 'attestations.signer');
+  if (signer === undefined)
+    invalidProp(
+      scope,
+      'attestations.signer',
+      undefined,
+      'a signer for the attestations (attestations.signer, or the policy signature)',
+      'an unsigned attestation proves nothing: anyone who can push to the registry can write one',
+    );
+  return { ...resolveAttestations(scope, props, signer.keyless?.subjectRegExp), signer };
 }

@@ -1,4 +1,6 @@
 import { MANAGED_BY } from '../core';
+import { attestationAnnotations } from './attestations/annotations';
+import { sigstoreAttestations } from './attestations/sigstore';
 import { ResolvedImagePolicy, ResolvedSignature } from './settings';
 
 /** policy-controller acts only in namespaces with this label; there, images no policy matches are denied. */
@@ -34,6 +36,31 @@ export function renderSigstoreClusterImagePolicy(policy: ResolvedImagePolicy) {
       mode: policy.mode,
       images: sigstoreGlobs(policy.allowedPrefixes).map((glob) => ({ glob })),
       authorities: [authority(policy.signature!)],
+    },
+  };
+}
+
+/**
+ * The attestation requirements as a ClusterImagePolicy of their own. policy-controller admits an
+ * image when ANY authority of a policy passes, but requires EVERY matching policy to pass; a
+ * separate policy keeps the attestations from being bypassed by the signature-only authority.
+ */
+export function renderSigstoreAttestationPolicy(policy: ResolvedImagePolicy) {
+  const att = policy.attestations;
+  // Called after renderSigstoreClusterImagePolicy, which refuses the 'audit' mode first.
+  if (!att) return undefined;
+  return {
+    apiVersion: 'policy.sigstore.dev/v1beta1',
+    kind: 'ClusterImagePolicy',
+    metadata: {
+      name: `${policy.name}-attestations`,
+      labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'image-policy' },
+      ...attestationAnnotations(policy),
+    },
+    spec: {
+      mode: policy.mode,
+      images: sigstoreGlobs(policy.allowedPrefixes).map((glob) => ({ glob })),
+      authorities: [{ ...authority(att.signer), name: 'attester', attestations: sigstoreAttestations(att) }],
     },
   };
 }

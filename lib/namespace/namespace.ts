@@ -6,6 +6,7 @@ import {
   AGENT_NAMESPACE_LABEL,
   IAgentNamespace,
   MANAGED_BY,
+  checkProps,
   POD_SECURITY_LEVEL,
   QUANTITY_FORMAT_HINT,
   findAgentNamespace,
@@ -14,11 +15,14 @@ import {
   parseQuantity,
   requireDnsLabel,
   requireInteger,
+  requireUserLabels,
   meshOptOutOf,
 } from '../core';
 import { NETWORK_POLICY_API_VERSION, renderDefaultDenySpec } from '../network/render';
 import { AgentPlatform } from '../platform/platform';
+import { recordBaselinePieces } from '../platform/records';
 import { PodBudget, quotaShortfalls } from './quota-budget';
+import { AGENT_NAMESPACE_PROPS_SCHEMA } from './schema';
 
 export { AGENT_NAMESPACE_LABEL } from '../core';
 
@@ -109,6 +113,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
     const name = props.name ?? id;
     super(scope, id, { namespace: name, disableResourceNameHashes: true });
     Object.defineProperty(this, AGENT_NAMESPACE_BRAND, { value: true });
+    checkProps(this, AGENT_NAMESPACE_PROPS_SCHEMA, props);
     this.platform = AgentPlatform.find(this);
     this.name = requireDnsLabel(this, 'name', name);
     if (name === 'default' || name.startsWith('kube-')) {
@@ -134,6 +139,8 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
     this.priorityClassName = this.createPriorityClass(props.priorityClass ?? {});
     this.createDefaultDeny();
     this.createDefaultServiceAccount();
+    // Removing the Namespace, quota, limit range or default-deny later fails synth.
+    recordBaselinePieces(this);
   }
 
   /**
@@ -197,6 +204,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
         'labels that keep the namespace in the mesh',
         `${optOut} opts every agent of the namespace out of the mesh: their AuthorizationPolicies would be emitted and nothing would enforce them`,
       );
+    requireUserLabels(this, 'labels', extraLabels);
     const namespace = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.name,

@@ -3,12 +3,16 @@ import { Construct, IConstruct } from 'constructs';
 import {
   CNI_CAPABILITIES,
   MESH_CAPABILITIES,
-  ResolvedClusterSettings,
   dnsPatternReachesLlmProvider,
   findAgentNamespace,
   internetWide,
   invalidProp,
   ipBlockSet,
+  PRIVACY_KEYS,
+  requireEgressRegion,
+  requireRegion,
+  ResolvedClusterSettings,
+  ResolvedDataDeclaration,
 } from '../core';
 import {
   AgentNetworkProps,
@@ -45,6 +49,18 @@ import {
 /** The agent a policy belongs to. A `HardenedAgent` satisfies this interface. */
 export interface NetworkedAgent extends AgentPeerRef, IConstruct {
   readonly labels: Record<string, string>;
+  /** With personal data, every egress endpoint must be in one of its regions. @default undeclared */
+  readonly dataDeclaration?: ResolvedDataDeclaration;
+}
+
+/** Where an agent may send data: one egress endpoint and its region, for the record of processing. */
+export interface EgressEndpoint {
+  readonly kind: 'cidr' | 'fqdn' | 'in-cluster' | 'internet';
+  /** The CIDR, DNS name, `namespace/labels` or `internet`. */
+  readonly endpoint: string;
+  /** Undefined when undeclared. */
+  readonly region?: string;
+  readonly ports: readonly ResolvedPort[];
 }
 
 export interface AgentNetworkPolicyProps extends AgentNetworkProps {
@@ -93,6 +109,7 @@ export class AgentNetworkPolicy extends Construct {
   private readonly meshRules: MeshIngressRule[] = [];
   private readonly fqdns: ResolvedFqdn[] = [];
   private readonly seen = new Set<string>();
+  private readonly endpoints: EgressEndpoint[] = [];
   private cilium?: ApiObject;
 
   constructor(scope: Construct, id: string, props: AgentNetworkPolicyProps) {
@@ -123,6 +140,11 @@ export class AgentNetworkPolicy extends Construct {
   /** Address ranges this agent may reach (ipBlock peers of its egress rules), for cross-agent checks. */
   public get egressCidrs(): readonly string[] {
     return this.egress.flatMap((rule) => rule.peers.flatMap((peer) => (peer.kind === 'ipBlock' ? [peer.cidr] : [])));
+  }
+
+  /** Every egress endpoint granted, with its region (DNS excepted), in grant order. */
+  public get egressEndpoints(): readonly EgressEndpoint[] {
+    return this.endpoints;
   }
 
   /** DNS names this agent may reach (FQDN egress), for cross-agent checks. */
@@ -178,7 +200,24 @@ export class AgentNetworkPolicy extends Construct {
     if (resolved.kind === 'ipBlock')
       this.checkEgressUnion(field, resolved, resolvedPorts, 'cidr' in peer ? peer.cidr : resolved.cidr);
     const rule = { peers: [resolved], ports: resolvedPorts };
-    return this.grantOf('egress', rule, this.add(this.egress, rule));
+    const endpoint: EgressEndpoint =
+      resolved.kind === 'ipBlock'
+        ? {
+            kind: 'cidr',
+            endpoint: resolved.cidr,
+            region: this.regionOf(`${field}.peer.region`, peer),
+            ports: resolvedPorts,
+          }
+        : {
+            kind: 'in-cluster',
+            endpoint: selectorText(resolved),
+            region: this.settings.clusterRegion,
+            ports: resolvedPorts,
+          };
+    this.checkRegion(`${field}.peer`, endpoint);
+    const added = this.add(this.egress, rule);
+    if (added) this.recordEndpoint(endpoint, this.networkPolicy);
+    return this.grantOf('egress', rule, added);
   }
 
   /** Lets this agent connect to a DNS name. Only Cilium can enforce this; other CNIs are refused. */
@@ -186,8 +225,11 @@ export class AgentNetworkPolicy extends Construct {
     fqdn: string,
     ports: readonly PortRef[] = DEFAULT_EXTERNAL_PORTS,
     field = 'allowEgressToFqdn',
+    region?: string,
   ): NetworkGrant {
     const name = requireFqdn(this.agent, `${field}.fqdn`, fqdn);
+    if (region !== undefined) requireRegion(this.agent, `${field}.region`, region);
+    this.checkRegion(field, { kind: 'fqdn', endpoint: name, region, ports: [] });
     if (!CNI_CAPABILITIES[this.settings.cni].fqdnEgress) {
       invalidProp(
         this.agent,
@@ -220,14 +262,20 @@ export class AgentNetworkPolicy extends Construct {
       metadata: { name: `${this.agent.agentName}-fqdn`, labels: this.agent.labels },
       spec: Lazy.any({ produce: () => renderCiliumFqdnSpec(this.agent.selectorLabels, this.fqdns) }),
     });
+    if (added) this.recordEndpoint({ kind: 'fqdn', endpoint: name, region, ports: resolved.ports }, this.cilium);
     return { direction: 'egress', peers: [], fqdn: name, ports: resolved.ports, policy: this.cilium, added };
   }
 
   /** Lets this agent reach the public internet; metadata and private ranges stay excepted. */
   public addInternetEgress(options: InternetEgress = {}, field = 'allowEgressToInternet'): NetworkGrant {
     const ports = resolvePorts(this.agent, `${field}.ports`, options.ports ?? DEFAULT_EXTERNAL_PORTS, false);
+    // The internet has no region: an agent with personal data is refused it.
+    const endpoint: EgressEndpoint = { kind: 'internet', endpoint: 'the public internet', ports };
+    this.checkRegion(field, endpoint);
     const rule = internetEgressRule(ports, options.ipv6 ?? true);
-    return this.grantOf('egress', rule, this.add(this.egress, rule));
+    const added = this.add(this.egress, rule);
+    if (added) this.recordEndpoint(endpoint, this.networkPolicy);
+    return this.grantOf('egress', rule, added);
   }
 
   /** Lets this agent reach the Vault server pods: only in injector mode does the pod itself talk to Vault. */
@@ -247,7 +295,41 @@ export class AgentNetworkPolicy extends Construct {
       peers: [{ kind: 'selector', namespace, podLabels: { ...vault.podLabels } }],
       ports: [{ protocol: 'TCP', port: vault.port }],
     };
-    return this.grantOf('egress', rule, this.add(this.egress, rule));
+    const endpoint: EgressEndpoint = {
+      kind: 'in-cluster',
+      endpoint: selectorText(rule.peers[0]),
+      region: this.settings.clusterRegion,
+      ports: rule.ports,
+    };
+    this.checkRegion(field, endpoint);
+    const added = this.add(this.egress, rule);
+    if (added) this.recordEndpoint(endpoint, this.networkPolicy);
+    return this.grantOf('egress', rule, added);
+  }
+
+  /** The one transfer check: a personal-data agent reaches only endpoints in its declared regions. */
+  private checkRegion(field: string, endpoint: EgressEndpoint): void {
+    requireEgressRegion(this.agent, field, this.agent.dataDeclaration, endpoint.endpoint, endpoint.region);
+  }
+
+  private regionOf(field: string, peer: AgentPeerRef | NetworkPeer): string | undefined {
+    const region = !isAgentRef(peer) && 'cidr' in peer ? peer.region : undefined;
+    return region === undefined ? undefined : requireRegion(this.agent, field, region);
+  }
+
+  /** Records the endpoint; regions of CIDRs and FQDNs go on their policy so scans of the manifest see them. */
+  private recordEndpoint(endpoint: EgressEndpoint, policy: ApiObject): void {
+    this.endpoints.push(endpoint);
+    if (endpoint.kind !== 'cidr' && endpoint.kind !== 'fqdn') return;
+    const regions: Record<string, string> = {};
+    for (const e of this.endpoints)
+      if (e.region !== undefined && (e.kind === 'fqdn') === (endpoint.kind === 'fqdn')) regions[e.endpoint] = e.region;
+    const keys = Object.keys(regions).sort();
+    if (keys.length === 0) return;
+    policy.metadata.addAnnotation(
+      PRIVACY_KEYS.egressRegions,
+      JSON.stringify(Object.fromEntries(keys.map((k) => [k, regions[k]]))),
+    );
   }
 
   private grantOf(
@@ -322,8 +404,19 @@ export class AgentNetworkPolicy extends Construct {
   private applyProps(props: AgentNetworkProps): void {
     (props.ingress ?? []).forEach((rule, i) => this.addIngress(rule.from, rule.ports, `network.ingress[${i}]`));
     (props.egress ?? []).forEach((rule, i) => this.addEgress(rule.to, rule.ports, `network.egress[${i}]`));
-    (props.fqdns ?? []).forEach((rule, i) => this.addFqdnEgress(rule.fqdn, rule.ports, `network.fqdns[${i}]`));
+    (props.fqdns ?? []).forEach((rule, i) =>
+      this.addFqdnEgress(rule.fqdn, rule.ports, `network.fqdns[${i}]`, rule.region),
+    );
     if (props.vault) this.addVaultEgress('network.vault');
     if (props.internet) this.addInternetEgress(props.internet, 'network.internet');
   }
+}
+
+/** A selector peer as text, for the record of processing: `namespace/label=value,…`. */
+function selectorText(peer: ResolvedPeer): string {
+  if (peer.kind === 'ipBlock') return peer.cidr;
+  const labels = Object.entries(peer.podLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return `${peer.namespace ?? '(own namespace)'}/${labels || '*'}`;
 }

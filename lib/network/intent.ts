@@ -60,6 +60,11 @@ export interface CidrPeer {
   readonly cidr: string;
   /** Sub-ranges to leave out. Cloud metadata ranges inside `cidr` are always left out. @default none */
   readonly except?: readonly string[];
+  /**
+   * Where the range is (`'eu'`, `'us-east-1'`): an agent with personal data may only reach ranges in
+   * its declared regions. @default undeclared: refused for agents with personal data
+   */
+  readonly region?: string;
 }
 
 /** Another agent, referenced directly (cross-namespace references work). */
@@ -83,8 +88,8 @@ export class Peer {
   ): PodsPeer {
     return { pods: labels, ...options };
   }
-  public static cidr(cidr: string, except?: readonly string[]): CidrPeer {
-    return { cidr, except };
+  public static cidr(cidr: string, except?: readonly string[], region?: string): CidrPeer {
+    return { cidr, except, region };
   }
 }
 
@@ -111,6 +116,8 @@ export interface FqdnEgress {
   readonly fqdn: string;
   /** @default [443] (TCP) */
   readonly ports?: readonly PortRef[];
+  /** Where the name's servers are; see {@link CidrPeer.region}. @default undeclared */
+  readonly region?: string;
 }
 
 export interface InternetEgress {

@@ -7,11 +7,13 @@ import {
   DEFAULT_VAULT_ENDPOINT,
   CNI_FLAVORS,
   IMAGE_POLICY_ENGINES,
+  RUNTIME_ENGINES,
   MESH_FLAVORS,
   ResolvedClusterSettings,
   resolveGatewaySettings,
   SUPPORTED_KUBERNETES_MINORS,
   VAULT_DELIVERY_MODES,
+  checkProps,
   invalidProp,
   parseCidr,
   parseKubernetesMinor,
@@ -19,10 +21,13 @@ import {
   requireInteger,
   requireNonEmptyString,
   requireOneOf,
+  requireRegion,
   requireTokenAudience,
+  requireUserLabels,
 } from '../core';
 import { parseImageReference } from '../shared/image-reference';
-import { rulesValidation } from './suppressions';
+import { appValidation } from './app-validation';
+import { AGENT_PLATFORM_PROPS_SCHEMA } from './schema';
 
 export interface AgentPlatformProps extends ClusterSettings {
   /** Labels added to every object of the platform. @default none */
@@ -61,13 +66,16 @@ export class AgentPlatform extends Chart {
   constructor(scope: Construct, id: string, props: AgentPlatformProps = {}) {
     const chartProps: ChartProps = { disableResourceNameHashes: true, labels: props.labels };
     super(scope, id, chartProps);
+    if (props.labels !== undefined) requireUserLabels(this, 'labels', props.labels);
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
+    checkProps(this, AGENT_PLATFORM_PROPS_SCHEMA, props);
     this.settings = resolveSettings(this, props);
     // rules-validation-hook
-    // The rules judge removed APIs and PSA pins against the platform's target, and allow the
-    // metadata address on port 53 only when the platform declares DNS there.
+    // The whole App is judged on what will be written; the rules judge removed APIs and PSA pins
+    // against the platform's target, and allow the metadata address on port 53 only when the
+    // platform declares DNS there.
     this.node.addValidation(
-      rulesValidation(this, {
+      appValidation(this, {
         kubernetesVersion: this.settings.kubernetesVersion,
         metadataDns: this.settings.metadataDns,
       }),
@@ -149,6 +157,11 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
     vaultDeliveryModes: [...new Set(vaultDeliveryModes)],
     vault,
     imagePolicyEngines: [...new Set(imagePolicyEngines)],
+    runtimeEngines: [
+      ...new Set(
+        (props.runtimeEngines ?? []).map((e, i) => requireOneOf(scope, `runtimeEngines[${i}]`, e, RUNTIME_ENGINES)),
+      ),
+    ],
     apiServerAudience: requireTokenAudience(
       scope,
       'apiServerAudience',
@@ -163,5 +176,7 @@ function resolveSettings(scope: IConstruct, props: ClusterSettings): ResolvedClu
         }
       : undefined,
     gateway: resolveGatewaySettings(scope, props.gateway),
+    clusterRegion:
+      props.clusterRegion === undefined ? undefined : requireRegion(scope, 'clusterRegion', props.clusterRegion),
   };
 }

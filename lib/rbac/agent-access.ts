@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { MAX_TOKEN_EXPIRATION_SECONDS, SUPPRESSIONS_ANNOTATION, invalidProp } from '../core';
+import { MAX_TOKEN_EXPIRATION_SECONDS, SUPPRESSIONS_ANNOTATION, checkProps, invalidProp } from '../core';
+import { API_GRANT_SCHEMA } from './schema';
 import type { AgentNamespace } from '../namespace/namespace';
 import { createClusterRoleBinding, createRoleBinding } from './binding';
 import { ApiGrant, ResolvedGrant, resolveGrant } from './grant';
@@ -17,7 +18,7 @@ export interface ApiAccessHolder extends IConstruct {
   readonly labels: Record<string, string>;
   readonly namespace: AgentNamespace;
   /** Network grant used to reach the API server's endpoints. */
-  allowEgressTo(peer: { readonly cidr: string }, port?: number): unknown;
+  allowEgressTo(peer: { readonly cidr: string; readonly region?: string }, port?: number): unknown;
 }
 
 /** Where the API token comes from: the agent pod's plumbing, which is not part of the agent's public API. */
@@ -101,6 +102,7 @@ export class AgentApiAccess extends Construct {
 
   /** Adds one grant. Refused grants throw an AgentBaselineError naming the risk. */
   public grant(grant: ApiGrant): ApiAccessGrant {
+    checkProps(this.agent, API_GRANT_SCHEMA, grant, `apiGrants[${this.grantCount}]`);
     const resolved = resolveGrant(this.agent, `apiGrants[${this.grantCount}]`, grant);
     const set = resolved.clusterWide
       ? (this.clusterWide ??= this.createClusterRole())
@@ -148,7 +150,9 @@ export class AgentApiAccess extends Construct {
         'without it the default-deny NetworkPolicy blocks the access the grant gives',
       );
     }
-    for (const cidr of endpoints.cidrs) this.agent.allowEgressTo({ cidr }, endpoints.port);
+    // The API server is part of the cluster, so it is in the cluster's region.
+    const region = this.agent.namespace.platform.settings.clusterRegion;
+    for (const cidr of endpoints.cidrs) this.agent.allowEgressTo({ cidr, region }, endpoints.port);
   }
 
   private subject() {

@@ -4,7 +4,7 @@
  * drift from the engine (a test compares them).
  */
 import { RuleOptionError } from '../core/errors';
-import { packByName, packNames } from './packs';
+import { DEFAULT_PACKS, packByName, packNames } from './packs';
 import { POD_TEMPLATE_KINDS } from './pod-template';
 import { ruleInfo } from './rule';
 import { RuleInfo } from './types';
@@ -53,4 +53,16 @@ export function ruleCatalogueMarkdown(packs?: readonly string[]): string {
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/**
+ * The packs a report on `framework` (a full framework name) runs when no pack is chosen: the default
+ * packs plus every registered pack with a rule citing it, so `report --framework gdpr` includes the
+ * gdpr pack without `--pack gdpr`.
+ */
+export function packsForFramework(framework: string): string[] {
+  const citing = packNames().filter((name) =>
+    packByName(name)!.rules.some((r) => r.references.some((ref) => ref.framework === framework)),
+  );
+  return [...new Set([...DEFAULT_PACKS, ...citing])];
 }

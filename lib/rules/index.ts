@@ -6,10 +6,22 @@ export * from './pod-template';
 export * from './object-set';
 export * from './pss-version';
 export * from './suppressions';
-export { registerPack, packByName, packNames, DEFAULT_PACKS } from './packs';
+export { registerPack, packByName, packNames, DEFAULT_PACKS, GDPR_PACK } from './packs';
 export * from './report';
 export * from './references';
-export { validateObjectsForSynth, synthViolations } from './synth';
-export type { SynthValidationOptions, SynthViolation } from './synth';
+export {
+  validateObjectsForSynth,
+  synthViolations,
+  validateResolvedObjects,
+  foreignVaultAnnotations,
+  VAULT_INJECTOR_ANNOTATION_PREFIX,
+} from './synth';
+export type {
+  SynthValidationOptions,
+  SynthViolation,
+  ResolvedObject,
+  ResolvedObjectsCheck,
+  ResolvedValidationOptions,
+} from './synth';
 export * from './catalog';
 export * from './problems';

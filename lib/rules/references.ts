@@ -10,11 +10,13 @@ export const FRAMEWORKS = {
   cis: 'CIS Kubernetes',
   owasp: 'OWASP LLM',
   soc2: 'SOC 2',
+  gdpr: 'GDPR',
 } as const;
 
 const nsa = (control: string, title: string): ControlReference => ({ framework: FRAMEWORKS.nsa, control, title });
 const cis = (control: string, title: string): ControlReference => ({ framework: FRAMEWORKS.cis, control, title });
 const owasp = (control: string, title: string): ControlReference => ({ framework: FRAMEWORKS.owasp, control, title });
+const gdpr = (control: string, title: string): ControlReference => ({ framework: FRAMEWORKS.gdpr, control, title });
 const soc2 = (control: string, title: string): ControlReference => ({ framework: FRAMEWORKS.soc2, control, title });
 
 /** NSA/CISA Kubernetes Hardening Guide v1.2 sections. */
@@ -31,6 +33,7 @@ export const NSA = {
   rbac: nsa('Authentication and authorization', 'Least-privilege RBAC'),
   secrets: nsa('Secrets', 'Keep secrets out of the environment and encrypted'),
   exposure: nsa('Network separation: exposure', 'Limit service exposure; encrypt traffic'),
+  threatDetection: nsa('Logging and threat detection', 'Detect anomalous container behaviour with runtime monitoring'),
 };
 
 /** CIS Kubernetes Benchmark v1.8+, section 5 (Policies). */
@@ -72,4 +75,19 @@ export const SOC2 = {
   boundaries: soc2('CC6.6', 'Security measures against threats from outside system boundaries'),
   software: soc2('CC6.8', 'Controls to prevent or detect unauthorized or malicious software'),
   configuration: soc2('CC7.1', 'Detection of configuration changes that introduce vulnerabilities'),
+  monitoring: soc2('CC7.2', 'Monitoring of system components for anomalies indicative of malicious acts'),
+};
+
+/**
+ * GDPR (Regulation (EU) 2016/679) articles the gdpr pack supports. A passing rule is technical
+ * evidence for the article, never a finding of compliance: that stays a legal judgement.
+ */
+export const GDPR = {
+  minimisation: gdpr('Art. 5(1)(c)', 'Data minimisation'),
+  storageLimitation: gdpr('Art. 5(1)(e)', 'Storage limitation'),
+  specialCategories: gdpr('Art. 9', 'Processing of special categories of personal data'),
+  byDesign: gdpr('Art. 25', 'Data protection by design and by default'),
+  records: gdpr('Art. 30', 'Records of processing activities'),
+  security: gdpr('Art. 32', 'Security of processing'),
+  transfers: gdpr('Art. 44-49', 'Transfers of personal data to third countries'),
 };

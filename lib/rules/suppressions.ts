@@ -3,7 +3,7 @@
  * output are all suppressed the same way. A suppression needs a reason; a malformed one is a
  * finding of its own rather than silently ignored.
  */
-import { MIN_REASON_LENGTH, SUPPRESSIONS_ANNOTATION } from '../core';
+import { MIN_REASON_LENGTH, SUPPRESSIONS_ANNOTATION, reasonProblem } from '../core';
 import { FindingDraft, PathSegment, Suppression } from './types';
 import { isRecord, rec, str } from './util';
 
@@ -36,9 +36,13 @@ function parseEntry(entry: unknown, path: readonly PathSegment[], where: string,
   const rule = str(entry.rule);
   if (!rule || rule.trim() === '') return { problem: invalid(`${where} has no rule ID`, path) };
   const reason = str(entry.reason);
-  if (!reason || reason.trim().length < MIN_REASON_LENGTH) {
+  const reasonIssue = reasonProblem(entry.reason);
+  if (!reason || reasonIssue !== undefined) {
     return {
-      problem: invalid(`${where} (rule ${rule}) needs a reason of at least ${MIN_REASON_LENGTH} characters`, path),
+      problem: invalid(
+        `${where} (rule ${rule}) needs a reason of at least ${MIN_REASON_LENGTH} characters (visible letters or digits): ${reasonIssue}`,
+        path,
+      ),
     };
   }
   if (entry.container !== undefined && (typeof entry.container !== 'string' || entry.container === '')) {

@@ -6,3 +6,4 @@
 export * from './rbac-risks';
 export * from './image-reference';
 export * from './guardrail-constants';
+export * from './subject-pattern';

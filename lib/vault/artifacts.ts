@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { IConstruct } from 'constructs';
-import { VaultAgentPlan, roleDescription } from './plan';
+import { VaultAgentPlan, roleDescription, vaultBaseName } from './plan';
 import { AgentVaultSecrets } from './secrets';
 
 /** The Vault plans of every agent under `scope` (an App, a platform, a namespace), sorted by namespace and agent. */
@@ -15,12 +15,12 @@ export function vaultPlans(scope: IConstruct): VaultAgentPlan[] {
 
 /** File names of one plan, relative to the `vault` directory. */
 export function vaultArtifactNames(plan: VaultAgentPlan): { policy: string; role: string } {
-  const base = `${plan.namespace}-${plan.agent}`;
+  const base = vaultBaseName(plan.namespace, plan.agent);
   return { policy: `${base}.policy.hcl`, role: `${base}.role.json` };
 }
 
 /**
- * Writes `<outdir>/vault/<namespace>-<agent>.policy.hcl` and `.role.json` for every agent with
+ * Writes `<outdir>/vault/<namespace>_<agent>.policy.hcl` and `.role.json` for every agent with
  * secrets, for teams that run Vault without the Pulumi path. Call it after `app.synth()`, which
  * empties the output directory. Returns the paths written.
  */

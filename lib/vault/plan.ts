@@ -42,7 +42,7 @@ export interface VaultAgentPlan {
   readonly agent: string;
   readonly mode: VaultDeliveryMode;
   readonly policyName: string;
-  /** The policy in HCL, exactly as written to `<namespace>-<agent>.policy.hcl`. */
+  /** The policy in HCL, exactly as written to `<namespace>_<agent>.policy.hcl`. */
   readonly policyHcl: string;
   readonly rules: readonly VaultPolicyRule[];
   readonly role: VaultKubernetesRole;
@@ -127,10 +127,102 @@ export function checkKubernetesRole(path: string, role: VaultKubernetesRole, max
     invalidProp(path, 'role.tokenTtl', role.tokenTtl, `at most tokenMaxTtl (${role.tokenMaxTtl})`);
 }
 
+/**
+ * The one name of an agent's Vault objects: policy, default Kubernetes auth role and dist/vault
+ * files. Namespaces and agents are DNS labels, which never contain '_', so the name is
+ * collision-free by construction: `a` + `b-c` gives `a_b-c`, `a-b` + `c` gives `a-b_c`.
+ */
+export function vaultBaseName(namespace: string, agent: string): string {
+  return `${namespace}_${agent}`;
+}
+
+/** The shape of a {@link vaultBaseName}: a custom role name of this shape would take another agent's. */
+export const VAULT_BASE_NAME_SHAPE = /^[a-z0-9-]+_[a-z0-9-]+$/;
+
+/** Vault policies every token may hold or that grant everything; an agent policy never takes their names. */
+export const RESERVED_POLICY_NAMES: readonly string[] = ['default', 'root'];
+/** The only capabilities an agent policy grants. */
+export const ALLOWED_POLICY_CAPABILITIES: readonly string[] = [READ_CAPABILITY, 'list'];
+/** Path prefixes an agent policy never opens: Vault's own configuration, auth methods and identities. */
+export const FORBIDDEN_POLICY_PATH_PREFIXES: readonly string[] = ['sys/', 'auth/', 'identity/', 'cubbyhole/'];
+
+/**
+ * Checks a whole plan as the constructs build it, so a hand-built plan given to
+ * createVaultResources is held to the same rules: the role (one ServiceAccount, the Vault audience,
+ * short TTLs), a policy name that is neither `default` nor `root`, the role bound to exactly that
+ * policy, read-only rules on exact paths outside sys/, and HCL that says exactly what the rules say.
+ */
+export function checkVaultPlan(plan: VaultAgentPlan, maxTtl: number): void {
+  const path = `${plan.namespace}/${plan.agent}`;
+  checkKubernetesRole(path, plan.role, maxTtl);
+  if (typeof plan.policyName !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(plan.policyName))
+    invalidProp(path, 'policyName', plan.policyName, "a Vault policy name of letters, digits, '_' and '-'");
+  if (RESERVED_POLICY_NAMES.includes(plan.policyName.toLowerCase()))
+    invalidProp(
+      path,
+      'policyName',
+      plan.policyName,
+      `a name other than ${RESERVED_POLICY_NAMES.map((n) => `'${n}'`).join(' and ')}`,
+      "'default' is attached to every token and 'root' grants everything",
+    );
+  const policies = plan.role.tokenPolicies;
+  if (!Array.isArray(policies) || policies.length !== 1 || policies[0] !== plan.policyName)
+    invalidProp(
+      path,
+      'role.tokenPolicies',
+      policies,
+      `exactly the plan's own policy ['${plan.policyName}']`,
+      'any other policy on the token gives the agent more than its declared secrets',
+    );
+  if (!Array.isArray(plan.rules) || plan.rules.length === 0)
+    invalidProp(path, 'rules', plan.rules, 'at least one read rule');
+  plan.rules.forEach((rule, i) => {
+    const rulePath = typeof rule.path === 'string' ? rule.path.replace(/^\/+/, '') : '';
+    if (
+      rulePath === '' ||
+      /[*+"\\\s]/.test(rulePath) ||
+      rulePath.split('/').some((seg: string) => seg === '' || seg === '..')
+    )
+      invalidProp(
+        path,
+        `rules[${i}].path`,
+        rule.path,
+        "an exact path without wildcards ('*', '+'), quotes, spaces or empty and '..' segments",
+        'a wildcard opens every secret under the prefix',
+      );
+    if (FORBIDDEN_POLICY_PATH_PREFIXES.some((prefix) => `${rulePath}/`.startsWith(prefix)))
+      invalidProp(
+        path,
+        `rules[${i}].path`,
+        rule.path,
+        `a secret path outside ${FORBIDDEN_POLICY_PATH_PREFIXES.join(', ')}`,
+        "these paths configure Vault itself, its auth methods or other clients' identities",
+      );
+    const caps = Array.isArray(rule.capabilities) ? rule.capabilities : [];
+    if (caps.length === 0 || caps.some((c: string) => !ALLOWED_POLICY_CAPABILITIES.includes(c)))
+      invalidProp(
+        path,
+        `rules[${i}].capabilities`,
+        rule.capabilities,
+        `capabilities from ${ALLOWED_POLICY_CAPABILITIES.map((c) => `'${c}'`).join(', ')}`,
+        'sudo, create, update, delete and patch let an agent change what it or others can read',
+      );
+  });
+  const expected = renderPolicyHcl(`Vault policy of agent ${plan.namespace}/${plan.agent}`, plan.rules);
+  if (plan.policyHcl !== expected)
+    invalidProp(
+      path,
+      'policyHcl',
+      plan.policyHcl,
+      'exactly the HCL rendered from the plan rules (renderPolicyHcl)',
+      'the HCL is what Vault enforces; rules that differ from it would be checked in vain',
+    );
+}
+
 /** Builds an agent's Vault plan from its resolved declaration. */
 export function buildVaultPlan(input: VaultPlanInput, maxTokenTtl: number): VaultAgentPlan {
   const { resolved } = input;
-  const policyName = `${input.namespace}-${input.agent}`;
+  const policyName = vaultBaseName(input.namespace, input.agent);
   const rules = policyRules(resolved);
   const role: VaultKubernetesRole = {
     backend: input.authMount,
@@ -142,13 +234,12 @@ export function buildVaultPlan(input: VaultPlanInput, maxTokenTtl: number): Vaul
     tokenMaxTtl: resolved.tokenMaxTtlSeconds,
     tokenPolicies: [policyName],
   };
-  checkKubernetesRole(`${input.namespace}/${input.agent}`, role, maxTokenTtl);
   const kvMounts = [...new Set(resolved.secrets.filter((s) => s.kind === 'kv-v2').map((s) => s.mount))].sort();
   const databaseRoles = resolved.secrets
     .filter((s) => s.database !== undefined)
     .map((s) => ({ ...(s.database as ResolvedDatabaseRole), backend: s.mount, name: s.path }))
     .sort((a, b) => `${a.backend}/${a.name}`.localeCompare(`${b.backend}/${b.name}`));
-  return {
+  const plan: VaultAgentPlan = {
     namespace: input.namespace,
     agent: input.agent,
     mode: resolved.mode,
@@ -159,6 +250,36 @@ export function buildVaultPlan(input: VaultPlanInput, maxTokenTtl: number): Vaul
     kvMounts,
     databaseRoles,
   };
+  checkVaultPlan(plan, maxTokenTtl);
+  return plan;
+}
+
+const CLAIMED = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Claims the plan's Vault names (role per auth mount, policy, dist/vault files) in `app` for the
+ * construct at `path`. Two agents never share one: the second would silently overwrite the first
+ * in Vault and in dist/vault.
+ */
+export function claimVaultNames(app: object, plan: VaultAgentPlan, path: string): void {
+  const claimed = CLAIMED.get(app) ?? new Map<string, string>();
+  CLAIMED.set(app, claimed);
+  const names: Array<[string, string, string]> = [
+    [`role ${plan.role.backend}/${plan.role.roleName}`, 'secrets.role.name', plan.role.roleName],
+    [`policy ${plan.policyName}`, 'secrets', plan.policyName],
+  ];
+  for (const [key, field, value] of names) {
+    const holder = claimed.get(key);
+    if (holder !== undefined && holder !== path)
+      invalidProp(
+        path,
+        field,
+        value,
+        `a Vault ${key.split(' ')[0]} name no other agent uses (${holder} has it)`,
+        'two agents with one Vault name overwrite each other in Vault and in dist/vault',
+      );
+  }
+  for (const [key] of names) claimed.set(key, path);
 }
 
 /** JSON with object keys sorted at every level, so generated files are byte-for-byte stable. */
@@ -178,7 +299,7 @@ export function stableJson(value: unknown): string {
   return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
 
-/** The role description written to `<namespace>-<agent>.role.json`. */
+/** The role description written to `<namespace>_<agent>.role.json`. */
 export function roleDescription(plan: VaultAgentPlan): string {
   return stableJson({
     agent: plan.agent,

@@ -4,9 +4,9 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
-import { requireNonEmptyString } from '../core';
+import { firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
 import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
-import { VaultAgentPlan, checkKubernetesRole } from './plan';
+import { VaultAgentPlan, checkVaultPlan, vaultBaseName } from './plan';
 
 /** Vault setup a stack owns when it runs Vault itself rather than joining an existing one. */
 export interface VaultOwnSetup {
@@ -130,14 +130,30 @@ export function createVaultResources(
 ): VaultResources {
   const prefix = options.namePrefix ?? 'vault';
   const name = (suffix: string) => `${prefix}-${suffix.replace(/\//g, '-')}`;
-  for (const plan of plans)
-    checkKubernetesRole(`${plan.namespace}/${plan.agent}`, plan.role, MAX_VAULT_TOKEN_TTL_SECONDS);
+  // Exactly the constructs' checks, so a hand-built plan cannot open more than a synthesized one.
+  for (const plan of plans) checkVaultPlan(plan, MAX_VAULT_TOKEN_TTL_SECONDS);
+  const duplicate = firstDuplicate(plans, (p) => vaultBaseName(p.namespace, p.agent));
+  if (duplicate)
+    invalidProp('createVaultResources', 'plans', `${duplicate.namespace}/${duplicate.agent}`, 'one plan per agent');
+  for (const key of ['policyName', 'roleName'] as const) {
+    const dup = firstDuplicate(plans, (p) =>
+      key === 'policyName' ? p.policyName : `${p.role.backend}/${p.role.roleName}`,
+    );
+    if (dup)
+      invalidProp(
+        `${dup.namespace}/${dup.agent}`,
+        key === 'policyName' ? 'policyName' : 'role.roleName',
+        key === 'policyName' ? dup.policyName : dup.role.roleName,
+        'a name no other plan uses',
+        'two agents with one Vault name overwrite each other',
+      );
+  }
   const opts: pulumi.CustomResourceOptions = { parent: options.parent, provider: options.provider };
   const own = options.ownSetup ? createOwnSetup(plans, options.ownSetup, name, opts) : undefined;
   const policies: vault.Policy[] = [];
   const roles: vault.kubernetes.AuthBackendRole[] = [];
   for (const plan of plans) {
-    const base = `${plan.namespace}-${plan.agent}`;
+    const base = vaultBaseName(plan.namespace, plan.agent);
     const policy = new vault.Policy(name(`policy-${base}`), { name: plan.policyName, policy: plan.policyHcl }, opts);
     const authIndex = own ? own.authMounts.indexOf(plan.role.backend) : -1;
     const dependsOn = own ? [...own.authConfigs] : [];

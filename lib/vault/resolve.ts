@@ -12,6 +12,7 @@ import {
   requireInteger,
   requireNonEmptyString,
   requireOneOf,
+  didYouMean,
 } from '../core';
 import {
   DEFAULT_DATABASE_TTL_SECONDS,
@@ -158,7 +159,14 @@ function checkFields(scope: IConstruct, field: string, value: unknown, allowed: 
   for (const key of Object.keys(value)) {
     if (allowed.includes(key)) continue;
     if (LITERAL_FIELD.test(key)) invalidProp(scope, `${field}.${key}`, '<redacted>', LITERAL_ALLOWED, LITERAL_REASON);
-    invalidProp(scope, `${field}.${key}`, key, `one of the fields ${allowed.join(', ')}`);
+    const suggestion = didYouMean(key, allowed);
+    invalidProp(
+      scope,
+      `${field}.${key}`,
+      key,
+      `one of the fields ${allowed.join(', ')}`,
+      suggestion === undefined ? undefined : `unknown field; did you mean '${suggestion}'?`,
+    );
   }
   return value as Json;
 }
@@ -374,7 +382,7 @@ function checkUniqueFiles(scope: IConstruct, secrets: readonly ResolvedVaultSecr
 
 /**
  * Resolves an agent's Vault declaration. `availableModes` are the platform's installed delivery
- * modes; `defaultRoleName` is `<namespace>-<agent>`.
+ * modes; `defaultRoleName` is `<namespace>_<agent>` (see vaultBaseName).
  */
 export function resolveVaultSecrets(
   scope: IConstruct,

@@ -1,9 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ANNOTATION_PREFIX, INJECTOR_DEFAULT_AGENT_IMAGE, VaultDeliveryMode, invalidProp } from '../core';
+import { ANNOTATION_PREFIX, INJECTOR_DEFAULT_AGENT_IMAGE, VaultDeliveryMode, checkProps, invalidProp } from '../core';
 import { IAgentPod, WORKLOAD_KIND_TRAITS } from '../agent-pod/contract';
 import { podPlumbing } from '../agent-pod/plumbing';
+import { VAULT_SECRETS_PROPS_SCHEMA } from './schema';
 import { SECRET_PROVIDER_CLASS_API_VERSION, csiVolume, secretProviderClassSpec } from './csi';
+import { recordVaultAnnotations } from '../platform/records';
 import { injectorAnnotations } from './injector';
 import {
   MAX_VAULT_TOKEN_TTL_SECONDS,
@@ -22,7 +24,7 @@ import {
   vaultConnectionSpec,
   vaultSecretObject,
 } from './operator';
-import { VaultAgentPlan, buildVaultPlan } from './plan';
+import { VAULT_BASE_NAME_SHAPE, VaultAgentPlan, buildVaultPlan, claimVaultNames, vaultBaseName } from './plan';
 import { ResolvedVaultSecrets, resolveVaultSecrets } from './resolve';
 import { AgentVaultSecretsProps } from './types';
 
@@ -59,7 +61,18 @@ export class AgentVaultSecrets extends Construct {
     Object.defineProperty(this, BRAND, { value: true });
     const settings = agent.platform.settings;
     const namespace = agent.namespace.name;
-    this.resolved = resolveVaultSecrets(agent, props, settings.vaultDeliveryModes, `${namespace}-${agent.agentName}`);
+    const baseName = vaultBaseName(namespace, agent.agentName);
+    this.resolved = resolveVaultSecrets(agent, props, settings.vaultDeliveryModes, baseName);
+    // After the resolver's own screening (literal secret values are refused redacted), the full shape.
+    checkProps(agent, VAULT_SECRETS_PROPS_SCHEMA, props, 'secrets');
+    if (this.resolved.roleName !== baseName && VAULT_BASE_NAME_SHAPE.test(this.resolved.roleName))
+      invalidProp(
+        agent,
+        'secrets.role.name',
+        this.resolved.roleName,
+        `this agent's own default '${baseName}', or a name not of the form <namespace>_<agent>`,
+        'names of that form are the default role names of other agents',
+      );
     this.plan = buildVaultPlan(
       {
         namespace,
@@ -70,6 +83,7 @@ export class AgentVaultSecrets extends Construct {
       },
       MAX_VAULT_TOKEN_TTL_SECONDS,
     );
+    claimVaultNames(agent.node.root, this.plan, agent.node.path);
     // One wiring per delivery mode: a mode added to VaultDeliveryMode without one does not compile.
     const wiring: Record<VaultDeliveryMode, (agent: IAgentPod) => void> = {
       injector: (a) => this.wireInjector(a),
@@ -102,19 +116,20 @@ export class AgentVaultSecrets extends Construct {
       volumeName: VAULT_TOKEN_VOLUME,
       mount: false,
     });
-    plumbing.addPodAnnotations(
-      injectorAnnotations({
-        roleName: this.resolved.roleName,
-        authMount: settings.vault.authMount,
-        vaultAddress: settings.vault.address,
-        runAsUser: agent.runAsUser,
-        runAsGroup: agent.runAsGroup,
-        tokenVolumeName,
-        agentImage: settings.vault.agentImage,
-        kubernetesMinor: settings.kubernetesMinor,
-        secrets: this.resolved.secrets,
-      }),
-    );
+    const annotations = injectorAnnotations({
+      roleName: this.resolved.roleName,
+      authMount: settings.vault.authMount,
+      vaultAddress: settings.vault.address,
+      runAsUser: agent.runAsUser,
+      runAsGroup: agent.runAsGroup,
+      tokenVolumeName,
+      agentImage: settings.vault.agentImage,
+      kubernetesMinor: settings.kubernetesMinor,
+      secrets: this.resolved.secrets,
+    });
+    plumbing.addPodAnnotations(annotations);
+    // The whole-App validation refuses every other vault.hashicorp.com/* annotation on the pod.
+    recordVaultAnnotations(agent, annotations);
     // Admission sees the injected containers, so image policies must judge their image too.
     plumbing.addInjectedImage(settings.vault.agentImage ?? INJECTOR_DEFAULT_AGENT_IMAGE, 'vault.agentImage');
     plumbing.addSidecarResources(VAULT_AGENT_QUOTA_RESOURCES);

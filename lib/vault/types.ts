@@ -75,7 +75,7 @@ export interface VaultSecret {
 
 /** The agent's Kubernetes auth role in Vault. */
 export interface VaultRoleOptions {
-  /** Role name. @default '<namespace>-<agent>' */
+  /** Role name; another agent's default name (`<namespace>_<agent>`) is refused. @default '<namespace>_<agent>' */
   readonly name?: string;
   /** Token TTL in seconds, at most 3600. @default 1800 */
   readonly tokenTtlSeconds?: number;

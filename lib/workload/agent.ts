@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DEFAULT_REPLICAS, DEFAULT_WRITABLE_PATHS, requireInteger } from '../core';
+import { DEFAULT_REPLICAS, DEFAULT_WRITABLE_PATHS, checkProps, childPath, requireInteger } from '../core';
 import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { createPdb, servicePorts } from './objects';
 import { HardenedAgentProps } from './props';
+import { HARDENED_AGENT_PROPS_SCHEMA } from './schema';
 
 /** One extra pod at a time during a rollout, and none taken away: capacity never drops. */
 const ROLLING_UPDATE_MAX_SURGE = 1;
@@ -30,13 +31,19 @@ export class HardenedAgent extends AgentWorkload {
   public readonly podDisruptionBudget?: ApiObject;
 
   constructor(scope: Construct, id: string, props: HardenedAgentProps) {
-    super(scope, id, props, { serving: true, defaultWritablePaths: DEFAULT_WRITABLE_PATHS });
+    // Props are checked against their schema before anything reads them (typos are refused, never dropped).
+    super(scope, id, checkProps(childPath(scope, id), HARDENED_AGENT_PROPS_SCHEMA, props, '', 'entry'), {
+      serving: true,
+      defaultWritablePaths: DEFAULT_WRITABLE_PATHS,
+    });
     this.replicas = requireInteger(this, 'replicas', props.replicas ?? DEFAULT_REPLICAS, 1, 1000);
     this.attachWorkload(this.createDeployment());
     this.service = this.createService();
     this.podDisruptionBudget = this.createPdb();
     this.finishPod(props);
     this.applyFeatures(props);
+    // Last: every value the constructor's own checks did not already judge (booleans, enums, types).
+    checkProps(this, HARDENED_AGENT_PROPS_SCHEMA, props);
   }
 
   /** Every replica plus the rolling update's surge pod. */

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DEFAULT_WRITABLE_PATHS, invalidProp, requireInteger } from '../core';
+import { DEFAULT_WRITABLE_PATHS, invalidProp, requireInteger, checkProps, childPath } from '../core';
+import { SCHEDULED_AGENT_PROPS_SCHEMA } from './schema';
 import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { ScheduledAgentProps, ScheduledConcurrencyPolicy } from './props';
@@ -39,7 +40,10 @@ export class ScheduledAgent extends AgentWorkload {
   public readonly concurrencyPolicy: ScheduledConcurrencyPolicy;
 
   constructor(scope: Construct, id: string, props: ScheduledAgentProps) {
-    super(scope, id, props, { serving: false, defaultWritablePaths: DEFAULT_WRITABLE_PATHS });
+    super(scope, id, checkProps(childPath(scope, id), SCHEDULED_AGENT_PROPS_SCHEMA, props, '', 'entry'), {
+      serving: false,
+      defaultWritablePaths: DEFAULT_WRITABLE_PATHS,
+    });
     this.schedule = requireCronSchedule(this, 'schedule', props.schedule);
     this.concurrencyPolicy = props.concurrencyPolicy ?? SCHEDULED_AGENT_DEFAULTS.concurrencyPolicy;
     if (!CONCURRENCY_POLICIES.includes(this.concurrencyPolicy)) {
@@ -88,6 +92,9 @@ export class ScheduledAgent extends AgentWorkload {
           spec: {
             activeDeadlineSeconds: bounds.activeDeadlineSeconds,
             backoffLimit: bounds.backoffLimit,
+            // History limits bound how many finished runs are kept, not for how long: with personal
+            // data, the declared retention also bounds their age (the TTL controller deletes them).
+            ttlSecondsAfterFinished: this.retentionTtl('data.retentionDays', undefined),
             template: this.podTemplate({ restartPolicy: 'Never', spread: false }),
           },
         },
@@ -96,6 +103,8 @@ export class ScheduledAgent extends AgentWorkload {
     this.attachWorkload(cronJob);
     this.finishPod(props);
     this.applyFeatures(props);
+    // Last: every value the constructor's own checks did not already judge (booleans, enums, types).
+    checkProps(this, SCHEDULED_AGENT_PROPS_SCHEMA, props);
   }
 
   /** One run at a time ('Forbid'), or the new run beside the replaced one while it terminates ('Replace'). */

@@ -10,7 +10,10 @@ import {
   requireDnsSubdomain,
   requireInteger,
   requireOneOf,
+  checkProps,
+  childPath,
 } from '../core';
+import { STATEFUL_AGENT_PROPS_SCHEMA } from './schema';
 import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { createPdb, servicePorts } from './objects';
@@ -53,7 +56,10 @@ export class StatefulAgent extends AgentWorkload {
   private readonly storageBytes: number;
 
   constructor(scope: Construct, id: string, props: StatefulAgentProps) {
-    super(scope, id, props, { serving: true, defaultWritablePaths: [] });
+    super(scope, id, checkProps(childPath(scope, id), STATEFUL_AGENT_PROPS_SCHEMA, props, '', 'entry'), {
+      serving: true,
+      defaultWritablePaths: [],
+    });
     this.replicas = requireInteger(this, 'replicas', props.replicas ?? 1, 1, 100);
     this.storageSize = props.storageSize;
     this.storageBytes = this.checkStorageSize(props.storageSize);
@@ -105,6 +111,8 @@ export class StatefulAgent extends AgentWorkload {
     this.podDisruptionBudget = createPdb(this, this.replicas);
     this.finishPod(props);
     this.applyFeatures(props);
+    // Last: every value the constructor's own checks did not already judge (booleans, enums, types).
+    checkProps(this, STATEFUL_AGENT_PROPS_SCHEMA, props);
   }
 
   /**

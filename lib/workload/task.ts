@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DEFAULT_WRITABLE_PATHS, requireInteger } from '../core';
+import { DEFAULT_WRITABLE_PATHS, requireInteger, checkProps, childPath } from '../core';
+import { AGENT_TASK_PROPS_SCHEMA } from './schema';
 import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { AgentTaskProps } from './props';
@@ -28,7 +29,10 @@ export class AgentTask extends AgentWorkload {
   public readonly workloadKind = 'Job' as const;
 
   constructor(scope: Construct, id: string, props: AgentTaskProps) {
-    super(scope, id, props, { serving: false, defaultWritablePaths: DEFAULT_WRITABLE_PATHS });
+    super(scope, id, checkProps(childPath(scope, id), AGENT_TASK_PROPS_SCHEMA, props, '', 'entry'), {
+      serving: false,
+      defaultWritablePaths: DEFAULT_WRITABLE_PATHS,
+    });
     const bounds = checkBatchBounds(this, props, AGENT_TASK_DEFAULTS);
     const job = new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
@@ -37,12 +41,15 @@ export class AgentTask extends AgentWorkload {
       spec: {
         activeDeadlineSeconds: bounds.activeDeadlineSeconds,
         backoffLimit: bounds.backoffLimit,
-        ttlSecondsAfterFinished: requireInteger(
-          this,
+        ttlSecondsAfterFinished: this.retentionTtl(
           'ttlSecondsAfterFinished',
-          props.ttlSecondsAfterFinished ?? AGENT_TASK_DEFAULTS.ttlSecondsAfterFinished,
-          0,
-          MAX_TTL_SECONDS_AFTER_FINISHED,
+          requireInteger(
+            this,
+            'ttlSecondsAfterFinished',
+            props.ttlSecondsAfterFinished ?? AGENT_TASK_DEFAULTS.ttlSecondsAfterFinished,
+            0,
+            MAX_TTL_SECONDS_AFTER_FINISHED,
+          ),
         ),
         template: this.podTemplate({ restartPolicy: 'Never', spread: false }),
       },
@@ -50,6 +57,8 @@ export class AgentTask extends AgentWorkload {
     this.attachWorkload(job);
     this.finishPod(props);
     this.applyFeatures(props);
+    // Last: every value the constructor's own checks did not already judge (booleans, enums, types).
+    checkProps(this, AGENT_TASK_PROPS_SCHEMA, props);
   }
 
   /** One pod: with restartPolicy Never a retry starts after the failed pod has ended, and ended pods hold no quota. */

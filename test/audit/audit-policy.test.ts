@@ -57,7 +57,9 @@ describe('audit policy', () => {
           level: 'RequestResponse',
           users: ['system:serviceaccount:agents:assistant', 'system:serviceaccount:agents:tool-runner'],
         },
-        // 9. Catch-all.
+        // 9. Namespaces where agents declare personal data (GDPR Art. 30, 32).
+        { level: 'Metadata', namespaces: ['agents'] },
+        // 10. Catch-all.
         { level: 'Metadata' },
       ],
     });

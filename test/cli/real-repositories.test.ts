@@ -139,7 +139,7 @@ describe('kubernetes/examples', () => {
     const bad = scan([EXAMPLES], { framework: 'iso' });
     expect([bad.code, bad.err]).toEqual([
       EXIT.badInput,
-      "agent-baseline: --framework: unknown framework 'iso'; expected one of pss, nsa, cis, owasp, soc2\n",
+      "agent-baseline: --framework: unknown framework 'iso'; expected one of pss, nsa, cis, owasp, soc2, gdpr\n",
     ]);
     const v = scan([EXAMPLES], { pssVersion: 'v1.99' });
     expect(v.code).toBe(EXIT.badInput);

@@ -105,7 +105,8 @@ describe('scan exit codes', () => {
     const explicit = scan([path.join(dir, 'sub', 'vault-role.json')]);
     expect(explicit.code).toBe(EXIT.ok);
     expect(explicit.err).toMatch(/vault-role\.json:1: skipped/);
-    expect(JSON.parse(r.out).results).toHaveLength(10);
+    // The hardened fixture: 10 objects plus its attestation policy and runtime rules (issue 20).
+    expect(JSON.parse(r.out).results).toHaveLength(12);
   });
 });
 
@@ -115,7 +116,7 @@ describe('formats', () => {
 
   it('json lists every object, with findings and line numbers', () => {
     const json = JSON.parse(run('json').out);
-    expect(json.results).toHaveLength(10);
+    expect(json.results).toHaveLength(12);
     const dep = json.results.find((r: { kind: string }) => r.kind === 'Deployment');
     expect(dep).toMatchObject({ file, apiVersion: 'apps/v1', namespace: 'agents', name: 'agent' });
     expect(dep.findings).toContainEqual(
@@ -128,7 +129,7 @@ describe('formats', () => {
       }),
     );
     expect(json.results.find((r: { kind: string }) => r.kind === 'LimitRange').findings).toEqual([]);
-    expect(json.summary).toMatchObject({ objects: 10, failOn: 'error' });
+    expect(json.summary).toMatchObject({ objects: 12, failOn: 'error' });
   });
 
   it('sarif validates against the SARIF 2.1.0 schema, with rules, help and locations', () => {
@@ -158,7 +159,7 @@ describe('formats', () => {
     const xml = run('junit').out;
     expect(xml).toMatch(/^<\?xml version="1.0"/);
     expect(xml).toMatch(/<testcase name="HRD-SecretInEnv" classname="Deployment\/agents\/agent"><failure type="error"/);
-    expect(xml.match(/<testsuite /g)).toHaveLength(10);
+    expect(xml.match(/<testsuite /g)).toHaveLength(12);
   });
 
   it('markdown and text name the rule, path and fix', () => {

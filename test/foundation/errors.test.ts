@@ -189,6 +189,8 @@ describe('HardenedAgent refuses bad input at construct time', () => {
     const deployment = runRules(objects).results.find((r) => r.kind === 'Deployment' && r.name === 'bot');
     expect(deployment?.findings.map((f) => [f.rule, f.suppressed, f.suppression?.reason])).toEqual([
       ['HRD-ImageDigest', true, reason],
+      // This platform names no runtime engine: the agent runs unwatched, which is reported (issue 20).
+      ['AGT-RuntimeDetection', false, undefined],
     ]);
   });
 

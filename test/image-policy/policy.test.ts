@@ -184,7 +184,14 @@ describe('modes per engine', () => {
     ['warn', ['Warn']],
   ] as const)('VAP %s binds with validationActions %j', (mode, actions) => {
     const { platform } = setup(['vap']);
-    new ImagePolicy(platform, 'ImagePolicy', { allowedPrefixes: ['ghcr.io/acme/'], mode });
+    new ImagePolicy(platform, 'ImagePolicy', {
+      allowedPrefixes: ['ghcr.io/acme/'],
+      mode,
+      waivers:
+        mode === 'enforce'
+          ? undefined
+          : { nonEnforcingMode: { reason: 'rolling out the policy, audit first for a week' } },
+    });
     const binding = policyObjects(platform).find((o) => o.kind === 'ValidatingAdmissionPolicyBinding') as unknown as {
       spec: { validationActions: string[] };
     };
@@ -208,7 +215,11 @@ describe('modes per engine', () => {
 
   test('Kyverno under audit: Audit actions and mutateDigest false', () => {
     const { platform } = setup(['kyverno']);
-    new ImagePolicy(platform, 'ImagePolicy', { ...KEYLESS, mode: 'audit' });
+    new ImagePolicy(platform, 'ImagePolicy', {
+      ...KEYLESS,
+      mode: 'audit',
+      waivers: { nonEnforcingMode: { reason: 'rolling out the policy, audit first' } },
+    });
     const [ivp, cp] = policyObjects(platform) as unknown as Record<string, Record<string, unknown>>[];
     expect(ivp.spec.validationActions).toEqual(['Audit']);
     expect(ivp.spec.validationConfigurations).toEqual({ mutateDigest: false, verifyDigest: true, required: true });
@@ -218,7 +229,11 @@ describe('modes per engine', () => {
 
   test('Sigstore under warn', () => {
     const { platform } = setup(['sigstore']);
-    new ImagePolicy(platform, 'ImagePolicy', { ...KEYLESS, mode: 'warn' });
+    new ImagePolicy(platform, 'ImagePolicy', {
+      ...KEYLESS,
+      mode: 'warn',
+      waivers: { nonEnforcingMode: { reason: 'rolling out the policy, warn first' } },
+    });
     expect((policyObjects(platform)[0] as unknown as { spec: { mode: string } }).spec.mode).toBe('warn');
   });
 });
@@ -385,6 +400,30 @@ describe('Kyverno and Sigstore outputs', () => {
         rekorUrl: 'https://rekor.sigstore.dev',
       },
       namespaces: undefined,
+      // The default platform requires attestations (issue 20), signed by the same CI identity.
+      attestations: {
+        vulnerabilityScan: {
+          predicateType: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+          maxAgeDays: 7,
+          failOnSeverity: 'critical',
+          failingSeverities: ['CRITICAL'],
+          acceptedVulnerabilities: [],
+        },
+        sbom: { format: 'spdx', predicateType: 'https://spdx.dev/Document' },
+        provenance: {
+          builderIds: ['https://github.com/actions/runner/github-hosted'],
+          sourceRepositories: ['https://github.com/acme-ai/assistant', 'https://github.com/acme-ai/tool-runner'],
+        },
+        baseImage: {
+          allowed: [{ name: 'gcr.io/distroless/static-debian12:nonroot', digest: `sha256:${'6b'.repeat(32)}` }],
+        },
+        wideSubjectWaiver: undefined,
+        signer: {
+          keyless: DEFAULT_PLATFORM_CONFIG.imagePolicy?.signature?.keyless,
+          fulcioUrl: 'https://fulcio.sigstore.dev',
+          rekorUrl: 'https://rekor.sigstore.dev',
+        },
+      },
     });
     expect(policy.namespaces).toEqual(['agents']);
     expect(Object.keys(policy.objects)).toEqual([
@@ -393,6 +432,7 @@ describe('Kyverno and Sigstore outputs', () => {
       'ImageValidatingPolicy',
       'ClusterPolicy',
       'ClusterImagePolicy',
+      'ClusterImagePolicyAttestations',
     ]);
     expect(
       new RegExp(policy.settings.signature?.keyless?.subjectRegExp as string).test(
@@ -453,7 +493,11 @@ describe('synth-time check of agent images', () => {
     const other = new AgentNamespace(platform, 'sandbox');
     new HardenedAgent(ns, 'bot', agentProps(IMAGE, `ghcr.io/acme/setup:2@${DIGEST}`));
     new HardenedAgent(other, 'free', agentProps(`quay.io/x/y:1@${DIGEST}`));
-    new ImagePolicy(platform, 'ImagePolicy', { allowedPrefixes: ['ghcr.io/acme/'], namespaces: ['agents'] });
+    new ImagePolicy(platform, 'ImagePolicy', {
+      allowedPrefixes: ['ghcr.io/acme/'],
+      namespaces: ['agents'],
+      waivers: { uncoveredNamespaces: { reason: 'sandbox runs third-party images under review' } },
+    });
     expect(() => Testing.synth(platform)).not.toThrow();
   });
 

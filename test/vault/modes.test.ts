@@ -38,7 +38,7 @@ describe('injector mode', () => {
       'container.apparmor.security.beta.kubernetes.io/agent': 'runtime/default',
       'container.apparmor.security.beta.kubernetes.io/vault-agent-init': 'runtime/default',
       'vault.hashicorp.com/agent-inject': 'true',
-      'vault.hashicorp.com/role': 'team-bot',
+      'vault.hashicorp.com/role': 'team_bot',
       'vault.hashicorp.com/auth-path': 'auth/kubernetes',
       'vault.hashicorp.com/service': 'https://vault.vault.svc:8200',
       'vault.hashicorp.com/agent-pre-populate-only': 'true',
@@ -136,7 +136,7 @@ describe('operator mode', () => {
       vaultConnectionRef: 'vault',
       method: 'kubernetes',
       mount: 'kubernetes',
-      kubernetes: { role: 'team-bot', serviceAccount: 'bot', audiences: ['vault'], tokenExpirationSeconds: 600 },
+      kubernetes: { role: 'team_bot', serviceAccount: 'bot', audiences: ['vault'], tokenExpirationSeconds: 600 },
     });
     const destination = (name: string) => ({ name, create: true, overwrite: false, type: 'Opaque', labels });
     const restart = [{ kind: 'Deployment', name: 'bot' }];
@@ -232,7 +232,7 @@ describe('csi mode', () => {
     expect(parameters).toEqual({
       audience: 'vault',
       objects: expect.any(String),
-      roleName: 'team-bot',
+      roleName: 'team_bot',
       vaultAddress: 'https://vault.vault.svc:8200',
       vaultKubernetesMountPath: 'kubernetes',
     });
@@ -316,13 +316,13 @@ describe('the Vault plan', () => {
     ]);
     expect(plan.role).toEqual({
       backend: 'kubernetes',
-      roleName: 'team-bot',
+      roleName: 'team_bot',
       boundServiceAccountNames: ['bot'],
       boundServiceAccountNamespaces: ['team'],
       audience: 'vault',
       tokenTtl: 1800,
       tokenMaxTtl: 3600,
-      tokenPolicies: ['team-bot'],
+      tokenPolicies: ['team_bot'],
     });
     expect(plan.databaseRoles).toEqual([
       {
@@ -339,7 +339,7 @@ describe('the Vault plan', () => {
     const plans = vaultPlans(app);
     expect(plans.map((p) => [p.agent, p.mode, p.role.roleName, p.role.tokenTtl])).toEqual([
       ['alpha', 'csi', 'custom', 600],
-      ['bot', 'injector', 'team-bot', 1800],
+      ['bot', 'injector', 'team_bot', 1800],
     ]);
   });
 });

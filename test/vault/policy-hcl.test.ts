@@ -56,26 +56,26 @@ describe('writeVaultArtifacts', () => {
     const written = writeVaultArtifacts(app, first);
     writeVaultArtifacts(app, second);
     expect(written.map((p) => p.slice(first.length))).toEqual([
-      '/vault/agents-assistant.policy.hcl',
-      '/vault/agents-assistant.role.json',
-      '/vault/agents-tool-runner.policy.hcl',
-      '/vault/agents-tool-runner.role.json',
+      '/vault/agents_assistant.policy.hcl',
+      '/vault/agents_assistant.role.json',
+      '/vault/agents_tool-runner.policy.hcl',
+      '/vault/agents_tool-runner.role.json',
     ]);
     for (const name of readdirSync(join(first, 'vault')))
       expect(readFileSync(join(first, 'vault', name), 'utf8')).toBe(readFileSync(join(second, 'vault', name), 'utf8'));
-    const role = JSON.parse(readFileSync(join(first, 'vault', 'agents-assistant.role.json'), 'utf8'));
+    const role = JSON.parse(readFileSync(join(first, 'vault', 'agents_assistant.role.json'), 'utf8'));
     expect(Object.keys(role)).toEqual([...Object.keys(role)].sort());
     expect(role.kubernetesAuthRole).toEqual({
       audience: 'vault',
       backend: 'kubernetes',
       boundServiceAccountNames: ['assistant'],
       boundServiceAccountNamespaces: ['agents'],
-      roleName: 'agents-assistant',
+      roleName: 'agents_assistant',
       tokenMaxTtl: 3600,
-      tokenPolicies: ['agents-assistant'],
+      tokenPolicies: ['agents_assistant'],
       tokenTtl: 1800,
     });
-    expect(readFileSync(join(first, 'vault', 'agents-assistant.policy.hcl'), 'utf8')).toContain(
+    expect(readFileSync(join(first, 'vault', 'agents_assistant.policy.hcl'), 'utf8')).toContain(
       'path "kv/data/agents/assistant/openai" {\n  capabilities = ["read"]\n}',
     );
   });

@@ -43,29 +43,29 @@ describe('createVaultResources', () => {
     const byType = (type: string) =>
       registered.filter((r) => r.type === type).sort((a, b) => a.name.localeCompare(b.name));
     expect(byType('vault:index/policy:Policy').map((r) => [r.name, r.inputs.name])).toEqual([
-      ['vault-policy-agents-assistant', 'agents-assistant'],
-      ['vault-policy-agents-tool-runner', 'agents-tool-runner'],
+      ['vault-policy-agents_assistant', 'agents_assistant'],
+      ['vault-policy-agents_tool-runner', 'agents_tool-runner'],
     ]);
     expect(byType('vault:kubernetes/authBackendRole:AuthBackendRole').map((r) => r.inputs)).toEqual([
       {
         backend: 'kubernetes',
-        roleName: 'agents-assistant',
+        roleName: 'agents_assistant',
         boundServiceAccountNames: ['assistant'],
         boundServiceAccountNamespaces: ['agents'],
         audience: 'vault',
         tokenTtl: 1800,
         tokenMaxTtl: 3600,
-        tokenPolicies: ['agents-assistant'],
+        tokenPolicies: ['agents_assistant'],
       },
       {
         backend: 'kubernetes',
-        roleName: 'agents-tool-runner',
+        roleName: 'agents_tool-runner',
         boundServiceAccountNames: ['tool-runner'],
         boundServiceAccountNamespaces: ['agents'],
         audience: 'vault',
         tokenTtl: 1800,
         tokenMaxTtl: 3600,
-        tokenPolicies: ['agents-tool-runner'],
+        tokenPolicies: ['agents_tool-runner'],
       },
     ]);
     expect(registered.filter((r) => !r.type.includes('Policy') && !r.type.includes('AuthBackendRole'))).toEqual([]);

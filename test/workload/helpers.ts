@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { ClusterSettings } from '../../lib/core';
 import { ImagePolicy } from '../../lib/image-policy';
+import { AgentRuntimeRules } from '../../lib/runtime';
 import { AgentNamespace, AgentNamespaceProps } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
 import {
@@ -40,6 +41,25 @@ export function fixture(cluster: ClusterSettings = {}, nsProps: AgentNamespacePr
 export function addImagePolicy(f: ShapeFixture): void {
   new ImagePolicy(f.platform, 'ImagePolicy', { allowedPrefixes: ['ghcr.io/acme-ai/'] });
 }
+
+/**
+ * The whole baseline every pack judges: an ImagePolicy whose Kyverno policies check signatures and
+ * attestations (a VAP cannot), and Falco rules for every agent. Needs a fixture with
+ * `imagePolicyEngines: ['vap', 'kyverno']` and `runtimeEngines: ['falco']` (see WATCHED_CLUSTER).
+ */
+export function withFullBaseline(f: ShapeFixture): KubeObject[] {
+  const defaults = DEFAULT_PLATFORM_CONFIG.imagePolicy!;
+  new ImagePolicy(f.platform, 'ImagePolicy', {
+    allowedPrefixes: ['ghcr.io/acme-ai/'],
+    signature: defaults.signature,
+    attestations: defaults.attestations,
+  });
+  new AgentRuntimeRules(f.platform, 'RuntimeRules');
+  return appObjects(f.app);
+}
+
+/** Cluster settings for {@link withFullBaseline}. */
+export const WATCHED_CLUSTER: ClusterSettings = { imagePolicyEngines: ['vap', 'kyverno'], runtimeEngines: ['falco'] };
 
 /** Adds the ImagePolicy, then synthesizes every object. */
 export function withImagePolicy(f: ShapeFixture): KubeObject[] {

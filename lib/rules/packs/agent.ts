@@ -212,7 +212,7 @@ const secretEnv = containerRule(
 
 // --- Image policy ------------------------------------------------------------------------------
 
-function vapCovers(set: ObjectSet, labels: Record<string, string>): boolean {
+export function vapCovers(set: ObjectSet, labels: Record<string, string>): boolean {
   return set.ofKind('ValidatingAdmissionPolicyBinding').some((b) => {
     const spec = rec(b.object.spec);
     const policy = set.find('ValidatingAdmissionPolicy', str(spec.policyName) ?? '');
@@ -225,7 +225,7 @@ function vapCovers(set: ObjectSet, labels: Record<string, string>): boolean {
   });
 }
 
-function kyvernoCovers(set: ObjectSet, namespace: string, labels: Record<string, string>): boolean {
+export function kyvernoCovers(set: ObjectSet, namespace: string, labels: Record<string, string>): boolean {
   const verifies = (o: IndexedObject) => recs(rec(o.object.spec).rules).some((r) => arr(r.verifyImages).length > 0);
   const clusterPolicies = set
     .ofKind('ClusterPolicy')
@@ -238,11 +238,11 @@ function kyvernoCovers(set: ObjectSet, namespace: string, labels: Record<string,
   return ivp || [...clusterPolicies, ...policies].some(verifies);
 }
 
-function sigstoreCovers(set: ObjectSet, labels: Record<string, string>): boolean {
+export function sigstoreCovers(set: ObjectSet, labels: Record<string, string>): boolean {
   return set.ofKind('ClusterImagePolicy').length > 0 && labels['policy.sigstore.dev/include'] === 'true';
 }
 
-function gatekeeperCovers(set: ObjectSet, namespace: string): boolean {
+export function gatekeeperCovers(set: ObjectSet, namespace: string): boolean {
   return ['K8sAllowedRepos', 'K8sImageDigests'].some((kind) =>
     set.ofKind(kind).some((c) => {
       const spec = rec(c.object.spec);

@@ -1,9 +1,13 @@
 import { Pack } from '../rule';
 import { AGENT } from './agent';
+import { GDPR_PACK } from './gdpr';
+
+export { GDPR_PACK };
 import { API_VERSIONS } from './api-versions';
 import { HARDENING } from './hardening';
 import { PSS_BASELINE, PSS_RESTRICTED } from './pss';
 import { RBAC } from './rbac';
+import { SUPPLY_CHAIN_RUNTIME_RULES } from './supply-chain-runtime';
 
 const registry = new Map<string, Pack>();
 
@@ -27,5 +31,7 @@ registerPack(PSS_BASELINE);
 registerPack(PSS_RESTRICTED);
 registerPack(HARDENING);
 registerPack(RBAC);
-registerPack(AGENT);
+registerPack({ ...AGENT, rules: [...AGENT.rules, ...SUPPLY_CHAIN_RUNTIME_RULES] });
 registerPack(API_VERSIONS);
+// Not a default pack: it judges what operators declare about data, selected with --pack gdpr.
+registerPack(GDPR_PACK);

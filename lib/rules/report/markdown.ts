@@ -17,6 +17,7 @@ const FRAMEWORK_ORDER: readonly string[] = [
   FRAMEWORKS.cis,
   FRAMEWORKS.owasp,
   FRAMEWORKS.soc2,
+  FRAMEWORKS.gdpr,
 ];
 
 /** `--framework` values: the short keys of {@link FRAMEWORKS}. */

@@ -12,6 +12,7 @@ import { NETWORK_RULES } from './network';
 import { NAMESPACE_RULES } from './namespaces';
 import { AVAILABILITY_RULES } from './availability';
 import { METADATA_RULES } from './metadata';
+import { PLACEMENT_RULES } from './placement';
 
 export const HARDENING: Pack = {
   name: 'hardening',
@@ -26,5 +27,6 @@ export const HARDENING: Pack = {
     ...NAMESPACE_RULES,
     ...AVAILABILITY_RULES,
     ...METADATA_RULES,
+    ...PLACEMENT_RULES,
   ],
 };
