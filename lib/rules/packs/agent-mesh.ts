@@ -115,6 +115,15 @@ function isGateway(item: IndexedObject): boolean {
   return item.labels[LLM_GATEWAY_LABEL] === 'true' || item.pod?.labels[LLM_GATEWAY_LABEL] === 'true';
 }
 
+// The first gateway of a set, looked up once per set: every NetworkPolicy asks, and a scan stays linear.
+const gatewayCache = new WeakMap<ObjectSet, { readonly gateway: IndexedObject | undefined }>();
+
+function firstGateway(set: ObjectSet): IndexedObject | undefined {
+  let hit = gatewayCache.get(set);
+  if (!hit) gatewayCache.set(set, (hit = { gateway: set.workloads().find(isGateway) }));
+  return hit.gateway;
+}
+
 /** The provider ranges: what the gateway's NetworkPolicies open by ipBlock, its internet rule (a /0) aside. */
 function gatewayProviderRanges(set: ObjectSet, gateway: IndexedObject): AddressSet {
   const labels = gateway.pod?.labels ?? {};
@@ -184,7 +193,7 @@ export const llmFqdnBypass = objectRule(
   },
   (ctx) => {
     const item = indexedOf(ctx);
-    const gateway = ctx.set.workloads().find(isGateway);
+    const gateway = firstGateway(ctx.set);
     if (!gateway) return undefined;
     const spec = rec(ctx.object.spec);
     const selector = item.kind === 'NetworkPolicy' ? spec.podSelector : spec.endpointSelector;

@@ -129,14 +129,33 @@ function vaultManaged(set: ObjectSet, item: IndexedObject): boolean {
   )
     return true;
   if (rec(meta.annotations)[SECRET_SOURCE_ANNOTATION] === 'vault') return true;
-  const vsoDestinations = set.items
-    .filter((o) => (o.object.apiVersion ?? '').startsWith('secrets.hashicorp.com/') && o.namespace === item.namespace)
-    .map((o) => rec(rec(o.object.spec).destination).name);
-  const csiSecrets = set
-    .ofKind('SecretProviderClass', item.namespace)
-    .flatMap((o) => recs(rec(o.object.spec).secretObjects).map((s) => s.secretName));
-  return [...vsoDestinations, ...csiSecrets].includes(item.name);
+  return vaultSecretNames(set, item.namespace).has(item.name);
 }
+
+// Names the Vault Secrets Operator (destination.name) or the CSI driver (secretObjects[].secretName)
+// writes, per namespace, built once per set: scanning every object for every Secret was quadratic.
+const vaultSecretNamesCache = new WeakMap<ObjectSet, Map<string, Set<unknown>>>();
+
+function vaultSecretNames(set: ObjectSet, namespace: string): ReadonlySet<unknown> {
+  let byNamespace = vaultSecretNamesCache.get(set);
+  if (!byNamespace) {
+    const built = new Map<string, Set<unknown>>();
+    const add = (ns: string, name: unknown) => {
+      const names = built.get(ns);
+      if (names) names.add(name);
+      else built.set(ns, new Set([name]));
+    };
+    for (const o of set.items)
+      if ((o.object.apiVersion ?? '').startsWith('secrets.hashicorp.com/'))
+        add(o.namespace, rec(rec(o.object.spec).destination).name);
+    for (const o of set.ofKind('SecretProviderClass'))
+      for (const s of recs(rec(o.object.spec).secretObjects)) add(o.namespace, s.secretName);
+    vaultSecretNamesCache.set(set, (byNamespace = built));
+  }
+  return byNamespace.get(namespace) ?? EMPTY_NAMES;
+}
+
+const EMPTY_NAMES: ReadonlySet<unknown> = new Set();
 
 const secretObject = objectRule(
   {

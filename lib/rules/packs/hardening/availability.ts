@@ -51,11 +51,11 @@ const pdb = podRule(
   },
   (pod, ctx) => {
     if (replicasOf(ctx) <= 1) return undefined;
-    const budgets = ctx.set.ofKind('PodDisruptionBudget', indexedOf(ctx).namespace).filter((b) => {
+    const selected = ctx.set.ofKind('PodDisruptionBudget', indexedOf(ctx).namespace).some((b) => {
       const sel = rec(b.object.spec).selector;
       return !isEmptySelector(sel) && selectorMatches(sel, pod.labels);
     });
-    return budgets.length ? [] : [at('no PodDisruptionBudget selects the pods', ['spec', 'replicas'])];
+    return selected ? [] : [at('no PodDisruptionBudget selects the pods', ['spec', 'replicas'])];
   },
 );
 
