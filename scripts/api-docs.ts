@@ -16,6 +16,16 @@ import * as ts from 'typescript';
 const ROOT = path.join(__dirname, '..');
 export const API_DIR = path.join(ROOT, 'docs', 'api');
 
+/** A type as text, with `import("…")` paths relative to the repository so the pages do not depend on where it is checked out. */
+function typeText(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): string {
+  return checker
+    .typeToString(type, node, ts.TypeFormatFlags.NoTruncation)
+    .replace(
+      /import\("([^"]+)"\)/g,
+      (_, file: string) => `import("${path.relative(ROOT, file).split(path.sep).join('/')}")`,
+    );
+}
+
 interface EntryPoint {
   /** `agent-baseline/workload` */
   readonly specifier: string;
@@ -138,9 +148,7 @@ export function buildApiReference(): ApiReference {
         (ts.isFunctionDeclaration(decl) || ts.isVariableDeclaration(decl) || ts.isTypeAliasDeclaration(decl))
       ) {
         const type = checker.getTypeOfSymbolAtLocation(symbol, decl);
-        const text = ts.isTypeAliasDeclaration(decl)
-          ? decl.type.getText()
-          : checker.typeToString(type, decl, ts.TypeFormatFlags.NoTruncation);
+        const text = ts.isTypeAliasDeclaration(decl) ? decl.type.getText() : typeText(checker, type, decl);
         lines.push(code(text.length > 400 ? `${text.slice(0, 400)}…` : text), '');
       }
       if (decl && (ts.isClassDeclaration(decl) || ts.isInterfaceDeclaration(decl))) {
@@ -163,11 +171,7 @@ export function buildApiReference(): ApiReference {
           if (isOwn && !mDoc) gaps.add(`${entry.specifier}: ${exported.name}.${m.name} (no JSDoc)`);
           if (isOwn && optional && ts.isInterfaceDeclaration(decl) && !tags.has('default'))
             gaps.add(`${entry.specifier}: ${exported.name}.${m.name} (optional, no @default)`);
-          const mType = checker.typeToString(
-            checker.getTypeOfSymbolAtLocation(m, mDecl),
-            mDecl,
-            ts.TypeFormatFlags.NoTruncation,
-          );
+          const mType = typeText(checker, checker.getTypeOfSymbolAtLocation(m, mDecl), mDecl);
           const def = tags.get('default');
           const shownType = mType.length > 160 ? `${mType.slice(0, 160)}…` : mType;
           members.push(
