@@ -157,6 +157,18 @@ const changes: readonly Change[] = [
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] },
     },
   ]),
+  sibling('egress to another pod on 8080 beside the agent policy', (a) => [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'extra-egress', namespace: a.namespace.name },
+      spec: {
+        podSelector: { matchLabels: a.selectorLabels },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: { matchLabels: { app: 'b' } } }], ports: [{ port: 8080 }] }],
+      },
+    },
+  ]),
   {
     what: "egress to anywhere patched into the agent's policy",
     apply: (_, agents, i) => agents[i].network.networkPolicy.addJsonPatch(JsonPatch.add('/spec/egress/-', {})),

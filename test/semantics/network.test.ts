@@ -25,6 +25,15 @@ function withExtraPolicy(spec: Obj, kind = 'NetworkPolicy'): Obj[] {
   return set;
 }
 
+/** The good set with one more egress rule in the agent's own NetworkPolicy. */
+function inOwnPolicy(rule: Obj): Obj[] {
+  const set = goodSet();
+  const own = find(set, 'NetworkPolicy', 'agent');
+  const spec = own.spec as Obj;
+  spec.egress = [...((spec.egress as Obj[] | undefined) ?? []), rule];
+  return set;
+}
+
 const AGENT_SELECTOR = { matchLabels: { 'app.kubernetes.io/name': 'agent' } };
 const egressTo = (...blocks: Obj[]): Obj => ({
   podSelector: AGENT_SELECTOR,
@@ -104,8 +113,14 @@ describe('egress address sets are judged by meaning', () => {
     });
     expect(findingsOf(dns, 'AGT-InternetEgress', { metadataDns: true })).toEqual([]);
     expect(findingsOf(dns, 'AGT-InternetEgress')).toHaveLength(1);
-    expect(cliScan(dns, { metadataDns: true }).code).toBe(EXIT.ok);
-    expect(cliScan(dns).code).toBe(EXIT.failing);
+    // The CLI judges the same rule written into the agent's own policy: beside it, AGT-NetworkPolicyUnion refuses it anyway.
+    const own = inOwnPolicy({
+      to: [{ ipBlock: { cidr: '169.254.169.254/32' } }],
+      ports: [{ port: 53, protocol: 'UDP' }],
+    });
+    expect(cliScan(own, { metadataDns: true }).code).toBe(EXIT.ok);
+    expect(cliScan(own).code).toBe(EXIT.failing);
+    expect(cliScan(dns, { metadataDns: true }).code).toBe(EXIT.failing);
     const http = withExtraPolicy(egressTo({ cidr: '169.254.169.254/32' }));
     expect(findingsOf(http, 'AGT-InternetEgress', { metadataDns: true })).toHaveLength(1);
     const wide = withExtraPolicy({

@@ -6,6 +6,7 @@
 import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, serviceAccountUsername } from '../../core';
 import { RUNS_GENERATED_CODE_LABEL } from '../../shared/guardrail-constants';
 import { internetEgress, networkPolicyScope } from './agent-network';
+import { networkUnion } from './network-union';
 import { llmFqdnBypass, meshOptOut, psaVersionPin } from './agent-mesh';
 import {
   credentialInConfigMap,
@@ -439,6 +440,7 @@ const actionQuota = podRule(
 const AGENT_RULES: readonly Rule[] = [
   internetEgress,
   networkPolicyScope,
+  networkUnion,
   apiToken,
   secretObject,
   literalSecret,
