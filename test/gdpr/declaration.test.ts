@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { AgentBaselineError, DataDeclaration, PRIVACY_KEYS, resolveDataDeclaration } from '../../lib/core';
+import { DataDeclaration, PRIVACY_KEYS, resolveDataDeclaration } from '../../lib/core';
 import { auditPolicyFor } from '../../lib/audit';
 import { LlmGateway } from '../../lib/guardrails';
 import { Peer } from '../../lib/network';
@@ -7,6 +7,7 @@ import { AgentPlatform } from '../../lib/platform';
 import { HardenedAgent } from '../../lib/workload';
 import { ALL_SHAPES, IMAGE, fixture, withImagePolicy } from '../workload/helpers';
 import { dig, findObject, podSpecOf } from '../helpers/synth';
+import { refusal } from '../helpers/refusal';
 
 const PERSONAL: DataDeclaration = {
   categories: ['personal'],
@@ -15,16 +16,6 @@ const PERSONAL: DataDeclaration = {
   retentionDays: 30,
   regions: ['eu'],
 };
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AgentBaselineError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('the data declaration refuses incomplete or malformed input, naming path, field, value and what is allowed', () => {
   const cases: [string, unknown, string][] = [

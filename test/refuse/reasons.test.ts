@@ -1,24 +1,15 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { AgentBaselineError, REASON_ALLOWED, WAIVER_ANNOTATION, reasonProblem } from '../../lib/core';
+import { REASON_ALLOWED, WAIVER_ANNOTATION, reasonProblem } from '../../lib/core';
 import { ImagePolicy, ImagePolicyProps } from '../../lib/image-policy';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
 import { Suppressions } from '../../lib/platform/suppressions';
 import { runRules } from '../../lib/rules';
 import { HardenedAgent } from '../../lib/workload';
+import { refusal } from '../helpers/refusal';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const IMAGE = `ghcr.io/acme/agent:1.0.0@${DIGEST}`;
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AgentBaselineError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 const unreadable: Array<[string, string, RegExp]> = [
   ['too short', 'too short', /fewer than 10/],

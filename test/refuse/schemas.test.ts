@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as ts from 'typescript';
 import { z } from 'zod';
-import { AgentBaselineError, checkProps, didYouMean } from '../../lib/core';
+import { checkProps, didYouMean } from '../../lib/core';
 import type { AgentGuardrailsProps } from '../../lib/guardrails';
 import { GUARDRAILS_PROPS_SCHEMA } from '../../lib/guardrails/schema';
 import type { EdgeIdentityProps } from '../../lib/identity';
@@ -41,6 +41,7 @@ import {
   SCHEDULED_AGENT_PROPS_SCHEMA,
   STATEFUL_AGENT_PROPS_SCHEMA,
 } from '../../lib/workload/schema';
+import { refusal } from '../helpers/refusal';
 
 // --- compile time: z.infer equals the interface (modulo readonly) -----------------------------
 
@@ -163,15 +164,6 @@ describe('props schemas stay in step with their interfaces', () => {
 const IMAGE = `ghcr.io/acme/agent:1.0.0@sha256:${'a'.repeat(64)}`;
 const base = { image: IMAGE, ports: [{ name: 'http', port: 8080 }] };
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AgentBaselineError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 function ns(): AgentNamespace {
   return new AgentNamespace(new AgentPlatform(Testing.app(), 'platform'), 'agents');
 }

@@ -1,22 +1,13 @@
 import { JsonPatch, Testing } from 'cdk8s';
 import { podPlumbing } from '../../lib/agent-pod/plumbing';
-import { AgentBaselineError } from '../../lib/core';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
 import { KubeObject, runRules } from '../../lib/rules';
 import { HardenedAgent } from '../../lib/workload';
+import { refusal } from '../helpers/refusal';
 
 const IMAGE = `ghcr.io/acme/agent:1.0.0@sha256:${'a'.repeat(64)}`;
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AgentBaselineError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 function ns(): AgentNamespace {
   return new AgentNamespace(new AgentPlatform(Testing.app(), 'platform'), 'agents');
 }

@@ -1,12 +1,12 @@
 import { Testing } from 'cdk8s';
 import * as pulumi from '@pulumi/pulumi';
-import { AgentBaselineError } from '../../lib/core';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
 import { VaultAgentPlan, renderPolicyHcl, vaultArtifactNames, vaultPlans } from '../../lib/vault';
 import { createVaultResources } from '../../lib/vault/pulumi';
 import { HardenedAgent } from '../../lib/workload';
 import { KV_SECRET } from '../vault/helpers';
+import { refusal } from '../helpers/refusal';
 
 const IMAGE = `ghcr.io/acme-ai/bot:1.0.0@sha256:${'a'.repeat(64)}`;
 
@@ -18,16 +18,6 @@ beforeAll(async () => {
     false,
   );
 });
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AgentBaselineError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 function platform(): AgentPlatform {
   return new AgentPlatform(Testing.app(), 'p', { vaultDeliveryModes: ['injector', 'operator', 'csi'] });
