@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MANAGED_BY, ResolvedClusterSettings, invalidProp } from '../core';
+import { MANAGED_BY, ResolvedClusterSettings, checkProps, invalidProp } from '../core';
 import { AgentPlatform } from '../platform/platform';
 import {
   CERT_MANAGER_API_VERSION,
@@ -14,6 +14,8 @@ import {
 import { renderClientSecretObjects } from './envoy-gateway';
 import { GATEWAY_IMPLEMENTATION_SPECS, GatewayImplementationSpec } from './implementations';
 import { ResolvedGateway, ResolvedRoute, checkLocalLimitUnits, resolveGateway, resolveRoute } from './resolve';
+import { z } from 'zod';
+import { AGENT_GATEWAY_PROPS_SCHEMA, AGENT_ROUTE_PROPS_SCHEMA, OIDC_SIGN_IN_SCHEMA } from './schema';
 import { AgentGatewayProps, AgentRouteProps, ExposableAgent } from './types';
 
 function gatewayLabels(partOf: string, name: string): Record<string, string> {
@@ -25,6 +27,13 @@ function gatewayLabels(partOf: string, name: string): Record<string, string> {
   };
 }
 
+/**
+ * Route props at entry: unknown keys and wrong shapes, except the client secret, whose resolver
+ * refuses a literal without echoing it.
+ */
+const ROUTE_ENTRY_SCHEMA = AGENT_ROUTE_PROPS_SCHEMA.extend({
+  people: OIDC_SIGN_IN_SCHEMA.extend({ clientSecret: z.unknown() }).optional(),
+});
 /**
  * The authenticating edge of the platform: a Gateway API `Gateway` (HTTPS with a referenced or
  * cert-manager certificate; plain HTTP only redirects) and, per exposed agent, an `HTTPRoute`, the
@@ -55,6 +64,9 @@ export class AgentGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentGatewayProps) {
     super(scope, id);
+    // Top-level typos first; the resolver then explains bad values in its own terms, and the full
+    // schema at the end refuses any nested key it did not read.
+    checkProps(this, AGENT_GATEWAY_PROPS_SCHEMA.extend({ tls: z.unknown() }), props, '', 'entry');
     this.settings = AgentPlatform.find(this).settings;
     this.implementation = GATEWAY_IMPLEMENTATION_SPECS[this.settings.gateway.implementation];
     if (!this.implementation.meshes.includes(this.settings.mesh))
@@ -66,6 +78,7 @@ export class AgentGateway extends Construct {
         "a meshed agent accepts mTLS callers only, and this gateway's proxies are outside the mesh",
       );
     this.resolved = resolveGateway(this, id, props);
+    checkProps(this, AGENT_GATEWAY_PROPS_SCHEMA, props);
     this.gatewayName = this.resolved.name;
     this.gatewayNamespace = this.resolved.namespace;
     const labels = gatewayLabels(this.gatewayNamespace, this.gatewayName);
@@ -101,6 +114,8 @@ export class AgentGateway extends Construct {
    */
   public expose(agent: ExposableAgent, props: AgentRouteProps): AgentRoute {
     const key = `${agent.namespace.name}/${agent.agentName}`;
+    const field = `expose(${key})`;
+    checkProps(this, ROUTE_ENTRY_SCHEMA, props, field, 'entry');
     if (this.routes.has(key))
       invalidProp(this, 'expose', key, 'each agent once per gateway (list all hostnames and paths in one call)');
     const route = new AgentRoute(this, `${agent.namespace.name}-${agent.agentName}`, {
@@ -110,6 +125,7 @@ export class AgentGateway extends Construct {
       settings: this.settings,
       implementation: this.implementation,
     });
+    checkProps(this, AGENT_ROUTE_PROPS_SCHEMA, props, field);
     this.routes.set(key, route);
     agent.allowIngressFrom(
       this.implementation.proxyPeer(this.settings.gateway, this.resolved),

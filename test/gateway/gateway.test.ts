@@ -675,3 +675,46 @@ describe('weakening after construction fails synth (AGT-EdgeAuth runs on the res
     expect(() => app.synth()).toThrow(/through HTTPRoute agents\/backdoor without edge authentication/);
   });
 });
+
+describe('mistyped gateway props are refused, never dropped', () => {
+  const refused = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof AgentBaselineError) return e.message;
+      throw e;
+    }
+    throw new Error('expected a refusal');
+  };
+  const cases: Array<[string, () => unknown, string]> = [
+    [
+      'gateway: tsl for tls',
+      () =>
+        build(ROUTE, { gateway: { namespace: 'gateway', tsl: { secretName: 'x' } } as unknown as AgentGatewayProps }),
+      '[platform/edge] tsl: invalid value {"secretName":"x"} (unknown field; did you mean \'tls\'?)',
+    ],
+    [
+      'route: hostname for hostnames',
+      () => build({ ...ROUTE, hostname: ['a.example.com'] } as unknown as AgentRouteProps),
+      'hostname: invalid value ["a.example.com"] (unknown field; did you mean \'hostnames\'?)',
+    ],
+    [
+      'route: people.cookie for cookies',
+      () => build({ ...ROUTE, people: { ...PEOPLE, cookie: { sameSite: 'Strict' } } } as unknown as AgentRouteProps),
+      'people.cookie: invalid value {"sameSite":"Strict"} (unknown field; did you mean \'cookies\'?)',
+    ],
+    [
+      'route: limits.perUser.request for requests',
+      () => build({ ...ROUTE, limits: { perUser: { request: 10, unit: 'Minute' } } } as unknown as AgentRouteProps),
+      "limits.perUser.request: invalid value 10 (unknown field; did you mean 'requests'?)",
+    ],
+    [
+      'route: a string where a list is expected',
+      () => build({ ...ROUTE, pathPrefixes: '/api' } as unknown as AgentRouteProps),
+      'pathPrefixes: invalid value "/api"',
+    ],
+  ];
+  test.each(cases)('%s', (_, fn, message) => {
+    expect(refused(fn)).toContain(message);
+  });
+});

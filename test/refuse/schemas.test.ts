@@ -41,6 +41,8 @@ import {
   SCHEDULED_AGENT_PROPS_SCHEMA,
   STATEFUL_AGENT_PROPS_SCHEMA,
 } from '../../lib/workload/schema';
+import { AGENT_GATEWAY_PROPS_SCHEMA, AGENT_ROUTE_PROPS_SCHEMA } from '../../lib/gateway/schema';
+import type { AgentGatewayProps, AgentRouteProps } from '../../lib/gateway';
 import { refusal } from '../helpers/refusal';
 
 // --- compile time: z.infer equals the interface (modulo readonly) -----------------------------
@@ -68,7 +70,9 @@ const compileTimeEqual: [
   Same<typeof SCHEDULED_AGENT_PROPS_SCHEMA, ScheduledAgentProps>,
   Same<typeof AGENT_TASK_PROPS_SCHEMA, AgentTaskProps>,
   Same<typeof STATEFUL_AGENT_PROPS_SCHEMA, StatefulAgentProps>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<typeof AGENT_GATEWAY_PROPS_SCHEMA, AgentGatewayProps>,
+  Same<typeof AGENT_ROUTE_PROPS_SCHEMA, AgentRouteProps>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 // --- run time: the keys of each interface, read from its source, equal the schema's ----------
 
@@ -129,6 +133,14 @@ const pairs: Array<[string, string, z.ZodType]> = [
   ['lib/core/settings.ts', 'VaultEndpoint', shape(AGENT_PLATFORM_PROPS_SCHEMA, 'vault')],
   ['lib/core/settings.ts', 'ApiServerEndpoints', shape(AGENT_PLATFORM_PROPS_SCHEMA, 'apiServerEndpoints')],
   ['lib/core/gateway-settings.ts', 'GatewaySettings', shape(AGENT_PLATFORM_PROPS_SCHEMA, 'gateway')],
+  ['lib/gateway/types.ts', 'AgentGatewayProps', AGENT_GATEWAY_PROPS_SCHEMA],
+  ['lib/gateway/types.ts', 'AgentRouteProps', AGENT_ROUTE_PROPS_SCHEMA],
+  ['lib/gateway/types.ts', 'OidcSignInProps', shape(AGENT_ROUTE_PROPS_SCHEMA, 'people')],
+  ['lib/gateway/types.ts', 'SessionCookieProps', shape(shape(AGENT_ROUTE_PROPS_SCHEMA, 'people'), 'cookies')],
+  ['lib/gateway/types.ts', 'VaultClientSecret', shape(shape(AGENT_ROUTE_PROPS_SCHEMA, 'people'), 'clientSecret')],
+  ['lib/gateway/types.ts', 'MachineCallerProps', element(shape(AGENT_ROUTE_PROPS_SCHEMA, 'machines'))],
+  ['lib/gateway/types.ts', 'RequestLimitProps', shape(AGENT_ROUTE_PROPS_SCHEMA, 'limits')],
+  ['lib/gateway/types.ts', 'RequestLimit', shape(shape(AGENT_ROUTE_PROPS_SCHEMA, 'limits'), 'perUser')],
   ['lib/network/intent.ts', 'AgentNetworkProps', NETWORK_PROPS_SCHEMA],
   ['lib/network/intent.ts', 'FqdnEgress', element(shape(NETWORK_PROPS_SCHEMA, 'fqdns'))],
   ['lib/network/intent.ts', 'InternetEgress', shape(NETWORK_PROPS_SCHEMA, 'internet')],
