@@ -5,7 +5,7 @@
  *
  * Layers, lowest first (a layer imports only from layers below it and itself):
  *   lib/core    primitives: errors, settings, baseline constants, validators, interfaces (IAgentNamespace)
- *   lib/shared  domain knowledge as pure data and functions (RBAC risk list, image references,
+ *   lib/common  domain knowledge as pure data and functions (RBAC risk list, image references,
  *               guardrail labels), used by both the rule engine and the constructs
  *   lib/rules   the rule engine: plain objects in, findings out
  *   construct modules: every other folder under lib/ (platform, namespace, network, rbac, vault,
@@ -16,8 +16,8 @@
  */
 const LOWER = {
   core: '^lib/core/',
-  shared: '^lib/(core|shared)/',
-  rules: '^lib/(core|shared|rules)/',
+  common: '^lib/(core|common)/',
+  rules: '^lib/(core|common|rules)/',
 };
 
 module.exports = {
@@ -45,17 +45,17 @@ module.exports = {
       to: { path: '^lib/', pathNot: LOWER.core },
     },
     {
-      name: 'shared-imports-only-core',
+      name: 'common-imports-only-core',
       severity: 'error',
-      comment: 'lib/shared holds pure data and functions: it imports only lib/core and itself.',
-      from: { path: '^lib/shared/' },
-      to: { path: '^lib/', pathNot: LOWER.shared },
+      comment: 'lib/common holds pure data and functions: it imports only lib/core and itself.',
+      from: { path: '^lib/common/' },
+      to: { path: '^lib/', pathNot: LOWER.common },
     },
     {
       name: 'rules-imports-no-construct-module',
       severity: 'error',
       comment:
-        'The rule engine imports only lib/core, lib/shared and itself; move what it needs from a construct module to lib/shared.',
+        'The rule engine imports only lib/core, lib/common and itself; move what it needs from a construct module to lib/common.',
       from: { path: '^lib/rules/' },
       to: { path: '^lib/', pathNot: LOWER.rules },
     },
@@ -63,7 +63,7 @@ module.exports = {
       name: 'rules-imports-no-cdk8s',
       severity: 'error',
       comment: 'The rule engine checks plain objects and runs without cdk8s or constructs (CLI, Pulumi policy).',
-      from: { path: '^lib/(rules|shared)/', pathNot: '^lib/rules/(cdk8s-plugin\\.ts|plugin/)' },
+      from: { path: '^lib/(rules|common)/', pathNot: '^lib/rules/(cdk8s-plugin\\.ts|plugin/)' },
       to: { path: '(^|/)node_modules/(cdk8s|cdk8s-plus-[0-9]+|constructs)/' },
     },
     {

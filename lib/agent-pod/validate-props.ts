@@ -16,7 +16,7 @@ import {
   requirePortName,
   requireReason,
 } from '../core';
-import { parseImageReference } from '../shared/image-reference';
+import { parseImageReference } from '../common/image-reference';
 import { AgentPodProps, AgentPort, AgentProbe, AgentResources, BaselineWaiver } from './props';
 
 /** Resolved resources: every request and limit filled in and checked. */

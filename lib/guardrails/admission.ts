@@ -10,7 +10,7 @@ import {
   jobGuardrailValidations,
 } from './cel';
 import { celString } from '../image-policy/cel';
-import { CREATED_BY_LABEL } from '../shared/guardrail-constants';
+import { CREATED_BY_LABEL } from '../common/guardrail-constants';
 
 /** A ValidatingAdmissionPolicy or its binding, as a plain object to emit. */
 export interface AdmissionObject {

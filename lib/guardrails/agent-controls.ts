@@ -1,7 +1,7 @@
 import { invalidProp } from '../core';
 import type { IAgentPod } from '../agent-pod/contract';
 import { podPlumbing } from '../agent-pod/plumbing';
-import { RUNS_GENERATED_CODE_LABEL, SandboxKind } from '../shared/guardrail-constants';
+import { RUNS_GENERATED_CODE_LABEL, SandboxKind } from '../common/guardrail-constants';
 import { AgentGuardrails, AgentGuardrailsProps } from './guardrails';
 import { sandboxRuntimeClassName } from './sandbox';
 

@@ -7,7 +7,7 @@
  */
 import { RESTRICTED_VOLUME_TYPES } from '../core/baseline';
 import { celAllContainers, celImageFromAllowedPrefix, celString, celStringList } from '../image-policy/cel';
-import { APPROVAL_ANNOTATION as APPROVAL_ANNOTATION_KEY } from '../shared/guardrail-constants';
+import { APPROVAL_ANNOTATION as APPROVAL_ANNOTATION_KEY } from '../common/guardrail-constants';
 
 /** One validation of a ValidatingAdmissionPolicy. */
 export interface CelValidation {

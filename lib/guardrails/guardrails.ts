@@ -17,7 +17,7 @@ import {
   DEFAULT_MAX_ACTIVE_DEADLINE_SECONDS,
   DEFAULT_MAX_JOBS,
   DEFAULT_MAX_TTL_SECONDS_AFTER_FINISHED,
-} from '../shared/guardrail-constants';
+} from '../common/guardrail-constants';
 import { AgentActionQuota } from './quota';
 
 /** Human approval of the Jobs an agent creates. */

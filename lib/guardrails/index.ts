@@ -1,4 +1,4 @@
-export * from '../shared/guardrail-constants';
+export * from '../common/guardrail-constants';
 export * from './cel';
 export * from './admission';
 export * from './quota';

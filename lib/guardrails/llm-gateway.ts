@@ -3,7 +3,7 @@ import { cidrOverlaps, dnsPatternReachesLlmProvider, invalidProp, parseCidr, req
 import { ConnectionGrant, Peer, registerLlmGateway } from '../network';
 import { IAgentPod, isAgentPod } from '../agent-pod/contract';
 import { podPlumbing } from '../agent-pod/plumbing';
-import { LLM_GATEWAY_LABEL } from '../shared/guardrail-constants';
+import { LLM_GATEWAY_LABEL } from '../common/guardrail-constants';
 
 /** Props of {@link LlmGateway}: the gateway agent and the providers only it may reach. */
 export interface LlmGatewayProps {

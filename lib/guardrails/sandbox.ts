@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { MANAGED_BY, requireOneOf } from '../core';
 import { AgentPlatform } from '../platform/platform';
-import { SANDBOX_KINDS, SANDBOX_RUNTIME_CLASSES, SandboxKind } from '../shared/guardrail-constants';
+import { SANDBOX_KINDS, SANDBOX_RUNTIME_CLASSES, SandboxKind } from '../common/guardrail-constants';
 
 /** Checks a sandbox name and returns the RuntimeClass name an agent runs under. */
 export function sandboxRuntimeClassName(scope: IConstruct | string, field: string, sandbox: unknown): string {

@@ -1,4 +1,4 @@
-export * from '../shared/image-reference';
+export * from '../common/image-reference';
 export * from './settings';
 export * from './cel';
 export * from './vap';

@@ -16,7 +16,7 @@ import { AgentNamespace } from '../namespace/namespace';
 import { AgentPlatform } from '../platform/platform';
 import { imageChecks } from './cel';
 import { renderKyvernoClusterPolicy, renderKyvernoImageValidatingPolicy } from './kyverno';
-import { parseImageReference } from '../shared/image-reference';
+import { parseImageReference } from '../common/image-reference';
 import {
   IMAGE_POLICY_WAIVER_CONTROLS,
   ImagePolicyProps,

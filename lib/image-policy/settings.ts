@@ -8,7 +8,7 @@ import {
   requireOneOf,
   requireReason,
 } from '../core';
-import { parseImagePrefix } from '../shared/image-reference';
+import { parseImagePrefix } from '../common/image-reference';
 import { AttestationRequirements, ResolvedAttestations, resolveAttestations } from './attestations/settings';
 
 /** Attestation requirements, with who signs the attestations. */

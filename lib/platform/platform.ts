@@ -25,7 +25,7 @@ import {
   requireTokenAudience,
   requireUserLabels,
 } from '../core';
-import { parseImageReference } from '../shared/image-reference';
+import { parseImageReference } from '../common/image-reference';
 import { appValidation } from './app-validation';
 import { checkScopePeers } from './peers';
 import { AGENT_PLATFORM_PROPS_SCHEMA } from './schema';

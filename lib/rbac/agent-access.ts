@@ -6,7 +6,7 @@ import { API_GRANT_SCHEMA } from './schema';
 import type { AgentNamespace } from '../namespace/namespace';
 import { createClusterRoleBinding, createRoleBinding } from './binding';
 import { ApiGrant, ResolvedGrant, resolveGrant } from './grant';
-import { RBAC_ACKNOWLEDGEMENTS_ANNOTATION, RBAC_RULE_RISKS } from '../shared/rbac-risks';
+import { RBAC_ACKNOWLEDGEMENTS_ANNOTATION, RBAC_RULE_RISKS } from '../common/rbac-risks';
 
 /** Volume of the projected API token; mounted at /var/run/secrets/tokens/kube-api-token/token. */
 export const API_TOKEN_VOLUME = 'kube-api-token';

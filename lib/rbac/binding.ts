@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp, requireDnsLabel, requireDnsSubdomain, requireNonEmptyString, requireOneOf } from '../core';
-import { RBAC_API_GROUP, roleRefRisk, subjectRisk } from '../shared/rbac-risks';
+import { RBAC_API_GROUP, roleRefRisk, subjectRisk } from '../common/rbac-risks';
 
 /** Who a binding grants to. */
 export interface RbacSubject {

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { firstDuplicate, invalidProp, requireDnsSubdomain, requireReason } from '../core';
-import { RbacRuleRisk, WILDCARD_RISK, ruleRisks } from '../shared/rbac-risks';
+import { RbacRuleRisk, WILDCARD_RISK, ruleRisks } from '../common/rbac-risks';
 
 /** An explicit acceptance of one acknowledgeable risk, recorded with its reason on the Role. */
 export interface RbacRiskAcknowledgement {

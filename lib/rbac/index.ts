@@ -1,4 +1,4 @@
-export * from '../shared/rbac-risks';
+export * from '../common/rbac-risks';
 export * from './grant';
 export * from './binding';
 export * from './agent-access';

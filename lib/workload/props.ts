@@ -1,6 +1,6 @@
 import type { AgentPodProps, AgentServingProps } from '../agent-pod/props';
 import type { AgentGuardrailsProps } from '../guardrails/guardrails';
-import type { SandboxKind } from '../shared/guardrail-constants';
+import type { SandboxKind } from '../common/guardrail-constants';
 import type { EdgeIdentityProps } from '../identity/identity';
 import type { AgentVaultSecretsProps } from '../vault/types';
 

@@ -1,6 +1,6 @@
 /**
  * The import graph: no cycles (between files or between folders, type-only imports included) and
- * no import that breaks the layering (lib/core < lib/shared < lib/rules < construct modules <
+ * no import that breaks the layering (lib/core < lib/common < lib/rules < construct modules <
  * entry points). The rules live in .dependency-cruiser.cjs; dependency-cruiser reads the graph.
  * A second suite runs the same configuration on a small tree with known faults, so a
  * configuration that silently stopped seeing something (type-only imports, folder cycles) fails.
@@ -22,7 +22,7 @@ const RULES = [
   'no-circular',
   'no-folder-cycle',
   'core-imports-only-core',
-  'shared-imports-only-core',
+  'common-imports-only-core',
   'rules-imports-no-construct-module',
   'rules-imports-no-cdk8s',
   'cli-is-an-entry-point',
@@ -115,7 +115,7 @@ describe('the layering check itself', () => {
     'lib/network/d.ts': 'export const d = 2;\n',
     // Layering breaks, each through a type-only import.
     'lib/core/errors.ts': "import type { Agent } from '../workload/agent';\nexport type E = Agent;\n",
-    'lib/shared/risks.ts': "import type { R } from '../rules/rule';\nexport type S = R;\n",
+    'lib/common/risks.ts': "import type { R } from '../rules/rule';\nexport type S = R;\n",
     'lib/rules/rule.ts': "import type { Agent } from '../workload/agent';\nexport type R = Agent;\n",
     'lib/rules/engine.ts': "import type { Construct } from 'constructs';\nexport type C = Construct;\n",
     'lib/platform/app.ts': "import type { Cli } from '../cli/index';\nexport type P = Cli;\n",
@@ -153,7 +153,7 @@ describe('the layering check itself', () => {
 
   it.each([
     ['core-imports-only-core', 'lib/core/errors.ts → lib/workload/agent.ts'],
-    ['shared-imports-only-core', 'lib/shared/risks.ts → lib/rules/rule.ts'],
+    ['common-imports-only-core', 'lib/common/risks.ts → lib/rules/rule.ts'],
     ['rules-imports-no-construct-module', 'lib/rules/rule.ts → lib/workload/agent.ts'],
     ['cli-is-an-entry-point', 'lib/platform/app.ts → lib/cli/index.ts'],
   ])('%s catches %s (a type-only import)', (rule, edge) => {

@@ -37,7 +37,7 @@ test('typesVersions gives TypeScript with node10 resolution (no exports support)
 });
 
 /** Folders below the concerns (see .dependency-cruiser.cjs), reached only through them. */
-const INTERNAL_FOLDERS = new Set(['shared']);
+const INTERNAL_FOLDERS = new Set(['common']);
 
 test('every concern folder lib/<x>/index.ts is an entry point named after it; internal folders are not', () => {
   for (const folder of INTERNAL_FOLDERS) expect([folder, pkg.exports[`./${folder}`]]).toEqual([folder, undefined]);

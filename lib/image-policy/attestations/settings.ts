@@ -5,8 +5,8 @@
  */
 import { IConstruct } from 'constructs';
 import { invalidProp, requireInteger, requireNonEmptyString, requireOneOf, requireReason } from '../../core';
-import { parseImageReference } from '../../shared/image-reference';
-import { wideSubjectProblem } from '../../shared/subject-pattern';
+import { parseImageReference } from '../../common/image-reference';
+import { wideSubjectProblem } from '../../common/subject-pattern';
 
 export { wideSubjectProblem };
 

@@ -4,7 +4,7 @@
  * an LLM provider from any agent but the gateway bypasses it.
  */
 import { AddressSet, dnsPatternReachesLlmProvider, ipBlockSet, meshOptOutOf } from '../../core';
-import { LLM_GATEWAY_LABEL } from '../../shared/guardrail-constants';
+import { LLM_GATEWAY_LABEL } from '../../common/guardrail-constants';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PSS_LATEST_MINOR } from '../pss-version';
 import { CIS, NSA, OWASP, SOC2 } from '../references';

@@ -4,7 +4,7 @@
  * platform asks for them.
  */
 import { AGENT_NAMESPACE_LABEL, ANNOTATION_PREFIX, serviceAccountUsername } from '../../core';
-import { RUNS_GENERATED_CODE_LABEL } from '../../shared/guardrail-constants';
+import { RUNS_GENERATED_CODE_LABEL } from '../../common/guardrail-constants';
 import { internetEgress, networkPolicyScope } from './agent-network';
 import { networkUnion } from './network-union';
 import { llmFqdnBypass, meshOptOut, psaVersionPin } from './agent-mesh';
@@ -16,7 +16,7 @@ import {
   guardrailForeignServiceAccount,
   literalSecret,
 } from './agent-identity';
-import { ruleRisks } from '../../shared/rbac-risks';
+import { ruleRisks } from '../../common/rbac-risks';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { PodContext } from '../pod-template';
 import { Pack, Rule, RuleContext } from '../rule';

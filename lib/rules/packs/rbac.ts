@@ -11,7 +11,7 @@ import {
   roleRefRisk,
   ruleRisks,
   subjectRisk,
-} from '../../shared/rbac-risks';
+} from '../../common/rbac-risks';
 
 const ROLE_KINDS = ['Role', 'ClusterRole'];
 const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];

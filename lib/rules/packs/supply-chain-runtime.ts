@@ -5,7 +5,7 @@
  * agent workload. A ValidatingAdmissionPolicy cannot fetch attestations, so a namespace covered
  * only by one is reported as lacking them.
  */
-import { wideSubjectProblem } from '../../shared/subject-pattern';
+import { wideSubjectProblem } from '../../common/subject-pattern';
 import { IndexedObject, ObjectSet } from '../object-set';
 import { Rule } from '../rule';
 import { CIS, NSA, OWASP, SOC2 } from '../references';

@@ -1,6 +1,6 @@
 /** Hardening, images: immutable image references and pull policy. */
 import { IMAGE_DIGEST_RULE_ID } from '../../../core';
-import { parseImageReference } from '../../../shared/image-reference';
+import { parseImageReference } from '../../../common/image-reference';
 import { Rule } from '../../rule';
 import { NSA, OWASP, SOC2 } from '../../references';
 import { str } from '../../util';
