@@ -19,3 +19,21 @@ export function failingFindings(objects: readonly KubeObject[]): string[] {
       .map((f) => `${f.rule} ${r.kind}/${r.name}: ${f.message}`),
   );
 }
+
+/** The restricted-profile settings every generated pod spec must carry, on the pod and each container. */
+export function expectHardenedPodSpec(spec: Record<string, unknown>): void {
+  expect(spec.automountServiceAccountToken).toBe(false);
+  const containers = [...((spec.initContainers as object[]) ?? []), ...(spec.containers as object[])] as Array<
+    Record<string, Record<string, unknown>>
+  >;
+  for (const c of containers) {
+    expect(c.securityContext).toEqual(
+      expect.objectContaining({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+      }),
+    );
+  }
+}

@@ -13,7 +13,7 @@ import {
   StatefulAgentProps,
 } from '../../lib/workload';
 import { appObjects, dig, podSpecOf } from '../helpers/synth';
-import { failingFindings, schemaErrors } from './checks';
+import { expectHardenedPodSpec, failingFindings, schemaErrors } from './checks';
 import { IMAGE_PREFIXES, NUM_RUNS, ROOMY_QUOTA, agentProps, dnsLabel, kubernetesVersion } from './arbitraries';
 
 /** The pod props every shape shares, from the HardenedAgent generator (ports and probes only where a shape serves). */
@@ -117,19 +117,7 @@ describe.each(SHAPES)('every valid %s', (_shape, arbitrary) => {
         for (const { kind, name } of built) {
           const workload = objects.find((o) => o.kind === kind && o.metadata.name === name);
           const spec = podSpecOf(workload!) as Record<string, unknown>;
-          expect(spec.automountServiceAccountToken).toBe(false);
-          for (const c of [...((spec.initContainers as object[]) ?? []), ...(spec.containers as object[])] as Array<
-            Record<string, Record<string, unknown>>
-          >) {
-            expect(c.securityContext).toEqual(
-              expect.objectContaining({
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              }),
-            );
-          }
+          expectHardenedPodSpec(spec);
           if (kind === 'CronJob') {
             expect(dig(workload, 'spec', 'jobTemplate', 'spec')).not.toHaveProperty('ttlSecondsAfterFinished');
             expect(typeof dig(workload, 'spec')?.startingDeadlineSeconds).toBe('number');
