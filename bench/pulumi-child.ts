@@ -5,11 +5,20 @@
  * bypass the CLI, so the bench applies them itself.
  *   --mode ours  --n N   the PulumiPlatform component for an N-agent app
  *   --mode plain --count C   C plain ConfigMaps under one component: the floor, same mocks
+ *   --mode objects --n N  an informational second floor: the N-agent app's Kubernetes objects and
+ *                         Vault policies and roles, synthesized ahead (untimed) and kept only as
+ *                         JSON, registered as plain resources of their own types under one
+ *                         component: no synthesis, validation, planning or dependsOn
+ * Every mode times from just before the component is created (the app's constructs are built
+ * before): registerMs is wall time until every resource reached the mocks, cpuMs the CPU time of
+ * the same region.
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import * as vault from '@pulumi/vault';
 import { AgentApp } from '../lib/platform';
-import { PulumiPlatform } from '../lib/pulumi';
+import { BUILT_IN_KINDS, PulumiPlatform, planKubernetesObjects } from '../lib/pulumi';
+import { vaultBaseName, vaultPlans } from '../lib/vault';
 import { buildScalePlatform } from './fixture';
 import { parseArgs, peakRssMiB } from './stats';
 
@@ -22,6 +31,61 @@ export interface PulumiMeasurement {
   /** User + system CPU of the process over the timed region: less sensitive to a busy machine. */
   readonly cpuMs: number;
   readonly peakRssMiB: number;
+}
+
+interface PlainResources {
+  readonly kubernetes: { name: string; object: Record<string, unknown> & { apiVersion: string; kind: string } }[];
+  readonly vault: { base: string; policyName: string; policyHcl: string; role: Record<string, unknown> }[];
+}
+
+/** The app's resources as JSON text, so that neither the app nor its constructs stay in memory. */
+function plainResourcesOf(agents: number): string {
+  const app = new AgentApp({ outdir: 'unused' });
+  buildScalePlatform(app, agents);
+  const resources: PlainResources = {
+    kubernetes: planKubernetesObjects('bench', app).map((p) => ({ name: `bench/${p.key}`, object: p.object })),
+    vault: vaultPlans(app).map((p) => ({
+      base: vaultBaseName(p.namespace, p.agent),
+      policyName: p.policyName,
+      policyHcl: p.policyHcl,
+      role: {
+        backend: p.role.backend,
+        roleName: p.role.roleName,
+        boundServiceAccountNames: [...p.role.boundServiceAccountNames],
+        boundServiceAccountNamespaces: [...p.role.boundServiceAccountNamespaces],
+        audience: p.role.audience,
+        tokenTtl: p.role.tokenTtl,
+        tokenMaxTtl: p.role.tokenMaxTtl,
+        tokenPolicies: [p.policyName],
+      },
+    })),
+  };
+  return JSON.stringify(resources);
+}
+
+function registerPlain(resources: PlainResources): pulumi.Resource[] {
+  const parent = new pulumi.ComponentResource('bench:index:Objects', 'bench');
+  const out: pulumi.Resource[] = [parent];
+  for (const { name, object } of resources.kubernetes) {
+    const { apiVersion, kind, ...rest } = object;
+    const builtIn = BUILT_IN_KINDS[`${apiVersion}/${kind}`];
+    out.push(
+      builtIn
+        ? new builtIn.resource(name, rest, { parent })
+        : new k8s.apiextensions.CustomResource(name, { ...object }, { parent }),
+    );
+  }
+  for (const v of resources.vault) {
+    out.push(new vault.Policy(`bench/vault-policy-${v.base}`, { name: v.policyName, policy: v.policyHcl }, { parent }));
+    out.push(
+      new vault.kubernetes.AuthBackendRole(
+        `bench/vault-role-${v.base}`,
+        v.role as unknown as vault.kubernetes.AuthBackendRoleArgs,
+        { parent },
+      ),
+    );
+  }
+  return out;
 }
 
 function urnsSettled(resources: readonly pulumi.Resource[]): Promise<unknown[]> {
@@ -43,13 +107,15 @@ async function main(): Promise<void> {
     'bench',
     false,
   );
-  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let agents = 0;
+  let cpu0: NodeJS.CpuUsage;
   let t1: number;
   let t2: number;
-  if (args.get('mode') === 'plain') {
+  const mode = args.get('mode') ?? 'ours';
+  if (mode === 'plain') {
     const count = Number(args.get('count'));
+    cpu0 = process.cpuUsage();
     t1 = performance.now();
     const parent = new pulumi.ComponentResource('bench:index:Plain', 'bench');
     const children: pulumi.Resource[] = [];
@@ -65,14 +131,25 @@ async function main(): Promise<void> {
     }
     t2 = performance.now();
     await urnsSettled([parent, ...children]);
-  } else {
+  } else if (mode === 'objects') {
+    agents = Number(args.get('n'));
+    const resources = JSON.parse(plainResourcesOf(agents)) as PlainResources;
+    cpu0 = process.cpuUsage();
+    t1 = performance.now();
+    const registered = registerPlain(resources);
+    t2 = performance.now();
+    await urnsSettled(registered);
+  } else if (mode === 'ours') {
     agents = Number(args.get('n'));
     const app = new AgentApp({ outdir: 'unused' });
     buildScalePlatform(app, agents);
+    cpu0 = process.cpuUsage();
     t1 = performance.now();
     const platform = new PulumiPlatform('bench', { app });
     t2 = performance.now();
-    await urnsSettled([platform, ...platform.resources.values()]);
+    await urnsSettled([platform, ...platform.resources.values(), ...platform.vault.policies, ...platform.vault.roles]);
+  } else {
+    throw new Error(`--mode: ${mode} is not one of ours, plain, objects`);
   }
   const t3 = performance.now();
   const cpu = process.cpuUsage(cpu0);
