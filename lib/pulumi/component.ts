@@ -7,9 +7,7 @@ import { VaultOwnSetup, VaultResources, createVaultResources } from '../vault/pu
 import { planDependencies, PlannedObject } from './dependencies';
 import { BUILT_IN_KINDS } from './kinds';
 import { classifyObjects, synthesizeObjects } from './objects';
-
-/** Error.stackTraceLimit while the Kubernetes resources are registered (restored after). */
-export const REGISTRATION_STACK_TRACE_LIMIT = 0;
+import { withRegistrationStackTraces } from './registration';
 
 /** Pulumi type token of {@link PulumiPlatform}. */
 export const PLATFORM_COMPONENT_TYPE = 'agent-baseline:index:Platform';
@@ -55,13 +53,9 @@ export class PulumiPlatform extends pulumi.ComponentResource {
     super(PLATFORM_COMPONENT_TYPE, name, {}, opts);
     this.plan = planKubernetesObjects(name, args.app);
     const resources = new Map<string, pulumi.CustomResource>();
-    // @pulumi/pulumi formats an Error stack for every promise it creates per resource (leak
-    // diagnostics) and preallocates one per registration; it takes each resource's source position
-    // with its own, unlimited, capture. Registering thousands of objects from one loop, those stacks
-    // are all this loop: none of them is worth their cost (docs/performance.md).
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = REGISTRATION_STACK_TRACE_LIMIT;
-    try {
+    // Registration without stack traces: see registration.ts. createVaultResources does the same
+    // around its own registrations, after its checks.
+    withRegistrationStackTraces(() => {
       for (const planned of this.plan) {
         const childOpts: pulumi.CustomResourceOptions = {
           parent: this,
@@ -70,9 +64,7 @@ export class PulumiPlatform extends pulumi.ComponentResource {
         };
         resources.set(planned.key, register(resourceName(name, planned.key), planned, childOpts));
       }
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-    }
+    });
     this.resources = resources;
     this.vault = createVaultResources(vaultPlans(args.app), {
       parent: this,

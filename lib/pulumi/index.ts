@@ -3,6 +3,7 @@ export * from './kinds';
 export * from './objects';
 export * from './dependencies';
 export * from './component';
+export * from './registration';
 export * from './config';
 // The Vault side (policies, auth roles, audit devices) as Pulumi resources; public as `agent-baseline/pulumi`.
 export * from '../vault/pulumi';

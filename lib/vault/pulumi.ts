@@ -5,6 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
 import { firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
+import { withRegistrationStackTraces } from '../pulumi/registration';
 import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
 import { VaultAgentPlan, checkVaultPlan, vaultBaseName } from './plan';
 
@@ -68,7 +69,6 @@ function createOwnSetup(
   name: (suffix: string) => string,
   opts: pulumi.CustomResourceOptions,
 ) {
-  requireNonEmptyString('ownSetup', 'kubernetesHost', setup.kubernetesHost);
   const authMounts = [...new Set(plans.map((p) => p.role.backend))].sort();
   const authBackends = authMounts.map(
     (path) =>
@@ -157,7 +157,18 @@ export function createVaultResources(
         'two agents with one Vault name overwrite each other',
       );
   }
+  if (options.ownSetup) requireNonEmptyString('ownSetup', 'kubernetesHost', options.ownSetup.kubernetesHost);
   const opts: pulumi.CustomResourceOptions = { parent: options.parent, provider: options.provider };
+  // Everything is checked: registration without stack traces (lib/pulumi/registration.ts).
+  return withRegistrationStackTraces(() => createChecked(plans, options, name, opts));
+}
+
+function createChecked(
+  plans: readonly VaultAgentPlan[],
+  options: VaultResourcesOptions,
+  name: (suffix: string) => string,
+  opts: pulumi.CustomResourceOptions,
+): VaultResources {
   const own = options.ownSetup ? createOwnSetup(plans, options.ownSetup, name, opts) : undefined;
   const policies: vault.Policy[] = [];
   const roles: vault.kubernetes.AuthBackendRole[] = [];
