@@ -36,7 +36,14 @@ import { MachineInfo, machineInfo, median, parseArgs, round } from './stats';
 import type { Measurement } from './synth-child';
 
 /** 5,000 agents under Pulumi mocks take minutes: cap a run rather than wait forever. */
-const PULUMI_TIMEOUT_MS = Number(process.env.BENCH_PULUMI_TIMEOUT_MS ?? 20 * 60 * 1000);
+const PULUMI_TIMEOUT_MS = Number(process.env.BENCH_PULUMI_TIMEOUT_MS ?? 30 * 60 * 1000);
+/**
+ * V8 heap limit of every Pulumi child (MiB). @pulumi/pulumi starts every resource's registration
+ * before the first one completes, so the program's peak heap grows with the resource count: 5,000
+ * agents (53,000 resources) exceed Node's default limit of about 4 GiB and abort. The same limit
+ * goes to every Pulumi child, floors and all sizes, so ratios compare like with like.
+ */
+const PULUMI_HEAP_MIB = Number(process.env.BENCH_PULUMI_HEAP_MIB ?? 12 * 1024);
 
 export interface BenchResult {
   readonly benchmark: 'agent-baseline';
@@ -288,7 +295,7 @@ export const PULUMI_FLOOR_MAX_AGENTS = 1000;
 const pulumi: Section = {
   name: 'pulumi',
   run(ctx) {
-    const nodeArgs = pulumiNodeArgs();
+    const nodeArgs = [...pulumiNodeArgs(), `--max-old-space-size=${PULUMI_HEAP_MIB}`];
     ctx.figures['pulumi.nodeargs'] = nodeArgs.join(' ');
     for (const n of ctx.plan.pulumiAgents) {
       const ours: PulumiMeasurement[] = [];

@@ -48,6 +48,9 @@ describe('npm run bench -- --smoke --json', () => {
       'serializers.jsonStringifyMs',
       'pulumi.n50.plainRegisterMs',
       'pulumi.n50.ratioToPlain',
+      'pulumi.n50.objectsRegisterMs',
+      'pulumi.n50.ratioToObjects',
+      'pulumi.n50.cpuRatioToObjects',
     ];
     for (const key of keys) expect(typeof result.figures[key]).toBe('number');
     expect(result.figures['coldSynth.manifests']).toBeGreaterThan(0);
@@ -55,6 +58,8 @@ describe('npm run bench -- --smoke --json', () => {
     expect(result.figures['coldSynth.outputsIdentical']).toBe(true);
     expect(result.figures['serializers.identical']).toBe(true);
     expect(result.figures['pulumi.nodeargs']).toMatch(/--stack-trace-limit=\d+/);
+    // The informational floor registers the same resources as our component.
+    expect(result.figures['pulumi.n50.objectsResources']).toBe(result.figures['pulumi.n50.resources']);
   });
 
   it('evaluates each target of the issue', () => {

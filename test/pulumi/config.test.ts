@@ -24,11 +24,14 @@ const DECLARABLE = PLATFORM_CONFIG_KEYS.filter((k) => k.type !== 'object');
 const source = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 
 describe('Pulumi.yaml', () => {
-  test('is a nodejs project whose main runs the Pulumi entry compiled, with a bounded stack-trace limit', () => {
+  test('is a nodejs project whose main runs the Pulumi entry compiled, with a bounded stack-trace limit and a larger young generation', () => {
     expect(project.name).toBe(PULUMI_PROJECT);
     expect(project.runtime).toEqual({
       name: 'nodejs',
-      options: { typescript: false, nodeargs: expect.stringMatching(/^--stack-trace-limit=\d+$/) },
+      options: {
+        typescript: false,
+        nodeargs: expect.stringMatching(/^--stack-trace-limit=\d+ --max-semi-space-size=\d+$/),
+      },
     });
     expect(project.main).toBe('scripts/pulumi.js');
     // The launcher compiles stacks/pulumi.ts (test/pulumi/launcher.test.ts runs it under mocks).

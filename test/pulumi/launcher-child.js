@@ -23,7 +23,7 @@ async function main() {
     await new Promise((resolve) => globalThis.setImmediate(resolve));
   }
   process.stdout.write(
-    `${JSON.stringify({ kubernetesObjects: exported.kubernetesObjects, vaultPolicies: exported.vaultPolicies, registered, stackTraceLimit: Error.stackTraceLimit })}\n`,
+    `${JSON.stringify({ kubernetesObjects: exported.kubernetesObjects, vaultPolicies: exported.vaultPolicies, registered, stackTraceLimit: Error.stackTraceLimit, execArgv: process.execArgv })}\n`,
   );
 }
 

@@ -32,6 +32,7 @@ test('the compiled program registers the default platform with the stack-trace l
     vaultPolicies: string[];
     registered: { type: string; name: string }[];
     stackTraceLimit: number;
+    execArgv: string[];
   };
   const app = new App();
   buildDefaultPlatform(app, DEFAULT_PLATFORM_CONFIG);
@@ -46,4 +47,6 @@ test('the compiled program registers the default platform with the stack-trace l
   ).toEqual(plan.map((p) => `agent-baseline/${p.key}`).sort());
   expect(out.vaultPolicies.length).toBeGreaterThan(0);
   expect(String(out.stackTraceLimit)).toBe(nodeargs[0].split('=')[1]);
+  // Every nodearg reached node (--max-semi-space-size has no observable value besides).
+  expect(out.execArgv).toEqual(nodeargs);
 });
