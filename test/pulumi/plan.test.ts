@@ -1,7 +1,7 @@
 /**
  * The full plan the Pulumi engine sees for a multi-agent platform (every resource's type, name,
  * inputs, provider, dependencies and parent, and the component's registration order) held equal to
- * the plan recorded before the registration path was optimised (test/pulumi/fixtures). A change to
+ * the plan recorded before the registration path was optimised (test/fixtures/pulumi). A change to
  * how resources are registered must not change what is registered.
  *
  * The fixture is regenerated only when the plan is meant to change, with
@@ -16,7 +16,7 @@ import { buildScalePlatform } from '../../bench/fixture';
 import { PulumiPlatform } from '../../lib/pulumi';
 import { Registered, recordRegistrations, settled } from './mocks';
 
-const FIXTURE = path.join(__dirname, 'fixtures', 'plan-scale-12.json');
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'pulumi', 'plan-scale-12.json');
 
 interface RecordedPlan {
   /** `platform.plan` keys in registration order, with their dependsOn keys. */
