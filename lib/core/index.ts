@@ -15,3 +15,4 @@ export * from './credentials';
 export * from './llm-providers';
 export * from './gateway-settings';
 export * from './privacy';
+export * from './registration';

@@ -7,7 +7,7 @@ import { VaultOwnSetup, VaultResources, createVaultResources } from '../vault/pu
 import { planDependencies, PlannedObject } from './dependencies';
 import { BUILT_IN_KINDS } from './kinds';
 import { classifyObjects, synthesizeObjects } from './objects';
-import { withRegistrationStackTraces } from './registration';
+import { withRegistrationStackTraces } from '../core';
 
 /** Pulumi type token of {@link PulumiPlatform}. */
 export const PLATFORM_COMPONENT_TYPE = 'agent-baseline:index:Platform';
@@ -53,7 +53,7 @@ export class PulumiPlatform extends pulumi.ComponentResource {
     super(PLATFORM_COMPONENT_TYPE, name, {}, opts);
     this.plan = planKubernetesObjects(name, args.app);
     const resources = new Map<string, pulumi.CustomResource>();
-    // Registration without stack traces: see registration.ts. createVaultResources does the same
+    // Registration without stack traces: see lib/core/registration.ts. createVaultResources does the same
     // around its own registrations, after its checks.
     withRegistrationStackTraces(() => {
       for (const planned of this.plan) {

@@ -3,7 +3,7 @@ export * from './kinds';
 export * from './objects';
 export * from './dependencies';
 export * from './component';
-export * from './registration';
+export { REGISTRATION_STACK_TRACE_LIMIT, withRegistrationStackTraces } from '../core';
 export * from './config';
 // The Vault side (policies, auth roles, audit devices) as Pulumi resources; public as `agent-baseline/pulumi`.
 export * from '../vault/pulumi';

@@ -4,8 +4,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
-import { firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
-import { withRegistrationStackTraces } from '../pulumi/registration';
+import { firstDuplicate, invalidProp, requireNonEmptyString, withRegistrationStackTraces } from '../core';
 import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
 import { VaultAgentPlan, checkVaultPlan, vaultBaseName } from './plan';
 
@@ -159,7 +158,7 @@ export function createVaultResources(
   }
   if (options.ownSetup) requireNonEmptyString('ownSetup', 'kubernetesHost', options.ownSetup.kubernetesHost);
   const opts: pulumi.CustomResourceOptions = { parent: options.parent, provider: options.provider };
-  // Everything is checked: registration without stack traces (lib/pulumi/registration.ts).
+  // Everything is checked: registration without stack traces (lib/core/registration.ts).
   return withRegistrationStackTraces(() => createChecked(plans, options, name, opts));
 }
 

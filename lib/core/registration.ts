@@ -1,3 +1,5 @@
+// In lib/core (it imports nothing) so that lib/pulumi and lib/vault's Pulumi side share it without
+// importing each other; lib/pulumi re-exports it.
 /**
  * Error.stackTraceLimit while a loop registers resources (restored after). @pulumi/pulumi formats
  * an Error stack for every promise it creates per resource (leak diagnostics) and preallocates one
