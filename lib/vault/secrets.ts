@@ -27,6 +27,7 @@ import {
 import { VAULT_BASE_NAME_SHAPE, VaultAgentPlan, buildVaultPlan, claimVaultNames, vaultBaseName } from './plan';
 import { ResolvedVaultSecrets, resolveVaultSecrets } from './resolve';
 import { AgentVaultSecretsProps } from './types';
+import { AgentApiObject } from '../api-object';
 
 /** Annotation on a SecretProviderClass whose secrets rotate: the driver must run with rotation enabled. */
 export const REQUIRES_ROTATION_ANNOTATION = `${ANNOTATION_PREFIX}requires-csi-secret-rotation`;
@@ -143,7 +144,7 @@ export class AgentVaultSecrets extends Construct {
     const connection = this.resolved.connection.existing === undefined ? this.ensureConnection(agent) : undefined;
     const connectionRef = this.resolved.connection.existing ?? VAULT_CONNECTION_NAME;
     const authName = `${agent.agentName}-vault`;
-    const auth = new ApiObject(this, 'VaultAuth', {
+    const auth = new AgentApiObject(this, 'VaultAuth', {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultAuth',
       metadata: { name: authName, labels: agent.labels },
@@ -165,7 +166,7 @@ export class AgentVaultSecrets extends Construct {
         restartTarget: WORKLOAD_KIND_TRAITS[agent.workloadKind].rolloutRestart ? agent.workloadKind : undefined,
       });
       this.objects.push(
-        new ApiObject(this, `Secret-${secret.name}`, {
+        new AgentApiObject(this, `Secret-${secret.name}`, {
           apiVersion: VSO_API_VERSION,
           kind,
           metadata: { name: `${agent.agentName}-${secret.name}`, labels: agent.labels },
@@ -196,7 +197,7 @@ export class AgentVaultSecrets extends Construct {
         );
       return existing;
     }
-    return new ApiObject(ns, CONNECTION_ID, {
+    return new AgentApiObject(ns, CONNECTION_ID, {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultConnection',
       metadata: { name: VAULT_CONNECTION_NAME, labels: ns.commonLabels('vault') },
@@ -209,7 +210,7 @@ export class AgentVaultSecrets extends Construct {
     const name = `${agent.agentName}-vault`;
     const rotates = this.resolved.secrets.some((s) => s.rotates);
     this.objects.push(
-      new ApiObject(this, 'SecretProviderClass', {
+      new AgentApiObject(this, 'SecretProviderClass', {
         apiVersion: SECRET_PROVIDER_CLASS_API_VERSION,
         kind: 'SecretProviderClass',
         metadata: {
