@@ -56,7 +56,7 @@ import {
   checkWritablePaths,
   resolveResources,
 } from './validate-props';
-import { KubeConfigMap, KubeServiceAccount } from '../api-object';
+import { KubeConfigMap, KubeServiceAccount } from '../platform/api-object';
 
 /** The main container's name in every agent pod. */
 export const AGENT_CONTAINER_NAME = 'agent';

@@ -17,7 +17,7 @@ import { ResolvedGateway, ResolvedRoute, checkLocalLimitUnits, resolveGateway, r
 import { z } from 'zod';
 import { AGENT_GATEWAY_PROPS_SCHEMA, AGENT_ROUTE_PROPS_SCHEMA, OIDC_SIGN_IN_SCHEMA } from './schema';
 import { AgentGatewayProps, AgentRouteProps, ExposableAgent } from './types';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 function gatewayLabels(partOf: string, name: string): Record<string, string> {
   return {

@@ -19,7 +19,7 @@ import {
   DEFAULT_MAX_TTL_SECONDS_AFTER_FINISHED,
 } from '../common/guardrail-constants';
 import { AgentActionQuota } from './quota';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Human approval of the Jobs an agent creates. */
 export interface JobApproval {

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ANNOTATION_PREFIX, invalidProp } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Annotation on the action quota listing each agent's share. */
 export const ACTION_LIMITS_ANNOTATION = `${ANNOTATION_PREFIX}action-limits`;

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { MANAGED_BY, requireOneOf } from '../core';
 import { AgentPlatform } from '../platform/platform';
 import { SANDBOX_KINDS, SANDBOX_RUNTIME_CLASSES, SandboxKind } from '../common/guardrail-constants';
-import { KubeRuntimeClass } from '../api-object';
+import { KubeRuntimeClass } from '../platform/api-object';
 
 /** Checks a sandbox name and returns the RuntimeClass name an agent runs under. */
 export function sandboxRuntimeClassName(scope: IConstruct | string, field: string, sandbox: unknown): string {

@@ -28,7 +28,7 @@ import {
 } from './settings';
 import { SIGSTORE_INCLUDE_LABEL, renderSigstoreAttestationPolicy, renderSigstoreClusterImagePolicy } from './sigstore';
 import { renderVap } from './vap';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 const POLICIES = new WeakMap<AgentPlatform, ImagePolicy>();
 

@@ -45,7 +45,7 @@ import {
   renderNetworkPolicySpec,
   renderPeerAuthenticationSpec,
 } from './render';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 /** The agent a policy belongs to. A `HardenedAgent` satisfies this interface. */
 export interface NetworkedAgent extends AgentPeerRef, IConstruct {

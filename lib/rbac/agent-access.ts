@@ -6,7 +6,7 @@ import type { AgentNamespace } from '../namespace/namespace';
 import { createClusterRoleBinding, createRoleBinding } from './binding';
 import { ApiGrant, ResolvedGrant, resolveGrant } from './grant';
 import { RBAC_ACKNOWLEDGEMENTS_ANNOTATION, RBAC_RULE_RISKS } from '../common/rbac-risks';
-import { KubeClusterRole, KubeRole } from '../api-object';
+import { KubeClusterRole, KubeRole } from '../platform/api-object';
 
 /** Volume of the projected API token; mounted at /var/run/secrets/tokens/kube-api-token/token. */
 export const API_TOKEN_VOLUME = 'kube-api-token';

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp, requireDnsLabel, requireDnsSubdomain, requireNonEmptyString, requireOneOf } from '../core';
 import { RBAC_API_GROUP, roleRefRisk, subjectRisk } from '../common/rbac-risks';
-import { KubeClusterRoleBinding, KubeRoleBinding } from '../api-object';
+import { KubeClusterRoleBinding, KubeRoleBinding } from '../platform/api-object';
 
 /** Who a binding grants to. */
 export interface RbacSubject {

@@ -14,7 +14,7 @@ import {
 import type { AgentNamespace } from '../namespace/namespace';
 import { RbacSubject, createClusterRoleBinding, createRoleBinding } from './binding';
 import { BROAD_SUBJECT_NAMES, BROAD_SUBJECT_RISK, RBAC_API_GROUP, ruleRisks } from '../common/rbac-risks';
-import { KubeClusterRole, KubeRole } from '../api-object';
+import { KubeClusterRole, KubeRole } from '../platform/api-object';
 
 /** The roles people get on an agent namespace. */
 export type PeopleRole = 'viewer' | 'operator' | 'auditor';

@@ -7,7 +7,7 @@ import { AgentRuntimeDeclaration, ManifestObject, declarationsFromManifests } fr
 import { FALCO_VALUE_ALLOWED, falcoValueProblem } from './falco/condition';
 import { DEFAULT_CLUSTER_NETWORKS, FalcoItem, falcoRules } from './falco/rules';
 import { TETRAGON_ACTIONS, TetragonAction, tetragonPolicy } from './tetragon';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Key of the rules file in the ConfigMap, and its name under /etc/falco/rules.d. */
 export const FALCO_RULES_FILE = 'agent-baseline-rules.yaml';

@@ -27,7 +27,7 @@ import {
 import { VAULT_BASE_NAME_SHAPE, VaultAgentPlan, buildVaultPlan, claimVaultNames, vaultBaseName } from './plan';
 import { ResolvedVaultSecrets, resolveVaultSecrets } from './resolve';
 import { AgentVaultSecretsProps } from './types';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Annotation on a SecretProviderClass whose secrets rotate: the driver must run with rotation enabled. */
 export const REQUIRES_ROTATION_ANNOTATION = `${ANNOTATION_PREFIX}requires-csi-secret-rotation`;

@@ -6,7 +6,7 @@ import { AgentWorkload } from './base';
 import { createPdb, servicePorts } from './objects';
 import { HardenedAgentProps } from './props';
 import { HARDENED_AGENT_PROPS_SCHEMA } from './schema';
-import { AgentApiObject, KubeService } from '../api-object';
+import { AgentApiObject, KubeService } from '../platform/api-object';
 
 /** One extra pod at a time during a rollout, and none taken away: capacity never drops. */
 const ROLLING_UPDATE_MAX_SURGE = 1;

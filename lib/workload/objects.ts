@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentPort } from '../agent-pod/props';
-import { KubePodDisruptionBudget } from '../api-object';
+import { KubePodDisruptionBudget } from '../platform/api-object';
 
 /** The Service ports of an agent: one per declared port, targeting it by name. */
 export function servicePorts(ports: readonly AgentPort[]): k8s.ServicePort[] {

@@ -5,7 +5,7 @@ import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { ScheduledAgentProps, ScheduledConcurrencyPolicy } from './props';
 import { checkBatchBounds, requireCronSchedule, requireTimeZone } from './validate-batch';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Pods a CronJob can have at once, per concurrency policy: a replaced run's pod may still be terminating. */
 const CONCURRENT_RUNS: Record<ScheduledConcurrencyPolicy, number> = { Forbid: 1, Replace: 2 };

@@ -17,7 +17,7 @@ import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { createPdb, servicePorts } from './objects';
 import { AgentVolumeAccessMode, StatefulAgentProps } from './props';
-import { AgentApiObject, KubeService } from '../api-object';
+import { AgentApiObject, KubeService } from '../platform/api-object';
 
 /** Name of the volume claim template, and so of each replica's claim prefix (`data-<agent>-<ordinal>`). */
 export const STATEFUL_DATA_VOLUME = 'data';

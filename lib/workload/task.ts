@@ -5,7 +5,7 @@ import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { AgentTaskProps } from './props';
 import { checkBatchBounds } from './validate-batch';
-import { AgentApiObject } from '../api-object';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Defaults of an AgentTask's Job: a one-hour deadline and TTL, and no retries. */
 export const AGENT_TASK_DEFAULTS = {

@@ -63,13 +63,19 @@ function resolveSanitized(input: unknown, sortKeys: boolean): unknown {
   const resolved: unknown[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) resolved[i] = resolveSanitized(record[keys[i]], sortKeys);
   const out: Record<string, unknown> = {};
-  if (!sortKeys) {
+  if (!sortKeys || isSorted(keys)) {
     for (let i = 0; i < keys.length; i++) if (resolved[i] != null) out[keys[i]] = resolved[i];
     return out;
   }
+  // Array.prototype.sort's default order (UTF-16 code units), as cdk8s's sanitizeValue sorts.
   const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
   for (const i of order) if (resolved[i] != null) out[keys[i]] = resolved[i];
   return out;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
 
 /**

@@ -38,7 +38,7 @@ type KubeClass = (new (scope: Construct, id: string, props: never) => ApiObject)
 /**
  * `Base` with a one-pass `toJson()`. The generated classes' own `toJson()` is
  * `{ ...GVK, ...toJson_<Kind>Props(super.toJson()) }`; this is the same with the one-pass
- * ApiObject part (test/api-object holds every class equal to its base).
+ * ApiObject part (test/platform/api-object.test.ts holds every class equal to its base).
  */
 function fastKube<C extends KubeClass>(Base: C, convert: (resolved: never) => unknown): C {
   const Unchecked = Base as unknown as new (scope: Construct, id: string, props: unknown) => ApiObject;
