@@ -20,6 +20,11 @@ export class AgentApiObject extends ApiObject {
     this.ownProps = props;
   }
 
+  /** True once a JSON patch was added: its output is no longer what its props alone say. */
+  public get hasJsonPatches(): boolean {
+    return this.patched;
+  }
+
   public addJsonPatch(...ops: JsonPatch[]): void {
     this.patched = true;
     super.addJsonPatch(...ops);

@@ -36,6 +36,19 @@ const BRAND = Symbol.for('agent-baseline.AgentVaultSecrets');
 const CONNECTION_ID = 'VaultConnection';
 
 /**
+ * VaultConnections created here, with the text of their spec as written once computed. Their spec
+ * is plain data only this module holds, so only a JSON patch can change what is written.
+ */
+const ownConnections = new WeakMap<ApiObject, { text?: string }>();
+
+/** The namespace connection's spec as written (every operator-mode agent compares its own with it). */
+function connectionSpecText(connection: ApiObject): string {
+  const own = ownConnections.get(connection);
+  if (!own || (connection as AgentApiObject).hasJsonPatches) return JSON.stringify(connection.toJson().spec);
+  return (own.text ??= JSON.stringify(connection.toJson().spec));
+}
+
+/**
  * The Vault secrets of one agent: validates the declaration, wires the chosen delivery mode into
  * the agent's pod (annotations, token, volume, egress) and holds the Vault side as a plan.
  * Created by an agent shape from its `secrets` prop or `addVaultSecrets()`.
@@ -187,22 +200,24 @@ export class AgentVaultSecrets extends Construct {
     const spec = vaultConnectionSpec(agent.platform.settings.vault.address, caCertSecretRef);
     const existing = ns.node.tryFindChild(CONNECTION_ID) as ApiObject | undefined;
     if (existing) {
-      const current = existing.toJson().spec;
-      if (JSON.stringify(current) !== JSON.stringify(spec))
+      const current = connectionSpecText(existing);
+      if (current !== JSON.stringify(spec))
         invalidProp(
           agent,
           'secrets.connection.caCertSecretRef',
           caCertSecretRef,
-          `the settings of the namespace's VaultConnection '${VAULT_CONNECTION_NAME}' (${JSON.stringify(current)}), or connection.existing`,
+          `the settings of the namespace's VaultConnection '${VAULT_CONNECTION_NAME}' (${current}), or connection.existing`,
         );
       return existing;
     }
-    return new AgentApiObject(ns, CONNECTION_ID, {
+    const connection = new AgentApiObject(ns, CONNECTION_ID, {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultConnection',
       metadata: { name: VAULT_CONNECTION_NAME, labels: ns.commonLabels('vault') },
       spec,
     });
+    ownConnections.set(connection, {});
+    return connection;
   }
 
   private wireCsi(agent: IAgentPod): void {
