@@ -67,9 +67,13 @@ function resolveSanitized(input: unknown, sortKeys: boolean): unknown {
     for (let i = 0; i < keys.length; i++) if (resolved[i] != null) out[keys[i]] = resolved[i];
     return out;
   }
-  // Array.prototype.sort's default order (UTF-16 code units), as cdk8s's sanitizeValue sorts.
-  const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
-  for (const i of order) if (resolved[i] != null) out[keys[i]] = resolved[i];
+  // The default sort (UTF-16 code units), as cdk8s's sanitizeValue sorts; keys are unique.
+  const sorted = keys.slice().sort();
+  const index = keys.length > 16 ? new Map(keys.map((k, i) => [k, i])) : undefined;
+  for (const k of sorted) {
+    const v = resolved[index ? index.get(k)! : keys.indexOf(k)];
+    if (v != null) out[k] = v;
+  }
   return out;
 }
 

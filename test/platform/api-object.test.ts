@@ -89,6 +89,10 @@ const VALUES: [string, () => unknown][] = [
   ['nulls and undefined in objects and arrays', () => ({ a: null, b: undefined, c: [null, undefined, 1], d: {} })],
   ['empty objects and arrays (kept at this level)', () => ({ e: {}, f: [], g: { h: [] } })],
   ['unsorted and integer-like keys', () => ({ z: 1, b: 2, '10': 3, '9': 4, B: 5, a: { y: 1, x: 2 } })],
+  [
+    'more than 16 unsorted keys, some empty',
+    () => Object.fromEntries([...'qwertyuiopasdfghjklzxcvbnm'].map((k, i) => [k, i % 5 === 0 ? null : i])),
+  ],
   ['strings, numbers, booleans, zero and empty string', () => ({ s: '', n: 0, f: false, t: true, x: 1.5 })],
   ['a sparse array', () => ({ s: [1, , 3] })], // eslint-disable-line no-sparse-arrays
   ['a function value', () => ({ fn: () => 1 })],
