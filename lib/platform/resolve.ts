@@ -60,20 +60,38 @@ function resolveSanitized(input: unknown, sortKeys: boolean): unknown {
   if (value.constructor !== Object) throw STOCK;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  const resolved: unknown[] = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) resolved[i] = resolveSanitized(record[keys[i]], sortKeys);
   const out: Record<string, unknown> = {};
   if (!sortKeys || isSorted(keys)) {
-    for (let i = 0; i < keys.length; i++) if (resolved[i] != null) out[keys[i]] = resolved[i];
+    for (const k of keys) {
+      const v = resolveSanitized(record[k], sortKeys);
+      if (v != null) out[k] = v;
+    }
     return out;
   }
-  // The default sort (UTF-16 code units), as cdk8s's sanitizeValue sorts; keys are unique.
-  const sorted = keys.slice().sort();
-  const index = keys.length > 16 ? new Map(keys.map((k, i) => [k, i])) : undefined;
-  for (const k of sorted) {
-    const v = resolved[index ? index.get(k)! : keys.indexOf(k)];
-    if (v != null) out[k] = v;
+  // Produced in insertion order, then written in the default sort's order (UTF-16 code units), as
+  // cdk8s's sanitizeValue sorts. Keys are unique; an insertion sort of the pairs allocates nothing.
+  const resolved: unknown[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) resolved[i] = resolveSanitized(record[keys[i]], sortKeys);
+  if (keys.length > 32) {
+    const index = new Map(keys.map((k, i) => [k, i]));
+    for (const k of keys.slice().sort()) {
+      const v = resolved[index.get(k)!];
+      if (v != null) out[k] = v;
+    }
+    return out;
   }
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    const v = resolved[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > k; j--) {
+      keys[j + 1] = keys[j];
+      resolved[j + 1] = resolved[j];
+    }
+    keys[j + 1] = k;
+    resolved[j + 1] = v;
+  }
+  for (let i = 0; i < keys.length; i++) if (resolved[i] != null) out[keys[i]] = resolved[i];
   return out;
 }
 

@@ -90,6 +90,10 @@ const VALUES: [string, () => unknown][] = [
   ['empty objects and arrays (kept at this level)', () => ({ e: {}, f: [], g: { h: [] } })],
   ['unsorted and integer-like keys', () => ({ z: 1, b: 2, '10': 3, '9': 4, B: 5, a: { y: 1, x: 2 } })],
   [
+    'more than 32 unsorted keys, some empty',
+    () => Object.fromEntries([...'qwertyuiopasdfghjklzxcvbnmQWERTYUIOP'].map((k, i) => [k, i % 5 === 0 ? null : i])),
+  ],
+  [
     'more than 16 unsorted keys, some empty',
     () => Object.fromEntries([...'qwertyuiopasdfghjklzxcvbnm'].map((k, i) => [k, i % 5 === 0 ? null : i])),
   ],
