@@ -8,8 +8,6 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { apiObjectJson } from './resolve';
 
-export { apiObjectJson } from './resolve';
-
 /** cdk8s's `ApiObject`, with a one-pass `toJson()` (same output). */
 export class AgentApiObject extends ApiObject {
   private patched = false;

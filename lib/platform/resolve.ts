@@ -3,11 +3,11 @@
  *
  * Why: cdk8s resolves an object by walking it with its App's resolvers, and looks the App up again
  * (a walk to the root), allocates a key path and a resolution context at every value; then it walks
- * the result a second time to drop empty values and sort keys. At 1,000 agents that was a third of
- * synthesis. When the App has exactly cdk8s's default resolvers and the object has no JSON patches,
- * the walk below does the same (the same resolvers in the same order, lazy values produced in the
- * same order) in one pass. Anything else, and any value the walk is not sure of, takes cdk8s's own
- * path, so errors and odd values behave exactly as they do there.
+ * the result a second time to drop empty values and sort keys: a large part of synthesis at scale,
+ * and of its garbage. When the App has exactly cdk8s's default resolvers and the object has no JSON
+ * patches, the walk below does the same (the same resolvers in the same order, lazy values produced
+ * in the same order) in one pass. Anything else, and any value the walk is not sure of, takes
+ * cdk8s's own path, so errors and odd values behave exactly as they do there.
  */
 import {
   ApiObject,
