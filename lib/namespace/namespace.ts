@@ -23,7 +23,14 @@ import { AgentPlatform } from '../platform/platform';
 import { recordBaselinePieces } from '../platform/records';
 import { PodBudget, quotaShortfalls } from './quota-budget';
 import { AGENT_NAMESPACE_PROPS_SCHEMA } from './schema';
-import { AgentApiObject, KubeLimitRange, KubeNamespace, KubePriorityClass, KubeResourceQuota, KubeServiceAccount } from '../platform/api-object';
+import {
+  AgentApiObject,
+  KubeLimitRange,
+  KubeNamespace,
+  KubePriorityClass,
+  KubeResourceQuota,
+  KubeServiceAccount,
+} from '../platform/api-object';
 
 export { AGENT_NAMESPACE_LABEL } from '../core';
 
