@@ -12,7 +12,6 @@ import { INSECURE_EVERY, writeScanRepo } from './scan-repo-fixture';
 import { median, round } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX = require.resolve('tsx/cjs', { paths: [ROOT] });
 
 type Figures = Record<string, number | string | null>;
 
@@ -30,8 +29,14 @@ interface Scan extends Floor {
   readonly inputErrors: number;
 }
 
+/**
+ * Every mode (prepare, floor, scan) runs the same child compiled ahead by scripts/bundle.js, as the
+ * installed CLI runs build/ and as the other bench children run: no TypeScript loader in the
+ * measured process, and the floor and the scan pay the same start-up.
+ */
 function run<T>(args: readonly string[]): T | string {
-  const r = spawnSync(process.execPath, ['--require', TSX, path.join(__dirname, 'scan-repo-child.ts'), ...args], {
+  const bundle = [path.join(ROOT, 'scripts/bundle.js'), 'bench/scan-repo-child.ts', 'bench-scan-repo-child', '--'];
+  const r = spawnSync(process.execPath, [...bundle, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
