@@ -442,28 +442,52 @@ export function documentLocator(
   text: () => string,
   doc: Pick<YamlDocument, 'start' | 'end' | 'startLine'>,
 ): (path: readonly (string | number)[]) => number | undefined {
-  let lines: Line[] | undefined;
-  let parsed: { doc: ReturnType<typeof parseDocument>; counter: LineCounter } | undefined;
   return (path) => {
-    lines ??= scanLines(text().slice(doc.start, doc.end));
-    const block = blockLocate(lines, path);
+    const d = positionsOf(text, doc);
+    const block = blockLocate(d.lines, d.first, path);
     // Block style (what people and generators write): the indentation walk is exact, and a field
     // that is absent is placed at its nearest ancestor. Only a document written in flow style
     // (JSON, `{...}`) needs a positional parse.
-    const first = lines.find((l) => l.body !== '' && !l.body.startsWith('---') && !l.body.startsWith('%'));
-    const flow = first !== undefined && (first.body.startsWith('{') || first.body.startsWith('['));
-    if (block.complete || !flow) return block.line + doc.startLine + 1;
-    if (!parsed) {
+    if (block.complete || !d.flow) return block.line + doc.startLine + 1;
+    if (!d.parsed) {
       const counter = new LineCounter();
       const chunk = text().slice(doc.start, doc.end);
-      parsed = { doc: parseDocument(chunk, { lineCounter: counter, version: '1.1', uniqueKeys: false }), counter };
+      d.parsed = { doc: parseDocument(chunk, { lineCounter: counter, version: '1.1', uniqueKeys: false }), counter };
     }
     for (let k = path.length; k > 0; k--) {
-      const node = parsed.doc.getIn(path.slice(0, k), true);
-      if (isNode(node) && node.range) return parsed.counter.linePos(node.range[0]).line + doc.startLine;
+      const node = d.parsed.doc.getIn(path.slice(0, k), true);
+      if (isNode(node) && node.range) return d.parsed.counter.linePos(node.range[0]).line + doc.startLine;
     }
     return block.line + doc.startLine + 1;
   };
+}
+
+/** The scanned lines of one document, with what every lookup in it needs. */
+interface Positions {
+  readonly text: () => string;
+  readonly start: number;
+  readonly lines: readonly Line[];
+  /** Index of the first content line, -1 when there is none. */
+  readonly first: number;
+  /** Written in flow style (JSON, `{...}`): absent paths need a positional parse. */
+  readonly flow: boolean;
+  parsed?: { doc: ReturnType<typeof parseDocument>; counter: LineCounter };
+}
+
+/**
+ * One document's positions at a time. Findings are placed object by object, so the last document
+ * is the one asked for again; keeping more would hold every located document's lines (and, through
+ * them, its file's text) for the whole scan, since reports keep each object's locator.
+ */
+let lastPositions: Positions | undefined;
+
+function positionsOf(text: () => string, doc: Pick<YamlDocument, 'start' | 'end'>): Positions {
+  if (lastPositions && lastPositions.text === text && lastPositions.start === doc.start) return lastPositions;
+  const lines = scanLines(text().slice(doc.start, doc.end));
+  const first = lines.findIndex((l) => l.body !== '' && !l.body.startsWith('---') && !l.body.startsWith('%'));
+  const flow = first >= 0 && (lines[first].body.startsWith('{') || lines[first].body.startsWith('['));
+  lastPositions = { text, start: doc.start, lines, first, flow };
+  return lastPositions;
 }
 
 /** {@link documentLocator} for one path. */
@@ -506,8 +530,11 @@ function keyOf(body: string): { key: string; rest: string } | undefined {
  * Follows a JSON path through block mappings and sequences by indentation. Returns the 0-based line
  * of the deepest segment found and whether the whole path was found.
  */
-function blockLocate(lines: readonly Line[], path: readonly (string | number)[]): { line: number; complete: boolean } {
-  const first = lines.findIndex((l) => l.body !== '' && !l.body.startsWith('---') && !l.body.startsWith('%'));
+function blockLocate(
+  lines: readonly Line[],
+  first: number,
+  path: readonly (string | number)[],
+): { line: number; complete: boolean } {
   if (first < 0) return { line: 0, complete: false };
   // The current node: it starts at line `at`, column `col`; its lines end before `end`.
   let at = first;
