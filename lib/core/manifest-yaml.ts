@@ -392,8 +392,10 @@ function decodeOne(chunk: string): unknown {
   if (!anchors && !chunk.includes('<<')) return value;
   const finisher = new Finisher(anchors);
   const out = finisher.finish(value, 0);
-  if (anchors) finisher.expandedSize(out);
-  return out;
+  if (!anchors) return out;
+  finisher.expandedSize(out);
+  // Aliases share one object between places; kubectl sends JSON, where each place has its own copy.
+  return JSON.parse(JSON.stringify(out));
 }
 
 /**

@@ -131,6 +131,59 @@ describe('reading a stream document by document', () => {
   });
 });
 
+describe('objects handed to the rules are what kubectl sends (JSON)', () => {
+  const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n';
+  it.each([
+    ['a negative zero float', 'data:\n  z: -0.0\n', { z: 0 }],
+    ['a negative zero in a list', 'data:\n  z: [-0.0, 0, -0]\n', { z: [0, 0, 0] }],
+    [
+      'long and short strings',
+      'data:\n  a: a-value-longer-than-thirteen\n  b: short\n',
+      { a: 'a-value-longer-than-thirteen', b: 'short' },
+    ],
+    [
+      'block and quoted strings',
+      'data:\n  a: |\n    line one of a block\n  b: "quoted \\u00e9 value here"\n',
+      { a: 'line one of a block\n', b: 'quoted \u00e9 value here' },
+    ],
+    ['nested lists and maps', 'data:\n  l: [[1, 2], {k: [true, null]}]\n', { l: [[1, 2], { k: [true, null] }] }],
+    ['a merge key', 'base: &b {p: 1, q: 2}\ndata:\n  <<: *b\n  q: 3\n', { p: 1, q: 3 }],
+  ])('%s', (_name, body, data) => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'one.yaml');
+    fs.writeFileSync(file, head + body);
+    const [o] = readManifests([file]).objects;
+    expect(o.object.data).toEqual(data);
+    expect(JSON.parse(JSON.stringify(o.object))).toEqual(o.object);
+    expect(Object.is((o.object.data as { z?: unknown }).z, -0)).toBe(false);
+  });
+
+  it('gives every alias its own copy, as JSON does', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'alias.yaml');
+    fs.writeFileSync(file, `${head}data:\n  a: &m {k: v}\n  b: *m\n`);
+    const [o] = readManifests([file]).objects;
+    const data = o.object.data as Record<string, object>;
+    expect(data.a).toEqual({ k: 'v' });
+    expect(data.b).toEqual({ k: 'v' });
+    expect(data.b).not.toBe(data.a);
+  });
+
+  it('places findings of several objects in one file, one document after another', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'two.yaml');
+    const doc = (name: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  hostPID: true\n  containers:\n  - name: c\n    image: nginx\n`;
+    fs.writeFileSync(file, `${doc('a')}---\n${doc('b')}`);
+    const [a, b] = readManifests([file]).objects;
+    // Interleaved lookups: each answers for its own document.
+    expect(a.source?.locate?.(['spec', 'hostPID'])).toBe(6);
+    expect(b.source?.locate?.(['spec', 'hostPID'])).toBe(16);
+    expect(a.source?.locate?.(['spec', 'containers', 0, 'image'])).toBe(9);
+    expect(b.source?.locate?.(['spec', 'containers', 0, 'image'])).toBe(19);
+  });
+});
+
 describe('directories', () => {
   it('follows symlinks to files and directories, and stops at a loop with a notice', () => {
     const dir = tmpDir();
