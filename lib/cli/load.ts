@@ -103,7 +103,7 @@ export function readManifests(paths: readonly string[], options: LoadOptions = {
       if (data === undefined) continue;
       const text = decode(data, entry, limit, result.errors);
       if (text === undefined) continue;
-      readText(compactor, text, entry, cachedReader(entry), result, skip);
+      readText(compactor, text, entry, cachedReader(entry, limit), result, skip);
     }
   }
   return result;
@@ -119,11 +119,17 @@ export function loadInputs(paths: readonly string[], options: LoadOptions = {}):
   return r.objects;
 }
 
-/** One file's text at a time is kept for line lookups; findings arrive file by file. */
+/**
+ * One file's text at a time is kept for line lookups; findings arrive file by file. The file is
+ * read and decoded as it was for decoding (BOM dropped), so document offsets mean the same text.
+ */
 let lastText: { file: string; text: string } | undefined;
-function cachedReader(file: string): () => string {
+function cachedReader(file: string, limit: number): () => string {
   return () => {
-    if (lastText?.file !== file) lastText = { file, text: fs.readFileSync(file, 'utf8') };
+    if (lastText?.file !== file) {
+      const data = readFile(file, limit, []);
+      lastText = { file, text: (data && decode(data, file, limit, [])) ?? '' };
+    }
     return lastText.text;
   };
 }
@@ -198,17 +204,29 @@ function walk(
   active.delete(real);
 }
 
+/** One open, one fstat, one read: the size check and the read see the same file, at half the calls. */
 function readFile(file: string, limit: number, errors: InputProblem[]): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    const size = fs.statSync(file).size;
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
     if (size > limit) {
       errors.push({ file, message: `file is larger than ${limit} bytes (raise --max-file-size)` });
       return undefined;
     }
-    return fs.readFileSync(file);
+    const data = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const n = fs.readSync(fd, data, read, size - read, null);
+      if (n === 0) break;
+      read += n;
+    }
+    return read === size ? data : data.subarray(0, read);
   } catch (err) {
     errors.push({ file, message: `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -184,6 +184,20 @@ describe('objects handed to the rules are what kubectl sends (JSON)', () => {
   });
 });
 
+describe('positions in a file that starts with a byte order mark', () => {
+  it('counts lines in the text as decoded (BOM dropped), in every document', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'bom.yaml');
+    const body =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  hostPID: true\n';
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]));
+    const [a, b] = readManifests([file]).objects;
+    expect(a.source?.locate?.(['apiVersion'])).toBe(1);
+    expect(b.source?.locate?.(['apiVersion'])).toBe(6);
+    expect(b.source?.locate?.(['spec', 'hostPID'])).toBe(11);
+  });
+});
+
 describe('directories', () => {
   it('follows symlinks to files and directories, and stops at a loop with a notice', () => {
     const dir = tmpDir();
