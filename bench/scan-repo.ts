@@ -18,10 +18,13 @@ type Figures = Record<string, number | string | null>;
 interface Floor {
   readonly objects: number;
   readonly ms: number;
+  /** CPU time (user + system) of the measured part. */
+  readonly cpuMs: number;
   readonly peakRssMiB: number;
 }
 interface Scan extends Floor {
   readonly loadMs: number;
+  readonly loadCpuMs: number;
   readonly rulesMs: number;
   readonly renderMs: number;
   readonly objectsWithFindings: number;
@@ -102,6 +105,12 @@ export function scanRepoBench(
       'scanRepo.floorObjectsPerSec': round((s0.objects / floorMs) * 1000, 0),
       'scanRepo.floorMbPerSec': round(repo.bytes / 1e6 / (floorMs / 1000), 2),
       'scanRepo.ratioToFloor': round(scanMs / floorMs),
+      // CPU time: steadier than wall time when other work shares the machine.
+      'scanRepo.floorCpuMs': round(m(floors.map((f) => f.cpuMs)), 0),
+      'scanRepo.scanCpuMs': round(m(scans.map((s) => s.cpuMs)), 0),
+      'scanRepo.loadCpuMs': round(m(scans.map((s) => s.loadCpuMs)), 0),
+      'scanRepo.cpuRatioToFloor': round(m(scans.map((s) => s.cpuMs)) / m(floors.map((f) => f.cpuMs))),
+      'scanRepo.loadCpuRatioToFloor': round(m(scans.map((s) => s.loadCpuMs)) / m(floors.map((f) => f.cpuMs))),
       'scanRepo.loadRatioToFloor': round(m(scans.map((s) => s.loadMs)) / floorMs),
       'scanRepo.peakRssMiB': round(m(scans.map((s) => s.peakRssMiB)), 0),
       'scanRepo.floorPeakRssMiB': round(m(floors.map((f) => f.peakRssMiB)), 0),
