@@ -80,6 +80,23 @@ const SPECIAL_FLOATS = new Set([
   '-.Inf',
   '-.INF',
 ]);
+/** The null, bool and special-float words, resolved once (one lookup per scalar instead of four). */
+const RESOLVED_NULL: Resolved = { value: null };
+const KEYWORDS = new Map<string, Resolved>([
+  ...[...NULLS].map((w): [string, Resolved] => [w, RESOLVED_NULL]),
+  ...[...TRUES].map((w): [string, Resolved] => [w, { value: true }]),
+  ...[...FALSES].map((w): [string, Resolved] => [w, { value: false }]),
+  ...[...SPECIAL_FLOATS].map((w): [string, Resolved] => [w, { value: specialFloat(w) }]),
+]);
+/**
+ * ASCII first characters that can start a non-string: the words above (y Y n N t T f F o O ~ and
+ * `.` for .inf/.nan), signs, digits and `.` for numbers. Non-ASCII never resolves either, but is
+ * left to the full path.
+ */
+const MAY_RESOLVE: readonly boolean[] = Array.from({ length: 128 }, (_, i) =>
+  'yYnNtTfFoO~+-.0123456789'.includes(String.fromCharCode(i)),
+);
+
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const MAX_INT64 = 2n ** 63n - 1n;
 const MIN_INT64 = -(2n ** 63n);
@@ -118,14 +135,13 @@ type Resolved = { readonly value: unknown } | undefined;
 
 /** go-yaml v2 `resolve("", s)` for a plain scalar, narrowed to the non-string outcomes. */
 export function resolvePlainScalar(s: string): Resolved {
-  const c = s.length === 0 ? '' : s[0];
-  const inMap = c === '' || 'yYnNtTfFoO~+-.'.includes(c);
-  if (inMap) {
-    if (NULLS.has(s)) return { value: null };
-    if (TRUES.has(s)) return { value: true };
-    if (FALSES.has(s)) return { value: false };
-    if (SPECIAL_FLOATS.has(s)) return { value: specialFloat(s) };
-  }
+  if (s.length === 0) return RESOLVED_NULL;
+  const code = s.charCodeAt(0);
+  // Most scalars (names, images, labels) start with a letter no table entry starts with.
+  if (code < 128 && !MAY_RESOLVE[code]) return undefined;
+  const keyword = KEYWORDS.get(s);
+  if (keyword !== undefined) return keyword;
+  const c = s[0];
   if (c === '.') {
     // go: strconv.ParseFloat(in, 64) on the raw text.
     if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s)) return finiteFloat(Number(s));
