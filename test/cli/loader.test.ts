@@ -147,6 +147,12 @@ describe('objects handed to the rules are what kubectl sends (JSON)', () => {
       { a: 'line one of a block\n', b: 'quoted \u00e9 value here' },
     ],
     ['nested lists and maps', 'data:\n  l: [[1, 2], {k: [true, null]}]\n', { l: [[1, 2], { k: [true, null] }] }],
+    // An own data property, never the prototype (JSON.parse reads it the same way).
+    [
+      'a __proto__ key',
+      'data:\n  __proto__: {p: a-long-string-value-here}\n',
+      JSON.parse('{"__proto__": {"p": "a-long-string-value-here"}}'),
+    ],
     ['a merge key', 'base: &b {p: 1, q: 2}\ndata:\n  <<: *b\n  q: 3\n', { p: 1, q: 3 }],
   ])('%s', (_name, body, data) => {
     const dir = tmpDir();
@@ -156,6 +162,8 @@ describe('objects handed to the rules are what kubectl sends (JSON)', () => {
     expect(o.object.data).toEqual(data);
     expect(JSON.parse(JSON.stringify(o.object))).toEqual(o.object);
     expect(Object.is((o.object.data as { z?: unknown }).z, -0)).toBe(false);
+    expect(Object.getPrototypeOf(o.object.data)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).p).toBeUndefined();
   });
 
   it('gives every alias its own copy, as JSON does', () => {
