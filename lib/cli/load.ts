@@ -84,29 +84,53 @@ export function parseSize(text: string): number | undefined {
 
 /** Reads every input; never throws for bad input. */
 export function readManifests(paths: readonly string[], options: LoadOptions = {}): LoadResult {
-  const result: LoadResult = { objects: [], errors: [], skipped: [] };
+  const objects: SourcedObject[] = [];
+  const { errors, skipped } = visitManifests(paths, (o) => objects.push(o), options);
+  return { objects, errors, skipped };
+}
+
+/**
+ * Hands every object to `visit` as soon as its file is decoded, in input order, and keeps none of
+ * them: the loading half of a scan whose memory need not grow with the repository (a rule engine
+ * that indexes summaries in one pass and judges objects in a second). Never throws for bad input;
+ * returns what could not be read and what was skipped, as {@link readManifests} does.
+ */
+export function visitManifests(
+  paths: readonly string[],
+  visit: (object: SourcedObject) => void,
+  options: LoadOptions = {},
+): Omit<LoadResult, 'objects'> {
+  const errors: InputProblem[] = [];
+  const skipped: SkippedInput[] = [];
+  const sink: Sink = { objects: { push: visit }, errors };
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const compactor = new Compactor();
   const skip = (s: SkippedInput) => {
-    result.skipped.push(s);
+    skipped.push(s);
     options.onSkip?.(formatSkipped(s));
   };
   for (const p of paths) {
     if (p === '-') {
       const data = (options.readStdin ?? (() => fs.readFileSync(0)))();
-      const text = decode(data, '<stdin>', limit, result.errors);
-      if (text !== undefined) readText(compactor, text, '<stdin>', () => text, result, skip);
+      const text = decode(data, '<stdin>', limit, errors);
+      if (text !== undefined) readText(compactor, text, '<stdin>', () => text, sink, skip);
       continue;
     }
-    for (const entry of expand(p, result.errors, skip)) {
-      const data = readFile(entry, limit, result.errors);
+    for (const entry of expand(p, errors, skip)) {
+      const data = readFile(entry, limit, errors);
       if (data === undefined) continue;
-      const text = decode(data, entry, limit, result.errors);
+      const text = decode(data, entry, limit, errors);
       if (text === undefined) continue;
-      readText(compactor, text, entry, cachedReader(entry, limit), result, skip);
+      readText(compactor, text, entry, cachedReader(entry, limit), sink, skip);
     }
   }
-  return result;
+  return { errors, skipped };
+}
+
+/** Where decoded objects and input problems go (a LoadResult collects; visitManifests hands on). */
+interface Sink {
+  readonly objects: { push(object: SourcedObject): unknown };
+  readonly errors: InputProblem[];
 }
 
 /**
@@ -270,7 +294,7 @@ function readText(
   text: string,
   file: string,
   reread: () => string,
-  result: LoadResult,
+  result: Sink,
   skip: (s: SkippedInput) => void,
 ): void {
   const { documents, problems } = documentsOf(text, file);
@@ -306,7 +330,7 @@ function toObjects(
   doc: YamlDocument,
   file: string,
   text: () => string,
-  result: LoadResult,
+  result: Sink,
   skip: (s: SkippedInput) => void,
 ): void {
   // As kubectl sends it (JSON), and compact for whole-repo scans: see Compactor.

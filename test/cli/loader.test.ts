@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseYamlStream, resolvePlainScalar } from '../../lib/core/manifest-yaml';
-import { readManifests } from '../../lib/cli/load';
+import { readManifests, visitManifests } from '../../lib/cli/load';
 import { EXIT, runScan } from '../../lib/cli/scan';
 
 const GOLDEN: [string, string, unknown][] = JSON.parse(
@@ -124,6 +124,11 @@ describe('reading a stream document by document', () => {
       { file, line: 15, reason: 'list item 0 is not a Kubernetes object (expected a mapping)' },
       { file, line: 20, reason: 'not a Kubernetes object (apiVersion is missing)' },
     ]);
+    // Streaming hands on the same objects, problems and notices, in the same order, keeping none.
+    const seen: string[] = [];
+    const streamed = visitManifests([file], (o) => seen.push(`${o.object.metadata?.name}@${o.source?.line}`));
+    expect(seen).toEqual(['one@1', 'three@16', 'four@22']);
+    expect(streamed).toEqual({ errors: r.errors, skipped: r.skipped });
     const s = scan([file]);
     expect(s.code).toBe(EXIT.badInput);
     expect(JSON.parse(s.out).results).toHaveLength(3);
