@@ -374,7 +374,12 @@ const pulumi: Section = {
 const scanRepo: Section = {
   name: 'scan repo',
   run(ctx) {
-    for (const n of scanRepoBench(ctx.plan.smoke, ctx.figures as Record<string, number | string | null>, progress))
+    for (const n of scanRepoBench(
+      ctx.plan.smoke,
+      ctx.figures as Record<string, number | string | null>,
+      progress,
+      ctx.plan.runs,
+    ))
       ctx.note(n);
   },
   targets: (f) => [
