@@ -177,7 +177,8 @@ function toProblem(members: readonly Finding[], rules: ReadonlyMap<string, RuleI
   };
   // Findings made outside the engine may carry more fields: kept, as the spread kept them.
   for (const k in lead)
-    if (!(k in problem)) (problem as unknown as Record<string, unknown>)[k] = (lead as unknown as Record<string, unknown>)[k];
+    if (!(k in problem))
+      (problem as unknown as Record<string, unknown>)[k] = (lead as unknown as Record<string, unknown>)[k];
   if (key !== undefined) problemKeys.set(problem, key);
   return problem;
 }

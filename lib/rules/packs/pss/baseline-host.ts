@@ -110,7 +110,11 @@ function hostProbesAndHostLifecycle(pod: PodContext): FindingDraft[] {
         if (host == null || host === '') continue;
         const base = sub ? [...c.path, field, sub] : [...c.path, field];
         (out ??= []).push(
-          draft(`container ${c.name} ${[field, sub].filter(Boolean).join('.')} sets host`, [...base, action, 'host'], c),
+          draft(
+            `container ${c.name} ${[field, sub].filter(Boolean).join('.')} sets host`,
+            [...base, action, 'host'],
+            c,
+          ),
         );
       }
     }
