@@ -99,7 +99,7 @@ const ANY_NAMESPACE: unique symbol = Symbol('any namespace');
 export interface DerivedKey<T> {
   /** What the fact is, for debugging. */
   readonly name: string;
-  /** Never set: carries the value type. */
+  /** Never set: carries the value type. @default undefined (a type marker only) */
   readonly type?: T;
 }
 
