@@ -14,6 +14,8 @@ for (const [subpath, target] of Object.entries(entryPoints)) {
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/helpers/temp-root-setup.js',
+  globalTeardown: '<rootDir>/test/helpers/temp-root-teardown.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumer/'],

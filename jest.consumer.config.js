@@ -5,6 +5,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/helpers/temp-root-setup.js',
+  globalTeardown: '<rootDir>/test/helpers/temp-root-teardown.js',
   roots: ['<rootDir>/test/consumer'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

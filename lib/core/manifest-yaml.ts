@@ -80,6 +80,23 @@ const SPECIAL_FLOATS = new Set([
   '-.Inf',
   '-.INF',
 ]);
+/** The null, bool and special-float words, resolved once (one lookup per scalar instead of four). */
+const RESOLVED_NULL: Resolved = { value: null };
+const KEYWORDS = new Map<string, Resolved>([
+  ...[...NULLS].map((w): [string, Resolved] => [w, RESOLVED_NULL]),
+  ...[...TRUES].map((w): [string, Resolved] => [w, { value: true }]),
+  ...[...FALSES].map((w): [string, Resolved] => [w, { value: false }]),
+  ...[...SPECIAL_FLOATS].map((w): [string, Resolved] => [w, { value: specialFloat(w) }]),
+]);
+/**
+ * ASCII first characters that can start a non-string: the words above (y Y n N t T f F o O ~ and
+ * `.` for .inf/.nan), signs, digits and `.` for numbers. Non-ASCII never resolves either, but is
+ * left to the full path.
+ */
+const MAY_RESOLVE: readonly boolean[] = Array.from({ length: 128 }, (_, i) =>
+  'yYnNtTfFoO~+-.0123456789'.includes(String.fromCharCode(i)),
+);
+
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const MAX_INT64 = 2n ** 63n - 1n;
 const MIN_INT64 = -(2n ** 63n);
@@ -118,14 +135,13 @@ type Resolved = { readonly value: unknown } | undefined;
 
 /** go-yaml v2 `resolve("", s)` for a plain scalar, narrowed to the non-string outcomes. */
 export function resolvePlainScalar(s: string): Resolved {
-  const c = s.length === 0 ? '' : s[0];
-  const inMap = c === '' || 'yYnNtTfFoO~+-.'.includes(c);
-  if (inMap) {
-    if (NULLS.has(s)) return { value: null };
-    if (TRUES.has(s)) return { value: true };
-    if (FALSES.has(s)) return { value: false };
-    if (SPECIAL_FLOATS.has(s)) return { value: specialFloat(s) };
-  }
+  if (s.length === 0) return RESOLVED_NULL;
+  const code = s.charCodeAt(0);
+  // Most scalars (names, images, labels) start with a letter no table entry starts with.
+  if (code < 128 && !MAY_RESOLVE[code]) return undefined;
+  const keyword = KEYWORDS.get(s);
+  if (keyword !== undefined) return keyword;
+  const c = s[0];
   if (c === '.') {
     // go: strconv.ParseFloat(in, 64) on the raw text.
     if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s)) return finiteFloat(Number(s));
@@ -392,8 +408,10 @@ function decodeOne(chunk: string): unknown {
   if (!anchors && !chunk.includes('<<')) return value;
   const finisher = new Finisher(anchors);
   const out = finisher.finish(value, 0);
-  if (anchors) finisher.expandedSize(out);
-  return out;
+  if (!anchors) return out;
+  finisher.expandedSize(out);
+  // Aliases share one object between places; kubectl sends JSON, where each place has its own copy.
+  return JSON.parse(JSON.stringify(out));
 }
 
 /**
@@ -442,28 +460,52 @@ export function documentLocator(
   text: () => string,
   doc: Pick<YamlDocument, 'start' | 'end' | 'startLine'>,
 ): (path: readonly (string | number)[]) => number | undefined {
-  let lines: Line[] | undefined;
-  let parsed: { doc: ReturnType<typeof parseDocument>; counter: LineCounter } | undefined;
   return (path) => {
-    lines ??= scanLines(text().slice(doc.start, doc.end));
-    const block = blockLocate(lines, path);
+    const d = positionsOf(text, doc);
+    const block = blockLocate(d.lines, d.first, path);
     // Block style (what people and generators write): the indentation walk is exact, and a field
     // that is absent is placed at its nearest ancestor. Only a document written in flow style
     // (JSON, `{...}`) needs a positional parse.
-    const first = lines.find((l) => l.body !== '' && !l.body.startsWith('---') && !l.body.startsWith('%'));
-    const flow = first !== undefined && (first.body.startsWith('{') || first.body.startsWith('['));
-    if (block.complete || !flow) return block.line + doc.startLine + 1;
-    if (!parsed) {
+    if (block.complete || !d.flow) return block.line + doc.startLine + 1;
+    if (!d.parsed) {
       const counter = new LineCounter();
       const chunk = text().slice(doc.start, doc.end);
-      parsed = { doc: parseDocument(chunk, { lineCounter: counter, version: '1.1', uniqueKeys: false }), counter };
+      d.parsed = { doc: parseDocument(chunk, { lineCounter: counter, version: '1.1', uniqueKeys: false }), counter };
     }
     for (let k = path.length; k > 0; k--) {
-      const node = parsed.doc.getIn(path.slice(0, k), true);
-      if (isNode(node) && node.range) return parsed.counter.linePos(node.range[0]).line + doc.startLine;
+      const node = d.parsed.doc.getIn(path.slice(0, k), true);
+      if (isNode(node) && node.range) return d.parsed.counter.linePos(node.range[0]).line + doc.startLine;
     }
     return block.line + doc.startLine + 1;
   };
+}
+
+/** The scanned lines of one document, with what every lookup in it needs. */
+interface Positions {
+  readonly text: () => string;
+  readonly start: number;
+  readonly lines: readonly Line[];
+  /** Index of the first content line, -1 when there is none. */
+  readonly first: number;
+  /** Written in flow style (JSON, `{...}`): absent paths need a positional parse. */
+  readonly flow: boolean;
+  parsed?: { doc: ReturnType<typeof parseDocument>; counter: LineCounter };
+}
+
+/**
+ * One document's positions at a time. Findings are placed object by object, so the last document
+ * is the one asked for again; keeping more would hold every located document's lines (and, through
+ * them, its file's text) for the whole scan, since reports keep each object's locator.
+ */
+let lastPositions: Positions | undefined;
+
+function positionsOf(text: () => string, doc: Pick<YamlDocument, 'start' | 'end'>): Positions {
+  if (lastPositions && lastPositions.text === text && lastPositions.start === doc.start) return lastPositions;
+  const lines = scanLines(text().slice(doc.start, doc.end));
+  const first = lines.findIndex((l) => l.body !== '' && !l.body.startsWith('---') && !l.body.startsWith('%'));
+  const flow = first >= 0 && (lines[first].body.startsWith('{') || lines[first].body.startsWith('['));
+  lastPositions = { text, start: doc.start, lines, first, flow };
+  return lastPositions;
 }
 
 /** {@link documentLocator} for one path. */
@@ -506,8 +548,11 @@ function keyOf(body: string): { key: string; rest: string } | undefined {
  * Follows a JSON path through block mappings and sequences by indentation. Returns the 0-based line
  * of the deepest segment found and whether the whole path was found.
  */
-function blockLocate(lines: readonly Line[], path: readonly (string | number)[]): { line: number; complete: boolean } {
-  const first = lines.findIndex((l) => l.body !== '' && !l.body.startsWith('---') && !l.body.startsWith('%'));
+function blockLocate(
+  lines: readonly Line[],
+  first: number,
+  path: readonly (string | number)[],
+): { line: number; complete: boolean } {
   if (first < 0) return { line: 0, complete: false };
   // The current node: it starts at line `at`, column `col`; its lines end before `end`.
   let at = first;

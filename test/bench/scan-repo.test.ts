@@ -14,6 +14,9 @@ describe('bench/scan-repo (smoke)', () => {
       'scanRepo.floorMs',
       'scanRepo.ratioToFloor',
       'scanRepo.insecureObjectsShare',
+      'scanRepo.floorCpuMs',
+      'scanRepo.loadCpuMs',
+      'scanRepo.cpuRatioToFloor',
     ])
       expect(typeof figures[key]).toBe('number');
     expect(figures['scanRepo.objects']).toBeGreaterThan(1000);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseYamlStream, resolvePlainScalar } from '../../lib/core/manifest-yaml';
-import { readManifests } from '../../lib/cli/load';
+import { readManifests, visitManifests } from '../../lib/cli/load';
 import { EXIT, runScan } from '../../lib/cli/scan';
 
 const GOLDEN: [string, string, unknown][] = JSON.parse(
@@ -124,10 +124,90 @@ describe('reading a stream document by document', () => {
       { file, line: 15, reason: 'list item 0 is not a Kubernetes object (expected a mapping)' },
       { file, line: 20, reason: 'not a Kubernetes object (apiVersion is missing)' },
     ]);
+    // Streaming hands on the same objects, problems and notices, in the same order, keeping none.
+    const seen: string[] = [];
+    const streamed = visitManifests([file], (o) => seen.push(`${o.object.metadata?.name}@${o.source?.line}`));
+    expect(seen).toEqual(['one@1', 'three@16', 'four@22']);
+    expect(streamed).toEqual({ errors: r.errors, skipped: r.skipped });
     const s = scan([file]);
     expect(s.code).toBe(EXIT.badInput);
     expect(JSON.parse(s.out).results).toHaveLength(3);
     expect(s.err).toMatch(/mixed\.yaml:11:\d+: invalid YAML/);
+  });
+});
+
+describe('objects handed to the rules are what kubectl sends (JSON)', () => {
+  const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n';
+  it.each([
+    ['a negative zero float', 'data:\n  z: -0.0\n', { z: 0 }],
+    ['a negative zero in a list', 'data:\n  z: [-0.0, 0, -0]\n', { z: [0, 0, 0] }],
+    [
+      'long and short strings',
+      'data:\n  a: a-value-longer-than-thirteen\n  b: short\n',
+      { a: 'a-value-longer-than-thirteen', b: 'short' },
+    ],
+    [
+      'block and quoted strings',
+      'data:\n  a: |\n    line one of a block\n  b: "quoted \\u00e9 value here"\n',
+      { a: 'line one of a block\n', b: 'quoted \u00e9 value here' },
+    ],
+    ['nested lists and maps', 'data:\n  l: [[1, 2], {k: [true, null]}]\n', { l: [[1, 2], { k: [true, null] }] }],
+    // An own data property, never the prototype (JSON.parse reads it the same way).
+    [
+      'a __proto__ key',
+      'data:\n  __proto__: {p: a-long-string-value-here}\n',
+      JSON.parse('{"__proto__": {"p": "a-long-string-value-here"}}'),
+    ],
+    ['a merge key', 'base: &b {p: 1, q: 2}\ndata:\n  <<: *b\n  q: 3\n', { p: 1, q: 3 }],
+  ])('%s', (_name, body, data) => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'one.yaml');
+    fs.writeFileSync(file, head + body);
+    const [o] = readManifests([file]).objects;
+    expect(o.object.data).toEqual(data);
+    expect(JSON.parse(JSON.stringify(o.object))).toEqual(o.object);
+    expect(Object.is((o.object.data as { z?: unknown }).z, -0)).toBe(false);
+    expect(Object.getPrototypeOf(o.object.data)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).p).toBeUndefined();
+  });
+
+  it('gives every alias its own copy, as JSON does', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'alias.yaml');
+    fs.writeFileSync(file, `${head}data:\n  a: &m {k: v}\n  b: *m\n`);
+    const [o] = readManifests([file]).objects;
+    const data = o.object.data as Record<string, object>;
+    expect(data.a).toEqual({ k: 'v' });
+    expect(data.b).toEqual({ k: 'v' });
+    expect(data.b).not.toBe(data.a);
+  });
+
+  it('places findings of several objects in one file, one document after another', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'two.yaml');
+    const doc = (name: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  hostPID: true\n  containers:\n  - name: c\n    image: nginx\n`;
+    fs.writeFileSync(file, `${doc('a')}---\n${doc('b')}`);
+    const [a, b] = readManifests([file]).objects;
+    // Interleaved lookups: each answers for its own document.
+    expect(a.source?.locate?.(['spec', 'hostPID'])).toBe(6);
+    expect(b.source?.locate?.(['spec', 'hostPID'])).toBe(16);
+    expect(a.source?.locate?.(['spec', 'containers', 0, 'image'])).toBe(9);
+    expect(b.source?.locate?.(['spec', 'containers', 0, 'image'])).toBe(19);
+  });
+});
+
+describe('positions in a file that starts with a byte order mark', () => {
+  it('counts lines in the text as decoded (BOM dropped), in every document', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'bom.yaml');
+    const body =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  hostPID: true\n';
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]));
+    const [a, b] = readManifests([file]).objects;
+    expect(a.source?.locate?.(['apiVersion'])).toBe(1);
+    expect(b.source?.locate?.(['apiVersion'])).toBe(6);
+    expect(b.source?.locate?.(['spec', 'hostPID'])).toBe(11);
   });
 });
 
