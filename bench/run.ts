@@ -138,6 +138,7 @@ const synthScale: Section = {
       const jsonFile = path.join(ctx.tmp, `agents-${n}.json`);
       const ours: Measurement[] = [];
       const plain: Measurement[] = [];
+      const stock: Measurement[] = [];
       for (let r = 0; r < ctx.plan.runs; r++) {
         progress(`synth N=${n} run ${r + 1}/${ctx.plan.runs}`);
         const capture = r === 0 ? ['--yaml', yamlFile, '--json', jsonFile] : [];
@@ -157,11 +158,23 @@ const synthScale: Section = {
           jsonFile,
         ]);
         if (p) plain.push(p);
+        // The stock cdk8s App is informational, and dear at 5,000 agents: measured up to 1,000.
+        if (n > STOCK_FLOOR_MAX_AGENTS) continue;
+        const st = child<Measurement>(ctx, `stock cdk8s N=${n}`, 'synth-child.ts', [
+          '--mode',
+          'stock',
+          '--input',
+          jsonFile,
+        ]);
+        if (st) stock.push(st);
       }
       if (ours.length === 0) continue;
       if (plain.length > 0 && plain[0].bytes !== ours[0].bytes)
         ctx.note(`N=${n}: baseline YAML differs in size from ours`);
       recordScale(ctx.figures, n, ours, plain);
+      if (stock.length > 0 && stock[0].bytes !== ours[0].bytes)
+        ctx.note(`N=${n}: the stock cdk8s App's YAML differs in size from ours`);
+      recordStockFloor(ctx.figures, n, ours, stock);
       ctx.files.set(`synth.n${n}.json`, jsonFile);
       if (n === Math.max(...ctx.plan.sizes)) ctx.files.set('largestYaml', yamlFile);
     }
@@ -196,6 +209,22 @@ function recordScale(figures: Figures, n: number, ours: Measurement[], plain: Me
   figures[`${key}.baselinePeakRssMiB`] = Math.max(...plain.map((m) => m.peakRssMiB));
   figures[`${key}.ratioToBaseline`] = round(wall / base);
   figures[`${key}.cpuRatioToBaseline`] = round(median(ours.map((m) => m.cpuMs)) / median(plain.map((m) => m.cpuMs)));
+}
+
+/** Largest agent count whose objects are also synthesized by a stock cdk8s App (informational floor). */
+const STOCK_FLOOR_MAX_AGENTS = 1000;
+
+/**
+ * The same plain ApiObjects in a stock cdk8s `App` (cdk8s's resolver, chart order and serializer): what
+ * a user writing these objects by hand pays. Informational; the target's floor is the AgentApp one.
+ */
+function recordStockFloor(figures: Figures, n: number, ours: Measurement[], stock: Measurement[]): void {
+  if (stock.length === 0) return;
+  const key = `synth.n${n}`;
+  figures[`${key}.stockCdk8sWallMs`] = round(median(stock.map((m) => m.totalMs)), 0);
+  figures[`${key}.stockCdk8sCpuMs`] = round(median(stock.map((m) => m.cpuMs)), 0);
+  figures[`${key}.ratioToStockCdk8s`] = round(median(ours.map((m) => m.totalMs)) / median(stock.map((m) => m.totalMs)));
+  figures[`${key}.cpuRatioToStockCdk8s`] = round(median(ours.map((m) => m.cpuMs)) / median(stock.map((m) => m.cpuMs)));
 }
 
 /** 3. Serializer floors on the objects of the 1,000-agent run (or the largest below it). */
@@ -345,7 +374,12 @@ const pulumi: Section = {
 const scanRepo: Section = {
   name: 'scan repo',
   run(ctx) {
-    for (const n of scanRepoBench(ctx.plan.smoke, ctx.figures as Record<string, number | string | null>, progress))
+    for (const n of scanRepoBench(
+      ctx.plan.smoke,
+      ctx.figures as Record<string, number | string | null>,
+      progress,
+      ctx.plan.runs,
+    ))
       ctx.note(n);
   },
   targets: (f) => [

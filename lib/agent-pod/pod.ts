@@ -56,6 +56,7 @@ import {
   checkWritablePaths,
   resolveResources,
 } from './validate-props';
+import { KubeConfigMap, KubeServiceAccount } from '../platform/api-object';
 
 /** The main container's name in every agent pod. */
 export const AGENT_CONTAINER_NAME = 'agent';
@@ -180,7 +181,7 @@ export abstract class AgentPod extends Construct implements IAgentPod {
       ),
     );
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName, labels: this.labels },
       automountServiceAccountToken: false,
     });
@@ -544,7 +545,7 @@ export abstract class AgentPod extends Construct implements IAgentPod {
     if (Object.keys(config).length === 0) return undefined;
     const data: Record<string, string> = {};
     for (const key of Object.keys(config).sort()) data[key] = config[key];
-    return new k8s.KubeConfigMap(this, 'Config', {
+    return new KubeConfigMap(this, 'Config', {
       metadata: { name: `${this.agentName}-config`, labels: this.labels },
       data,
     });

@@ -101,9 +101,25 @@ export function formatIp(family: IpFamily, value: bigint): string {
   return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.len).join(':')}`;
 }
 
+/**
+ * Parsed blocks by text. The same few blocks (provider ranges, the API server, Vault) are parsed
+ * for every agent and again by the rules; the result depends on the text alone and is read-only.
+ * Bounded, so a long scan of many distinct blocks does not grow it without limit.
+ */
+const PARSED = new Map<string, Cidr | undefined>();
+const PARSED_LIMIT = 4096;
+
 /** Parses `addr/prefix`; returns undefined when it is not a CIDR block. */
 export function parseCidr(text: string): Cidr | undefined {
   if (typeof text !== 'string') return undefined;
+  if (PARSED.has(text)) return PARSED.get(text);
+  const block = parseCidrText(text);
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(text, block === undefined ? undefined : Object.freeze(block));
+  return block;
+}
+
+function parseCidrText(text: string): Cidr | undefined {
   const slash = text.indexOf('/');
   if (slash < 0) return undefined;
   const ip = parseIp(text.slice(0, slash));

@@ -138,6 +138,15 @@ function describeExpected(issue: Issue): string {
 }
 
 /**
+ * Props that passed their schema without a single issue at a constructor's entry check. The same
+ * constructor's closing check of the same object against the same schema (phase 'complete') has
+ * nothing left to find, so it takes the entry result instead of parsing again (the agent schemas
+ * are the largest, and every agent ran both). Each record is used once; the next entry check of
+ * the same object parses afresh, so a props object changed between two constructions is checked.
+ */
+const passedAtEntry = new WeakMap<object, unknown>();
+
+/**
  * Checks `props` against `schema` (phase 'entry': unknown keys and wrong object/list shapes only) and throws an AgentBaselineError naming the construct path, the
  * field (prefixed with `fieldPrefix`), the value, what is allowed and, for an unknown key, the
  * known key it was probably meant to be. Returns `props` typed.
@@ -149,8 +158,18 @@ export function checkProps<T>(
   fieldPrefix = '',
   phase: 'entry' | 'complete' = 'complete',
 ): T {
+  const record = typeof props === 'object' && props !== null ? props : undefined;
+  if (phase === 'complete' && record !== undefined && passedAtEntry.get(record) === schema) {
+    passedAtEntry.delete(record);
+    return props as T;
+  }
+  // A record left by a constructor that threw before its closing check never outlives the next entry check.
+  if (phase === 'entry' && record !== undefined) passedAtEntry.delete(record);
   const result = schema.safeParse(props);
-  if (result.success) return props as T;
+  if (result.success) {
+    if (phase === 'entry' && record !== undefined) passedAtEntry.set(record, schema);
+    return props as T;
+  }
   // An unknown key whose value is undefined drops nothing (`{ ...spread, probes: undefined }`).
   const issues = result.error.issues.filter(
     (i) => i.code !== 'unrecognized_keys' || i.keys.some((k) => valueAt(props, [...i.path, k]) !== undefined),

@@ -17,6 +17,7 @@ import { ResolvedGateway, ResolvedRoute, checkLocalLimitUnits, resolveGateway, r
 import { z } from 'zod';
 import { AGENT_GATEWAY_PROPS_SCHEMA, AGENT_ROUTE_PROPS_SCHEMA, OIDC_SIGN_IN_SCHEMA } from './schema';
 import { AgentGatewayProps, AgentRouteProps, ExposableAgent } from './types';
+import { AgentApiObject } from '../platform/api-object';
 
 function gatewayLabels(partOf: string, name: string): Record<string, string> {
   return {
@@ -83,13 +84,13 @@ export class AgentGateway extends Construct {
     this.gatewayNamespace = this.resolved.namespace;
     const labels = gatewayLabels(this.gatewayNamespace, this.gatewayName);
     const className = this.settings.gateway.gatewayClassName;
-    this.gateway = new ApiObject(this, 'Gateway', {
+    this.gateway = new AgentApiObject(this, 'Gateway', {
       apiVersion: GATEWAY_API_VERSION,
       kind: 'Gateway',
       metadata: { name: this.gatewayName, namespace: this.gatewayNamespace, labels },
       spec: Lazy.any({ produce: () => renderGatewaySpec(this.resolved, className, this.agentNamespaces()) }),
     });
-    this.redirectRoute = new ApiObject(this, 'HttpsRedirect', {
+    this.redirectRoute = new AgentApiObject(this, 'HttpsRedirect', {
       apiVersion: GATEWAY_API_VERSION,
       kind: 'HTTPRoute',
       metadata: { name: redirectRouteName(this.resolved), namespace: this.gatewayNamespace, labels },
@@ -97,7 +98,7 @@ export class AgentGateway extends Construct {
     });
     const certificate = renderCertificateSpec(this.resolved);
     if (certificate) {
-      this.certificate = new ApiObject(this, 'Certificate', {
+      this.certificate = new AgentApiObject(this, 'Certificate', {
         apiVersion: CERT_MANAGER_API_VERSION,
         kind: 'Certificate',
         metadata: { name: `${this.gatewayName}-tls`, namespace: this.gatewayNamespace, labels },
@@ -177,7 +178,7 @@ export class AgentRoute extends Construct {
       );
     const labels = gatewayLabels(route.namespace, route.agentName);
     const metadata = (name: string) => ({ name, namespace: route.namespace, labels });
-    this.httpRoute = new ApiObject(this, 'HTTPRoute', {
+    this.httpRoute = new AgentApiObject(this, 'HTTPRoute', {
       apiVersion: GATEWAY_API_VERSION,
       kind: 'HTTPRoute',
       metadata: metadata(route.agentName),
@@ -185,7 +186,7 @@ export class AgentRoute extends Construct {
     });
     const secretObjects = renderClientSecretObjects(route, settings.vault, labels).map(
       (o) =>
-        new ApiObject(this, `ClientSecret${o.kind}`, {
+        new AgentApiObject(this, `ClientSecret${o.kind}`, {
           apiVersion: o.apiVersion,
           kind: o.kind,
           metadata: metadata(`${route.agentName}-oidc-client`),
@@ -193,7 +194,7 @@ export class AgentRoute extends Construct {
         }),
     );
     this.policies = input.implementation.edgePolicies(route, settings.gateway).map((p) => {
-      const policy = new ApiObject(this, p.id, {
+      const policy = new AgentApiObject(this, p.id, {
         apiVersion: p.apiVersion,
         kind: p.kind,
         metadata: metadata(p.name),

@@ -19,6 +19,7 @@ import {
   DEFAULT_MAX_TTL_SECONDS_AFTER_FINISHED,
 } from '../common/guardrail-constants';
 import { AgentActionQuota } from './quota';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Human approval of the Jobs an agent creates. */
 export interface JobApproval {
@@ -133,7 +134,7 @@ export class AgentGuardrails extends Construct {
 }
 
 function toApiObject(agent: IAgentPod, o: AdmissionObject): ApiObject {
-  return new ApiObject(agent.platform, `${o.metadata.name}-${o.kind}`, {
+  return new AgentApiObject(agent.platform, `${o.metadata.name}-${o.kind}`, {
     apiVersion: o.apiVersion,
     kind: o.kind,
     metadata: o.metadata,

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ANNOTATION_PREFIX, invalidProp } from '../core';
 import { AgentNamespace } from '../namespace/namespace';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Annotation on the action quota listing each agent's share. */
 export const ACTION_LIMITS_ANNOTATION = `${ANNOTATION_PREFIX}action-limits`;
@@ -27,7 +28,7 @@ export class AgentActionQuota extends Construct {
 
   private constructor(namespace: AgentNamespace, id: string) {
     super(namespace, id);
-    this.quota = new ApiObject(this, 'Resource', {
+    this.quota = new AgentApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'ResourceQuota',
       metadata: {

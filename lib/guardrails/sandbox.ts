@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { MANAGED_BY, requireOneOf } from '../core';
 import { AgentPlatform } from '../platform/platform';
 import { SANDBOX_KINDS, SANDBOX_RUNTIME_CLASSES, SandboxKind } from '../common/guardrail-constants';
+import { KubeRuntimeClass } from '../platform/api-object';
 
 /** Checks a sandbox name and returns the RuntimeClass name an agent runs under. */
 export function sandboxRuntimeClassName(scope: IConstruct | string, field: string, sandbox: unknown): string {
@@ -19,7 +20,7 @@ export function addSandboxRuntimeClass(platform: AgentPlatform, sandbox: Sandbox
   const id = `RuntimeClass-${name}`;
   const existing = platform.node.tryFindChild(id);
   if (existing) return existing as k8s.KubeRuntimeClass;
-  return new k8s.KubeRuntimeClass(platform, id, {
+  return new KubeRuntimeClass(platform, id, {
     metadata: {
       name,
       labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'sandbox' },

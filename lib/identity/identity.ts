@@ -5,6 +5,7 @@ import type { IAgentPod } from '../agent-pod/contract';
 import { IDENTITY_PROPS_SCHEMA } from './schema';
 import { checkHttpsUrl, checkIssuer, checkRequiredClaims, checkValues } from './jwt-checks';
 import { JwtIdentity, renderEdgeIdentity } from './render';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Who may call an agent: a JWT issuer, its keys, audiences and the claims a token must carry. */
 export type EdgeIdentityProps = JwtIdentity;
@@ -54,8 +55,8 @@ export class AgentEdgeIdentity extends Construct {
       },
       identity,
     );
-    this.requestAuthentication = new ApiObject(this, 'RequestAuthentication', ra);
-    this.authorizationPolicy = new ApiObject(this, 'AuthorizationPolicy', ap);
+    this.requestAuthentication = new AgentApiObject(this, 'RequestAuthentication', ra);
+    this.authorizationPolicy = new AgentApiObject(this, 'AuthorizationPolicy', ap);
   }
 }
 

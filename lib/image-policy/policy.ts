@@ -28,6 +28,7 @@ import {
 } from './settings';
 import { SIGSTORE_INCLUDE_LABEL, renderSigstoreAttestationPolicy, renderSigstoreClusterImagePolicy } from './sigstore';
 import { renderVap } from './vap';
+import { AgentApiObject } from '../platform/api-object';
 
 const POLICIES = new WeakMap<AgentPlatform, ImagePolicy>();
 
@@ -247,7 +248,7 @@ export class ImagePolicy extends Construct {
       for (const manifest of renderers[engine]()) {
         // The attestation ClusterImagePolicy is the second object of its kind.
         const id = manifest.kind in out ? `${manifest.kind}Attestations` : manifest.kind;
-        out[id] = new ApiObject(this, id, manifest);
+        out[id] = new AgentApiObject(this, id, manifest);
       }
     }
     return out;

@@ -23,6 +23,14 @@ import { AgentPlatform } from '../platform/platform';
 import { recordBaselinePieces } from '../platform/records';
 import { PodBudget, quotaShortfalls } from './quota-budget';
 import { AGENT_NAMESPACE_PROPS_SCHEMA } from './schema';
+import {
+  AgentApiObject,
+  KubeLimitRange,
+  KubeNamespace,
+  KubePriorityClass,
+  KubeResourceQuota,
+  KubeServiceAccount,
+} from '../platform/api-object';
 
 export { AGENT_NAMESPACE_LABEL } from '../core';
 
@@ -214,7 +222,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
         `${optOut} opts every agent of the namespace out of the mesh: their AuthorizationPolicies would be emitted and nothing would enforce them`,
       );
     requireUserLabels(this, 'labels', extraLabels);
-    const namespace = new k8s.KubeNamespace(this, 'Namespace', {
+    const namespace = new KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.name,
         labels: { ...extraLabels, ...this.commonLabels('namespace'), [AGENT_NAMESPACE_LABEL]: 'true', ...psa },
@@ -227,7 +235,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
 
   private createQuota(hard: QuotaLimits): void {
     for (const [key, value] of Object.entries(hard)) checkQuantity(this, `quota.${key}`, value);
-    new k8s.KubeResourceQuota(this, 'ResourceQuota', {
+    new KubeResourceQuota(this, 'ResourceQuota', {
       metadata: { name: 'agent-quota', labels: this.commonLabels('quota') },
       spec: { hard: mapQuantities(hard) },
     });
@@ -248,7 +256,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
         invalidProp(this, `limitRange.defaultLimit.${key}`, limit, `a limit at least the default request (${request})`);
       }
     }
-    new k8s.KubeLimitRange(this, 'LimitRange', {
+    new KubeLimitRange(this, 'LimitRange', {
       metadata: { name: 'agent-limits', labels: this.commonLabels('limits') },
       spec: {
         limits: [
@@ -269,7 +277,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
     if (pc.existing) return name;
     const value = requireInteger(this, 'priorityClass.value', pc.value ?? 100000, 0, 1_000_000_000);
     // PriorityClass is cluster-scoped: it goes in the platform chart, which has no namespace.
-    new k8s.KubePriorityClass(this.platform, `${this.name}-PriorityClass`, {
+    new KubePriorityClass(this.platform, `${this.name}-PriorityClass`, {
       metadata: { name, labels: this.commonLabels('priority') },
       value,
       globalDefault: false,
@@ -280,7 +288,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
   }
 
   private createDefaultDeny(): void {
-    new ApiObject(this, 'DefaultDeny', {
+    new AgentApiObject(this, 'DefaultDeny', {
       apiVersion: NETWORK_POLICY_API_VERSION,
       kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', labels: this.commonLabels('network-policy') },
@@ -290,7 +298,7 @@ export class AgentNamespace extends Chart implements IAgentNamespace {
 
   /** The namespace's `default` ServiceAccount mounts no token (CKV_K8S_41); agents never use it. */
   private createDefaultServiceAccount(): void {
-    new k8s.KubeServiceAccount(this, 'DefaultServiceAccount', {
+    new KubeServiceAccount(this, 'DefaultServiceAccount', {
       metadata: { name: 'default', labels: this.commonLabels('service-account') },
       automountServiceAccountToken: false,
     });

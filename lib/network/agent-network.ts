@@ -45,6 +45,7 @@ import {
   renderNetworkPolicySpec,
   renderPeerAuthenticationSpec,
 } from './render';
+import { AgentApiObject } from '../platform/api-object';
 
 /** The agent a policy belongs to. A `HardenedAgent` satisfies this interface. */
 export interface NetworkedAgent extends AgentPeerRef, IConstruct {
@@ -131,7 +132,7 @@ export class AgentNetworkPolicy extends Construct {
     super(scope, id);
     this.agent = props.agent;
     this.settings = props.settings;
-    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+    this.networkPolicy = new AgentApiObject(this, 'NetworkPolicy', {
       apiVersion: NETWORK_POLICY_API_VERSION,
       kind: 'NetworkPolicy',
       metadata: { name: this.agent.agentName, labels: this.agent.labels },
@@ -271,7 +272,7 @@ export class AgentNetworkPolicy extends Construct {
       this.seen.add(`fqdn:${key}`);
       this.fqdns.push(resolved);
     }
-    this.cilium ??= new ApiObject(this, 'CiliumNetworkPolicy', {
+    this.cilium ??= new AgentApiObject(this, 'CiliumNetworkPolicy', {
       apiVersion: CILIUM_API_VERSION,
       kind: 'CiliumNetworkPolicy',
       metadata: { name: `${this.agent.agentName}-fqdn`, labels: this.agent.labels },
@@ -401,14 +402,14 @@ export class AgentNetworkPolicy extends Construct {
   private createMeshPolicies(): ApiObject {
     const namespace = findAgentNamespace(this);
     if (!namespace.node.tryFindChild(PEER_AUTHENTICATION_ID)) {
-      new ApiObject(namespace, PEER_AUTHENTICATION_ID, {
+      new AgentApiObject(namespace, PEER_AUTHENTICATION_ID, {
         apiVersion: ISTIO_SECURITY_API_VERSION,
         kind: 'PeerAuthentication',
         metadata: { name: 'default', labels: namespace.commonLabels('mesh') },
         spec: renderPeerAuthenticationSpec(),
       });
     }
-    return new ApiObject(this, 'AuthorizationPolicy', {
+    return new AgentApiObject(this, 'AuthorizationPolicy', {
       apiVersion: ISTIO_SECURITY_API_VERSION,
       kind: 'AuthorizationPolicy',
       metadata: { name: this.agent.agentName, labels: this.agent.labels },

@@ -102,6 +102,9 @@ class Emitter {
 
   public document(doc: Record<string, unknown>): string {
     this.map(doc, '');
+    // `+=` builds a rope of thousands of pieces; reading a character flattens it to one string
+    // now, so the pieces die young instead of being copied by every scavenge until the join.
+    this.out.charCodeAt(0);
     return this.out;
   }
 

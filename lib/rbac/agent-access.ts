@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { MAX_TOKEN_EXPIRATION_SECONDS, SUPPRESSIONS_ANNOTATION, checkProps, invalidProp } from '../core';
 import { API_GRANT_SCHEMA } from './schema';
@@ -7,6 +6,7 @@ import type { AgentNamespace } from '../namespace/namespace';
 import { createClusterRoleBinding, createRoleBinding } from './binding';
 import { ApiGrant, ResolvedGrant, resolveGrant } from './grant';
 import { RBAC_ACKNOWLEDGEMENTS_ANNOTATION, RBAC_RULE_RISKS } from '../common/rbac-risks';
+import { KubeClusterRole, KubeRole } from '../platform/api-object';
 
 /** Volume of the projected API token; mounted at /var/run/secrets/tokens/kube-api-token/token. */
 export const API_TOKEN_VOLUME = 'kube-api-token';
@@ -179,7 +179,7 @@ export class AgentApiAccess extends Construct {
   private createRole(): RoleSet {
     const name = `${this.agent.agentName}-api`;
     const rules: Rule[] = [];
-    const role = new k8s.KubeRole(this, 'Role', { metadata: { name, labels: this.agent.labels }, rules });
+    const role = new KubeRole(this, 'Role', { metadata: { name, labels: this.agent.labels }, rules });
     const binding = createRoleBinding(this, 'RoleBinding', {
       name,
       labels: this.agent.labels,
@@ -195,7 +195,7 @@ export class AgentApiAccess extends Construct {
     const platform = this.agent.namespace.platform;
     const name = `${this.agent.namespace.name}-${this.agent.agentName}-api`;
     const rules: Rule[] = [];
-    const role = new k8s.KubeClusterRole(platform, `${name}-ClusterRole`, {
+    const role = new KubeClusterRole(platform, `${name}-ClusterRole`, {
       metadata: { name, labels: this.agent.labels },
       rules,
     });

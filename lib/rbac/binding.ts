@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp, requireDnsLabel, requireDnsSubdomain, requireNonEmptyString, requireOneOf } from '../core';
 import { RBAC_API_GROUP, roleRefRisk, subjectRisk } from '../common/rbac-risks';
+import { KubeClusterRoleBinding, KubeRoleBinding } from '../platform/api-object';
 
 /** Who a binding grants to. */
 export interface RbacSubject {
@@ -92,7 +93,7 @@ function metadata(props: GuardedBindingProps): k8s.ObjectMeta {
 /** A RoleBinding in `scope`'s namespace, validated by {@link checkBinding}. */
 export function createRoleBinding(scope: Construct, id: string, props: GuardedBindingProps): ApiObject {
   const checked = checkBinding(scope, props);
-  return new k8s.KubeRoleBinding(scope, id, { metadata: metadata(props), ...checked });
+  return new KubeRoleBinding(scope, id, { metadata: metadata(props), ...checked });
 }
 
 /**
@@ -103,5 +104,5 @@ export function createClusterRoleBinding(scope: Construct, id: string, props: Gu
   const checked = checkBinding(scope, props);
   if (props.roleRef.kind !== 'ClusterRole')
     invalidProp(scope, 'binding.roleRef.kind', props.roleRef.kind, "'ClusterRole' for a ClusterRoleBinding");
-  return new k8s.KubeClusterRoleBinding(scope, id, { metadata: metadata(props), ...checked });
+  return new KubeClusterRoleBinding(scope, id, { metadata: metadata(props), ...checked });
 }

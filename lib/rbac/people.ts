@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   CniFlavor,
@@ -15,6 +14,7 @@ import {
 import type { AgentNamespace } from '../namespace/namespace';
 import { RbacSubject, createClusterRoleBinding, createRoleBinding } from './binding';
 import { BROAD_SUBJECT_NAMES, BROAD_SUBJECT_RISK, RBAC_API_GROUP, ruleRisks } from '../common/rbac-risks';
+import { KubeClusterRole, KubeRole } from '../platform/api-object';
 
 /** The roles people get on an agent namespace. */
 export type PeopleRole = 'viewer' | 'operator' | 'auditor';
@@ -248,7 +248,7 @@ export class AgentPeopleAccess extends Construct {
           ),
         }
       : undefined;
-    this.roles[role] = new k8s.KubeRole(this, `${role}-Role`, {
+    this.roles[role] = new KubeRole(this, `${role}-Role`, {
       metadata: { name, labels, annotations },
       rules: rules.namespaced,
     });
@@ -258,7 +258,7 @@ export class AgentPeopleAccess extends Construct {
     // ClusterRole bound cluster-wide. The ClusterRole is read-only and lists cluster-scoped kinds
     // only, so the ClusterRoleBinding grants no namespaced data in any namespace.
     const clusterName = `${namespace.name}-agent-${role}`;
-    new k8s.KubeClusterRole(namespace.platform, `${clusterName}-ClusterRole`, {
+    new KubeClusterRole(namespace.platform, `${clusterName}-ClusterRole`, {
       metadata: { name: clusterName, labels },
       rules: rules.cluster,
     });

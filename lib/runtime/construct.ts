@@ -7,6 +7,7 @@ import { AgentRuntimeDeclaration, ManifestObject, declarationsFromManifests } fr
 import { FALCO_VALUE_ALLOWED, falcoValueProblem } from './falco/condition';
 import { DEFAULT_CLUSTER_NETWORKS, FalcoItem, falcoRules } from './falco/rules';
 import { TETRAGON_ACTIONS, TetragonAction, tetragonPolicy } from './tetragon';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Key of the rules file in the ConfigMap, and its name under /etc/falco/rules.d. */
 export const FALCO_RULES_FILE = 'agent-baseline-rules.yaml';
@@ -73,7 +74,7 @@ export class AgentRuntimeRules extends Construct {
     const engines = this.platform.settings.runtimeEngines;
     this.falcoItems = engines.includes('falco') ? this.renderFalco() : [];
     if (engines.includes('falco')) {
-      new ApiObject(this, 'FalcoRules', {
+      new AgentApiObject(this, 'FalcoRules', {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: {
@@ -86,7 +87,7 @@ export class AgentRuntimeRules extends Construct {
     }
     if (engines.includes('tetragon')) {
       for (const d of this.declarations)
-        new ApiObject(this, `Tetragon-${d.namespace}-${d.name}`, tetragonPolicy(d, this.tetragonAction));
+        new AgentApiObject(this, `Tetragon-${d.namespace}-${d.name}`, tetragonPolicy(d, this.tetragonAction));
     }
     this.node.addValidation({ validate: () => this.lateChanges() });
   }

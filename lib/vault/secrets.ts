@@ -27,12 +27,26 @@ import {
 import { VAULT_BASE_NAME_SHAPE, VaultAgentPlan, buildVaultPlan, claimVaultNames, vaultBaseName } from './plan';
 import { ResolvedVaultSecrets, resolveVaultSecrets } from './resolve';
 import { AgentVaultSecretsProps } from './types';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Annotation on a SecretProviderClass whose secrets rotate: the driver must run with rotation enabled. */
 export const REQUIRES_ROTATION_ANNOTATION = `${ANNOTATION_PREFIX}requires-csi-secret-rotation`;
 
 const BRAND = Symbol.for('agent-baseline.AgentVaultSecrets');
 const CONNECTION_ID = 'VaultConnection';
+
+/**
+ * VaultConnections created here, with the text of their spec as written once computed. Their spec
+ * is plain data only this module holds, so only a JSON patch can change what is written.
+ */
+const ownConnections = new WeakMap<ApiObject, { text?: string }>();
+
+/** The namespace connection's spec as written (every operator-mode agent compares its own with it). */
+function connectionSpecText(connection: ApiObject): string {
+  const own = ownConnections.get(connection);
+  if (!own || (connection as AgentApiObject).hasJsonPatches) return JSON.stringify(connection.toJson().spec);
+  return (own.text ??= JSON.stringify(connection.toJson().spec));
+}
 
 /**
  * The Vault secrets of one agent: validates the declaration, wires the chosen delivery mode into
@@ -143,7 +157,7 @@ export class AgentVaultSecrets extends Construct {
     const connection = this.resolved.connection.existing === undefined ? this.ensureConnection(agent) : undefined;
     const connectionRef = this.resolved.connection.existing ?? VAULT_CONNECTION_NAME;
     const authName = `${agent.agentName}-vault`;
-    const auth = new ApiObject(this, 'VaultAuth', {
+    const auth = new AgentApiObject(this, 'VaultAuth', {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultAuth',
       metadata: { name: authName, labels: agent.labels },
@@ -165,7 +179,7 @@ export class AgentVaultSecrets extends Construct {
         restartTarget: WORKLOAD_KIND_TRAITS[agent.workloadKind].rolloutRestart ? agent.workloadKind : undefined,
       });
       this.objects.push(
-        new ApiObject(this, `Secret-${secret.name}`, {
+        new AgentApiObject(this, `Secret-${secret.name}`, {
           apiVersion: VSO_API_VERSION,
           kind,
           metadata: { name: `${agent.agentName}-${secret.name}`, labels: agent.labels },
@@ -186,22 +200,24 @@ export class AgentVaultSecrets extends Construct {
     const spec = vaultConnectionSpec(agent.platform.settings.vault.address, caCertSecretRef);
     const existing = ns.node.tryFindChild(CONNECTION_ID) as ApiObject | undefined;
     if (existing) {
-      const current = existing.toJson().spec;
-      if (JSON.stringify(current) !== JSON.stringify(spec))
+      const current = connectionSpecText(existing);
+      if (current !== JSON.stringify(spec))
         invalidProp(
           agent,
           'secrets.connection.caCertSecretRef',
           caCertSecretRef,
-          `the settings of the namespace's VaultConnection '${VAULT_CONNECTION_NAME}' (${JSON.stringify(current)}), or connection.existing`,
+          `the settings of the namespace's VaultConnection '${VAULT_CONNECTION_NAME}' (${current}), or connection.existing`,
         );
       return existing;
     }
-    return new ApiObject(ns, CONNECTION_ID, {
+    const connection = new AgentApiObject(ns, CONNECTION_ID, {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultConnection',
       metadata: { name: VAULT_CONNECTION_NAME, labels: ns.commonLabels('vault') },
       spec,
     });
+    ownConnections.set(connection, {});
+    return connection;
   }
 
   private wireCsi(agent: IAgentPod): void {
@@ -209,7 +225,7 @@ export class AgentVaultSecrets extends Construct {
     const name = `${agent.agentName}-vault`;
     const rotates = this.resolved.secrets.some((s) => s.rotates);
     this.objects.push(
-      new ApiObject(this, 'SecretProviderClass', {
+      new AgentApiObject(this, 'SecretProviderClass', {
         apiVersion: SECRET_PROVIDER_CLASS_API_VERSION,
         kind: 'SecretProviderClass',
         metadata: {

@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_REPLICAS, DEFAULT_WRITABLE_PATHS, checkProps, childPath, requireInteger } from '../core';
 import { PodBudgetShape } from '../agent-pod/pod';
@@ -7,6 +6,7 @@ import { AgentWorkload } from './base';
 import { createPdb, servicePorts } from './objects';
 import { HardenedAgentProps } from './props';
 import { HARDENED_AGENT_PROPS_SCHEMA } from './schema';
+import { AgentApiObject, KubeService } from '../platform/api-object';
 
 /** One extra pod at a time during a rollout, and none taken away: capacity never drops. */
 const ROLLING_UPDATE_MAX_SURGE = 1;
@@ -55,7 +55,7 @@ export class HardenedAgent extends AgentWorkload {
   }
 
   private createDeployment(): ApiObject {
-    return new ApiObject(this, 'Deployment', {
+    return new AgentApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: {
@@ -74,7 +74,7 @@ export class HardenedAgent extends AgentWorkload {
 
   private createService(): ApiObject | undefined {
     if (this.ports.length === 0) return undefined;
-    return new k8s.KubeService(this, 'Service', {
+    return new KubeService(this, 'Service', {
       metadata: { name: this.agentName, labels: this.labels },
       spec: {
         type: 'ClusterIP',

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentPort } from '../agent-pod/props';
+import { KubePodDisruptionBudget } from '../platform/api-object';
 
 /** The Service ports of an agent: one per declared port, targeting it by name. */
 export function servicePorts(ports: readonly AgentPort[]): k8s.ServicePort[] {
@@ -19,7 +20,7 @@ export function createPdb(
   replicas: number,
 ): ApiObject | undefined {
   if (replicas < 2) return undefined;
-  return new k8s.KubePodDisruptionBudget(agent, 'PodDisruptionBudget', {
+  return new KubePodDisruptionBudget(agent, 'PodDisruptionBudget', {
     metadata: { name: agent.agentName, labels: agent.labels },
     spec: {
       maxUnavailable: k8s.IntOrString.fromNumber(1),

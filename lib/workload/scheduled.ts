@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_WRITABLE_PATHS, invalidProp, requireInteger, checkProps, childPath } from '../core';
 import { SCHEDULED_AGENT_PROPS_SCHEMA } from './schema';
@@ -6,6 +5,7 @@ import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { ScheduledAgentProps, ScheduledConcurrencyPolicy } from './props';
 import { checkBatchBounds, requireCronSchedule, requireTimeZone } from './validate-batch';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Pods a CronJob can have at once, per concurrency policy: a replaced run's pod may still be terminating. */
 const CONCURRENT_RUNS: Record<ScheduledConcurrencyPolicy, number> = { Forbid: 1, Replace: 2 };
@@ -59,7 +59,7 @@ export class ScheduledAgent extends AgentWorkload {
       );
     }
     const bounds = checkBatchBounds(this, props, SCHEDULED_AGENT_DEFAULTS);
-    const cronJob = new ApiObject(this, 'CronJob', {
+    const cronJob = new AgentApiObject(this, 'CronJob', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { name: this.agentName, labels: this.labels },

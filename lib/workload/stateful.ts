@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   PROJECTED_TOKEN_MOUNT_DIR,
@@ -18,6 +17,7 @@ import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { createPdb, servicePorts } from './objects';
 import { AgentVolumeAccessMode, StatefulAgentProps } from './props';
+import { AgentApiObject, KubeService } from '../platform/api-object';
 
 /** Name of the volume claim template, and so of each replica's claim prefix (`data-<agent>-<ordinal>`). */
 export const STATEFUL_DATA_VOLUME = 'data';
@@ -76,7 +76,7 @@ export class StatefulAgent extends AgentWorkload {
     this.dataPath = this.checkDataPath(props.dataPath ?? DEFAULT_DATA_PATH, props.writablePaths ?? []);
     this.addClaimMount(STATEFUL_DATA_VOLUME, { mountPath: this.dataPath, readOnly: false });
 
-    const statefulSet = new ApiObject(this, 'StatefulSet', {
+    const statefulSet = new AgentApiObject(this, 'StatefulSet', {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name: this.agentName, labels: this.labels },
@@ -101,7 +101,7 @@ export class StatefulAgent extends AgentWorkload {
       },
     });
     this.attachWorkload(statefulSet);
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new KubeService(this, 'Service', {
       metadata: { name: this.agentName, labels: this.labels },
       spec: {
         type: 'ClusterIP',

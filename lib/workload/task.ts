@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_WRITABLE_PATHS, requireInteger, checkProps, childPath } from '../core';
 import { AGENT_TASK_PROPS_SCHEMA } from './schema';
@@ -6,6 +5,7 @@ import { PodBudgetShape } from '../agent-pod/pod';
 import { AgentWorkload } from './base';
 import { AgentTaskProps } from './props';
 import { checkBatchBounds } from './validate-batch';
+import { AgentApiObject } from '../platform/api-object';
 
 /** Defaults of an AgentTask's Job: a one-hour deadline and TTL, and no retries. */
 export const AGENT_TASK_DEFAULTS = {
@@ -35,7 +35,7 @@ export class AgentTask extends AgentWorkload {
       defaultWritablePaths: DEFAULT_WRITABLE_PATHS,
     });
     const bounds = checkBatchBounds(this, props, AGENT_TASK_DEFAULTS);
-    const job = new ApiObject(this, 'Job', {
+    const job = new AgentApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: this.agentName, labels: this.labels },

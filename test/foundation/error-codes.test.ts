@@ -178,6 +178,10 @@ describe('no refusal escapes the family', () => {
       count: 2,
       why: "cdk8s-compatible synth: the same plain Error and message as cdk8s's App.synth (validation, dependency cycle)",
     },
+    'platform/resolve.ts': {
+      count: 1,
+      why: "cdk8s-compatible toJson: the same plain Error and message as cdk8s's ApiObject.toJson (a lazy value that throws)",
+    },
     'image-policy/sigstore.ts': { count: 1, why: 'unreachable: settings validation refuses the mode first' },
     'image-policy/kyverno.ts': { count: 1, why: 'unreachable: settings validation refuses the mode first' },
     'core/package-json.ts': { count: 1, why: "a broken installation: agent-baseline's own package.json is missing" },

@@ -56,10 +56,15 @@ export const resources = fc.record(
 
 const envName = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,15}$/).filter((n) => !SECRET_LIKE_ENV_NAME.test(n));
 export const config = fc.dictionary(envName, fc.string({ maxLength: 40 }), { maxKeys: 4 });
-export const writablePaths = fc.uniqueArray(fc.stringMatching(/^\/[a-z]{1,8}(\/[a-z]{1,8})?$/), {
-  minLength: 1,
-  maxLength: 3,
-});
+// A writable mount at /var or /var/run would cover the legacy token path: HRD-LegacyTokenPath
+// refuses it at synth (a valid refusal, not what these properties are about).
+export const writablePaths = fc.uniqueArray(
+  fc.stringMatching(/^\/[a-z]{1,8}(\/[a-z]{1,8})?$/).filter((p) => !'/var/run/secrets/'.startsWith(`${p}/`)),
+  {
+    minLength: 1,
+    maxLength: 3,
+  },
+);
 const id = fc.integer({ min: 10001, max: 2_000_000 });
 
 export const agentProps: fc.Arbitrary<HardenedAgentProps> = fc

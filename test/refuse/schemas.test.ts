@@ -402,6 +402,39 @@ describe('checkProps and didYouMean', () => {
   });
 });
 
+describe('an entry check that passed spares only the closing check of the same construction', () => {
+  const schema = z.strictObject({ name: z.string(), replicas: z.number().optional() });
+  const bad = '[c] replicas: invalid value "3". Allowed: a number';
+
+  it('the closing check after a clean entry check passes without parsing again', () => {
+    const props: Record<string, unknown> = { name: 'a' };
+    const parse = jest.spyOn(schema, 'safeParse');
+    checkProps('c', schema, props, '', 'entry');
+    expect(checkProps('c', schema, props)).toBe(props);
+    expect(parse).toHaveBeenCalledTimes(1);
+    // Used once: a second closing check parses.
+    props.replicas = '3';
+    expect(refusal(() => checkProps('c', schema, props))).toBe(bad);
+    parse.mockRestore();
+  });
+
+  it('props changed after a construction that threw before its closing check are checked again', () => {
+    const props: Record<string, unknown> = { name: 'a' };
+    checkProps('c', schema, props, '', 'entry');
+    // The construction throws here; the caller reuses the object with a value only the closing check refuses.
+    props.replicas = '3';
+    expect(checkProps('c', schema, props, '', 'entry')).toBe(props);
+    expect(refusal(() => checkProps('c', schema, props))).toBe(bad);
+  });
+
+  it('a clean entry check of one schema does not spare the closing check of another', () => {
+    const other = z.strictObject({ name: z.number() });
+    const props = { name: 'a' };
+    checkProps('c', schema, props, '', 'entry');
+    expect(refusal(() => checkProps('c', other, props))).toBe('[c] name: invalid value "a". Allowed: a number');
+  });
+});
+
 describe('mistyped props of the other agent shapes', () => {
   // An unknown key set to undefined drops nothing and is let through.
   const pod = { image: IMAGE, probes: undefined };

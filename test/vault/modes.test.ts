@@ -1,4 +1,6 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { DEFAULT_PLATFORM_CONFIG } from '../../stacks/config';
+import { refusal } from '../helpers/refusal';
 import { parse as parseYaml } from 'yaml';
 import { runRules } from '../../lib/rules';
 import { AgentVaultSecrets, vaultPlans } from '../../lib/vault';
@@ -205,6 +207,40 @@ describe('operator mode', () => {
     expect(objects.filter((o) => o.kind === 'VaultConnection')).toHaveLength(1);
     const vds = objects.find((o) => o.kind === 'VaultDynamicSecret') as Json;
     expect(vds.spec).toMatchObject({ path: 'static-creds/bot', allowStaticCreds: true });
+  });
+
+  test.each([
+    ['a second agent', () => undefined],
+    [
+      'a third agent, after the connection was written once',
+      (ns: Parameters<typeof agentWith>[0]) => agentWith(ns, { mode: 'operator', items: [KV_SECRET] }, 'second'),
+    ],
+  ])('%s whose connection settings differ from the namespace VaultConnection is refused', (_name, between) => {
+    const { namespace } = fixture();
+    agentWith(namespace, { mode: 'operator', items: [KV_SECRET] });
+    between(namespace);
+    expect(
+      refusal(() =>
+        agentWith(
+          namespace,
+          { mode: 'operator', connection: { caCertSecretRef: 'vault-ca' }, items: [KV_SECRET] },
+          'other',
+        ),
+      ),
+    ).toMatch(
+      /secrets\.connection\.caCertSecretRef: invalid value "vault-ca"\. Allowed: the settings of the namespace's VaultConnection 'vault' \(\{"address":"[^"]+","skipTLSVerify":false\}\), or connection\.existing$/,
+    );
+  });
+
+  test('a JSON patch on the namespace VaultConnection is seen by the next agent', () => {
+    const { namespace } = fixture();
+    agentWith(namespace, { mode: 'operator', items: [KV_SECRET] });
+    agentWith(namespace, { mode: 'operator', items: [KV_SECRET] }, 'second');
+    const connection = namespace.node.findChild('VaultConnection') as ApiObject;
+    connection.addJsonPatch(JsonPatch.replace('/spec/skipTLSVerify', true));
+    expect(refusal(() => agentWith(namespace, { mode: 'operator', items: [KV_SECRET] }, 'other'))).toContain(
+      '"skipTLSVerify":true',
+    );
   });
 
   test('an existing VaultConnection is referenced instead of created', () => {
