@@ -126,16 +126,26 @@ function applies(rule: Rule, kind: string, hasPod: boolean): boolean {
   return rule.kinds === POD_TEMPLATES ? hasPod : rule.kinds.includes(kind);
 }
 
-// Rules that apply to a kind (with or without a pod template), computed once per kind and run.
-const applicableCache = new WeakMap<readonly SelectedRule[], Map<string, readonly SelectedRule[]>>();
-function applicable(rules: readonly SelectedRule[], kind: string, hasPod: boolean): readonly SelectedRule[] {
-  let byKind = applicableCache.get(rules);
-  if (!byKind) applicableCache.set(rules, (byKind = new Map()));
-  const key = `${hasPod ? 1 : 0}${kind}`;
-  let list = byKind.get(key);
-  if (!list) byKind.set(key, (list = rules.filter(({ rule }) => applies(rule, kind, hasPod))));
-  return list;
+/** The rules that apply to each kind (with and without a pod template), worked out once per kind in a run. */
+class Dispatch {
+  private readonly withPod = new Map<string, readonly Rule[]>();
+  private readonly withoutPod = new Map<string, readonly Rule[]>();
+
+  constructor(private readonly rules: readonly SelectedRule[]) {}
+
+  public rulesFor(kind: string, hasPod: boolean): readonly Rule[] {
+    const table = hasPod ? this.withPod : this.withoutPod;
+    let list = table.get(kind);
+    if (!list) {
+      list = this.rules.filter(({ rule }) => applies(rule, kind, hasPod)).map(({ rule }) => rule);
+      table.set(kind, list);
+    }
+    return list;
+  }
 }
+
+/** Suppressions and annotation problems of one metadata block; most objects have none. */
+const NO_SUPPRESSIONS: ReturnType<typeof parseSuppressions> = { active: [], problems: [] };
 
 function runRule(rule: Rule, ctx: RuleContext): readonly FindingDraft[] | undefined {
   try {
@@ -178,7 +188,7 @@ function toFinding(
 function evaluateObject(
   set: ObjectSet,
   index: number,
-  rules: readonly SelectedRule[],
+  dispatch: Dispatch,
   settings: RunSettings,
   source: ObjectSource | undefined,
   infos: ReadonlyMap<string, RuleInfo>,
@@ -189,11 +199,11 @@ function evaluateObject(
   const tmpl =
     item.pod && item.pod.template.metadataPath.length > 1
       ? parseSuppressions(item.pod.template.metadata.annotations, item.pod.template.metadataPath, settings.now)
-      : { active: [], problems: [] };
-  const suppressions = [...own.active, ...tmpl.active];
-  const findings: Finding[] = [...own.problems, ...tmpl.problems].map((p) =>
-    toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source),
-  );
+      : NO_SUPPRESSIONS;
+  const suppressions = tmpl.active.length === 0 ? own.active : [...own.active, ...tmpl.active];
+  const findings: Finding[] = [];
+  for (const p of own.problems) findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
+  for (const p of tmpl.problems) findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
   const checked: string[] = [];
   const ctx: RuleContext = {
     object,
@@ -203,11 +213,12 @@ function evaluateObject(
     settings,
     pssMinor: pssMinorFor(set, item.namespace, settings),
   };
-  for (const { rule } of applicable(rules, item.kind, item.pod !== undefined)) {
+  for (const rule of dispatch.rulesFor(item.kind, item.pod !== undefined)) {
     const drafts = runRule(rule, ctx);
     if (drafts === undefined) continue;
     checked.push(rule.id);
-    for (const d of drafts) findings.push(toFinding(rule.id, rule.severity, rule.fix, d, suppressions, source));
+    for (let i = 0; i < drafts.length; i++)
+      findings.push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source));
   }
   const final = applyExemptions(object, findings);
   return {
@@ -269,7 +280,8 @@ export function runRules(input: readonly (KubeObject | SourcedObject)[], options
   const podKinds = [...POD_TEMPLATE_KINDS, ...(options.locators ?? []).map((l) => l.gvk.kind)];
   const rules: RuleInfo[] = selected.map(({ rule, pack }) => ruleInfo(rule, pack, podKinds));
   const infos = new Map(rules.map((r) => [r.id, r]));
-  const results = sourced.map((s, i) => evaluateObject(set, i, selected, settings, s.source, infos));
+  const dispatch = new Dispatch(selected);
+  const results = sourced.map((s, i) => evaluateObject(set, i, dispatch, settings, s.source, infos));
   return {
     packs: packNames,
     pssVersion: formatPssVersion(settings.pssMinor),

@@ -132,10 +132,18 @@ export function locatorTable(
 
 /** The object's pod template: an exact-version locator first, else the kind's `*` locator. */
 export function locatePodTemplate(object: KubeObject, table: LocatorTable): PodTemplate | undefined {
-  const { group, version } = splitApiVersion(object.apiVersion);
-  const kind = object.kind ?? '';
-  const locator = table.get(key({ group, version, kind })) ?? table.get(key({ group, version: '*', kind }));
-  return locator?.(object);
+  return locatorFor(table, object.apiVersion, object.kind)?.(object);
+}
+
+/** The locator for objects of an apiVersion and kind: an exact-version locator first, else the kind's `*` one. */
+export function locatorFor(
+  table: LocatorTable,
+  apiVersion: string | undefined,
+  kind: string | undefined,
+): PodTemplateLocator | undefined {
+  const { group, version } = splitApiVersion(apiVersion);
+  const k = kind ?? '';
+  return table.get(key({ group, version, kind: k })) ?? table.get(key({ group, version: '*', kind: k }));
 }
 
 /** The pod spec fields that hold containers. */
@@ -213,24 +221,43 @@ export interface PodContext {
 
 type Getter<T> = (sc: Json) => T | undefined;
 
+/**
+ * A resolved setting whose path is built on first read: every container of every workload gets
+ * ten of these, and rules read the path only for a finding.
+ */
+class LazyResolved<T> implements Resolved<T> {
+  private built?: readonly PathSegment[];
+
+  constructor(
+    public readonly value: T | undefined,
+    public readonly from: Resolved<T>['from'],
+    private readonly base: readonly PathSegment[],
+    private readonly field: readonly string[],
+  ) {}
+
+  public get path(): readonly PathSegment[] {
+    return (this.built ??= [...this.base, ...this.field]);
+  }
+}
+
 function inherit<T>(
   ctr: Json,
   pod: Json,
   ctrPath: readonly PathSegment[],
   podPath: readonly PathSegment[],
-  field: string[],
+  field: readonly string[],
   get: Getter<T>,
 ): Resolved<T> {
   const c = get(ctr);
-  if (c !== undefined) return { value: c, path: [...ctrPath, ...field], from: 'container' };
+  if (c !== undefined) return new LazyResolved<T>(c, 'container', ctrPath, field);
   const p = get(pod);
-  if (p !== undefined) return { value: p, path: [...podPath, ...field], from: 'pod' };
-  return { value: undefined, path: [...ctrPath, ...field], from: 'unset' };
+  if (p !== undefined) return new LazyResolved<T>(p, 'pod', podPath, field);
+  return new LazyResolved<T>(undefined, 'unset', ctrPath, field);
 }
 
-function own<T>(ctr: Json, ctrPath: readonly PathSegment[], field: string[], get: Getter<T>): Resolved<T> {
+function own<T>(ctr: Json, ctrPath: readonly PathSegment[], field: readonly string[], get: Getter<T>): Resolved<T> {
   const v = get(ctr);
-  return { value: v, path: [...ctrPath, ...field], from: v === undefined ? 'unset' : 'container' };
+  return new LazyResolved<T>(v, v === undefined ? 'unset' : 'container', ctrPath, field);
 }
 
 const bool: (f: string) => Getter<boolean> = (f) => (sc) =>
@@ -238,6 +265,24 @@ const bool: (f: string) => Getter<boolean> = (f) => (sc) =>
 const num: (f: string) => Getter<number> = (f) => (sc) => (typeof sc[f] === 'number' ? (sc[f] as number) : undefined);
 const profileType: (f: string) => Getter<string> = (f) => (sc) =>
   isRecord(sc[f]) ? (str(sc[f].type) ?? '') : undefined;
+
+// Readers and field paths made once, not per container.
+const RUN_AS_NON_ROOT = bool('runAsNonRoot');
+const RUN_AS_USER = num('runAsUser');
+const RUN_AS_GROUP = num('runAsGroup');
+const SECCOMP_TYPE = profileType('seccompProfile');
+const APPARMOR_TYPE = profileType('appArmorProfile');
+const ALLOW_PRIVILEGE_ESCALATION = bool('allowPrivilegeEscalation');
+const PRIVILEGED = bool('privileged');
+const READ_ONLY_ROOT = bool('readOnlyRootFilesystem');
+const F_RUN_AS_NON_ROOT = ['runAsNonRoot'] as const;
+const F_RUN_AS_USER = ['runAsUser'] as const;
+const F_RUN_AS_GROUP = ['runAsGroup'] as const;
+const F_SECCOMP = ['seccompProfile', 'type'] as const;
+const F_APPARMOR = ['appArmorProfile', 'type'] as const;
+const F_APE = ['allowPrivilegeEscalation'] as const;
+const F_PRIVILEGED = ['privileged'] as const;
+const F_READ_ONLY_ROOT = ['readOnlyRootFilesystem'] as const;
 
 function resolveContainer(
   spec: Json,
@@ -261,21 +306,14 @@ function resolveContainer(
     spec: c,
     securityContext: sc,
     effective: {
-      runAsNonRoot: inherit(sc, pod, scPath, podPath, ['runAsNonRoot'], bool('runAsNonRoot')),
-      runAsUser: inherit(sc, pod, scPath, podPath, ['runAsUser'], num('runAsUser')),
-      runAsGroup: inherit(sc, pod, scPath, podPath, ['runAsGroup'], num('runAsGroup')),
-      seccompProfileType: inherit(sc, pod, scPath, podPath, ['seccompProfile', 'type'], profileType('seccompProfile')),
-      appArmorProfileType: inherit(
-        sc,
-        pod,
-        scPath,
-        podPath,
-        ['appArmorProfile', 'type'],
-        profileType('appArmorProfile'),
-      ),
-      allowPrivilegeEscalation: own(sc, scPath, ['allowPrivilegeEscalation'], bool('allowPrivilegeEscalation')),
-      privileged: own(sc, scPath, ['privileged'], bool('privileged')),
-      readOnlyRootFilesystem: own(sc, scPath, ['readOnlyRootFilesystem'], bool('readOnlyRootFilesystem')),
+      runAsNonRoot: inherit(sc, pod, scPath, podPath, F_RUN_AS_NON_ROOT, RUN_AS_NON_ROOT),
+      runAsUser: inherit(sc, pod, scPath, podPath, F_RUN_AS_USER, RUN_AS_USER),
+      runAsGroup: inherit(sc, pod, scPath, podPath, F_RUN_AS_GROUP, RUN_AS_GROUP),
+      seccompProfileType: inherit(sc, pod, scPath, podPath, F_SECCOMP, SECCOMP_TYPE),
+      appArmorProfileType: inherit(sc, pod, scPath, podPath, F_APPARMOR, APPARMOR_TYPE),
+      allowPrivilegeEscalation: own(sc, scPath, F_APE, ALLOW_PRIVILEGE_ESCALATION),
+      privileged: own(sc, scPath, F_PRIVILEGED, PRIVILEGED),
+      readOnlyRootFilesystem: own(sc, scPath, F_READ_ONLY_ROOT, READ_ONLY_ROOT),
       capabilitiesAdd: names(caps.add),
       capabilitiesDrop: names(caps.drop),
     },

@@ -79,6 +79,9 @@ function parseEntry(entry: unknown, path: readonly PathSegment[], where: string,
   return { suppression };
 }
 
+// Most objects carry no suppressions: one shared, frozen answer instead of two arrays per object.
+const NONE: ParsedSuppressions = Object.freeze({ active: Object.freeze([]), problems: Object.freeze([]) });
+
 /** Parses one annotation map (object or pod-template metadata). */
 export function parseSuppressions(
   annotations: unknown,
@@ -86,7 +89,7 @@ export function parseSuppressions(
   now: Date,
 ): ParsedSuppressions {
   const raw = rec(annotations)[SUPPRESSIONS_ANNOTATION];
-  if (raw === undefined) return { active: [], problems: [] };
+  if (raw === undefined) return NONE;
   const path = [...metadataPath, 'annotations', SUPPRESSIONS_ANNOTATION];
   let parsed: unknown;
   try {

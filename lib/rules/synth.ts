@@ -1,7 +1,7 @@
 /** The engine as a synth-time validation: messages for failing findings, ready for node.addValidation. */
 import { RunOptions, runRules } from './engine';
 import { FailOn, isFailing, objectLabel } from './report/common';
-import { locatePodTemplate, locatorTable } from './pod-template';
+import { LocatorTable, locatePodTemplate, locatorTable } from './pod-template';
 import { KubeObject, SourcedObject } from './types';
 
 /** Options of the synth-time validation: the run options plus the failing threshold. */
@@ -88,9 +88,11 @@ export function validateResolvedObjects(
     source: { constructPath: o.constructPath },
   }));
   const findings = synthViolations(sourced, options).map((v) => `[${objects[v.index].constructPath}] ${v.message}`);
+  const locators = locatorTable();
   return [
     ...findings,
-    ...objects.flatMap(foreignVaultAnnotations),
+    // One locator table for the whole set, not a copy of the registry per object.
+    ...objects.flatMap((o) => foreignVaultAnnotations(o, locators)),
     ...(options.checks ?? []).flatMap((check) => check(objects)),
   ];
 }
@@ -105,10 +107,10 @@ function vaultEntries(annotations: unknown): Array<[string, unknown]> {
  * logs in with, JSON patches applied to its containers), so only what AgentVaultSecrets wrote may
  * be there, unchanged: added, changed or removed entries are all refused.
  */
-export function foreignVaultAnnotations(resolved: ResolvedObject): string[] {
+export function foreignVaultAnnotations(resolved: ResolvedObject, locators: LocatorTable = locatorTable()): string[] {
   const { object, constructPath } = resolved;
   const written = resolved.writtenVaultAnnotations ?? {};
-  const template = locatePodTemplate(object, locatorTable());
+  const template = locatePodTemplate(object, locators);
   const templatePath = template ? template.metadataPath.join('.') : undefined;
   const out: string[] = [];
   const where = `${object.kind ?? '?'}/${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name ?? '(unnamed)'}`;

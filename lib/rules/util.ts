@@ -27,8 +27,14 @@ export function strs(value: unknown): string[] {
 }
 
 export function labelsOf(value: unknown): Record<string, string> {
+  // Once per object and pod template: own keys in Object.entries order, without the entry arrays.
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rec(value))) if (typeof v === 'string') out[k] = v;
+  const from = rec(value);
+  for (const k in from) {
+    if (!Object.prototype.hasOwnProperty.call(from, k)) continue;
+    const v = from[k];
+    if (typeof v === 'string') out[k] = v;
+  }
   return out;
 }
 

@@ -6,13 +6,20 @@
  * reaches, so judging every policy that selects an agent (the construct's or one written beside
  * it, in any namespace) judges the union; HRD-PodNetworkPolicy reports a direction no policy selects.
  */
-import { NAMESPACE_NAME_LABEL, ipBlockProblems, ipBlockSet, internetWide, isWidePortRange } from '../../core';
-import { IndexedObject, ObjectSet } from '../object-set';
+import {
+  AddressSet,
+  NAMESPACE_NAME_LABEL,
+  ipBlockProblems,
+  ipBlockSet,
+  internetWide,
+  isWidePortRange,
+} from '../../core';
+import { DerivedKey, IndexedObject, ObjectSet } from '../object-set';
 import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { RuleContext } from '../rule';
 import { PathSegment } from '../types';
 import { Json, arr, isRecord, rec, recs, selectorMatches, str, strs } from '../util';
-import { at, indexedOf, isAgentNamespace, isAgentWorkload, objectRule } from './helpers';
+import { agentWorkloads, at, indexedOf, isAgentNamespace, objectRule } from './helpers';
 
 interface Problem {
   readonly message: string;
@@ -28,6 +35,21 @@ function dnsOnly(ports: unknown): boolean {
   );
 }
 
+const BLOCKS: DerivedKey<Map<string, AddressSet | undefined>> = { name: 'ipBlock address sets' };
+const BLOCK_PROBLEMS: DerivedKey<Map<string, ReturnType<typeof ipBlockProblems>>> = { name: 'ipBlock egress problems' };
+
+/**
+ * The address set of `cidr` minus `except` (ipBlockSet), parsed once per run for each spelling:
+ * thousands of agent policies repeat the same few blocks. Address sets are immutable.
+ */
+function blockSet(set: ObjectSet, cidr: unknown, except: readonly unknown[] = []): AddressSet | undefined {
+  if (typeof cidr !== 'string' || except.some((e) => typeof e !== 'string')) return ipBlockSet(cidr, except);
+  const key = JSON.stringify([cidr, ...except]);
+  const cache = set.derive(BLOCKS, () => new Map());
+  if (!cache.has(key)) cache.set(key, ipBlockSet(cidr, except));
+  return cache.get(key);
+}
+
 function describeBlock(cidr: unknown, except: readonly string[]): string {
   return `${String(cidr)}${except.length ? ` except ${except.join(', ')}` : ''}`;
 }
@@ -41,10 +63,17 @@ function blockProblems(
   ports: unknown,
   path: PathSegment[],
 ): Problem[] {
-  const set = ipBlockSet(cidr, arr(except));
+  const exceptList = arr(except);
+  const set = blockSet(ctx.set, cidr, exceptList);
   // An unparsable block is refused by the API server; nothing to judge.
   if (!set) return [];
-  return ipBlockProblems(set, { metadataDns: ctx.settings.metadataDns && dnsOnly(ports) }).map((p) => ({
+  const metadataDns = ctx.settings.metadataDns && dnsOnly(ports);
+  // Same block, same verdict: keyed by the parsed spelling (set exists, so every part is a string).
+  const key = JSON.stringify([metadataDns, cidr, ...exceptList]);
+  const cache = ctx.set.derive(BLOCK_PROBLEMS, () => new Map());
+  let found = cache.get(key);
+  if (!found) cache.set(key, (found = ipBlockProblems(set, { metadataDns })));
+  return found.map((p) => ({
     message: `${prefix} to ${describeBlock(cidr, strs(except))} ${p.message}`,
     path,
   }));
@@ -92,7 +121,7 @@ function ciliumProblems(ctx: RuleContext): Problem[] {
       });
     strs(rule.toCIDR).forEach((c, j) => {
       out.push(...blockProblems(ctx, `egress rule ${i}`, c, [], ports, ['spec', 'egress', i, 'toCIDR', j]));
-      const set = ipBlockSet(c);
+      const set = blockSet(ctx.set, c);
       if (
         set &&
         internetWide(set).length &&
@@ -124,9 +153,7 @@ function policyConcernsAgents(set: ObjectSet, item: IndexedObject): boolean {
   if (isAgentNamespace(set, item.namespace)) return true;
   const spec = rec(item.object.spec);
   const selector = item.kind === 'NetworkPolicy' ? spec.podSelector : spec.endpointSelector;
-  return set
-    .workloads(item.namespace)
-    .some((w) => w.pod && isAgentWorkload(w, w.pod) && selectorMatches(selector, w.pod.labels));
+  return agentWorkloads(set, item.namespace).some((w) => w.pod && selectorMatches(selector, w.pod.labels));
 }
 
 export const internetEgress = objectRule(
@@ -174,7 +201,7 @@ function isEmptySelector(selector: unknown): boolean {
   );
 }
 
-function scopeProblems(policy: Json): Problem[] {
+function scopeProblems(policySet: ObjectSet, policy: Json): Problem[] {
   const spec = rec(policy.spec);
   const out: Problem[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
@@ -204,7 +231,7 @@ function scopeProblems(policy: Json): Problem[] {
             path: [...path, 'podSelector'],
           });
         if (direction === 'ingress' && isRecord(peer.ipBlock)) {
-          const set = ipBlockSet(rec(peer.ipBlock).cidr, arr(rec(peer.ipBlock).except));
+          const set = blockSet(policySet, rec(peer.ipBlock).cidr, arr(rec(peer.ipBlock).except));
           if (set && internetWide(set).length)
             out.push({
               message: `ingress rule ${i} admits the internet (${describeBlock(rec(peer.ipBlock).cidr, strs(rec(peer.ipBlock).except))}) ${ports}`,
@@ -232,6 +259,6 @@ export const networkPolicyScope = objectRule(
   (ctx) => {
     const item = indexedOf(ctx);
     if (!policyConcernsAgents(ctx.set, item)) return undefined;
-    return scopeProblems(ctx.object).map((p) => at(p.message, p.path));
+    return scopeProblems(ctx.set, ctx.object).map((p) => at(p.message, p.path));
   },
 );

@@ -24,7 +24,7 @@ import { Rule } from '../rule';
 import { NSA, OWASP, SOC2 } from '../references';
 import { FindingDraft, Severity } from '../types';
 import { Json, arr, rec, recs, selectorMatches, str, strs } from '../util';
-import { at, indexedOf, isAgentWorkload, podRule, policyTypes } from './helpers';
+import { at, indexedOf, isAgentWorkload, podRule, policiesSelecting, policyTypes } from './helpers';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
@@ -242,9 +242,7 @@ function networkPolicyExposures(
 ): Exposure[] {
   const out: Exposure[] = [];
   // A pod no policy selects for ingress is open to the whole cluster; HRD-PodNetworkPolicy reports that.
-  const policies = set
-    .ofKind('NetworkPolicy', namespace)
-    .filter((p) => selectorMatches(rec(p.object.spec).podSelector, labels) && policyTypes(p.object).has('Ingress'));
+  const policies = policiesSelecting(set, namespace, labels).filter((p) => policyTypes(p.object).has('Ingress'));
   for (const policy of policies) {
     recs(rec(policy.object.spec).ingress).forEach((rule, i) => {
       const from = recs(rule.from);

@@ -20,7 +20,7 @@ import { PodContext } from '../pod-template';
 import { Pack, RuleContext } from '../rule';
 import { GDPR } from '../references';
 import { FindingDraft, PathSegment } from '../types';
-import { Json, arr, rec, recs, selectorMatches, str, strs } from '../util';
+import { Json, arr, rec, recs, str, strs } from '../util';
 import { edgeAuthentication } from './edge-auth';
 import {
   at,
@@ -29,6 +29,7 @@ import {
   isAgentWorkload,
   podRule,
   policiesSelecting,
+  endpointSelectorOf,
   policyTypes,
   objectRule,
   serviceAccountOf,
@@ -238,10 +239,12 @@ function ciliumDestinations(policy: IndexedObject): Destination[] {
   });
 }
 
-function ciliumPoliciesSelecting(set: ObjectSet, namespace: string, labels: Record<string, string>): IndexedObject[] {
-  return set
-    .ofKind('CiliumNetworkPolicy', namespace)
-    .filter((p) => selectorMatches(rec(p.object.spec).endpointSelector, labels));
+function ciliumPoliciesSelecting(
+  set: ObjectSet,
+  namespace: string,
+  labels: Record<string, string>,
+): readonly IndexedObject[] {
+  return set.selecting('CiliumNetworkPolicy', namespace, endpointSelectorOf, labels);
 }
 
 export const transfers = podRule(

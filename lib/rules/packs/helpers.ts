@@ -1,10 +1,10 @@
 /** Building blocks the packs share: pod-scoped rules, NetworkPolicy and RBAC semantics. */
 import { AGENT_NAMESPACE_LABEL, MANAGED_BY } from '../../core';
-import { IndexedObject, ObjectSet } from '../object-set';
-import { PodContext, ResolvedContainer } from '../pod-template';
+import { DerivedKey, IndexedObject, ObjectSet } from '../object-set';
+import { CONTAINER_LISTS, PodContext, ResolvedContainer } from '../pod-template';
 import { POD_TEMPLATES, Rule, RuleContext } from '../rule';
 import { FindingDraft, PathSegment } from '../types';
-import { Json, rec, selectorMatches, strs } from '../util';
+import { Json, rec, strs } from '../util';
 
 export type RuleMeta = Omit<Rule, 'check' | 'kinds'> & { readonly kinds?: Rule['kinds'] };
 
@@ -22,9 +22,19 @@ export function containerRule(
   check: (c: ResolvedContainer, pod: PodContext, ctx: RuleContext) => FindingDraft | FindingDraft[] | undefined,
   lists: readonly ResolvedContainer['list'][] = ['initContainers', 'containers', 'ephemeralContainers'],
 ): Rule {
-  return podRule(meta, (pod, ctx) =>
-    pod.containers.filter((c) => lists.includes(c.list)).flatMap((c) => check(c, pod, ctx) ?? []),
-  );
+  // Runs for every container of every workload: a plain loop, no intermediate arrays.
+  const every = CONTAINER_LISTS.every((l) => lists.includes(l));
+  return podRule(meta, (pod, ctx) => {
+    const out: FindingDraft[] = [];
+    for (const c of pod.containers) {
+      if (!every && !lists.includes(c.list)) continue;
+      const found = check(c, pod, ctx);
+      if (found === undefined || found === null) continue;
+      if (Array.isArray(found)) for (const d of found) out.push(d);
+      else out.push(found as FindingDraft);
+    }
+    return out;
+  });
 }
 
 export function objectRule(
@@ -46,8 +56,18 @@ export function policyTypes(policy: Json): Set<string> {
   return new Set(['Ingress', ...(Array.isArray(spec.egress) ? ['Egress'] : [])]);
 }
 
-export function policiesSelecting(set: ObjectSet, namespace: string, labels: Record<string, string>): IndexedObject[] {
-  return set.ofKind('NetworkPolicy', namespace).filter((p) => selectorMatches(rec(p.object.spec).podSelector, labels));
+/** The pod selector of a NetworkPolicy. */
+export const podSelectorOf = (p: IndexedObject): unknown => rec(p.object.spec).podSelector;
+/** The endpoint selector of a CiliumNetworkPolicy. */
+export const endpointSelectorOf = (p: IndexedObject): unknown => rec(p.object.spec).endpointSelector;
+
+/** NetworkPolicies of the namespace whose podSelector selects the labels, in input order. */
+export function policiesSelecting(
+  set: ObjectSet,
+  namespace: string,
+  labels: Record<string, string>,
+): readonly IndexedObject[] {
+  return set.selecting('NetworkPolicy', namespace, podSelectorOf, labels);
 }
 
 /** Agent workloads carry the constructs' labels on the object or its pod template. */
@@ -58,6 +78,26 @@ export function isAgentWorkload(item: { labels: Record<string, string> }, pod?: 
 }
 
 export { AGENT_NAMESPACE_LABEL };
+
+const AGENT_WORKLOADS: DerivedKey<Map<string, IndexedObject[]>> = { name: 'agent workloads by namespace' };
+
+/**
+ * The agent workloads of a namespace (`workloads(namespace)` filtered by {@link isAgentWorkload}),
+ * in input order; computed once per set, since every policy of the namespace asks.
+ */
+export function agentWorkloads(set: ObjectSet, namespace: string): readonly IndexedObject[] {
+  const byNamespace = set.derive(AGENT_WORKLOADS, (s) => {
+    const out = new Map<string, IndexedObject[]>();
+    for (const w of s.workloads()) {
+      if (!w.pod || !isAgentWorkload(w, w.pod)) continue;
+      const list = out.get(w.namespace);
+      if (list) list.push(w);
+      else out.set(w.namespace, [w]);
+    }
+    return out;
+  });
+  return byNamespace.get(namespace) ?? [];
+}
 
 export function isAgentNamespace(set: ObjectSet, name: string): boolean {
   return set.namespace(name)?.labels[AGENT_NAMESPACE_LABEL] === 'true';

@@ -9,7 +9,7 @@ import { IndexedObject, ObjectSet } from '../object-set';
 import { NSA, OWASP, SOC2 } from '../references';
 import { Json, arr, isRecord, rec, recs, selectorMatches, str } from '../util';
 import { FindingDraft } from '../types';
-import { at, indexedOf, isAgentWorkload, objectRule } from './helpers';
+import { agentWorkloads, at, endpointSelectorOf, indexedOf, objectRule, podSelectorOf } from './helpers';
 
 const INSTANCE = 'app.kubernetes.io/instance';
 
@@ -132,7 +132,8 @@ function ownPolicy(
   namespace: string,
   agentLabels: Record<string, string>,
 ): IndexedObject | undefined {
-  const selecting = (k: string) => set.ofKind(k, namespace).filter((p) => selectorMatches(selectorOf(p), agentLabels));
+  const selecting = (k: string) =>
+    set.selecting(k, namespace, k === 'NetworkPolicy' ? podSelectorOf : endpointSelectorOf, agentLabels);
   const labelled = (k: string) => selecting(k).find((p) => carriesAgentLabels(p, agentLabels));
   const own = labelled(kind);
   if (own) return own;
@@ -143,10 +144,7 @@ function ownPolicy(
 
 /** The agent pods (pod labels and a display name) in a namespace. */
 function agentPods(set: ObjectSet, namespace: string): { name: string; labels: Record<string, string> }[] {
-  return set
-    .workloads(namespace)
-    .filter((w) => w.pod && isAgentWorkload(w, w.pod))
-    .map((w) => ({ name: `${w.kind} ${w.name}`, labels: w.pod?.labels ?? {} }));
+  return agentWorkloads(set, namespace).map((w) => ({ name: `${w.kind} ${w.name}`, labels: w.pod?.labels ?? {} }));
 }
 
 /** AGT-NetworkPolicyUnion: a policy beside the agent's own that opens flows for an agent pod, or forges its labels. */

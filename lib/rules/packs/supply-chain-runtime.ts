@@ -6,7 +6,7 @@
  * only by one is reported as lacking them.
  */
 import { wideSubjectProblem } from '../../common/subject-pattern';
-import { IndexedObject, ObjectSet } from '../object-set';
+import { DerivedKey, IndexedObject, ObjectSet } from '../object-set';
 import { Rule } from '../rule';
 import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { Json, arr, isRecord, rec, recs, selectorMatches, str, strs } from '../util';
@@ -257,15 +257,24 @@ function runtimeCovered(set: ObjectSet, namespace: string, podLabels: Record<str
     .some((p) => selectorMatches(rec(p.object.spec).podSelector ?? {}, podLabels));
   if (tetragon) return true;
   const instance = podLabels['app.kubernetes.io/instance'];
-  return set.ofKind('ConfigMap').some((c) => {
-    if (c.labels['app.kubernetes.io/component'] !== RUNTIME_COMPONENT) return false;
-    const text = Object.values(rec(c.object.data)).join('\n');
-    return (
+  if (instance === undefined) return false;
+  return runtimeRuleTexts(set).some(
+    (text) =>
       text.includes(`k8s.ns.name = "${namespace}"`) &&
-      instance !== undefined &&
-      text.includes(`k8s.pod.label[app.kubernetes.io/instance] = "${instance}"`)
-    );
-  });
+      text.includes(`k8s.pod.label[app.kubernetes.io/instance] = "${instance}"`),
+  );
+}
+
+const RUNTIME_RULE_TEXTS: DerivedKey<readonly string[]> = { name: 'runtime rules ConfigMap texts' };
+
+/** The text of every runtime-rules ConfigMap, joined once per set rather than once per agent pod. */
+function runtimeRuleTexts(set: ObjectSet): readonly string[] {
+  return set.derive(RUNTIME_RULE_TEXTS, (s) =>
+    s
+      .ofKind('ConfigMap')
+      .filter((c) => c.labels['app.kubernetes.io/component'] === RUNTIME_COMPONENT)
+      .map((c) => Object.values(rec(c.object.data)).join('\n')),
+  );
 }
 
 function runtimeRule(): Rule {

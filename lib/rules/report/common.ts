@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { fieldKey } from '../problems';
+import { problemFieldKey } from '../problems';
 import { ObjectResult, Problem, Report, Severity } from '../types';
 
 /** Which unsuppressed findings fail a run. */
@@ -38,7 +38,7 @@ export function statusOf(f: Problem): string {
  * (relative to where the scan ran); the field ignores how a rule spelled the path.
  */
 export function problemIdentity(r: ObjectResult, f: Problem, file: (f: string) => string = (x) => x): string {
-  return [f.rule, file(r.source?.file ?? ''), objectLabel(r), fieldKey(f.container, f.pathSegments)].join('|');
+  return [f.rule, file(r.source?.file ?? ''), objectLabel(r), problemFieldKey(f)].join('|');
 }
 
 /** Fingerprints unique within one report: a repeated identity gets an occurrence suffix. */

@@ -1,5 +1,6 @@
 /** Hardening, availability: replicas, disruption budgets, spread and priority. */
 import { DEFAULT_REPLICAS } from '../../../core';
+import { IndexedObject } from '../../object-set';
 import { Rule, RuleContext } from '../../rule';
 import { FindingDraft } from '../../types';
 import { Json, isEmptySelector, rec, recs, selectorMatches } from '../../util';
@@ -38,6 +39,8 @@ const replicas = objectRule(
       : [at(`Deployment runs ${replicasOf(ctx)} replica(s)`, ['spec', 'replicas'])],
 );
 
+const pdbSelectorOf = (b: IndexedObject): unknown => rec(b.object.spec).selector;
+
 const pdb = podRule(
   {
     id: 'HRD-PodDisruptionBudget',
@@ -51,10 +54,9 @@ const pdb = podRule(
   },
   (pod, ctx) => {
     if (replicasOf(ctx) <= 1) return undefined;
-    const selected = ctx.set.ofKind('PodDisruptionBudget', indexedOf(ctx).namespace).some((b) => {
-      const sel = rec(b.object.spec).selector;
-      return !isEmptySelector(sel) && selectorMatches(sel, pod.labels);
-    });
+    const selected = ctx.set
+      .selecting('PodDisruptionBudget', indexedOf(ctx).namespace, pdbSelectorOf, pod.labels)
+      .some((b) => !isEmptySelector(pdbSelectorOf(b)));
     return selected ? [] : [at('no PodDisruptionBudget selects the pods', ['spec', 'replicas'])];
   },
 );

@@ -1,10 +1,21 @@
 /** Hardening, images: immutable image references and pull policy. */
 import { IMAGE_DIGEST_RULE_ID } from '../../../core';
 import { parseImageReference } from '../../../common/image-reference';
-import { Rule } from '../../rule';
+import { DerivedKey } from '../../object-set';
+import { Rule, RuleContext } from '../../rule';
 import { NSA, OWASP, SOC2 } from '../../references';
 import { str } from '../../util';
 import { at, containerRule } from '../helpers';
+
+const PARSED_IMAGES: DerivedKey<Map<string, ReturnType<typeof parseImageReference>>> = { name: 'parsed images' };
+
+/** Image references parsed once per run: a repository repeats a handful of images across thousands of pods. */
+function parsedImage(ctx: RuleContext, image: string): ReturnType<typeof parseImageReference> {
+  const cache = ctx.set.derive(PARSED_IMAGES, () => new Map());
+  let parsed = cache.get(image);
+  if (!parsed) cache.set(image, (parsed = parseImageReference(image)));
+  return parsed;
+}
 
 const imagePinned = containerRule(
   {
@@ -17,9 +28,9 @@ const imagePinned = containerRule(
     references: [NSA.images, OWASP.supplyChain, SOC2.software],
     scanners: ['CKV_K8S_43', 'CKV_K8S_14', 'KSV-0013', 'kube-score container-image-tag', 'Polaris tagNotSpecified'],
   },
-  (c) => {
+  (c, _pod, ctx) => {
     const path = [...c.path, 'image'];
-    const parsed = parseImageReference(str(c.spec.image) ?? '');
+    const parsed = parsedImage(ctx, str(c.spec.image) ?? '');
     if (!parsed.ok) return at(`container ${c.name} image is invalid: ${parsed.problem}`, path, c);
     if (!parsed.ref.digest) return at(`container ${c.name} image ${parsed.ref.raw} is not pinned by digest`, path, c);
     if (!parsed.ref.tag || parsed.ref.tag === 'latest') {

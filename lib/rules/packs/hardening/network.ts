@@ -23,8 +23,9 @@ const podNetworkPolicy = podRule(
   },
   (pod, ctx) => {
     const policies = policiesSelecting(ctx.set, indexedOf(ctx).namespace, pod.labels);
-    const covered = new Set(policies.flatMap((p) => [...policyTypes(p.object)]));
-    const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));
+    // Only whether some selecting policy covers each direction matters: no per-pod union set.
+    const covers = (t: string) => policies.some((p) => policyTypes(p.object).has(t));
+    const missing = ['Ingress', 'Egress'].filter((t) => !covers(t));
     return missing.length
       ? [at(`no NetworkPolicy selects the pod for ${missing.join(' and ')}`, [...pod.template.metadataPath, 'labels'])]
       : [];

@@ -90,32 +90,36 @@ function hostPorts(pod: PodContext): FindingDraft[] {
   );
 }
 
+const HOST_HANDLERS: readonly (readonly [string, string])[] = [
+  ['livenessProbe', ''],
+  ['readinessProbe', ''],
+  ['startupProbe', ''],
+  ['lifecycle', 'postStart'],
+  ['lifecycle', 'preStop'],
+];
+const HOST_ACTIONS: readonly string[] = ['httpGet', 'tcpSocket'];
+
 function hostProbesAndHostLifecycle(pod: PodContext): FindingDraft[] {
-  const handlers: [string, string][] = [
-    ['livenessProbe', ''],
-    ['readinessProbe', ''],
-    ['startupProbe', ''],
-    ['lifecycle', 'postStart'],
-    ['lifecycle', 'preStop'],
-  ];
-  return forContainers(pod, (c) =>
-    handlers.flatMap(([field, sub]) => {
+  // Five handlers times two actions per container of every pod: paths are built only for a finding.
+  return forContainers(pod, (c) => {
+    let out: FindingDraft[] | undefined;
+    for (const [field, sub] of HOST_HANDLERS) {
       const handler = sub ? rec(rec(c.spec[field])[sub]) : rec(c.spec[field]);
-      const base = sub ? [...c.path, field, sub] : [...c.path, field];
-      return ['httpGet', 'tcpSocket'].flatMap((action) => {
+      for (const action of HOST_ACTIONS) {
         const host = rec(handler[action]).host;
-        return host != null && host !== ''
-          ? [
-              draft(
-                `container ${c.name} ${[field, sub].filter(Boolean).join('.')} sets host`,
-                [...base, action, 'host'],
-                c,
-              ),
-            ]
-          : [];
-      });
-    }),
-  );
+        if (host == null || host === '') continue;
+        const base = sub ? [...c.path, field, sub] : [...c.path, field];
+        (out ??= []).push(
+          draft(
+            `container ${c.name} ${[field, sub].filter(Boolean).join('.')} sets host`,
+            [...base, action, 'host'],
+            c,
+          ),
+        );
+      }
+    }
+    return out;
+  });
 }
 
 export const BASELINE_HOST_CHECKS: readonly PssCheck[] = [

@@ -152,9 +152,15 @@ export function allowedSysctls(minor: number): Set<string> {
   return new Set(SYSCTLS.filter(([from]) => minor >= from).flatMap(([, names]) => names));
 }
 
+// The allowed set depends only on the policy minor: built once per minor, never handed out.
+const allowedByMinor = new Map<number, ReadonlySet<string>>();
+
 function sysctls(pod: PodContext, minor: number): FindingDraft[] {
-  const allowed = allowedSysctls(minor);
-  return arr(pod.podSecurityContext.sysctls).flatMap((s, i) => {
+  const list = arr(pod.podSecurityContext.sysctls);
+  if (list.length === 0) return [];
+  let allowed = allowedByMinor.get(minor);
+  if (!allowed) allowedByMinor.set(minor, (allowed = allowedSysctls(minor)));
+  return list.flatMap((s, i) => {
     const name = isRecord(s) ? (str(s.name) ?? '') : '';
     return allowed.has(name)
       ? []

@@ -30,7 +30,15 @@ export function forContainers(
   pod: PodContext,
   fn: (c: ResolvedContainer) => FindingDraft | FindingDraft[] | undefined,
 ): FindingDraft[] {
-  return pod.containers.flatMap((c) => fn(c) ?? []);
+  // Every PSS check runs it per container of every pod: a loop, no intermediate arrays.
+  const out: FindingDraft[] = [];
+  for (const c of pod.containers) {
+    const found = fn(c);
+    if (found === undefined || found === null) continue;
+    if (Array.isArray(found)) for (const d of found) out.push(d);
+    else out.push(found as FindingDraft);
+  }
+  return out;
 }
 
 export const annotations = (pod: PodContext): Record<string, unknown> => rec(pod.template.metadata.annotations);

@@ -15,8 +15,8 @@ export { allowedSysctls } from './baseline-profiles';
 const PSS_CHECKS: readonly PssCheck[] = [...BASELINE_HOST_CHECKS, ...BASELINE_PROFILE_CHECKS, ...RESTRICTED_CHECKS];
 
 /** Baseline checks replaced by a restricted check at a version (OverrideCheckIDs). */
-function overriddenAt(checkId: string, minor: number): boolean {
-  return PSS_CHECKS.some((c) => c.overrides === checkId && minor >= c.minMinor);
+function overriders(checkId: string): readonly PssCheck[] {
+  return PSS_CHECKS.filter((c) => c.overrides === checkId);
 }
 
 export const PSS_RULE_PREFIX = 'PSS-';
@@ -27,6 +27,8 @@ function pssRule(def: PssCheck): Rule {
     ...(def.cis ?? []).map((control) => ({ framework: 'CIS Kubernetes', control })),
     { framework: 'NSA/CISA', control: 'Pod security', title: 'Kubernetes Pod security (Hardening Guide §2)' },
   ];
+  const replacedBy = overriders(def.id);
+  const overriddenAt = (minor: number) => replacedBy.some((c) => minor >= c.minMinor);
   return {
     id: PSS_RULE_PREFIX + def.id,
     title: def.title,
@@ -38,7 +40,7 @@ function pssRule(def: PssCheck): Rule {
     scanners: def.trivy,
     check: (ctx: RuleContext) => {
       if (!ctx.pod || ctx.pssMinor < def.minMinor) return undefined;
-      if (def.level === 'baseline' && ctx.settings.pssLevel === 'restricted' && overriddenAt(def.id, ctx.pssMinor))
+      if (def.level === 'baseline' && ctx.settings.pssLevel === 'restricted' && overriddenAt(ctx.pssMinor))
         return undefined;
       if (def.level === 'restricted' && ctx.settings.pssLevel !== 'restricted') return undefined;
       return def.check(ctx.pod, ctx.pssMinor);

@@ -5,8 +5,10 @@ import { FindingDraft } from '../../types';
 import { arr, rec, str } from '../../util';
 import { PssCheck, isWindows, hostUsersOff, draft, forContainers, procMountCheck, seccompFindings } from './common';
 
+const ALLOWED_VOLUME_TYPES: ReadonlySet<string> = new Set(RESTRICTED_VOLUME_TYPES);
+
 function restrictedVolumes(pod: PodContext): FindingDraft[] {
-  const allowed = new Set(RESTRICTED_VOLUME_TYPES);
+  const allowed = ALLOWED_VOLUME_TYPES;
   return arr(pod.spec.volumes).flatMap((v, i) => {
     const vol = rec(v);
     const sources = Object.keys(vol).filter((k) => k !== 'name' && vol[k] != null);
