@@ -8,6 +8,7 @@ import { FALCO_VALUE_ALLOWED, falcoValueProblem } from './falco/condition';
 import { DEFAULT_CLUSTER_NETWORKS, FalcoItem, falcoRules } from './falco/rules';
 import { TETRAGON_ACTIONS, TetragonAction, tetragonPolicy } from './tetragon';
 import { AgentApiObject } from '../platform/api-object';
+import { resolveObject } from '../platform/app';
 
 /** Key of the rules file in the ConfigMap, and its name under /etc/falco/rules.d. */
 export const FALCO_RULES_FILE = 'agent-baseline-rules.yaml';
@@ -128,7 +129,8 @@ export class AgentRuntimeRules extends Construct {
     const objects = this.platform.node
       .findAll()
       .filter((c): c is ApiObject => ApiObject.isApiObject(c) && !c.node.scopes.includes(this))
-      .map((o) => o.toJson() as ManifestObject);
+      // Within a synthesis (the late check below) the objects resolved for output are reused.
+      .map((o) => resolveObject(o) as ManifestObject);
     return declarationsFromManifests(objects);
   }
 
