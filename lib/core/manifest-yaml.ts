@@ -562,13 +562,8 @@ function blockLocate(
   for (const seg of path) {
     if (typeof seg === 'string') {
       let hit = -1;
-      for (let i = at; i < lines.length; i++) {
-        const l = lines[i];
-        if (l.body === '') continue;
-        const c = i === at ? col : l.indent;
-        if (i !== at && l.indent < col) break;
-        if (c !== col) continue;
-        const body = i === at ? lineBodyAt(l, col) : l.body;
+      for (let i = nextSibling(lines, at, at, col); i >= 0; i = nextSibling(lines, i + 1, at, col)) {
+        const body = siblingBody(lines, i, at, col);
         if (body.startsWith('- ') || body === '-') {
           if (i === at) break;
           continue;
@@ -582,7 +577,7 @@ function blockLocate(
       if (hit < 0) return { line: found, complete: false };
       found = hit;
       if (++depth === path.length) break;
-      const rest = (keyOf(hit === at ? lineBodyAt(lines[hit], col) : lines[hit].body) as { rest: string }).rest;
+      const rest = (keyOf(siblingBody(lines, hit, at, col)) as { rest: string }).rest;
       // An inline value (flow collection, scalar) ends the walk; block values continue below.
       if (rest !== '' && !/^[|>&!]/.test(rest)) return { line: found, complete: false };
       const next = nextContent(lines, hit + 1);
@@ -595,13 +590,8 @@ function blockLocate(
     } else {
       let n = -1;
       let hit = -1;
-      for (let i = at; i < lines.length; i++) {
-        const l = lines[i];
-        if (l.body === '') continue;
-        const c = i === at ? col : l.indent;
-        if (i !== at && l.indent < col) break;
-        if (c !== col) continue;
-        const body = i === at ? lineBodyAt(l, col) : l.body;
+      for (let i = nextSibling(lines, at, at, col); i >= 0; i = nextSibling(lines, i + 1, at, col)) {
+        const body = siblingBody(lines, i, at, col);
         if (!(body.startsWith('- ') || body === '-')) break;
         if (++n === seg) {
           hit = i;
@@ -611,8 +601,7 @@ function blockLocate(
       if (hit < 0) return { line: found, complete: false };
       found = hit;
       if (++depth === path.length) break;
-      const body = hit === at ? lineBodyAt(lines[hit], col) : lines[hit].body;
-      const after = body.slice(1);
+      const after = siblingBody(lines, hit, at, col).slice(1);
       const pad = after.length - after.trimStart().length;
       if (after.trim() === '') {
         const next = nextContent(lines, hit + 1);
@@ -630,6 +619,27 @@ function blockLocate(
 
 function lineBodyAt(l: Line, col: number): string {
   return l.body.slice(col - l.indent);
+}
+
+/**
+ * The next line from `from` on that is an entry of the node starting at line `at`, column `col`
+ * (the first line counts from `col`, as in `- key: value`; later ones must start at `col`), or -1
+ * once a line less indented ends the node.
+ */
+function nextSibling(lines: readonly Line[], from: number, at: number, col: number): number {
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.body === '') continue;
+    if (i === at) return i;
+    if (l.indent < col) return -1;
+    if (l.indent === col) return i;
+  }
+  return -1;
+}
+
+/** The text of sibling line `i` from the node's column on. */
+function siblingBody(lines: readonly Line[], i: number, at: number, col: number): string {
+  return i === at ? lineBodyAt(lines[i], col) : lines[i].body;
 }
 
 function nextContent(lines: readonly Line[], from: number): number {
