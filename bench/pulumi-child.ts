@@ -19,7 +19,7 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as vault from '@pulumi/vault';
 import { AgentApp } from '../lib/platform';
-import { BUILT_IN_KINDS, PulumiPlatform, planKubernetesObjects } from '../lib/pulumi';
+import { BUILT_IN_KINDS, PulumiPlatform, authBackendRoleArgs, planKubernetesObjects } from '../lib/pulumi';
 import { vaultBaseName, vaultPlans } from '../lib/vault';
 import { buildScalePlatform } from './fixture';
 import { parseArgs, peakRssMiB } from './stats';
@@ -37,7 +37,7 @@ export interface PulumiMeasurement {
 
 interface PlainResources {
   readonly kubernetes: { name: string; object: Record<string, unknown> & { apiVersion: string; kind: string } }[];
-  readonly vault: { base: string; policyName: string; policyHcl: string; role: Record<string, unknown> }[];
+  readonly vault: { base: string; policyName: string; policyHcl: string; role: vault.kubernetes.AuthBackendRoleArgs }[];
 }
 
 /** The app's resources as JSON text, so that neither the app nor its constructs stay in memory. */
@@ -50,16 +50,7 @@ function plainResourcesOf(agents: number): string {
       base: vaultBaseName(p.namespace, p.agent),
       policyName: p.policyName,
       policyHcl: p.policyHcl,
-      role: {
-        backend: p.role.backend,
-        roleName: p.role.roleName,
-        boundServiceAccountNames: [...p.role.boundServiceAccountNames],
-        boundServiceAccountNamespaces: [...p.role.boundServiceAccountNamespaces],
-        audience: p.role.audience,
-        tokenTtl: p.role.tokenTtl,
-        tokenMaxTtl: p.role.tokenMaxTtl,
-        tokenPolicies: [p.policyName],
-      },
+      role: authBackendRoleArgs(p.role, p.role.backend, p.policyName),
     })),
   };
   return JSON.stringify(resources);
@@ -84,13 +75,7 @@ function registerPlain(resources: PlainResources): pulumi.Resource[] {
   }
   for (const v of resources.vault) {
     out.push(new vault.Policy(`bench/vault-policy-${v.base}`, { name: v.policyName, policy: v.policyHcl }, { parent }));
-    out.push(
-      new vault.kubernetes.AuthBackendRole(
-        `bench/vault-role-${v.base}`,
-        v.role as unknown as vault.kubernetes.AuthBackendRoleArgs,
-        { parent },
-      ),
-    );
+    out.push(new vault.kubernetes.AuthBackendRole(`bench/vault-role-${v.base}`, v.role, { parent }));
   }
   return out;
 }

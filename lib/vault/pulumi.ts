@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
 import { firstDuplicate, invalidProp, requireNonEmptyString, withRegistrationStackTraces } from '../core';
 import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
-import { VaultAgentPlan, checkVaultPlan, vaultBaseName } from './plan';
+import { VaultAgentPlan, VaultKubernetesRole, checkVaultPlan, vaultBaseName } from './plan';
 
 /** Vault setup a stack owns when it runs Vault itself rather than joining an existing one. */
 export interface VaultOwnSetup {
@@ -128,6 +128,27 @@ function createOwnSetup(
 }
 
 /**
+ * The inputs of an agent's `vault.kubernetes.AuthBackendRole`: its planned role on `backend` (the
+ * plan's own, or the auth mount created beside it), issuing tokens with `policyName` only.
+ */
+export function authBackendRoleArgs(
+  role: VaultKubernetesRole,
+  backend: pulumi.Input<string>,
+  policyName: pulumi.Input<string>,
+): vault.kubernetes.AuthBackendRoleArgs {
+  return {
+    backend,
+    roleName: role.roleName,
+    boundServiceAccountNames: [...role.boundServiceAccountNames],
+    boundServiceAccountNamespaces: [...role.boundServiceAccountNamespaces],
+    audience: role.audience,
+    tokenTtl: role.tokenTtl,
+    tokenMaxTtl: role.tokenMaxTtl,
+    tokenPolicies: [policyName],
+  };
+}
+
+/**
  * Creates a `vault.Policy` and a `vault.kubernetes.AuthBackendRole` per plan; with `ownSetup`,
  * also the Kubernetes auth backend and its config, the KV v2 mounts, the database roles and two
  * audit devices. Plans are re-checked, so hand-built plans cannot bind wildcards or long TTLs.
@@ -179,16 +200,11 @@ function createChecked(
     roles.push(
       new vault.kubernetes.AuthBackendRole(
         name(`role-${base}`),
-        {
-          backend: authIndex >= 0 && own ? own.authBackends[authIndex].path : plan.role.backend,
-          roleName: plan.role.roleName,
-          boundServiceAccountNames: [...plan.role.boundServiceAccountNames],
-          boundServiceAccountNamespaces: [...plan.role.boundServiceAccountNamespaces],
-          audience: plan.role.audience,
-          tokenTtl: plan.role.tokenTtl,
-          tokenMaxTtl: plan.role.tokenMaxTtl,
-          tokenPolicies: [policy.name],
-        },
+        authBackendRoleArgs(
+          plan.role,
+          authIndex >= 0 && own ? own.authBackends[authIndex].path : plan.role.backend,
+          policy.name,
+        ),
         { ...opts, dependsOn },
       ),
     );
