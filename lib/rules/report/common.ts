@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { hash as digestOf } from 'crypto';
 import { problemFieldKey } from '../problems';
 import { ObjectResult, Problem, Report, Severity } from '../types';
 
@@ -46,11 +46,16 @@ export function fingerprints(report: Report, file?: (f: string) => string): Map<
   const seen = new Map<string, number>();
   const out = new Map<Problem, string>();
   for (const r of report.results) {
+    if (r.problems.length === 0) continue;
+    // problemIdentity's middle part (file and object) is the same for every problem of an object.
+    const middle = `|${file ? file(r.source?.file ?? '') : (r.source?.file ?? '')}|${objectLabel(r)}|`;
     for (const f of r.problems) {
-      const id = problemIdentity(r, f, file);
+      const id = f.rule + middle + problemFieldKey(f);
       const n = (seen.get(id) ?? 0) + 1;
       seen.set(id, n);
-      const hash = createHash('sha256').update(id).digest('hex').slice(0, 32);
+      // One-shot crypto.hash (Node >= 20.12): the same SHA-256 hex as createHash, without a Hash
+      // object per finding.
+      const hash = digestOf('sha256', id, 'hex').slice(0, 32);
       out.set(f, n === 1 ? hash : `${hash}:${n}`);
     }
   }
