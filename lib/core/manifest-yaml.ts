@@ -522,18 +522,27 @@ interface WalkState {
 }
 
 /**
+ * Line tables of the document being located, shared by every DocumentLines: only the last one
+ * (positionsOf's) is ever used, and a new one takes them over.
+ */
+let lineStarts = new Int32Array(256);
+/** Where each line ends, without its '\n' and one trailing '\r'. */
+let lineEnds = new Int32Array(256);
+/** Leading spaces of each line, -1 until needed (most lines are only compared with a column). */
+let lineIndents = new Int32Array(256);
+
+/**
  * The lines of one document, split lazily from the file's text (no copy of the document): a walk
- * scans only as far as the lines it visits. Line i (0-based from the document's start) has its
- * indentation (leading spaces) and its body, the text after the indentation without a trailing
- * '\r', empty for blank and comment lines; bodies are offsets into the text, cut out only for the
- * few lines whose key is compared.
+ * scans only as far as the lines it visits, and a line's indentation is counted only as far as the
+ * column it is compared with. Line i (0-based from the document's start) has its indentation
+ * (leading spaces) and its body, the text after the indentation without a trailing '\r', empty for
+ * blank and comment lines; bodies are offsets into the text, cut out only for the few lines whose
+ * key is compared.
  */
 class DocumentLines {
-  /** Offset of each scanned line's body, and of its end ('' bodies: equal). */
-  private readonly bodyStart: number[] = [];
-  private readonly bodyEnd: number[] = [];
-  private readonly indents: number[] = [];
-  /** Offset of the next line to scan; -1 once the document's last line is scanned. */
+  /** Lines split so far. */
+  private count = 0;
+  /** Offset of the next line to split; -1 once the document's last line is split. */
   private next: number;
   private firstLine = -2;
   private flowStyle: boolean | undefined;
@@ -556,9 +565,9 @@ class DocumentLines {
     if (this.firstLine === -2) {
       let i = 0;
       for (; this.has(i); i++) {
-        const s = this.bodyStart[i];
-        const e = this.bodyEnd[i];
-        if (s !== e && !this.startsWith(s, e, '---') && this.src.charCodeAt(s) !== 37 /* % */) break;
+        if (this.blank(i)) continue;
+        const s = lineStarts[i] + lineIndents[i];
+        if (!this.startsWith(s, lineEnds[i], '---') && this.src.charCodeAt(s) !== 37 /* % */) break;
       }
       this.firstLine = this.has(i) ? i : -1;
     }
@@ -569,22 +578,22 @@ class DocumentLines {
   get flow(): boolean {
     if (this.flowStyle === undefined) {
       const f = this.first;
-      const c = f >= 0 ? this.src.charCodeAt(this.bodyStart[f]) : 0;
+      const c = f >= 0 ? this.src.charCodeAt(lineStarts[f] + lineIndents[f]) : 0;
       this.flowStyle = c === 123 /* { */ || c === 91 /* [ */;
     }
     return this.flowStyle;
   }
 
-  /** Whether line i exists, scanning up to it. */
+  /** Whether line i exists, splitting lines up to it. */
   private has(i: number): boolean {
-    while (i >= this.indents.length) {
+    while (i >= this.count) {
       if (this.next < 0) return false;
-      this.scanLine();
+      this.split();
     }
     return true;
   }
 
-  private scanLine(): void {
+  private split(): void {
     const src = this.src;
     const p = this.next;
     const nl = src.indexOf('\n', p);
@@ -597,30 +606,60 @@ class DocumentLines {
       this.next = nl + 1;
     }
     if (le > p && src.charCodeAt(le - 1) === 13 /* \r */) le--;
-    let s = p;
-    while (s < le && src.charCodeAt(s) === 32) s++;
-    this.indents.push(s - p);
-    this.bodyStart.push(s);
-    this.bodyEnd.push(s < le && src.charCodeAt(s) === 35 /* # */ ? s : le);
+    const n = this.count++;
+    if (n === lineStarts.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      lineStarts = grow(lineStarts);
+      lineEnds = grow(lineEnds);
+      lineIndents = grow(lineIndents);
+    }
+    lineStarts[n] = p;
+    lineEnds[n] = le;
+    lineIndents[n] = -1;
+  }
+
+  /** Leading spaces of line i (which must be split). */
+  private indent(i: number): number {
+    let n = lineIndents[i];
+    if (n < 0) {
+      const src = this.src;
+      const p = lineStarts[i];
+      const e = lineEnds[i];
+      let s = p;
+      while (s < e && src.charCodeAt(s) === 32) s++;
+      lineIndents[i] = n = s - p;
+    }
+    return n;
+  }
+
+  /** Line i (split) has an empty body: only spaces, or a comment. */
+  private blank(i: number): boolean {
+    const s = lineStarts[i] + this.indent(i);
+    return s === lineEnds[i] || this.src.charCodeAt(s) === 35 /* # */;
   }
 
   private startsWith(s: number, e: number, prefix: string): boolean {
     return e - s >= prefix.length && this.src.startsWith(prefix, s);
   }
 
-  private blank(i: number): boolean {
-    return this.bodyStart[i] === this.bodyEnd[i];
-  }
-
   /** Offset where sibling line i's text starts, counted from column `col` on the node's first line. */
   private siblingStart(i: number, at: number, col: number): number {
-    const s = this.bodyStart[i];
+    const s = lineStarts[i] + this.indent(i);
     if (i !== at) return s;
     // As String.prototype.slice(col - indent) on the body.
-    const len = this.bodyEnd[i] - s;
-    let d = col - this.indents[i];
+    const len = this.bodyEnd(i) - s;
+    let d = col - lineIndents[i];
     if (d < 0) d = Math.max(len + d, 0);
     return s + Math.min(d, len);
+  }
+
+  /** End of line i's body: its start for blank lines. */
+  private bodyEnd(i: number): number {
+    return this.blank(i) ? lineStarts[i] + lineIndents[i] : lineEnds[i];
   }
 
   /** A sequence entry (`- x` or a lone `-`) starts at offset s. */
@@ -633,15 +672,30 @@ class DocumentLines {
   /**
    * The next line from `from` on that is an entry of the node starting at line `at`, column `col`
    * (the first line counts from `col`, as in `- key: value`; later ones must start at `col`), or -1
-   * once a line less indented ends the node.
+   * once a line less indented ends the node. Lines indented past `col` are passed over after
+   * `col + 1` characters.
    */
   private nextSibling(from: number, at: number, col: number): number {
+    const src = this.src;
     for (let i = from; this.has(i); i++) {
+      if (i === at || lineIndents[i] >= 0) {
+        if (this.blank(i)) continue;
+        if (i === at) return i;
+        const indent = lineIndents[i];
+        if (indent < col) return -1;
+        if (indent === col) return i;
+        continue;
+      }
+      const p = lineStarts[i];
+      const e = lineEnds[i];
+      let k = 0;
+      while (k < col && p + k < e && src.charCodeAt(p + k) === 32) k++;
+      // Indented past col: blank or not, not an entry of this node.
+      if (k === col && p + col < e && src.charCodeAt(p + col) === 32) continue;
+      lineIndents[i] = k;
       if (this.blank(i)) continue;
-      if (i === at) return i;
-      const indent = this.indents[i];
-      if (indent < col) return -1;
-      if (indent === col) return i;
+      if (k < col) return -1;
+      return i;
     }
     return -1;
   }
@@ -665,7 +719,7 @@ class DocumentLines {
     let k = 0;
     const shared = Math.min(path.length, last.length, states.length - 1);
     while (k < shared && path[k] === last[k]) k++;
-    if (states.length === 0) states.push({ at: first, col: this.indents[first], found: first });
+    if (states.length === 0) states.push({ at: first, col: this.indent(first), found: first });
     else states.length = k + 1;
     // A copy: the states stay valid only for the segments they were computed from.
     this.lastPath = path.slice();
@@ -678,7 +732,7 @@ class DocumentLines {
         let rest = '';
         for (let i = this.nextSibling(at, at, col); i >= 0; i = this.nextSibling(i + 1, at, col)) {
           const s = this.siblingStart(i, at, col);
-          const e = this.bodyEnd[i];
+          const e = lineEnds[i];
           if (this.isEntry(s, e)) {
             if (i === at) break;
             continue;
@@ -700,9 +754,9 @@ class DocumentLines {
         if (rest !== '' && !/^[|>&!]/.test(rest)) return { line: found, complete: false };
         const next = this.nextContent(hit + 1);
         if (next < 0) return { line: found, complete: false };
-        const indent = this.indents[next];
-        const ns = this.bodyStart[next];
-        if (!(indent > col || (indent === col && this.isEntry(ns, this.bodyEnd[next]))))
+        const indent = lineIndents[next];
+        const ns = lineStarts[next] + indent;
+        if (!(indent > col || (indent === col && this.isEntry(ns, lineEnds[next]))))
           return { line: found, complete: false };
         at = next;
         col = indent;
@@ -710,7 +764,7 @@ class DocumentLines {
         let n = -1;
         let hit = -1;
         for (let i = this.nextSibling(at, at, col); i >= 0; i = this.nextSibling(i + 1, at, col)) {
-          if (!this.isEntry(this.siblingStart(i, at, col), this.bodyEnd[i])) break;
+          if (!this.isEntry(this.siblingStart(i, at, col), lineEnds[i])) break;
           if (++n === seg) {
             hit = i;
             break;
@@ -719,13 +773,13 @@ class DocumentLines {
         if (hit < 0) return { line: found, complete: false };
         found = hit;
         if (depth + 1 === path.length) break;
-        const after = src.slice(this.siblingStart(hit, at, col) + 1, this.bodyEnd[hit]);
+        const after = src.slice(this.siblingStart(hit, at, col) + 1, lineEnds[hit]);
         const pad = after.length - after.trimStart().length;
         if (after.trim() === '') {
           const next = this.nextContent(hit + 1);
           if (next < 0) return { line: found, complete: false };
           at = next;
-          col = this.indents[next];
+          col = lineIndents[next];
         } else {
           at = hit;
           col = col + 1 + pad;
