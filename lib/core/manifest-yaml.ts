@@ -579,7 +579,7 @@ class DocumentLines {
     if (this.flowStyle === undefined) {
       const f = this.first;
       const c = f >= 0 ? this.src.charCodeAt(lineStarts[f] + lineIndents[f]) : 0;
-      this.flowStyle = c === 123 /* { */ || c === 91 /* [ */;
+      this.flowStyle = c === 123 /* { */ || c === 91; /* [ */
     }
     return this.flowStyle;
   }
@@ -639,7 +639,7 @@ class DocumentLines {
   /** Line i (split) has an empty body: only spaces, or a comment. */
   private blank(i: number): boolean {
     const s = lineStarts[i] + this.indent(i);
-    return s === lineEnds[i] || this.src.charCodeAt(s) === 35 /* # */;
+    return s === lineEnds[i] || this.src.charCodeAt(s) === 35; /* # */
   }
 
   private startsWith(s: number, e: number, prefix: string): boolean {
