@@ -105,10 +105,8 @@ export function fieldKey(container: string | undefined, path: readonly PathSegme
   return out;
 }
 
-/**
- * {@link fieldKey} of a problem (its lead's container and path). Recomputed: index arithmetic over
- * the path costs less than remembering the key per problem in a WeakMap did.
- */
+/** {@link fieldKey} of a problem: its lead's container and path. */
+// Recomputed each time: index arithmetic over the path costs less than a WeakMap of keys did.
 export function problemFieldKey(p: Problem): string {
   return fieldKey(p.container, p.pathSegments);
 }
