@@ -6,8 +6,9 @@
  * the result a second time to drop empty values and sort keys: a large part of synthesis at scale,
  * and of its garbage. When the App has exactly cdk8s's default resolvers and the object has no JSON
  * patches, the walk below does the same (the same resolvers in the same order, lazy values produced
- * in the same order) in one pass. Anything else, and any value the walk is not sure of, takes
- * cdk8s's own path, so errors and odd values behave exactly as they do there.
+ * in the same order) in one pass, the metadata (which cdk8s resolves and sanitizes on its own
+ * first) included. Anything else, and any value the walk is not sure of, takes cdk8s's own path,
+ * so errors and odd values behave exactly as they do there.
  */
 import {
   ApiObject,
