@@ -28,6 +28,8 @@ const KEYWORDS = new Map<string, Resolved>([
   ...[...FALSES].map((w): [string, Resolved] => [w, { value: false }]),
   ...[...SPECIAL_FLOATS].map((w): [string, Resolved] => [w, { value: specialFloat(w) }]),
 ]);
+/** Longest word in KEYWORDS: longer scalars skip the lookup (and hashing their text). */
+const KEYWORD_MAX_LENGTH = Math.max(...[...KEYWORDS.keys()].map((w) => w.length));
 /**
  * ASCII first characters that can start a non-string: the words above (y Y n N t T f F o O ~ and
  * `.` for .inf/.nan), signs, digits and `.` for numbers. Non-ASCII never resolves either, but is
@@ -62,6 +64,12 @@ function goParseInt(s: string): number | undefined {
   if (digits === '') return undefined;
   const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
   if (!valid.test(digits)) return undefined;
+  // Short decimals (ports, replicas, sizes) are exact doubles well inside int64: no BigInt needed.
+  // (0 - n keeps -0 out, as BigInt has no negative zero.)
+  if (base === 10 && digits.length <= 15) {
+    const n = Number(digits);
+    return negative ? 0 - n : n;
+  }
   const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
   let big = BigInt(prefix + digits);
   if (negative) big = -big;
@@ -79,7 +87,7 @@ export function resolvePlainScalar(s: string): Resolved {
   const code = s.charCodeAt(0);
   // Most scalars (names, images, labels) start with a letter no table entry starts with.
   if (code < 128 && !MAY_RESOLVE[code]) return undefined;
-  const keyword = KEYWORDS.get(s);
+  const keyword = s.length <= KEYWORD_MAX_LENGTH ? KEYWORDS.get(s) : undefined;
   if (keyword !== undefined) return keyword;
   const c = s[0];
   if (c === '.') {
