@@ -1,6 +1,7 @@
 /**
  * YAML 1.1 plain-scalar resolution as go-yaml v2 does it (what kubectl sends): the one resolver
- * used by the js-yaml schema in manifest-yaml.ts. The tables are listed in manifest-yaml.ts.
+ * shared by the js-yaml schema in manifest-yaml.ts and the fast decoder in manifest-yaml-fast.ts,
+ * so both read `on`, `0755` or `1e3` the same way. The tables are listed in manifest-yaml.ts.
  */
 
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);

@@ -23,6 +23,7 @@
 import * as jsyaml from 'js-yaml';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { InputError } from './errors';
+import { decodeFast } from './manifest-yaml-fast';
 import { Resolved, resolvePlainScalar } from './manifest-yaml-scalars';
 
 export { resolvePlainScalar };
@@ -297,7 +298,10 @@ export function loadDocument(chunk: string): unknown {
 
 /** Decodes one YAML document's text (already split), or throws. */
 function decodeOne(chunk: string): unknown {
-  const value = loadDocument(chunk);
+  // The fast decoder reads the plain subset nearly every manifest is written in and returns exactly
+  // what js-yaml would; anything else, every error and every limit stay js-yaml's and the code below.
+  let value = decodeFast(chunk);
+  if (value === undefined) value = loadDocument(chunk);
   if (value === null || typeof value !== 'object') return value;
   // Merge keys and aliases need a second walk; plain documents (nearly all) are done.
   const anchors = chunk.includes('&');
