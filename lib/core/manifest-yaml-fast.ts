@@ -83,7 +83,15 @@ export function decodeFast(chunk: string): unknown {
     if (err === BAIL) return undefined;
     throw err;
   } finally {
+    // Nothing may keep the text alive (a key is a substring of it), nor a huge document's lines.
     src = '';
+    keyText = '';
+    if (lineStart.length > 65536) {
+      lineStart = new Int32Array(1024);
+      lineEnd = new Int32Array(1024);
+      lineInd = new Int32Array(1024);
+      lineKind = new Uint8Array(1024);
+    }
   }
 }
 

@@ -157,6 +157,12 @@ describe('fast manifest decoder equals js-yaml or bails', () => {
     compareStream(yaml);
   });
 
+  it('decodes a document of 70,000 lines, and small ones after it', () => {
+    const big = `items:\n${Array.from({ length: 70_000 }, (_, i) => `  - {name: k${i}, value: ${i}}`).join('\n')}\n`;
+    expect(compare(big)).toBe('fast');
+    expect(compareStream('a: 1\nb: [x]\n')).toEqual(['fast']);
+  });
+
   it('leaves errors and their lines to js-yaml', () => {
     const text = 'a: 1\n---\nb: 1\nb: 2\n---\nc: [1,\n';
     const { documents, problems } = parseYamlStream(text);
