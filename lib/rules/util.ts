@@ -21,7 +21,7 @@ export function arr(value: unknown): unknown[] {
 }
 
 export function recs(value: unknown): Json[] {
-  return arr(value).filter(isRecord);
+  return Array.isArray(value) ? value.filter(isRecord) : (NO_ITEMS as Json[]);
 }
 
 export function str(value: unknown): string | undefined {
@@ -29,7 +29,7 @@ export function str(value: unknown): string | undefined {
 }
 
 export function strs(value: unknown): string[] {
-  return arr(value).filter((v): v is string => typeof v === 'string');
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : (NO_ITEMS as string[]);
 }
 
 export function labelsOf(value: unknown): Record<string, string> {
