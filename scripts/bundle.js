@@ -11,6 +11,7 @@ const fs = require('fs');
 const Module = require('module');
 const path = require('path');
 const vm = require('vm');
+const { isAscii } = require('buffer');
 
 const ROOT = path.resolve(__dirname, '..');
 /** Inputs outside the import graph that change what a bundle does. */
@@ -75,12 +76,29 @@ function build(b) {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  asciiOnly(esbuild, b.file);
   const files = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS].filter((f) =>
     fs.existsSync(path.join(ROOT, f)),
   );
   const inputs = Object.fromEntries(files.map((f) => [f, stamp(f)]));
   fs.rmSync(b.cache, { force: true });
   fs.writeFileSync(b.record, JSON.stringify({ node: process.version, entry: b.entry, external: b.external, inputs }));
+}
+
+/**
+ * Escapes, as `\uXXXX`, the non-ASCII characters esbuild leaves in comments (its default `charset:
+ * 'ascii'` escapes them in code, but not in comments, regular expression literals or raw template
+ * strings). A pure-ASCII file becomes a one-byte string in V8 instead of a two-byte one of twice
+ * the size: about 4 ms less to read and hash the 2.7 MB synth bundle on every run. Kept only when
+ * the program is unchanged: the escaped and the original text must minify (which drops comments)
+ * to the same code; otherwise the bundle stays as esbuild wrote it.
+ */
+function asciiOnly(esbuild, file) {
+  const text = fs.readFileSync(file, 'utf8');
+  if (!/[^\x00-\x7f]/.test(text)) return;
+  const escaped = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const code = (source) => esbuild.transformSync(source, { loader: 'js', minifyWhitespace: true }).code;
+  if (code(escaped) === code(text)) fs.writeFileSync(file, escaped);
 }
 
 function ensureBuilt(b) {
@@ -102,7 +120,10 @@ function run(b) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(b.file, 'utf8')), { filename: b.file, cachedData });
+  // An ASCII file (asciiOnly) decodes as latin1 to the same string, without UTF-8's work: ~2.5 ms.
+  const bytes = fs.readFileSync(b.file);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const script = new vm.Script(Module.wrap(source), { filename: b.file, cachedData });
   const mod = new Module(b.file, module);
   mod.filename = b.file;
   mod.paths = Module._nodeModulePaths(b.out);
