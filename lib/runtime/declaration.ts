@@ -4,7 +4,7 @@
  * commands and writable mounts, its ports, the address blocks its NetworkPolicies let it reach, and
  * whether it holds a Kubernetes API token.
  */
-import { MANAGED_BY } from '../core';
+import { MANAGED_BY, compareText } from '../core';
 
 type Json = Record<string, unknown>;
 const rec = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
@@ -163,5 +163,5 @@ export function declarationsFromManifests(objects: readonly ManifestObject[]): A
       apiAccess: hasApiToken(pod, all),
     });
   }
-  return out.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  return out.sort((a, b) => compareText(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
 }
