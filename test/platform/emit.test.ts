@@ -104,7 +104,6 @@ describe('stringifyManifests', () => {
   it('formats many new strings at once as the library does one by one', () => {
     // A fresh module, so no string is cached yet and all of them go through one batched call.
     jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const fresh = require('../../lib/platform/emit') as typeof import('../../lib/platform/emit');
       const docs = [
         {
