@@ -69,13 +69,57 @@ function isFresh(b) {
   return true;
 }
 
+/**
+ * Packages npm installed more than once, every copy at the same version (cdk8s nests its own yaml
+ * 2.9.1 beside the app's yaml 2.9.1), read from package-lock.json and checked against each copy's
+ * package.json on disk. The bundle takes them once, from the top-level copy (esbuild resolves an
+ * alias from the working directory): the same code, but one module instance to load and warm up
+ * instead of two. Returns the esbuild `alias` map and the package.json files it relies on.
+ */
+function sameVersionCopies() {
+  let lock;
+  try {
+    lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+  } catch {
+    return { alias: {}, manifests: [] };
+  }
+  const copies = new Map();
+  for (const [where, meta] of Object.entries(lock.packages ?? {})) {
+    const at = where.lastIndexOf('node_modules/');
+    if (at < 0 || meta.link) continue;
+    const name = where.slice(at + 'node_modules/'.length);
+    if (!copies.has(name)) copies.set(name, []);
+    copies.get(name).push(where);
+  }
+  const alias = {};
+  const manifests = [];
+  for (const [name, wheres] of copies) {
+    if (wheres.length < 2 || !wheres.includes(`node_modules/${name}`)) continue;
+    const files = wheres.map((w) => `${w}/package.json`);
+    const versions = files.map((f) => {
+      try {
+        return JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8')).version;
+      } catch {
+        return undefined;
+      }
+    });
+    if (versions.every((v) => typeof v === 'string' && v === versions[0])) {
+      alias[name] = name;
+      manifests.push(...files);
+    }
+  }
+  return { alias, manifests };
+}
+
 function build(b) {
   const esbuild = require('esbuild');
+  const copies = b.external ? { alias: {}, manifests: [] } : sameVersionCopies();
   const result = esbuild.buildSync({
     absWorkingDir: ROOT,
     entryPoints: [b.entry],
     bundle: true,
     packages: b.external ? 'external' : undefined,
+    alias: copies.alias,
     platform: 'node',
     target: `node${process.versions.node.split('.')[0]}`,
     format: 'cjs',
@@ -86,7 +130,7 @@ function build(b) {
     logLevel: 'warning',
   });
   asciiOnly(esbuild, b.file);
-  const files = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS].filter((f) =>
+  const files = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS, ...copies.manifests].filter((f) =>
     fs.existsSync(inputPath(f)),
   );
   const inputs = Object.fromEntries(files.map((f) => [f, stamp(f)]));
