@@ -148,8 +148,8 @@ function build(b) {
  */
 function asciiOnly(esbuild, file) {
   const text = fs.readFileSync(file, 'utf8');
-  if (!/[^\x00-\x7f]/.test(text)) return;
-  const escaped = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (!/[\u0080-\uffff]/.test(text)) return;
+  const escaped = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const code = (source) => esbuild.transformSync(source, { loader: 'js', minifyWhitespace: true }).code;
   if (code(escaped) === code(text)) fs.writeFileSync(file, escaped);
 }
