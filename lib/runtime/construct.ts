@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { Construct, IConstruct } from 'constructs';
 import { MANAGED_BY, invalidProp, parseCidr, requireDnsLabel, requireOneOf } from '../core';
 import { AgentPlatform } from '../platform/platform';
-import { AgentRuntimeDeclaration, ManifestObject, declarationsFromManifests } from './declaration';
+import { AgentRuntimeDeclaration, DECLARATION_KINDS, ManifestObject, declarationsFromManifests } from './declaration';
 import { FALCO_VALUE_ALLOWED, falcoValueProblem } from './falco/condition';
 import { DEFAULT_CLUSTER_NETWORKS, FalcoItem, falcoRules } from './falco/rules';
 import { TETRAGON_ACTIONS, TetragonAction, tetragonPolicy } from './tetragon';
@@ -128,7 +128,7 @@ export class AgentRuntimeRules extends Construct {
   private currentDeclarations(): AgentRuntimeDeclaration[] {
     const objects = this.platform.node
       .findAll()
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && !c.node.scopes.includes(this))
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && !c.node.scopes.includes(this) && mayDeclare(c))
       // Within a synthesis (the late check below) the objects resolved for output are reused.
       .map((o) => resolveObject(o) as ManifestObject);
     return declarationsFromManifests(objects);
@@ -143,6 +143,17 @@ export class AgentRuntimeRules extends Construct {
           `AgentRuntimeRules ${this.node.path} was generated before some agents, grants or egress rules were added; create it after every agent of the platform`,
         ];
   }
+}
+
+/**
+ * False only for an object whose resolved kind cannot be one declarationsFromManifests reads:
+ * resolving (toJson) the platform's other objects at construction was most of this construct's
+ * cost. An object with JSON patches (which could change its kind), or whose patches cdk8s no longer
+ * keeps where this looks, is resolved and read as before.
+ */
+function mayDeclare(o: ApiObject): boolean {
+  const patches = (o as unknown as { readonly patches?: unknown }).patches;
+  return DECLARATION_KINDS.has(o.kind) || !Array.isArray(patches) || patches.length > 0;
 }
 
 /** Every AgentRuntimeRules in the app. */

@@ -51,6 +51,9 @@ const WORKLOAD_TEMPLATE: Readonly<Record<string, readonly string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
+/** The only kinds declarationsFromManifests reads: agent workloads and the NetworkPolicies selecting them. */
+export const DECLARATION_KINDS: ReadonlySet<string> = new Set([...Object.keys(WORKLOAD_TEMPLATE), 'NetworkPolicy']);
+
 /** A Kubernetes object as synthesized. */
 export interface ManifestObject {
   /** API version, e.g. `apps/v1`. @default undefined (not read) */
