@@ -4,7 +4,14 @@
  * Validated once here; the Kyverno and Sigstore renderers turn the resolved form into policy.
  */
 import { IConstruct } from 'constructs';
-import { compareText, invalidProp, requireInteger, requireNonEmptyString, requireOneOf, requireReason } from '../../core';
+import {
+  compareText,
+  invalidProp,
+  requireInteger,
+  requireNonEmptyString,
+  requireOneOf,
+  requireReason,
+} from '../../core';
 import { parseImageReference } from '../../common/image-reference';
 import { wideSubjectProblem } from '../../common/subject-pattern';
 
