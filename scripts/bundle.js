@@ -130,6 +130,9 @@ function build(b) {
     logLevel: 'warning',
   });
   asciiOnly(esbuild, b.file);
+  // Stored wrapped as Module.wrap would wrap it: V8 compiles the file's string as read (external,
+  // off the heap) instead of copying a 2.4 MB concatenation into the heap on every run.
+  fs.writeFileSync(b.file, Module.wrap(fs.readFileSync(b.file, 'latin1')), 'latin1');
   const files = [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS, ...copies.manifests].filter((f) =>
     fs.existsSync(inputPath(f)),
   );
@@ -180,7 +183,7 @@ function run(b) {
   // An ASCII file (asciiOnly) decodes as latin1 to the same string, without UTF-8's work: ~2.5 ms.
   const bytes = fs.readFileSync(b.file);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const script = new vm.Script(Module.wrap(source), { filename: b.file, cachedData });
+  const script = new vm.Script(source, { filename: b.file, cachedData });
   const mod = new Module(b.file, module);
   mod.filename = b.file;
   mod.paths = Module._nodeModulePaths(b.out);
