@@ -3,8 +3,8 @@
  * (sigs.k8s.io/yaml on go-yaml v2, i.e. YAML 1.1 scalars), and fast enough for whole repositories.
  *
  * Why not the `yaml` package's YAML 1.2 core schema: there `hostPID: on` is the string "on", while
- * kubectl sends `true`, so a privileged pod would scan clean. The resolution tables below follow
- * go-yaml v2 resolve.go (see test/fixtures/yaml-1.1/SOURCE.md):
+ * kubectl sends `true`, so a privileged pod would scan clean. The resolution tables (in
+ * manifest-yaml-scalars.ts) follow go-yaml v2 resolve.go (see test/fixtures/yaml-1.1/SOURCE.md):
  * - bool: y Y yes Yes YES true True TRUE on On ON / n N no No NO false False FALSE off Off OFF
  * - null: empty, ~ null Null NULL
  * - int: underscores dropped, then Go strconv.ParseInt(s, 0, 64) (0x, 0o, 0b and leading-0 octal),
@@ -23,6 +23,10 @@
 import * as jsyaml from 'js-yaml';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { InputError } from './errors';
+import { decodeFast } from './manifest-yaml-fast';
+import { Resolved, resolvePlainScalar } from './manifest-yaml-scalars';
+
+export { resolvePlainScalar };
 
 /** Most alias references one document may hold (billion-laughs guard). */
 export const MAX_ALIAS_COUNT = 100;
@@ -61,121 +65,7 @@ export interface YamlStream {
   readonly problems: readonly YamlProblem[];
 }
 
-// --- YAML 1.1 scalar resolution (go-yaml v2) ---
-
-const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const TRUES = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const FALSES = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
-const SPECIAL_FLOATS = new Set([
-  '.nan',
-  '.NaN',
-  '.NAN',
-  '.inf',
-  '.Inf',
-  '.INF',
-  '+.inf',
-  '+.Inf',
-  '+.INF',
-  '-.inf',
-  '-.Inf',
-  '-.INF',
-]);
-/** The null, bool and special-float words, resolved once (one lookup per scalar instead of four). */
-const RESOLVED_NULL: Resolved = { value: null };
-const KEYWORDS = new Map<string, Resolved>([
-  ...[...NULLS].map((w): [string, Resolved] => [w, RESOLVED_NULL]),
-  ...[...TRUES].map((w): [string, Resolved] => [w, { value: true }]),
-  ...[...FALSES].map((w): [string, Resolved] => [w, { value: false }]),
-  ...[...SPECIAL_FLOATS].map((w): [string, Resolved] => [w, { value: specialFloat(w) }]),
-]);
-/**
- * ASCII first characters that can start a non-string: the words above (y Y n N t T f F o O ~ and
- * `.` for .inf/.nan), signs, digits and `.` for numbers. Non-ASCII never resolves either, but is
- * left to the full path.
- */
-const MAY_RESOLVE: readonly boolean[] = Array.from({ length: 128 }, (_, i) =>
-  'yYnNtTfFoO~+-.0123456789'.includes(String.fromCharCode(i)),
-);
-
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const MAX_INT64 = 2n ** 63n - 1n;
-const MIN_INT64 = -(2n ** 63n);
-const MAX_UINT64 = 2n ** 64n - 1n;
-
-/** Go's strconv.ParseInt(s, 0, 64) then ParseUint(s, 0, 64), as a JS number; undefined when neither accepts s. */
-function goParseInt(s: string): number | undefined {
-  let i = 0;
-  let negative = false;
-  if (s[0] === '+' || s[0] === '-') {
-    negative = s[0] === '-';
-    i = 1;
-  }
-  let base = 10;
-  let digits = s.slice(i);
-  if (digits.length > 1 && digits[0] === '0') {
-    const p = digits[1];
-    if (p === 'x' || p === 'X') [base, digits] = [16, digits.slice(2)];
-    else if (p === 'o' || p === 'O') [base, digits] = [8, digits.slice(2)];
-    else if (p === 'b' || p === 'B') [base, digits] = [2, digits.slice(2)];
-    else [base, digits] = [8, digits.slice(1)];
-  }
-  if (digits === '') return undefined;
-  const valid = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
-  if (!valid.test(digits)) return undefined;
-  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
-  let big = BigInt(prefix + digits);
-  if (negative) big = -big;
-  // ParseInt's range, else ParseUint's (which takes no sign).
-  if (big >= MIN_INT64 && big <= MAX_INT64) return Number(big);
-  if (!negative && s[0] !== '+' && big <= MAX_UINT64) return Number(big);
-  return undefined;
-}
-
-type Resolved = { readonly value: unknown } | undefined;
-
-/** go-yaml v2 `resolve("", s)` for a plain scalar, narrowed to the non-string outcomes. */
-export function resolvePlainScalar(s: string): Resolved {
-  if (s.length === 0) return RESOLVED_NULL;
-  const code = s.charCodeAt(0);
-  // Most scalars (names, images, labels) start with a letter no table entry starts with.
-  if (code < 128 && !MAY_RESOLVE[code]) return undefined;
-  const keyword = KEYWORDS.get(s);
-  if (keyword !== undefined) return keyword;
-  const c = s[0];
-  if (c === '.') {
-    // go: strconv.ParseFloat(in, 64) on the raw text.
-    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s)) return finiteFloat(Number(s));
-    return undefined;
-  }
-  if (!(c === '+' || c === '-' || (c >= '0' && c <= '9'))) return undefined;
-  // Unquoted timestamps (YYYY-...) stay their text when decoded into interface{}.
-  if (/^[0-9]{4}-/.test(s) && looksLikeTimestamp(s)) return undefined;
-  const plain = s.includes('_') ? s.replace(/_/g, '') : s;
-  const int = goParseInt(plain);
-  if (int !== undefined) return { value: int };
-  if (YAML_STYLE_FLOAT.test(plain)) return finiteFloat(Number(plain));
-  if (plain.startsWith('-0b')) {
-    const neg = goParseInt('-0b' + plain.slice(3));
-    if (neg !== undefined) return { value: neg };
-  }
-  return undefined;
-}
-
-/** ParseFloat out of range (1e400) is an error in Go, so the text stays a string. */
-function finiteFloat(n: number): Resolved {
-  return Number.isFinite(n) ? { value: n } : undefined;
-}
-
-function specialFloat(s: string): number {
-  return s.toLowerCase().includes('nan') ? NaN : s.startsWith('-') ? -Infinity : Infinity;
-}
-
-/** The date formats go-yaml v2 accepts as timestamps (they decode to their text). */
-function looksLikeTimestamp(s: string): boolean {
-  return /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?))?$/.test(
-    s,
-  );
-}
+// --- YAML 1.1 scalar resolution (go-yaml v2): lib/core/manifest-yaml-scalars.ts ---
 
 class NonJsonNumber extends InputError {}
 
@@ -246,7 +136,7 @@ export const KUBE_YAML_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
 // --- Documents ---
 
 /** Splits a stream at document markers (`---` at column 0), so each document is parsed alone. */
-function splitDocuments(text: string): { start: number; end: number; startLine: number }[] {
+export function splitDocuments(text: string): { start: number; end: number; startLine: number }[] {
   const out: { start: number; end: number; startLine: number }[] = [];
   let start = 0;
   let startLine = 0;
@@ -391,17 +281,27 @@ function problemOf(err: unknown, fallbackLine: number, chunk: string): YamlProbl
   return { line: fallbackLine, message: `invalid YAML: ${err instanceof Error ? err.message : String(err)}` };
 }
 
-/** Decodes one YAML document's text (already split), or throws. */
-function decodeOne(chunk: string): unknown {
-  let value: unknown;
+/**
+ * js-yaml's reading of one document's text with the YAML 1.1 schema, before merge keys and alias
+ * limits are applied (the value {@link decodeFast} must equal), or throws.
+ */
+export function loadDocument(chunk: string): unknown {
   try {
     // js-yaml counts every node (scalars too), so two more than the collection depth.
-    value = jsyaml.load(chunk, { schema: KUBE_YAML_SCHEMA, maxDepth: MAX_DEPTH + 2 } as jsyaml.LoadOptions);
+    return jsyaml.load(chunk, { schema: KUBE_YAML_SCHEMA, maxDepth: MAX_DEPTH + 2 } as jsyaml.LoadOptions);
   } catch (err) {
     if (err instanceof jsyaml.YAMLException && /maxDepth/.test(String((err as { reason?: string }).reason)))
       throw new LimitError(`document nests deeper than ${MAX_DEPTH} levels`);
     throw err;
   }
+}
+
+/** Decodes one YAML document's text (already split), or throws. */
+function decodeOne(chunk: string): unknown {
+  // The fast decoder reads the plain subset nearly every manifest is written in and returns exactly
+  // what js-yaml would; anything else, every error and every limit stay js-yaml's and the code below.
+  let value = decodeFast(chunk);
+  if (value === undefined) value = loadDocument(chunk);
   if (value === null || typeof value !== 'object') return value;
   // Merge keys and aliases need a second walk; plain documents (nearly all) are done.
   const anchors = chunk.includes('&');
