@@ -7,7 +7,7 @@ import { VaultOwnSetup, VaultResources, createVaultResources } from '../vault/pu
 import { planDependencies, PlannedObject } from './dependencies';
 import { BUILT_IN_KINDS } from './kinds';
 import { classifyObjects, synthesizeObjects } from './objects';
-import { withRegistrationStackTraces } from '../core';
+import { REGISTRATION_STACK_TRACE_LIMIT } from '../core';
 
 /** Pulumi type token of {@link PulumiPlatform}. */
 export const PLATFORM_COMPONENT_TYPE = 'agent-baseline:index:Platform';
@@ -53,18 +53,34 @@ export class PulumiPlatform extends pulumi.ComponentResource {
     super(PLATFORM_COMPONENT_TYPE, name, {}, opts);
     this.plan = planKubernetesObjects(name, args.app);
     const resources = new Map<string, pulumi.CustomResource>();
-    // Registration without stack traces: see lib/core/registration.ts. createVaultResources does the same
-    // around its own registrations, after its checks.
-    withRegistrationStackTraces(() => {
+    // Registration without stack traces (see lib/core/registration.ts), set here rather than through
+    // withRegistrationStackTraces and with the resources created in this loop's body rather than in a
+    // helper: @pulumi/pulumi records every resource's source position from an unlimited stack
+    // capture, whose cost grows with every frame between `new Resource` and the program, so this
+    // loop keeps that stack as short as the program's own call would be. createVaultResources does
+    // the same around its own registrations, after its checks.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = REGISTRATION_STACK_TRACE_LIMIT;
+    try {
       for (const planned of this.plan) {
-        const childOpts: pulumi.CustomResourceOptions = {
+        const opts: pulumi.CustomResourceOptions = {
           parent: this,
           provider: args.kubernetesProvider,
           dependsOn: planned.dependsOn.map((key) => resources.get(key) as pulumi.CustomResource),
         };
-        resources.set(planned.key, register(resourceName(name, planned.key), planned, childOpts));
+        const { apiVersion, kind, ...rest } = planned.object;
+        const builtIn = BUILT_IN_KINDS[`${apiVersion}/${kind}`];
+        const childName = resourceName(name, planned.key);
+        resources.set(
+          planned.key,
+          builtIn
+            ? new builtIn.resource(childName, rest, opts)
+            : new k8s.apiextensions.CustomResource(childName, { ...planned.object }, opts),
+        );
       }
-    });
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.resources = resources;
     this.vault = createVaultResources(vaultPlans(args.app), {
       parent: this,
@@ -74,11 +90,4 @@ export class PulumiPlatform extends pulumi.ComponentResource {
     });
     this.registerOutputs({ objectKeys: this.plan.map((p) => p.key) });
   }
-}
-
-function register(name: string, planned: PlannedObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-  const { apiVersion, kind, ...rest } = planned.object;
-  const builtIn = BUILT_IN_KINDS[`${apiVersion}/${kind}`];
-  if (builtIn) return new builtIn.resource(name, rest, opts);
-  return new k8s.apiextensions.CustomResource(name, { ...planned.object }, opts);
 }

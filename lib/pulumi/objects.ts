@@ -35,10 +35,12 @@ export interface ClassifiedObject {
  * whole app, as `cdk8s synth` does; calling `toJson()` per chart would repeat them for every chart.
  */
 export function synthesizeObjects(root: IConstruct): SynthesizedObject[] {
+  const app = App.of(root);
+  const charts = synthesizeCharts(app);
+  // Given the App itself, every chart is in scope: no walk over the whole tree to say so.
+  if (root === app) return charts.flatMap(({ objects }) => objects as SynthesizedObject[]);
   const inScope = new Set<IConstruct>(root.node.findAll());
-  return synthesizeCharts(App.of(root))
-    .filter(({ chart }) => inScope.has(chart))
-    .flatMap(({ objects }) => objects as SynthesizedObject[]);
+  return charts.filter(({ chart }) => inScope.has(chart)).flatMap(({ objects }) => objects as SynthesizedObject[]);
 }
 
 /** The key a reference to an object resolves to. */

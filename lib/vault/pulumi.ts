@@ -4,7 +4,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
-import { firstDuplicate, invalidProp, requireNonEmptyString, withRegistrationStackTraces } from '../core';
+import { REGISTRATION_STACK_TRACE_LIMIT, firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
 import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
 import { VaultAgentPlan, VaultKubernetesRole, checkVaultPlan, vaultBaseName } from './plan';
 
@@ -179,44 +179,44 @@ export function createVaultResources(
   }
   if (options.ownSetup) requireNonEmptyString('ownSetup', 'kubernetesHost', options.ownSetup.kubernetesHost);
   const opts: pulumi.CustomResourceOptions = { parent: options.parent, provider: options.provider };
-  // Everything is checked: registration without stack traces (lib/core/registration.ts).
-  return withRegistrationStackTraces(() => createChecked(plans, options, name, opts));
-}
-
-function createChecked(
-  plans: readonly VaultAgentPlan[],
-  options: VaultResourcesOptions,
-  name: (suffix: string) => string,
-  opts: pulumi.CustomResourceOptions,
-): VaultResources {
-  const own = options.ownSetup ? createOwnSetup(plans, options.ownSetup, name, opts) : undefined;
-  const policies: vault.Policy[] = [];
-  const roles: vault.kubernetes.AuthBackendRole[] = [];
-  for (const plan of plans) {
-    const base = vaultBaseName(plan.namespace, plan.agent);
-    const policy = new vault.Policy(name(`policy-${base}`), { name: plan.policyName, policy: plan.policyHcl }, opts);
-    const authIndex = own ? own.authMounts.indexOf(plan.role.backend) : -1;
-    const dependsOn = own ? [...own.authConfigs] : [];
-    roles.push(
-      new vault.kubernetes.AuthBackendRole(
-        name(`role-${base}`),
-        authBackendRoleArgs(
-          plan.role,
-          authIndex >= 0 && own ? own.authBackends[authIndex].path : plan.role.backend,
-          policy.name,
+  // Everything is checked: registration without stack traces (lib/core/registration.ts), set here
+  // rather than through withRegistrationStackTraces, with the per-agent resources created in this
+  // function's own loop: @pulumi/pulumi records every resource's source position from an unlimited
+  // stack capture whose cost grows with every frame above `new Resource` (as in PulumiPlatform).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = REGISTRATION_STACK_TRACE_LIMIT;
+  try {
+    const own = options.ownSetup ? createOwnSetup(plans, options.ownSetup, name, opts) : undefined;
+    const policies: vault.Policy[] = [];
+    const roles: vault.kubernetes.AuthBackendRole[] = [];
+    for (const plan of plans) {
+      const base = vaultBaseName(plan.namespace, plan.agent);
+      const policy = new vault.Policy(name(`policy-${base}`), { name: plan.policyName, policy: plan.policyHcl }, opts);
+      const authIndex = own ? own.authMounts.indexOf(plan.role.backend) : -1;
+      const dependsOn = own ? [...own.authConfigs] : [];
+      roles.push(
+        new vault.kubernetes.AuthBackendRole(
+          name(`role-${base}`),
+          authBackendRoleArgs(
+            plan.role,
+            authIndex >= 0 && own ? own.authBackends[authIndex].path : plan.role.backend,
+            policy.name,
+          ),
+          { ...opts, dependsOn },
         ),
-        { ...opts, dependsOn },
-      ),
-    );
-    policies.push(policy);
+      );
+      policies.push(policy);
+    }
+    return {
+      policies,
+      roles,
+      authBackends: own?.authBackends ?? [],
+      authBackendConfigs: own?.authConfigs ?? [],
+      kvMounts: own?.kvMounts ?? [],
+      databaseRoles: own?.databaseRoles ?? [],
+      audits: own?.audits ?? [],
+    };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
-  return {
-    policies,
-    roles,
-    authBackends: own?.authBackends ?? [],
-    authBackendConfigs: own?.authConfigs ?? [],
-    kvMounts: own?.kvMounts ?? [],
-    databaseRoles: own?.databaseRoles ?? [],
-    audits: own?.audits ?? [],
-  };
 }

@@ -197,6 +197,127 @@ describe('one-pass resolution equals cdk8s on special values', () => {
   });
 });
 
+/** Metadata cdk8s resolves and then sanitizes with empty arrays and objects dropped, keys sorted. */
+const METADATA: [string, (o: ApiObject) => void][] = [
+  [
+    'lazy labels and annotations',
+    (o) => {
+      o.metadata.addLabel('z', Lazy.any({ produce: () => 'late' }) as never);
+      o.metadata.addAnnotation('b', Lazy.any({ produce: () => Lazy.any({ produce: () => 'nested' }) }) as never);
+    },
+  ],
+  [
+    'a label that resolves to undefined',
+    (o) => o.metadata.addLabel('gone', Lazy.any({ produce: () => undefined }) as never),
+  ],
+  [
+    'tokens and unions among the attributes',
+    (o) => o.metadata.add('extra', { t: new Token({ y: 1, x: 2 }), u: new Union(3) }),
+  ],
+  ['empty labels, annotations, finalizers and owner references (dropped)', () => undefined],
+  [
+    'empty arrays and objects nested in attributes (dropped at every level)',
+    (o) => o.metadata.add('extra', { a: {}, b: [], c: { d: { e: [] } }, f: [{}, [], 1], g: [{ h: {} }] }),
+  ],
+  [
+    'a lazy producing an empty array or object',
+    (o) => o.metadata.add('extra', { a: Lazy.any({ produce: () => [] }), b: Lazy.any({ produce: () => ({}) }) }),
+  ],
+  [
+    'owner references and finalizers',
+    (o) => {
+      o.metadata.addFinalizers('z/fin', 'a/fin');
+      o.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'Thing', name: 'owner', uid: 'u', controller: false });
+    },
+  ],
+  ['unsorted keys, null and zero values', (o) => o.metadata.add('extra', { z: 0, a: null, m: '', b: false })],
+  ['strings, numbers and booleans as labels and attributes', (o) => o.metadata.add('n', 1.5)],
+];
+
+describe('one-pass metadata equals cdk8s on special metadata', () => {
+  const make = (edit: (o: ApiObject) => void) => {
+    const o = new AgentApiObject(new Chart(Testing.app(), 'c', { labels: { chart: 'c' } }), 'o', {
+      apiVersion: 'v1',
+      kind: 'Thing',
+      metadata: { name: 'n', labels: { b: '1', a: '2' } },
+      spec: { x: 1 },
+    } as never);
+    edit(o);
+    return o;
+  };
+
+  test.each(METADATA)('%s', (_name, edit) => {
+    const o = make(edit);
+    expect(JSON.stringify(o.toJson())).toBe(JSON.stringify(ApiObject.prototype.toJson.call(o)));
+  });
+
+  test('lazy metadata values are produced in cdk8s order', () => {
+    const order = (json: (o: ApiObject) => unknown) => {
+      const seen: string[] = [];
+      json(
+        make((o) => {
+          for (const k of ['z', 'a', 'm'])
+            o.metadata.addLabel(k, Lazy.any({ produce: () => (seen.push(k), k) }) as never);
+          o.metadata.add('first', Lazy.any({ produce: () => (seen.push('attr'), 'attr') }));
+        }),
+      );
+      return seen;
+    };
+    expect(order((o) => o.toJson())).toEqual(order((o) => ApiObject.prototype.toJson.call(o)));
+    // Labels come before attributes added later; a label keeps the slot of the one it replaces.
+    expect(order((o) => o.toJson())).toEqual(['a', 'z', 'm', 'attr']);
+  });
+
+  test('a non-plain metadata value fails with cdk8s own message', () => {
+    const o = make((x) => x.metadata.add('extra', new NotPlain()));
+    expect(() => ApiObject.prototype.toJson.call(o)).toThrow("can't render non-simple object of type 'NotPlain'");
+    expect(() => o.toJson()).toThrow(
+      `Failed serializing construct at path 'c/o' with name 'n': Error: can't render non-simple object of type 'NotPlain'`,
+    );
+  });
+
+  test('metadata stays sorted under CDK8S_DISABLE_SORT, as cdk8s sorts it', () => {
+    const before = process.env.CDK8S_DISABLE_SORT;
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      const o = make((x) => x.metadata.add('extra', { z: 1, a: 2 }));
+      expect(JSON.stringify(o.toJson())).toBe(JSON.stringify(ApiObject.prototype.toJson.call(o)));
+      expect(Object.keys((o.toJson() as { metadata: { labels: object } }).metadata.labels)).toEqual([
+        'a',
+        'b',
+        'chart',
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_DISABLE_SORT;
+      else process.env.CDK8S_DISABLE_SORT = before;
+    }
+  });
+
+  test('a metadata object with its own toJson is asked, not bypassed', () => {
+    const o = make(() => undefined);
+    o.metadata.toJson = () => ({ name: 'replaced' });
+    expect((o.toJson() as { metadata: unknown }).metadata).toEqual({ name: 'replaced' });
+  });
+
+  test.each<[string, string, object, unknown]>([
+    ['resolve', 'String', String.prototype, () => 1],
+    ['resolve', 'Number', Number.prototype, () => 'n'],
+    ['resolve', 'Boolean', Boolean.prototype, () => 'b'],
+    ['value', 'Number', Number.prototype, 'v'],
+  ])('a `%s` on the %s prototype sends every object down cdk8s path', (key, _type, proto, value) => {
+    const o = make((x) => x.metadata.add('extra', { s: 'plain', n: 2, b: true }));
+    const plain = JSON.stringify(o.toJson());
+    Object.defineProperty(proto, key, { value, configurable: true, writable: true });
+    try {
+      const stock = JSON.stringify(ApiObject.prototype.toJson.call(o));
+      expect(stock).not.toBe(plain);
+      expect(JSON.stringify(o.toJson())).toBe(stock);
+    } finally {
+      delete (proto as unknown as Record<string, unknown>)[key];
+    }
+  });
+});
+
 describe('the Kube* classes', () => {
   test.each([
     [
