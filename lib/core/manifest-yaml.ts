@@ -362,7 +362,7 @@ export function documentLocator(
 ): (path: readonly (string | number)[]) => number | undefined {
   return (path) => {
     const d = positionsOf(text, doc);
-    const block = blockLocate(d.lines, d.first, path);
+    const block = d.locate(path);
     // Block style (what people and generators write): the indentation walk is exact, and a field
     // that is absent is placed at its nearest ancestor. Only a document written in flow style
     // (JSON, `{...}`) needs a positional parse.
@@ -380,31 +380,16 @@ export function documentLocator(
   };
 }
 
-/** The scanned lines of one document, with what every lookup in it needs. */
-interface Positions {
-  readonly text: () => string;
-  readonly start: number;
-  readonly lines: readonly Line[];
-  /** Index of the first content line, -1 when there is none. */
-  readonly first: number;
-  /** Written in flow style (JSON, `{...}`): absent paths need a positional parse. */
-  readonly flow: boolean;
-  parsed?: { doc: ReturnType<typeof parseDocument>; counter: LineCounter };
-}
-
 /**
  * One document's positions at a time. Findings are placed object by object, so the last document
  * is the one asked for again; keeping more would hold every located document's lines (and, through
  * them, its file's text) for the whole scan, since reports keep each object's locator.
  */
-let lastPositions: Positions | undefined;
+let lastPositions: DocumentLines | undefined;
 
-function positionsOf(text: () => string, doc: Pick<YamlDocument, 'start' | 'end'>): Positions {
+function positionsOf(text: () => string, doc: Pick<YamlDocument, 'start' | 'end'>): DocumentLines {
   if (lastPositions && lastPositions.text === text && lastPositions.start === doc.start) return lastPositions;
-  const lines = scanLines(text().slice(doc.start, doc.end));
-  const first = lines.findIndex((l) => l.body !== '' && !l.body.startsWith('---') && !l.body.startsWith('%'));
-  const flow = first >= 0 && (lines[first].body.startsWith('{') || lines[first].body.startsWith('['));
-  lastPositions = { text, start: doc.start, lines, first, flow };
+  lastPositions = new DocumentLines(text, text(), doc.start, doc.end);
   return lastPositions;
 }
 
@@ -419,22 +404,6 @@ export function locateLine(
 
 // --- Positions without a second parser, for block-style YAML (what people and generators write) ---
 
-interface Line {
-  readonly indent: number;
-  /** Text after the indentation; '' for blank and comment lines. */
-  readonly body: string;
-}
-
-function scanLines(chunk: string): Line[] {
-  return chunk.split('\n').map((raw) => {
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    let indent = 0;
-    while (indent < text.length && text.charCodeAt(indent) === 32) indent++;
-    const body = text.slice(indent);
-    return { indent, body: body.startsWith('#') ? '' : body };
-  });
-}
-
 const KEY = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{[][^:#]*?))\s*:(?:\s|$)/;
 
 function keyOf(body: string): { key: string; rest: string } | undefined {
@@ -444,105 +413,280 @@ function keyOf(body: string): { key: string; rest: string } | undefined {
   return { key, rest: body.slice(m[0].length).trim() };
 }
 
+/** Where the walk stands before a path segment: the node starts at line `at`, column `col`. */
+interface WalkState {
+  readonly at: number;
+  readonly col: number;
+  /** The deepest line found so far. */
+  readonly found: number;
+}
+
 /**
- * Follows a JSON path through block mappings and sequences by indentation. Returns the 0-based line
- * of the deepest segment found and whether the whole path was found.
+ * Line tables of the document being located, shared by every DocumentLines: only the last one
+ * (positionsOf's) is ever used, and a new one takes them over.
  */
-function blockLocate(
-  lines: readonly Line[],
-  first: number,
-  path: readonly (string | number)[],
-): { line: number; complete: boolean } {
-  if (first < 0) return { line: 0, complete: false };
-  // The current node: it starts at line `at`, column `col`; its lines end before `end`.
-  let at = first;
-  let col = lines[first].indent;
-  let found = first;
-  let depth = 0;
-  for (const seg of path) {
-    if (typeof seg === 'string') {
-      let hit = -1;
-      for (let i = nextSibling(lines, at, at, col); i >= 0; i = nextSibling(lines, i + 1, at, col)) {
-        const body = siblingBody(lines, i, at, col);
-        if (body.startsWith('- ') || body === '-') {
-          if (i === at) break;
-          continue;
-        }
-        const k = keyOf(body);
-        if (k && k.key === seg) {
-          hit = i;
-          break;
-        }
+let lineStarts = new Int32Array(256);
+/** Where each line ends, without its '\n' and one trailing '\r'. */
+let lineEnds = new Int32Array(256);
+/** Leading spaces of each line, -1 until needed (most lines are only compared with a column). */
+let lineIndents = new Int32Array(256);
+
+/**
+ * The lines of one document, split lazily from the file's text (no copy of the document): a walk
+ * scans only as far as the lines it visits, and a line's indentation is counted only as far as the
+ * column it is compared with. Line i (0-based from the document's start) has its indentation
+ * (leading spaces) and its body, the text after the indentation without a trailing '\r', empty for
+ * blank and comment lines; bodies are offsets into the text, cut out only for the few lines whose
+ * key is compared.
+ */
+class DocumentLines {
+  /** Lines split so far. */
+  private count = 0;
+  /** Offset of the next line to split; -1 once the document's last line is split. */
+  private next: number;
+  private firstLine = -2;
+  private flowStyle: boolean | undefined;
+  // The previous path's walk, state by state: findings of one object share long prefixes.
+  private lastPath: readonly (string | number)[] = [];
+  private lastStates: WalkState[] = [];
+  parsed?: { doc: ReturnType<typeof parseDocument>; counter: LineCounter };
+
+  constructor(
+    readonly text: () => string,
+    private readonly src: string,
+    readonly start: number,
+    private readonly end: number,
+  ) {
+    this.next = start;
+  }
+
+  /** Index of the first content line, -1 when there is none. */
+  get first(): number {
+    if (this.firstLine === -2) {
+      let i = 0;
+      for (; this.has(i); i++) {
+        if (this.blank(i)) continue;
+        const s = lineStarts[i] + lineIndents[i];
+        if (!this.startsWith(s, lineEnds[i], '---') && this.src.charCodeAt(s) !== 37 /* % */) break;
       }
-      if (hit < 0) return { line: found, complete: false };
-      found = hit;
-      if (++depth === path.length) break;
-      const rest = (keyOf(siblingBody(lines, hit, at, col)) as { rest: string }).rest;
-      // An inline value (flow collection, scalar) ends the walk; block values continue below.
-      if (rest !== '' && !/^[|>&!]/.test(rest)) return { line: found, complete: false };
-      const next = nextContent(lines, hit + 1);
-      if (next < 0) return { line: found, complete: false };
-      const nl = lines[next];
-      if (!(nl.indent > col || (nl.indent === col && (nl.body.startsWith('- ') || nl.body === '-'))))
-        return { line: found, complete: false };
-      at = next;
-      col = nl.indent;
-    } else {
-      let n = -1;
-      let hit = -1;
-      for (let i = nextSibling(lines, at, at, col); i >= 0; i = nextSibling(lines, i + 1, at, col)) {
-        const body = siblingBody(lines, i, at, col);
-        if (!(body.startsWith('- ') || body === '-')) break;
-        if (++n === seg) {
-          hit = i;
-          break;
-        }
-      }
-      if (hit < 0) return { line: found, complete: false };
-      found = hit;
-      if (++depth === path.length) break;
-      const after = siblingBody(lines, hit, at, col).slice(1);
-      const pad = after.length - after.trimStart().length;
-      if (after.trim() === '') {
-        const next = nextContent(lines, hit + 1);
-        if (next < 0) return { line: found, complete: false };
-        at = next;
-        col = lines[next].indent;
-      } else {
-        at = hit;
-        col = col + 1 + pad;
-      }
+      this.firstLine = this.has(i) ? i : -1;
     }
+    return this.firstLine;
   }
-  return { line: found, complete: true };
-}
 
-function lineBodyAt(l: Line, col: number): string {
-  return l.body.slice(col - l.indent);
-}
-
-/**
- * The next line from `from` on that is an entry of the node starting at line `at`, column `col`
- * (the first line counts from `col`, as in `- key: value`; later ones must start at `col`), or -1
- * once a line less indented ends the node.
- */
-function nextSibling(lines: readonly Line[], from: number, at: number, col: number): number {
-  for (let i = from; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.body === '') continue;
-    if (i === at) return i;
-    if (l.indent < col) return -1;
-    if (l.indent === col) return i;
+  /** Written in flow style (JSON, `{...}`): absent paths need a positional parse. */
+  get flow(): boolean {
+    if (this.flowStyle === undefined) {
+      const f = this.first;
+      const c = f >= 0 ? this.src.charCodeAt(lineStarts[f] + lineIndents[f]) : 0;
+      this.flowStyle = c === 123 /* { */ || c === 91; /* [ */
+    }
+    return this.flowStyle;
   }
-  return -1;
-}
 
-/** The text of sibling line `i` from the node's column on. */
-function siblingBody(lines: readonly Line[], i: number, at: number, col: number): string {
-  return i === at ? lineBodyAt(lines[i], col) : lines[i].body;
-}
+  /** Whether line i exists, splitting lines up to it. */
+  private has(i: number): boolean {
+    while (i >= this.count) {
+      if (this.next < 0) return false;
+      this.split();
+    }
+    return true;
+  }
 
-function nextContent(lines: readonly Line[], from: number): number {
-  for (let i = from; i < lines.length; i++) if (lines[i].body !== '') return i;
-  return -1;
+  private split(): void {
+    const src = this.src;
+    const p = this.next;
+    const nl = src.indexOf('\n', p);
+    let le: number;
+    if (nl === -1 || nl >= this.end) {
+      le = this.end;
+      this.next = -1;
+    } else {
+      le = nl;
+      this.next = nl + 1;
+    }
+    if (le > p && src.charCodeAt(le - 1) === 13 /* \r */) le--;
+    const n = this.count++;
+    if (n === lineStarts.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      lineStarts = grow(lineStarts);
+      lineEnds = grow(lineEnds);
+      lineIndents = grow(lineIndents);
+    }
+    lineStarts[n] = p;
+    lineEnds[n] = le;
+    lineIndents[n] = -1;
+  }
+
+  /** Leading spaces of line i (which must be split). */
+  private indent(i: number): number {
+    let n = lineIndents[i];
+    if (n < 0) {
+      const src = this.src;
+      const p = lineStarts[i];
+      const e = lineEnds[i];
+      let s = p;
+      while (s < e && src.charCodeAt(s) === 32) s++;
+      lineIndents[i] = n = s - p;
+    }
+    return n;
+  }
+
+  /** Line i (split) has an empty body: only spaces, or a comment. */
+  private blank(i: number): boolean {
+    const s = lineStarts[i] + this.indent(i);
+    return s === lineEnds[i] || this.src.charCodeAt(s) === 35; /* # */
+  }
+
+  private startsWith(s: number, e: number, prefix: string): boolean {
+    return e - s >= prefix.length && this.src.startsWith(prefix, s);
+  }
+
+  /** Offset where sibling line i's text starts, counted from column `col` on the node's first line. */
+  private siblingStart(i: number, at: number, col: number): number {
+    const s = lineStarts[i] + this.indent(i);
+    if (i !== at) return s;
+    // As String.prototype.slice(col - indent) on the body.
+    const len = this.bodyEnd(i) - s;
+    let d = col - lineIndents[i];
+    if (d < 0) d = Math.max(len + d, 0);
+    return s + Math.min(d, len);
+  }
+
+  /** End of line i's body: its start for blank lines. */
+  private bodyEnd(i: number): number {
+    return this.blank(i) ? lineStarts[i] + lineIndents[i] : lineEnds[i];
+  }
+
+  /** A sequence entry (`- x` or a lone `-`) starts at offset s. */
+  private isEntry(s: number, e: number): boolean {
+    const src = this.src;
+    if (src.charCodeAt(s) !== 45 /* - */ || s >= e) return false;
+    return e - s === 1 || src.charCodeAt(s + 1) === 32;
+  }
+
+  /**
+   * The next line from `from` on that is an entry of the node starting at line `at`, column `col`
+   * (the first line counts from `col`, as in `- key: value`; later ones must start at `col`), or -1
+   * once a line less indented ends the node. Lines indented past `col` are passed over after
+   * `col + 1` characters.
+   */
+  private nextSibling(from: number, at: number, col: number): number {
+    const src = this.src;
+    for (let i = from; this.has(i); i++) {
+      if (i === at || lineIndents[i] >= 0) {
+        if (this.blank(i)) continue;
+        if (i === at) return i;
+        const indent = lineIndents[i];
+        if (indent < col) return -1;
+        if (indent === col) return i;
+        continue;
+      }
+      const p = lineStarts[i];
+      const e = lineEnds[i];
+      let k = 0;
+      while (k < col && p + k < e && src.charCodeAt(p + k) === 32) k++;
+      // Indented past col: blank or not, not an entry of this node.
+      if (k === col && p + col < e && src.charCodeAt(p + col) === 32) continue;
+      lineIndents[i] = k;
+      if (this.blank(i)) continue;
+      if (k < col) return -1;
+      return i;
+    }
+    return -1;
+  }
+
+  private nextContent(from: number): number {
+    for (let i = from; this.has(i); i++) if (!this.blank(i)) return i;
+    return -1;
+  }
+
+  /**
+   * Follows a JSON path through block mappings and sequences by indentation. Returns the 0-based
+   * line of the deepest segment found and whether the whole path was found. Resumes from the
+   * previous path's walk where the two paths share a prefix (the walk before a segment depends
+   * only on the segments before it).
+   */
+  public locate(path: readonly (string | number)[]): { line: number; complete: boolean } {
+    const first = this.first;
+    if (first < 0) return { line: 0, complete: false };
+    const states = this.lastStates;
+    const last = this.lastPath;
+    let k = 0;
+    const shared = Math.min(path.length, last.length, states.length - 1);
+    while (k < shared && path[k] === last[k]) k++;
+    if (states.length === 0) states.push({ at: first, col: this.indent(first), found: first });
+    else states.length = k + 1;
+    // A copy: the states stay valid only for the segments they were computed from.
+    this.lastPath = path.slice();
+    let { at, col, found } = states[k];
+    const src = this.src;
+    for (let depth = k; depth < path.length; depth++) {
+      const seg = path[depth];
+      if (typeof seg === 'string') {
+        let hit = -1;
+        let rest = '';
+        for (let i = this.nextSibling(at, at, col); i >= 0; i = this.nextSibling(i + 1, at, col)) {
+          const s = this.siblingStart(i, at, col);
+          const e = lineEnds[i];
+          if (this.isEntry(s, e)) {
+            if (i === at) break;
+            continue;
+          }
+          // A plain key equal to seg starts the line with seg; quoted keys need the full match.
+          const c = src.charCodeAt(s);
+          if (c !== 34 /* " */ && c !== 39 /* ' */ && !this.startsWith(s, e, seg)) continue;
+          const key = keyOf(src.slice(s, e));
+          if (key && key.key === seg) {
+            hit = i;
+            rest = key.rest;
+            break;
+          }
+        }
+        if (hit < 0) return { line: found, complete: false };
+        found = hit;
+        if (depth + 1 === path.length) break;
+        // An inline value (flow collection, scalar) ends the walk; block values continue below.
+        if (rest !== '' && !/^[|>&!]/.test(rest)) return { line: found, complete: false };
+        const next = this.nextContent(hit + 1);
+        if (next < 0) return { line: found, complete: false };
+        const indent = lineIndents[next];
+        const ns = lineStarts[next] + indent;
+        if (!(indent > col || (indent === col && this.isEntry(ns, lineEnds[next]))))
+          return { line: found, complete: false };
+        at = next;
+        col = indent;
+      } else {
+        let n = -1;
+        let hit = -1;
+        for (let i = this.nextSibling(at, at, col); i >= 0; i = this.nextSibling(i + 1, at, col)) {
+          if (!this.isEntry(this.siblingStart(i, at, col), lineEnds[i])) break;
+          if (++n === seg) {
+            hit = i;
+            break;
+          }
+        }
+        if (hit < 0) return { line: found, complete: false };
+        found = hit;
+        if (depth + 1 === path.length) break;
+        const after = src.slice(this.siblingStart(hit, at, col) + 1, lineEnds[hit]);
+        const pad = after.length - after.trimStart().length;
+        if (after.trim() === '') {
+          const next = this.nextContent(hit + 1);
+          if (next < 0) return { line: found, complete: false };
+          at = next;
+          col = lineIndents[next];
+        } else {
+          at = hit;
+          col = col + 1 + pad;
+        }
+      }
+      states.push({ at, col, found });
+    }
+    return { line: found, complete: true };
+  }
 }

@@ -126,23 +126,36 @@ function applies(rule: Rule, kind: string, hasPod: boolean): boolean {
   return rule.kinds === POD_TEMPLATES ? hasPod : rule.kinds.includes(kind);
 }
 
+/** The rules that apply to one kind (with or without a pod template). */
+interface RuleList {
+  readonly rules: readonly Rule[];
+  /**
+   * The last `checked` list made for objects of this kind: objects of a kind mostly have the same
+   * rules apply, so their results share one frozen array instead of a copy per object.
+   */
+  checked?: readonly string[];
+}
+
 /** The rules that apply to each kind (with and without a pod template), worked out once per kind in a run. */
 class Dispatch {
-  private readonly withPod = new Map<string, readonly Rule[]>();
-  private readonly withoutPod = new Map<string, readonly Rule[]>();
+  private readonly withPod = new Map<string, RuleList>();
+  private readonly withoutPod = new Map<string, RuleList>();
 
   constructor(private readonly rules: readonly SelectedRule[]) {}
 
-  public rulesFor(kind: string, hasPod: boolean): readonly Rule[] {
+  public rulesFor(kind: string, hasPod: boolean): RuleList {
     const table = hasPod ? this.withPod : this.withoutPod;
     let list = table.get(kind);
     if (!list) {
-      list = this.rules.filter(({ rule }) => applies(rule, kind, hasPod)).map(({ rule }) => rule);
+      list = { rules: this.rules.filter(({ rule }) => applies(rule, kind, hasPod)).map(({ rule }) => rule) };
       table.set(kind, list);
     }
     return list;
   }
 }
+
+/** Metadata path of an object's own suppressions annotation. */
+const METADATA_PATH: readonly string[] = ['metadata'];
 
 /** Suppressions and annotation problems of one metadata block; most objects have none. */
 const NO_SUPPRESSIONS: ReturnType<typeof parseSuppressions> = { active: [], problems: [] };
@@ -195,7 +208,7 @@ function evaluateObject(
 ): ObjectResult {
   const item = set.items[index];
   const object = item.object;
-  const own = parseSuppressions(rec(object.metadata).annotations, ['metadata'], settings.now);
+  const own = parseSuppressions(rec(object.metadata).annotations, METADATA_PATH, settings.now);
   const tmpl =
     item.pod && item.pod.template.metadataPath.length > 1
       ? parseSuppressions(item.pod.template.metadata.annotations, item.pod.template.metadataPath, settings.now)
@@ -204,7 +217,6 @@ function evaluateObject(
   const findings: Finding[] = [];
   for (const p of own.problems) findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
   for (const p of tmpl.problems) findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
-  const checked: string[] = [];
   const ctx: RuleContext = {
     object,
     index,
@@ -213,13 +225,28 @@ function evaluateObject(
     settings,
     pssMinor: pssMinorFor(set, item.namespace, settings),
   };
-  for (const rule of dispatch.rulesFor(item.kind, item.pod !== undefined)) {
+  const list = dispatch.rulesFor(item.kind, item.pod !== undefined);
+  // `checked` follows the kind's last list while it matches; a copy starts at the first difference.
+  const shared = list.checked;
+  let same = 0;
+  let ownChecked: string[] | undefined;
+  const rules = list.rules;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
     const drafts = runRule(rule, ctx);
     if (drafts === undefined) continue;
-    checked.push(rule.id);
+    if (ownChecked) ownChecked.push(rule.id);
+    else if (shared !== undefined && same < shared.length && shared[same] === rule.id) same++;
+    else {
+      ownChecked = shared === undefined ? [] : shared.slice(0, same);
+      ownChecked.push(rule.id);
+    }
     for (let i = 0; i < drafts.length; i++)
       findings.push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source));
   }
+  let checked: readonly string[];
+  if (ownChecked === undefined && shared !== undefined && same === shared.length) checked = shared;
+  else checked = list.checked = Object.freeze(ownChecked ?? (shared === undefined ? [] : shared.slice(0, same)));
   const final = applyExemptions(object, findings);
   return {
     index,

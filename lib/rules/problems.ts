@@ -105,12 +105,10 @@ export function fieldKey(container: string | undefined, path: readonly PathSegme
   return out;
 }
 
-/** The field key of a problem, remembered when mergeFindings made it (problems are not changed afterwards). */
-const problemKeys = new WeakMap<Problem, string>();
-
-/** {@link fieldKey} of a problem, without recomputing it for problems this module made. */
+/** {@link fieldKey} of a problem: its lead's container and path. */
+// Recomputed each time: index arithmetic over the path costs less than a WeakMap of keys did.
 export function problemFieldKey(p: Problem): string {
-  return problemKeys.get(p) ?? fieldKey(p.container, p.pathSegments);
+  return fieldKey(p.container, p.pathSegments);
 }
 
 /** Merges findings per field into problems, most severe first (stable for equal severity). */
@@ -118,16 +116,11 @@ export function mergeFindings(findings: readonly Finding[], rules: ReadonlyMap<s
   if (findings.length === 0) return [];
   if (findings.length === 1) return [toProblem(findings, rules)];
   const groups = new Map<string, Finding[]>();
-  const keys = new Map<Finding[], string>();
   for (const f of findings) {
     const key = fieldKey(f.container, f.pathSegments);
     const g = groups.get(key);
     if (g) g.push(f);
-    else {
-      const fresh = [f];
-      groups.set(key, fresh);
-      keys.set(fresh, key);
-    }
+    else groups.set(key, [f]);
   }
   const problems: Problem[] = [];
   for (const group of groups.values()) {
@@ -139,25 +132,45 @@ export function mergeFindings(findings: readonly Finding[], rules: ReadonlyMap<s
       else byRule.set(f.rule, f);
     }
     const members = [...byRule.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-    const key = keys.get(group);
-    problems.push(toProblem(members, rules, key));
-    for (const f of extra) problems.push(toProblem([f], rules, key));
+    problems.push(toProblem(members, rules));
+    for (const f of extra) problems.push(toProblem([f], rules));
   }
   return problems.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
 }
 
-function toProblem(members: readonly Finding[], rules: ReadonlyMap<string, RuleInfo>, key?: string): Problem {
+/**
+ * The sorted, distinct scanner IDs of one rule: the peers of every problem it leads alone, computed
+ * once per rule and run and shared (frozen) by those problems.
+ */
+const soloPeers = new WeakMap<RuleInfo, readonly string[]>();
+const NO_PEERS: readonly string[] = Object.freeze([]);
+
+function peersOf(info: RuleInfo | undefined): readonly string[] {
+  if (info === undefined || info.scanners.length === 0) return NO_PEERS;
+  let peers = soloPeers.get(info);
+  if (!peers) soloPeers.set(info, (peers = Object.freeze([...new Set(info.scanners)].sort())));
+  return peers;
+}
+
+function toProblem(members: readonly Finding[], rules: ReadonlyMap<string, RuleInfo>): Problem {
   const lead = members[0];
   // Suppressing a lesser rule never hides a stronger one: every rule at the top severity must be
   // suppressed. The lead is the first at the top severity, so it then leads the suppressed problem.
   let allTopSuppressed = true;
   for (const f of members) if (f.severity === lead.severity && !f.suppressed) allTopSuppressed = false;
   const suppressedLead = allTopSuppressed && lead.suppressed ? lead : undefined;
-  const peers = new Set<string>();
+  let peers: readonly string[];
   const ids: string[] = [];
-  for (const f of members) {
-    ids.push(f.rule);
-    for (const p of rules.get(f.rule)?.scanners ?? []) peers.add(p);
+  if (members.length === 1) {
+    ids.push(lead.rule);
+    peers = peersOf(rules.get(lead.rule));
+  } else {
+    const all = new Set<string>();
+    for (const f of members) {
+      ids.push(f.rule);
+      for (const p of rules.get(f.rule)?.scanners ?? []) all.add(p);
+    }
+    peers = [...all].sort();
   }
   // Written out field by field in Finding's order (what `{ ...lead, ... }` gave): object spread of a
   // finding was the engine's costliest line, about 20x slower than this literal.
@@ -173,12 +186,11 @@ function toProblem(members: readonly Finding[], rules: ReadonlyMap<string, RuleI
     suppression: suppressedLead?.suppression,
     line: lead.line,
     rules: ids,
-    peers: [...peers].sort(),
+    peers,
   };
   // Findings made outside the engine may carry more fields: kept, as the spread kept them.
   for (const k in lead)
     if (!(k in problem))
       (problem as unknown as Record<string, unknown>)[k] = (lead as unknown as Record<string, unknown>)[k];
-  if (key !== undefined) problemKeys.set(problem, key);
   return problem;
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'crypto';
 import { problemFieldKey } from '../problems';
+import { fingerprints, objectLabel } from './fingerprint';
 import { ObjectResult, Problem, Report, Severity } from '../types';
 
 /** Which unsuppressed findings fail a run. */
@@ -18,10 +18,7 @@ export function failingCount(report: Report, failOn: FailOn): number {
   return report.results.reduce((n, r) => n + r.problems.filter((f) => isFailing(f, failOn)).length, 0);
 }
 
-/** How reports name an object: `Kind/namespace/name`, `(unnamed)` when it has no name. */
-export function objectLabel(r: ObjectResult): string {
-  return `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name || '(unnamed)'}`;
-}
+export { fingerprints, objectLabel };
 
 /** Sort rank of each severity, most severe first. */
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -39,22 +36,6 @@ export function statusOf(f: Problem): string {
  */
 export function problemIdentity(r: ObjectResult, f: Problem, file: (f: string) => string = (x) => x): string {
   return [f.rule, file(r.source?.file ?? ''), objectLabel(r), problemFieldKey(f)].join('|');
-}
-
-/** Fingerprints unique within one report: a repeated identity gets an occurrence suffix. */
-export function fingerprints(report: Report, file?: (f: string) => string): Map<Problem, string> {
-  const seen = new Map<string, number>();
-  const out = new Map<Problem, string>();
-  for (const r of report.results) {
-    for (const f of r.problems) {
-      const id = problemIdentity(r, f, file);
-      const n = (seen.get(id) ?? 0) + 1;
-      seen.set(id, n);
-      const hash = createHash('sha256').update(id).digest('hex').slice(0, 32);
-      out.set(f, n === 1 ? hash : `${hash}:${n}`);
-    }
-  }
-  return out;
 }
 
 /** Problems in the order people read them: by file, then object, most severe first. */

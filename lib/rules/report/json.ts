@@ -1,9 +1,11 @@
-import { Report } from '../types';
-import { FailOn, failingCount, fingerprints, statusOf } from './common';
+import { ObjectResult, Report } from '../types';
+import { FailOn, failingCount, statusOf } from './common';
+import { Fingerprinter } from './fingerprint';
 
 /** One JSON object: every input object (with or without problems), the inputs skipped or unreadable, and a summary. */
 export function toJson(report: Report, failOn: FailOn = 'error', file?: (f: string) => string): string {
-  const prints = fingerprints(report, file);
+  // Fingerprints are assigned in report order, the order this walks (as fingerprints() would).
+  const prints = new Fingerprinter(file);
   const results = report.results.map((r) => ({
     file: r.source?.file ?? null,
     line: r.source?.line ?? null,
@@ -11,32 +13,7 @@ export function toJson(report: Report, failOn: FailOn = 'error', file?: (f: stri
     kind: r.kind,
     namespace: r.namespace ?? null,
     name: r.name,
-    findings: r.problems.map((f) => {
-      // Optional fields are assigned in place, in this order (the output's key order); spreading
-      // conditional literals cost more than the rest of the rendering.
-      const out: Record<string, unknown> = {
-        rule: f.rule,
-        severity: f.severity,
-        status: statusOf(f),
-        message: f.message,
-        path: f.path,
-        suppressed: f.suppressed,
-      };
-      if (f.rules.length > 1) out.related = f.rules.slice(1);
-      if (f.peers.length) out.peers = f.peers;
-      if (f.container) out.container = f.container;
-      if (f.line) out.line = f.line;
-      out.fix = f.fix;
-      out.fingerprint = prints.get(f);
-      if (f.suppression)
-        out.suppression = {
-          reason: f.suppression.reason,
-          expires: f.suppression.expires ?? null,
-          source: f.suppression.source ?? 'annotation',
-        };
-      if (f.baseline !== undefined) out.baseline = f.baseline;
-      return out;
-    }),
+    findings: r.problems.length === 0 ? [] : problemsOf(r, prints),
   }));
   const summary = {
     ...report.summary,
@@ -47,4 +24,34 @@ export function toJson(report: Report, failOn: FailOn = 'error', file?: (f: stri
   };
   const inputs = report.inputs ?? { errors: [], skipped: [] };
   return JSON.stringify({ results, inputs, summary }, null, 2);
+}
+
+function problemsOf(r: ObjectResult, prints: Fingerprinter): Record<string, unknown>[] {
+  prints.object(r);
+  return r.problems.map((f) => {
+    // Optional fields are assigned in place, in this order (the output's key order); spreading
+    // conditional literals cost more than the rest of the rendering.
+    const out: Record<string, unknown> = {
+      rule: f.rule,
+      severity: f.severity,
+      status: statusOf(f),
+      message: f.message,
+      path: f.path,
+      suppressed: f.suppressed,
+    };
+    if (f.rules.length > 1) out.related = f.rules.slice(1);
+    if (f.peers.length) out.peers = f.peers;
+    if (f.container) out.container = f.container;
+    if (f.line) out.line = f.line;
+    out.fix = f.fix;
+    out.fingerprint = prints.next(f);
+    if (f.suppression)
+      out.suppression = {
+        reason: f.suppression.reason,
+        expires: f.suppression.expires ?? null,
+        source: f.suppression.source ?? 'annotation',
+      };
+    if (f.baseline !== undefined) out.baseline = f.baseline;
+    return out;
+  });
 }

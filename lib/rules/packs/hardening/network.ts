@@ -23,9 +23,17 @@ const podNetworkPolicy = podRule(
   },
   (pod, ctx) => {
     const policies = policiesSelecting(ctx.set, indexedOf(ctx).namespace, pod.labels);
-    // Only whether some selecting policy covers each direction matters: no per-pod union set.
-    const covers = (t: string) => policies.some((p) => policyTypes(p.object).has(t));
-    const missing = ['Ingress', 'Egress'].filter((t) => !covers(t));
+    // Only whether some selecting policy covers each direction matters: no per-pod union set, and
+    // each policy's types are read once for both directions.
+    let ingress = false;
+    let egress = false;
+    for (const p of policies) {
+      const types = policyTypes(p.object);
+      ingress ||= types.has('Ingress');
+      egress ||= types.has('Egress');
+      if (ingress && egress) break;
+    }
+    const missing = [...(ingress ? [] : ['Ingress']), ...(egress ? [] : ['Egress'])];
     return missing.length
       ? [at(`no NetworkPolicy selects the pod for ${missing.join(' and ')}`, [...pod.template.metadataPath, 'labels'])]
       : [];

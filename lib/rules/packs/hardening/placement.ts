@@ -94,21 +94,27 @@ const legacyTokenPath = podRule(
     references: [NSA.tokens, CIS.saTokens],
     scanners: [],
   },
-  (pod) =>
-    pod.containers.flatMap((c) =>
-      recs(c.spec.volumeMounts).flatMap((m, i) => {
+  (pod) => {
+    // Runs for every pod: loops, no arrays per container and mount.
+    const out: FindingDraft[] = [];
+    for (const c of pod.containers) {
+      // Indexes count the record entries only (as recs(...).flatMap numbered them).
+      const mounts = recs(c.spec.volumeMounts);
+      for (let i = 0; i < mounts.length; i++) {
+        const m = mounts[i];
         const mountPath = str(m.mountPath);
-        return mountPath !== undefined && underLegacyTokenDir(mountPath)
-          ? [
-              at(
-                `volume ${str(m.name) ?? '?'} is mounted at ${mountPath}`,
-                [...c.path, 'volumeMounts', i, 'mountPath'],
-                c,
-              ),
-            ]
-          : [];
-      }),
-    ),
+        if (mountPath !== undefined && underLegacyTokenDir(mountPath))
+          out.push(
+            at(
+              `volume ${str(m.name) ?? '?'} is mounted at ${mountPath}`,
+              [...c.path, 'volumeMounts', i, 'mountPath'],
+              c,
+            ),
+          );
+      }
+    }
+    return out;
+  },
 );
 
 const EVERYWHERE = ['0.0.0.0/0', '::/0'];

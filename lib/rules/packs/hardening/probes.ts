@@ -5,6 +5,91 @@ import { isRecord, rec, recs } from '../../util';
 import { at, containerRule } from '../helpers';
 import { REGULAR, LONG_RUNNING } from './common';
 
+/** Deepest nesting sameJson walks before it leaves the answer to JSON.stringify. */
+const MAX_WALK_DEPTH = 32;
+
+/**
+ * `JSON.stringify(a) === JSON.stringify(b)` (key order counts) by walking both: true when every
+ * value on the way is plain JSON data and equal, false at the first difference, undefined when
+ * the walk meets anything JSON.stringify treats specially (undefined, functions, symbols, toJSON,
+ * non-finite numbers, class instances, key counts that differ), which is left to the texts.
+ */
+function plainJsonEqual(a: unknown, b: unknown, depth: number): boolean | undefined {
+  if (typeof a === 'string' || typeof a === 'boolean') return a === b ? true : plainScalar(b) ? false : undefined;
+  if (typeof a === 'number') {
+    if (!Number.isFinite(a)) return undefined;
+    return a === b ? true : plainScalar(b) ? false : undefined;
+  }
+  if (a === null) return b === null ? true : plainScalar(b) ? false : undefined;
+  if (typeof a !== 'object' || typeof b !== 'object' || b === null || depth > MAX_WALK_DEPTH) return undefined;
+  if (!plainContainer(a) || !plainContainer(b)) return undefined;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  if (Array.isArray(a)) {
+    const bs = b as unknown[];
+    if (a.length !== bs.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const r = plainJsonEqual(a[i], bs[i], depth + 1);
+      if (r !== true) return r;
+    }
+    return true;
+  }
+  const xk = Object.keys(x);
+  const yk = Object.keys(y);
+  // A key whose value JSON leaves out would shift the comparison: counts must match to walk.
+  if (xk.length !== yk.length) return undefined;
+  for (let i = 0; i < xk.length; i++) {
+    const va = x[xk[i]];
+    const vb = y[yk[i]];
+    if (xk[i] !== yk[i]) return omittable(va) || omittable(vb) ? undefined : false;
+    const r = plainJsonEqual(va, vb, depth + 1);
+    if (r !== true) return r;
+  }
+  return true;
+}
+
+function plainScalar(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || v === null || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/** JSON.stringify leaves the key out (or, for BigInt, throws). */
+function omittable(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint';
+}
+
+function plainContainer(v: object): boolean {
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(v)) return true;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Whether JSON.stringify can serialize v without calling user code or throwing (no BigInt, toJSON,
+ * class instances or nesting past MAX_WALK_DEPTH), so a difference found by the walk is the answer.
+ */
+function jsonSafe(v: unknown, depth: number): boolean {
+  if (typeof v === 'bigint') return false;
+  if (typeof v !== 'object' || v === null) return true;
+  if (depth > MAX_WALK_DEPTH || !plainContainer(v)) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!jsonSafe(x, depth + 1)) return false;
+    return true;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!jsonSafe(o[k], depth + 1)) return false;
+  return true;
+}
+
+/** Whether two values serialize to the same JSON text (and throw where JSON.stringify would). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const walked = plainJsonEqual(a, b, 0);
+  if (walked === true) return true;
+  if (walked === false && jsonSafe(a, 0) && jsonSafe(b, 0)) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 const probes = containerRule(
   {
     id: 'HRD-Probes',
@@ -29,7 +114,7 @@ const probes = containerRule(
       out.push(at(`container ${c.name} has no readinessProbe`, [...c.path, 'readinessProbe'], c));
     if (!isRecord(c.spec.livenessProbe))
       out.push(at(`container ${c.name} has no livenessProbe`, [...c.path, 'livenessProbe'], c));
-    else if (JSON.stringify(c.spec.livenessProbe) === JSON.stringify(c.spec.readinessProbe)) {
+    else if (sameJson(c.spec.livenessProbe, c.spec.readinessProbe)) {
       out.push(
         at(`container ${c.name} livenessProbe is identical to its readinessProbe`, [...c.path, 'livenessProbe'], c),
       );

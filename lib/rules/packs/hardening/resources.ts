@@ -7,13 +7,19 @@ import { rec } from '../../util';
 import { at, containerRule } from '../helpers';
 import { RUNNABLE } from './common';
 
+const RESOURCE_KINDS = ['requests', 'limits'] as const;
+
 function missingResources(c: ResolvedContainer, names: readonly string[]): FindingDraft[] {
+  // Runs twice per container of every pod: loops, no intermediate arrays.
   const res = rec(c.spec.resources);
-  return (['requests', 'limits'] as const).flatMap((kind) =>
-    names
-      .filter((n) => rec(res[kind])[n] === undefined)
-      .map((n) => at(`container ${c.name} has no ${n} ${kind.slice(0, -1)}`, [...c.path, 'resources', kind, n], c)),
-  );
+  const out: FindingDraft[] = [];
+  for (const kind of RESOURCE_KINDS) {
+    const given = rec(res[kind]);
+    for (const n of names)
+      if (given[n] === undefined)
+        out.push(at(`container ${c.name} has no ${n} ${kind.slice(0, -1)}`, [...c.path, 'resources', kind, n], c));
+  }
+  return out;
 }
 
 const resources = containerRule(
