@@ -62,7 +62,7 @@ function isRegistryComponent(first: string): boolean {
 }
 
 function registryProblem(registry: string): string | undefined {
-  if (registry !== registry.toLowerCase()) {
+  if (/[A-Z]/.test(registry) && registry !== registry.toLowerCase()) {
     return `the registry '${registry}' contains upper-case letters; write it in lower case, admission policies compare references case-sensitively`;
   }
   const [host, port, ...rest] = registry.split(':');
@@ -77,9 +77,10 @@ function registryProblem(registry: string): string | undefined {
 function basicProblem(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw.length === 0) return 'the image reference is empty';
   if (raw.length > MAX_REFERENCE_LENGTH) return `the image reference is longer than ${MAX_REFERENCE_LENGTH} characters`;
+  // Printable ASCII holds no whitespace: the common case is answered by one test.
+  if (PRINTABLE_ASCII.test(raw)) return undefined;
   if (/\s/.test(raw)) return 'the image reference contains whitespace';
-  if (!PRINTABLE_ASCII.test(raw)) return 'the image reference contains characters outside printable ASCII';
-  return undefined;
+  return 'the image reference contains characters outside printable ASCII';
 }
 
 function splitDigest(raw: string): { rest: string; digest?: string; problem?: string } {

@@ -12,6 +12,7 @@ import {
   KubeObject,
   ObjectResult,
   ObjectSource,
+  Problem,
   Report,
   ReportSummary,
   RuleInfo,
@@ -160,6 +161,9 @@ const METADATA_PATH: readonly string[] = ['metadata'];
 /** Suppressions and annotation problems of one metadata block; most objects have none. */
 const NO_SUPPRESSIONS: ReturnType<typeof parseSuppressions> = { active: [], problems: [] };
 
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 function runRule(rule: Rule, ctx: RuleContext): readonly FindingDraft[] | undefined {
   try {
     return rule.check(ctx);
@@ -247,7 +251,9 @@ function evaluateObject(
   let checked: readonly string[];
   if (ownChecked === undefined && shared !== undefined && same === shared.length) checked = shared;
   else checked = list.checked = Object.freeze(ownChecked ?? (shared === undefined ? [] : shared.slice(0, same)));
-  const final = applyExemptions(object, findings);
+  // Most objects pass every rule: they share one frozen empty list of findings and of problems
+  // (the results live until the report is rendered, so per-object empties are all promoted).
+  const final = findings.length === 0 ? NO_FINDINGS : applyExemptions(object, findings);
   return {
     index,
     apiVersion: object.apiVersion ?? '',
@@ -257,7 +263,7 @@ function evaluateObject(
     source,
     findings: final,
     checked,
-    problems: mergeFindings(final, infos),
+    problems: final.length === 0 ? NO_PROBLEMS : mergeFindings(final, infos),
   };
 }
 

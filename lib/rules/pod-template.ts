@@ -4,7 +4,7 @@
  * pod-versus-container inheritance (the largest source of scanner false positives).
  */
 import { KubeObject, PathSegment } from './types';
-import { Json, arr, isRecord, labelsOf, rec, str } from './util';
+import { Json, arr, isRecord, labelsOf, rec, str, strs } from './util';
 
 /** Where an object's pod template is and what it holds. */
 export interface PodTemplate {
@@ -321,7 +321,7 @@ function resolveContainer(
 }
 
 function recsOrStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return strs(v);
 }
 
 /** Every container of the pod spec: init, regular and ephemeral, as PSA's visitor walks them. */

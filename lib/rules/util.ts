@@ -6,16 +6,22 @@ export function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// What rec and arr give for a missing or mistyped field: one frozen empty value each, not a new
+// one per call (the rules read absent fields millions of times in a large scan). Frozen, so a
+// caller that tried to write into the placeholder would fail loudly instead of sharing state.
+const NO_RECORD: Json = Object.freeze({}) as Json;
+const NO_ITEMS: unknown[] = Object.freeze([]) as unknown as unknown[];
+
 export function rec(value: unknown): Json {
-  return isRecord(value) ? value : {};
+  return isRecord(value) ? value : NO_RECORD;
 }
 
 export function arr(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+  return Array.isArray(value) ? value : NO_ITEMS;
 }
 
 export function recs(value: unknown): Json[] {
-  return arr(value).filter(isRecord);
+  return Array.isArray(value) ? value.filter(isRecord) : (NO_ITEMS as Json[]);
 }
 
 export function str(value: unknown): string | undefined {
@@ -23,7 +29,7 @@ export function str(value: unknown): string | undefined {
 }
 
 export function strs(value: unknown): string[] {
-  return arr(value).filter((v): v is string => typeof v === 'string');
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : (NO_ITEMS as string[]);
 }
 
 export function labelsOf(value: unknown): Record<string, string> {

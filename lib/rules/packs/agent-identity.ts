@@ -78,15 +78,16 @@ function secretRefs(pod: PodContext): SecretRef[] {
   const out: SecretRef[] = [];
   arr(pod.spec.volumes).forEach((v, i) => {
     const vol = rec(v);
-    const base = [...pod.specPath, 'volumes', i];
+    // Paths are built only for the volumes that reference a secret (most mount none).
+    const base = (...rest: PathSegment[]): PathSegment[] => [...pod.specPath, 'volumes', i, ...rest];
     const secretName = str(rec(vol.secret).secretName);
-    if (secretName) out.push({ kind: 'secret', name: secretName, path: [...base, 'secret'], how: 'mounts' });
+    if (secretName) out.push({ kind: 'secret', name: secretName, path: base('secret'), how: 'mounts' });
     arr(rec(vol.projected).sources).forEach((s, j) => {
       const name = str(rec(rec(s).secret).name);
-      if (name) out.push({ kind: 'secret', name, path: [...base, 'projected', 'sources', j], how: 'projects' });
+      if (name) out.push({ kind: 'secret', name, path: base('projected', 'sources', j), how: 'projects' });
     });
     const spc = str(rec(rec(vol.csi).volumeAttributes).secretProviderClass);
-    if (spc) out.push({ kind: 'spc', name: spc, path: [...base, 'csi'], how: 'mounts the CSI secrets of' });
+    if (spc) out.push({ kind: 'spc', name: spc, path: base('csi'), how: 'mounts the CSI secrets of' });
   });
   for (const c of pod.containers) {
     arr(c.spec.env).forEach((e, i) => {

@@ -6,6 +6,9 @@ import { POD_TEMPLATES, Rule, RuleContext } from '../rule';
 import { FindingDraft, PathSegment } from '../types';
 import { Json, rec, strs } from '../util';
 
+/** The drafts of a rule that found nothing: shared and frozen, the engine only reads them. */
+const NO_DRAFTS: FindingDraft[] = Object.freeze([]) as unknown as FindingDraft[];
+
 export type RuleMeta = Omit<Rule, 'check' | 'kinds'> & { readonly kinds?: Rule['kinds'] };
 
 /** A rule over the pod template of any workload. */
@@ -25,15 +28,17 @@ export function containerRule(
   // Runs for every container of every workload: a plain loop, no intermediate arrays.
   const every = CONTAINER_LISTS.every((l) => lists.includes(l));
   return podRule(meta, (pod, ctx) => {
-    const out: FindingDraft[] = [];
+    // Most containers pass: the list is made on the first finding, the shared empty one otherwise.
+    let out: FindingDraft[] | undefined;
     for (const c of pod.containers) {
       if (!every && !lists.includes(c.list)) continue;
       const found = check(c, pod, ctx);
       if (found === undefined || found === null) continue;
+      out ??= [];
       if (Array.isArray(found)) for (const d of found) out.push(d);
       else out.push(found as FindingDraft);
     }
-    return out;
+    return out ?? NO_DRAFTS;
   });
 }
 

@@ -72,16 +72,19 @@ export function seccompFindings(
       ]),
     );
   }
-  return out.concat(
-    forContainers(pod, (c) => {
-      const p = c.securityContext.seccompProfile;
-      const path = [...c.path, 'securityContext', 'seccompProfile', 'type'];
-      if (!isRecord(p)) return whenUnset(c, path, podSet);
-      return validSeccomp(str(p.type))
-        ? undefined
-        : draft(`container ${c.name} seccompProfile.type ${String(p.type)} is not allowed`, path, c);
-    }),
-  );
+  // Runs for every container of every pod: the field path is built only when it is reported.
+  const containers = forContainers(pod, (c) => {
+    const p = c.securityContext.seccompProfile;
+    if (!isRecord(p)) return whenUnset(c, [...c.path, 'securityContext', 'seccompProfile', 'type'], podSet);
+    return validSeccomp(str(p.type))
+      ? undefined
+      : draft(
+          `container ${c.name} seccompProfile.type ${String(p.type)} is not allowed`,
+          [...c.path, 'securityContext', 'seccompProfile', 'type'],
+          c,
+        );
+  });
+  return out.length === 0 ? containers : out.concat(containers);
 }
 
 export function procMountCheck(pod: PodContext): FindingDraft[] {
