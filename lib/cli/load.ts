@@ -364,7 +364,8 @@ function toObjects(
 ): void {
   // As kubectl sends it (JSON), and compact for whole-repo scans: see Compactor. Strings are copied
   // unless they can only refer to a text that is kept anyway (see Compactor.value).
-  const value = compactor.value(doc.value, !(kept && doc.inText === true));
+  const inKeptText = kept && doc.inText === true;
+  const value = inKeptText && doc.compact === true ? doc.value : compactor.value(doc.value, !inKeptText);
   const problem = notKubeObject(value);
   if (problem) {
     skip({ file, line: doc.line, reason: `not a Kubernetes object (${problem})` });

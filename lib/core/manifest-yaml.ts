@@ -23,7 +23,7 @@
 import * as jsyaml from 'js-yaml';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { InputError } from './errors';
-import { decodeFast } from './manifest-yaml-fast';
+import { decodeFast, decodedNegativeZero } from './manifest-yaml-fast';
 import { Resolved, resolvePlainScalar } from './manifest-yaml-scalars';
 
 export { resolvePlainScalar };
@@ -57,6 +57,11 @@ export interface YamlDocument {
    * but that text (lib/cli/load.ts skips copying them while it keeps the text for line lookups).
    */
   readonly inText?: boolean;
+  /**
+   * True when `value` is already what kubectl sends (JSON: no -0) and compact (arrays at their
+   * exact size): the fast decoder's documents without a -0.
+   */
+  readonly compact?: boolean;
 }
 
 /** A document that could not be decoded. */
@@ -348,7 +353,15 @@ export function parseYamlStream(text: string): YamlStream {
       continue;
     }
     if (value === null || value === undefined) continue;
-    documents.push({ value, line, start: r.start, end: r.end, startLine: r.startLine, inText: decodedFast });
+    documents.push({
+      value,
+      line,
+      start: r.start,
+      end: r.end,
+      startLine: r.startLine,
+      inText: decodedFast,
+      compact: decodedFast && !decodedNegativeZero(),
+    });
   }
   return { documents, problems };
 }
