@@ -16,3 +16,4 @@ export * from './llm-providers';
 export * from './gateway-settings';
 export * from './privacy';
 export * from './registration';
+export * from './text-order';

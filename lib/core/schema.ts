@@ -165,7 +165,10 @@ export function checkProps<T>(
   }
   // A record left by a constructor that threw before its closing check never outlives the next entry check.
   if (phase === 'entry' && record !== undefined) passedAtEntry.delete(record);
-  const result = schema.safeParse(props);
+  // jitless: each schema checks a handful of objects per run, too few for zod's compiled fast path
+  // (generated with new Function, so never in the synth bundle's code cache) to repay compiling it.
+  // Per parse rather than z.config, so an app's own zod schemas keep their JIT.
+  const result = schema.safeParse(props, { jitless: true });
   if (result.success) {
     if (phase === 'entry' && record !== undefined) passedAtEntry.set(record, schema);
     return props as T;

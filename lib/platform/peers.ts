@@ -7,10 +7,10 @@
  * non-simple object of type 'Lazy'". These checks fail at construction instead, saying which
  * library is doubled or too old and how to fix it.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ConfigMap as KplusConfigMap, k8s } from 'cdk8s-plus-28';
 import { AgentBaselineError } from '../core';
 import { ownPackageJson } from '../core/package-json';
 
@@ -91,19 +91,33 @@ function resolveOnDisk(id: string, from?: string): string {
 let loadedChecked = false;
 
 /**
+ * True when cdk8s-plus-28 as loaded extends the very cdk8s and constructs classes agent-baseline
+ * loaded: its generated objects are cdk8s ApiObjects and its constructs are Constructs. Two copies
+ * on disk are two module instances, so when this holds the disk check below would pass too; it
+ * costs no module resolution (require.resolve of the three packages was ~5 ms of every synth).
+ */
+function kplusSharesOurCopies(): boolean {
+  return (
+    Object.prototype.isPrototypeOf.call(ApiObject.prototype, k8s.KubeConfigMap.prototype) &&
+    Object.prototype.isPrototypeOf.call(Construct.prototype, KplusConfigMap.prototype)
+  );
+}
+
+/**
  * Checks the copies agent-baseline itself loaded: versions inside the supported ranges, and
  * cdk8s-plus-28 using the same cdk8s and constructs as agent-baseline. Runs once per process.
+ * Versions come from the loaded classes' jsii type info; where a copy lives on disk is looked up
+ * only to explain a refusal, or when the loaded classes differ (then the disk decides, as it did).
  */
 export function checkLoadedPeers(where: string): void {
   if (loadedChecked) return;
   const ranges = supportedPeerRanges();
-  const loaded: [PeerLibrary, string, string][] = [
-    ['cdk8s', versionOf(App), resolveOnDisk('cdk8s')],
-    ['constructs', versionOf(Construct), resolveOnDisk('constructs')],
+  const kplusDir = (): string => path.dirname(resolveOnDisk('cdk8s-plus-28/package.json'));
+  const loaded: [PeerLibrary, string, () => string][] = [
+    ['cdk8s', versionOf(App), () => resolveOnDisk('cdk8s')],
+    ['constructs', versionOf(Construct), () => resolveOnDisk('constructs')],
+    ['cdk8s-plus-28', versionOf(KplusConfigMap), kplusDir],
   ];
-  const kplusDir = path.dirname(resolveOnDisk('cdk8s-plus-28/package.json'));
-  const kplus = JSON.parse(fs.readFileSync(path.join(kplusDir, 'package.json'), 'utf8')) as { version: string };
-  loaded.push(['cdk8s-plus-28', kplus.version, kplusDir]);
   for (const [name, version, from] of loaded) {
     if (!satisfiesRange(version, ranges[name])) {
       throw peerError(
@@ -111,21 +125,23 @@ export function checkLoadedPeers(where: string): void {
         name,
         version,
         `${name} ${ranges[name]}`,
-        `agent-baseline loaded ${name} ${version} from ${from}, an unsupported version; install a supported one in your app (\`npm install ${name}@"${ranges[name]}"\`)`,
+        `agent-baseline loaded ${name} ${version} from ${from()}, an unsupported version; install a supported one in your app (\`npm install ${name}@"${ranges[name]}"\`)`,
       );
     }
   }
-  for (const dep of ['cdk8s', 'constructs'] as const) {
-    const theirs = resolveOnDisk(dep, kplusDir);
-    const ours = resolveOnDisk(dep);
-    if (theirs !== ours) {
-      throw peerError(
-        where,
-        dep,
-        theirs,
-        `the same copy agent-baseline uses (${ours})`,
-        `cdk8s-plus-28 loads a second copy of ${dep}; two copies cannot render each other's objects. Fix: ${ONE_COPY_FIX}`,
-      );
+  if (!kplusSharesOurCopies()) {
+    for (const dep of ['cdk8s', 'constructs'] as const) {
+      const theirs = resolveOnDisk(dep, kplusDir());
+      const ours = resolveOnDisk(dep);
+      if (theirs !== ours) {
+        throw peerError(
+          where,
+          dep,
+          theirs,
+          `the same copy agent-baseline uses (${ours})`,
+          `cdk8s-plus-28 loads a second copy of ${dep}; two copies cannot render each other's objects. Fix: ${ONE_COPY_FIX}`,
+        );
+      }
     }
   }
   loadedChecked = true;

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { compareText } from '../core';
 import { IAgentPod, isAgentPod } from '../agent-pod/contract';
 import { AgentEdgeIdentity } from '../identity/identity';
 import { AgentGateway } from '../gateway/gateway';
@@ -199,7 +200,7 @@ export function recordOfProcessing(root: IConstruct): RecordOfProcessing {
   const agents = all.filter(isAgentPod);
   const entries = agents
     .map((a) => entryOf(a, gateways))
-    .sort((a, b) => `${a.namespace}/${a.agent}`.localeCompare(`${b.namespace}/${b.agent}`));
+    .sort((a, b) => compareText(`${a.namespace}/${a.agent}`, `${b.namespace}/${b.agent}`));
   const clusterRegions = [
     ...new Set(agents.map((a) => a.platform.settings.clusterRegion).filter((r): r is string => r !== undefined)),
   ].sort();

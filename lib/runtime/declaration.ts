@@ -4,7 +4,7 @@
  * commands and writable mounts, its ports, the address blocks its NetworkPolicies let it reach, and
  * whether it holds a Kubernetes API token.
  */
-import { MANAGED_BY } from '../core';
+import { MANAGED_BY, compareText } from '../core';
 
 type Json = Record<string, unknown>;
 const rec = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
@@ -50,6 +50,9 @@ const WORKLOAD_TEMPLATE: Readonly<Record<string, readonly string[]>> = {
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
+
+/** The only kinds declarationsFromManifests reads: agent workloads and the NetworkPolicies selecting them. */
+export const DECLARATION_KINDS: ReadonlySet<string> = new Set([...Object.keys(WORKLOAD_TEMPLATE), 'NetworkPolicy']);
 
 /** A Kubernetes object as synthesized. */
 export interface ManifestObject {
@@ -163,5 +166,5 @@ export function declarationsFromManifests(objects: readonly ManifestObject[]): A
       apiAccess: hasApiToken(pod, all),
     });
   }
-  return out.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  return out.sort((a, b) => compareText(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
 }

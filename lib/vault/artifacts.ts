@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { IConstruct } from 'constructs';
+import { compareText } from '../core';
 import { VaultAgentPlan, roleDescription, vaultBaseName } from './plan';
 import { AgentVaultSecrets } from './secrets';
 
@@ -10,7 +11,7 @@ export function vaultPlans(scope: IConstruct): VaultAgentPlan[] {
     .findAll()
     .filter(AgentVaultSecrets.isAgentVaultSecrets)
     .map((s) => s.plan)
-    .sort((a, b) => `${a.namespace}/${a.agent}`.localeCompare(`${b.namespace}/${b.agent}`));
+    .sort((a, b) => compareText(`${a.namespace}/${a.agent}`, `${b.namespace}/${b.agent}`));
 }
 
 /** File names of one plan, relative to the `vault` directory. */

@@ -3,7 +3,7 @@
  * roles. The Pulumi resources and the files in dist/vault are both rendered from this, so teams
  * that run Vault another way get exactly what the Pulumi path would create.
  */
-import { VaultDeliveryMode, invalidProp } from '../core';
+import { VaultDeliveryMode, compareText, invalidProp } from '../core';
 import { READ_CAPABILITY, VAULT_AUDIENCE } from './limits';
 import { ResolvedDatabaseRole, ResolvedVaultSecrets } from './resolve';
 
@@ -257,7 +257,7 @@ export function buildVaultPlan(input: VaultPlanInput, maxTokenTtl: number): Vaul
   const databaseRoles = resolved.secrets
     .filter((s) => s.database !== undefined)
     .map((s) => ({ ...(s.database as ResolvedDatabaseRole), backend: s.mount, name: s.path }))
-    .sort((a, b) => `${a.backend}/${a.name}`.localeCompare(`${b.backend}/${b.name}`));
+    .sort((a, b) => compareText(`${a.backend}/${a.name}`, `${b.backend}/${b.name}`));
   const plan: VaultAgentPlan = {
     namespace: input.namespace,
     agent: input.agent,

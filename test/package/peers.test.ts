@@ -63,6 +63,32 @@ describe('a scope from a second copy of a construct library', () => {
 });
 
 describe('an unsupported version of a peer', () => {
+  test('an old cdk8s-plus-28 is refused with its folder, the supported range and the install command', () => {
+    jest.isolateModules(() => {
+      jest.doMock('cdk8s-plus-28', () => {
+        const real = jest.requireActual('cdk8s-plus-28');
+        class OldConfigMap extends real.ConfigMap {}
+        Object.defineProperty(OldConfigMap, Symbol.for('jsii.rtti'), {
+          value: { fqn: 'cdk8s-plus-28.ConfigMap', version: '2.0.0' },
+        });
+        return { ...real, ConfigMap: OldConfigMap };
+      });
+      const peers = require('../../lib/platform/peers') as typeof import('../../lib/platform/peers');
+      expect(() => peers.checkLoadedPeers('AgentApp')).toThrow(
+        `agent-baseline loaded cdk8s-plus-28 2.0.0 from ${path.dirname(require.resolve('cdk8s-plus-28/package.json'))}, an unsupported version; install a supported one in your app (\`npm install cdk8s-plus-28@"${supportedPeerRanges()['cdk8s-plus-28']}"\`)`,
+      );
+    });
+    jest.dontMock('cdk8s-plus-28');
+  });
+
+  test('the version checked for cdk8s-plus-28 is the one its package.json declares', () => {
+    const { ConfigMap } = jest.requireActual<typeof import('cdk8s-plus-28')>('cdk8s-plus-28');
+    const declared = (require('cdk8s-plus-28/package.json') as { version: string }).version;
+    expect((ConfigMap as unknown as Record<symbol, { version: string }>)[Symbol.for('jsii.rtti')].version).toBe(
+      declared,
+    );
+  });
+
   test('an old cdk8s is refused with the supported range and the install command', () => {
     jest.isolateModules(() => {
       jest.doMock('cdk8s', () => {

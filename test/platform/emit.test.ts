@@ -101,6 +101,22 @@ describe('stringifyManifests', () => {
     expect(stringifyManifests(docs)).toEqual(Yaml.stringify(...docs));
   });
 
+  it('formats many new strings at once as the library does one by one', () => {
+    // A fresh module, so no string is cached yet and all of them go through one batched call.
+    jest.isolateModules(() => {
+      const fresh = require('../../lib/platform/emit') as typeof import('../../lib/platform/emit');
+      const docs = [
+        {
+          values: TRAPS,
+          nested: { a: [...TRAPS].reverse(), b: Object.fromEntries(TRAPS.map((t, i) => [`k${i}`, t])) },
+        },
+      ];
+      expect(fresh.stringifyManifests(docs)).toEqual(Yaml.stringify(...docs));
+      // Each value again, alone: what the batch cached is what the library writes for it.
+      for (const t of TRAPS) expect([t, fresh.stringifyManifests([{ a: t }])]).toEqual([t, Yaml.stringify({ a: t })]);
+    });
+  });
+
   it('equals Yaml.stringify on arbitrary JSON documents', () => {
     // The emitter's own plain-string class, with digits and dashes often: the fast path must match the library there.
     const plainish = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_./-]{0,6}$|^[eEyYnN][-0-9]{0,3}$/);

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { AgentNamespace } from '../../lib/namespace';
 import { AgentPlatform } from '../../lib/platform';
 import { HardenedAgent } from '../../lib/workload';
 import { parse } from 'yaml';
-import { AgentBaselineError } from '../../lib/core';
+import { AgentBaselineError, MANAGED_BY } from '../../lib/core';
 import {
   AgentRuntimeDeclaration,
   AgentRuntimeRules,
@@ -227,6 +227,33 @@ describe('the default platform with Falco', () => {
       customRules: { 'agent-baseline-rules.yaml': rules.falcoRulesYaml() },
     });
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  // An agent workload written beside the constructs is declared like theirs, whatever spelling
+  // makes it a Deployment: the kind given, or a JSON patch that rewrites the kind of another object.
+  test.each<[string, string, boolean]>([
+    ['a Deployment', 'Deployment', false],
+    ['a ConfigMap patched into a Deployment', 'ConfigMap', true],
+    ['a CronJob', 'CronJob', false],
+  ])('%s added beside the agents is watched', (_name, kind, patched) => {
+    const platform = new AgentPlatform(Testing.app(), 'platform', config.cluster);
+    const template = {
+      metadata: { labels: { 'app.kubernetes.io/instance': 'extra' } },
+      spec: { containers: [{ name: 'extra', image: 'ghcr.io/acme-ai/extra@sha256:1' }] },
+    };
+    const o = new ApiObject(platform, 'Extra', {
+      apiVersion: kind === 'CronJob' ? 'batch/v1' : 'apps/v1',
+      kind,
+      metadata: {
+        name: 'extra',
+        namespace: 'agents',
+        labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'agent' },
+      },
+      spec: kind === 'CronJob' ? { jobTemplate: { spec: { template } } } : { template },
+    });
+    if (patched) o.addJsonPatch(JsonPatch.replace('/kind', 'Deployment'));
+    const rules = new AgentRuntimeRules(platform, 'RuntimeRules');
+    expect(rules.declarations.map((d) => `${d.namespace}/${d.name}`)).toEqual(['agents/extra']);
   });
 
   test('a late agent is reported instead of left unwatched', () => {

@@ -4,7 +4,14 @@
  * Validated once here; the Kyverno and Sigstore renderers turn the resolved form into policy.
  */
 import { IConstruct } from 'constructs';
-import { invalidProp, requireInteger, requireNonEmptyString, requireOneOf, requireReason } from '../../core';
+import {
+  compareText,
+  invalidProp,
+  requireInteger,
+  requireNonEmptyString,
+  requireOneOf,
+  requireReason,
+} from '../../core';
 import { parseImageReference } from '../../common/image-reference';
 import { wideSubjectProblem } from '../../common/subject-pattern';
 
@@ -160,7 +167,7 @@ function resolveScan(scope: IConstruct, scan: VulnerabilityScanRequirement): Res
     maxAgeDays: requireInteger(scope, `${f}.maxAgeDays`, scan.maxAgeDays ?? 7, 1, 365),
     failOnSeverity,
     failingSeverities: VULNERABILITY_SEVERITIES.slice(from).map((s) => s.toUpperCase()),
-    acceptedVulnerabilities: [...accepted].sort((a, b) => a.id.localeCompare(b.id)),
+    acceptedVulnerabilities: [...accepted].sort((a, b) => compareText(a.id, b.id)),
   };
 }
 

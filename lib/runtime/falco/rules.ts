@@ -4,7 +4,7 @@
  * one rule per behaviour it did not declare. Every condition is a FalcoCondition from ./condition.
  */
 import { AgentRuntimeDeclaration } from '../declaration';
-import { invalidProp } from '../../core';
+import { compareText, invalidProp } from '../../core';
 import { FalcoCondition, FalcoList, falco } from './condition';
 
 /** Shells and package managers: starting one in an agent container is never declared behaviour. */
@@ -134,7 +134,7 @@ export function falcoRules(agents: readonly AgentRuntimeDeclaration[], options: 
         falco.compare('container.id', '!=', 'host'),
         falco.compare('k8s.ns.name', '=', a.namespace),
         ...Object.entries(a.podLabels)
-          .sort(([x], [y]) => x.localeCompare(y))
+          .sort(([x], [y]) => compareText(x, y))
           .map(([k, v]) => falco.compare(`k8s.pod.label[${k}]`, '=', v)),
         falco.inList('container.name', containers),
       ),
