@@ -471,14 +471,7 @@ export function parseManifests(data: Buffer | string, file: string): SourcedObje
   const text = typeof data === 'string' ? data : decode(data, file, DEFAULT_MAX_FILE_BYTES, errors);
   if (text === undefined) throw new InputError(formatProblem(errors[0]));
   const result: LoadResult = { objects: [], errors, skipped: [] };
-  readText(
-    new Compactor(),
-    text,
-    file,
-    { read: () => text, kept: true },
-    result,
-    () => undefined,
-  );
+  readText(new Compactor(), text, file, { read: () => text, kept: true }, result, () => undefined);
   if (result.errors.length) throw new InputError(formatProblem(result.errors[0]));
   if (result.skipped.length) throw new InputError(formatSkipped(result.skipped[0]));
   return result.objects;
