@@ -59,6 +59,17 @@ let fp = 0;
 /** Set by readKey. */
 let keyText = '';
 let afterColon = 0;
+/** Whether the document holds a -0 (the one value that reads differently as JSON, where it is 0). */
+let negativeZero = false;
+
+/**
+ * Whether the last value {@link decodeFast} returned holds a -0 (a key counts too; it only makes
+ * the caller look). Without one, the value is exactly what JSON would carry, and compact: arrays
+ * are sliced to their exact size (pushing leaves room for 17 elements).
+ */
+export function decodedNegativeZero(): boolean {
+  return negativeZero;
+}
 
 /**
  * Decodes one document's text (as split by manifest-yaml.ts) or returns undefined when the text is
@@ -71,6 +82,7 @@ export function decodeFast(chunk: string): unknown {
   if (UNUSUAL.test(text)) return undefined;
   if (text.indexOf('\r') >= 0 && LONE_CR.test(text)) return undefined;
   src = text;
+  negativeZero = false;
   try {
     if (!scanLines()) return undefined;
     // A document without content is js-yaml's to read (null, or undefined for a bare line end).
@@ -215,11 +227,11 @@ function blockSequence(i: number, col: number, depth: number): unknown[] {
       }
     } else out.push(inlineNode(line, q, col, depth + 1, true));
     const next = cur;
-    if (next >= nLines) return out;
+    if (next >= nLines) return out.slice();
     const ind = lineInd[next];
     // js-yaml: "bad indentation of a sequence entry", or a plain scalar continued on that line.
     if (ind > col) bail();
-    if (ind < col || !isDash(lineStart[next] + col, lineEnd[next])) return out;
+    if (ind < col || !isDash(lineStart[next] + col, lineEnd[next])) return out.slice();
     line = next;
   }
 }
@@ -331,6 +343,7 @@ function plainValue(text: string): unknown {
   const v = r.value;
   // .inf/.nan: the schema refuses them (no JSON form).
   if (typeof v === 'number' && !Number.isFinite(v)) bail();
+  if (v === 0 && 1 / (v as number) < 0) negativeZero = true;
   return v;
 }
 
@@ -504,7 +517,7 @@ function flowCollection(end: number, depth: number): unknown {
     const c = src.charCodeAt(fp);
     if (c === terminator) {
       fp++;
-      return isMap ? map : seq;
+      return isMap ? map : seq.slice();
     }
     // Missing comma, empty entry, a comment (the collection would go on below), explicit `? `.
     if (!readNext || c === 44 || c === HASH) bail();

@@ -23,7 +23,7 @@
 import * as jsyaml from 'js-yaml';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { InputError } from './errors';
-import { decodeFast } from './manifest-yaml-fast';
+import { decodeFast, decodedNegativeZero } from './manifest-yaml-fast';
 import { Resolved, resolvePlainScalar } from './manifest-yaml-scalars';
 
 export { resolvePlainScalar };
@@ -51,6 +51,17 @@ export interface YamlDocument {
   readonly end: number;
   /** 0-based line of `start`. */
   readonly startLine: number;
+  /**
+   * True when every string in `value` is new or a substring of the stream's text, never of a copy
+   * the parser made (js-yaml's strings are slices of its own copy): keeping them then keeps nothing
+   * but that text (lib/cli/load.ts skips copying them while it keeps the text for line lookups).
+   */
+  readonly inText?: boolean;
+  /**
+   * True when `value` is already what kubectl sends (JSON: no -0) and compact (arrays at their
+   * exact size): the fast decoder's documents without a -0.
+   */
+  readonly compact?: boolean;
 }
 
 /** A document that could not be decoded. */
@@ -296,11 +307,15 @@ export function loadDocument(chunk: string): unknown {
   }
 }
 
+/** Whether the last {@link decodeOne} came from the fast decoder (strings are substrings of the chunk). */
+let decodedFast = false;
+
 /** Decodes one YAML document's text (already split), or throws. */
 function decodeOne(chunk: string): unknown {
   // The fast decoder reads the plain subset nearly every manifest is written in and returns exactly
   // what js-yaml would; anything else, every error and every limit stay js-yaml's and the code below.
   let value = decodeFast(chunk);
+  decodedFast = value !== undefined;
   if (value === undefined) value = loadDocument(chunk);
   if (value === null || typeof value !== 'object') return value;
   // Merge keys and aliases need a second walk; plain documents (nearly all) are done.
@@ -338,7 +353,15 @@ export function parseYamlStream(text: string): YamlStream {
       continue;
     }
     if (value === null || value === undefined) continue;
-    documents.push({ value, line, start: r.start, end: r.end, startLine: r.startLine });
+    documents.push({
+      value,
+      line,
+      start: r.start,
+      end: r.end,
+      startLine: r.startLine,
+      inText: decodedFast,
+      compact: decodedFast && !decodedNegativeZero(),
+    });
   }
   return { documents, problems };
 }

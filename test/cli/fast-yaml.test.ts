@@ -10,7 +10,7 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 import { loadDocument, parseYamlStream, resolvePlainScalar, splitDocuments } from '../../lib/core/manifest-yaml';
-import { decodeFast } from '../../lib/core/manifest-yaml-fast';
+import { decodeFast, decodedNegativeZero } from '../../lib/core/manifest-yaml-fast';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const GOLDEN: [string, string, unknown][] = JSON.parse(
@@ -533,5 +533,25 @@ describe('YAML 1.1 resolver shortcuts', () => {
       }),
       { numRuns: Number(process.env.FC_NUM_RUNS ?? 1000) },
     );
+  });
+});
+
+describe('negative zero flag', () => {
+  // The loader skips its JSON walk for fast-decoded documents without a -0, so the flag must see
+  // every -0 the decoder returns, in any position and spelling.
+  it.each([
+    ['a: -0.0\n', true],
+    ['a: [1, -0.0]\n', true],
+    ['a: [1, -0]\n', false], // an integer: Go's ParseInt gives 0
+    ['a:\n- b: {c: -0.0e0}\n', true],
+    ['a: -0.1\n', false],
+    ['a: 0\n', false],
+    ['a: "-0.0"\n', false],
+    ['a: [0, +0, 0.0]\n', false],
+  ])('%j: %s', (yaml, expected) => {
+    const value = decodeFast(yaml);
+    expect(value).toBeDefined();
+    expect(decodedNegativeZero()).toBe(expected);
+    expect(JSON.stringify(value).length > 0).toBe(true);
   });
 });

@@ -141,6 +141,9 @@ describe('objects handed to the rules are what kubectl sends (JSON)', () => {
   it.each([
     ['a negative zero float', 'data:\n  z: -0.0\n', { z: 0 }],
     ['a negative zero in a list', 'data:\n  z: [-0.0, 0, -0]\n', { z: [0, 0, 0] }],
+    // The fast decoder's documents skip the JSON walk unless they hold a -0, wherever it is.
+    ['a negative zero deep in block style', 'data:\n  l:\n  - k:\n    - 1\n    - -0.0\n', { l: [{ k: [1, 0] }] }],
+    ['a negative zero in a flow mapping', 'data:\n  m: {a: [{b: -0.0}]}\n', { m: { a: [{ b: 0 }] } }],
     [
       'long and short strings',
       'data:\n  a: a-value-longer-than-thirteen\n  b: short\n',
