@@ -111,21 +111,20 @@ function bail(): never {
   throw BAIL;
 }
 
+/** A copy of a line table with room for `size` lines. */
+function widened<T extends Int32Array | Uint8Array>(table: T, size: number): T {
+  const wider = new (table.constructor as new (length: number) => T)(size);
+  wider.set(table);
+  return wider;
+}
+
 function grow(n: number): void {
   if (n < lineStart.length) return;
   const size = Math.max(n + 1, lineStart.length * 2);
-  const s = new Int32Array(size);
-  s.set(lineStart);
-  lineStart = s;
-  const e = new Int32Array(size);
-  e.set(lineEnd);
-  lineEnd = e;
-  const i = new Int32Array(size);
-  i.set(lineInd);
-  lineInd = i;
-  const k = new Uint8Array(size);
-  k.set(lineKind);
-  lineKind = k;
+  lineStart = widened(lineStart, size);
+  lineEnd = widened(lineEnd, size);
+  lineInd = widened(lineInd, size);
+  lineKind = widened(lineKind, size);
 }
 
 /**
