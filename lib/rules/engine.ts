@@ -3,6 +3,7 @@ import { RuleOptionError } from '../core/errors';
 import { packNames as registeredPacks } from './packs';
 import { ObjectSet } from './object-set';
 import { GroupVersionKind, POD_TEMPLATE_KINDS, PodTemplateLocator, locatorTable } from './pod-template';
+import { releasePod } from './resolved-pod';
 import { PSS_VERSION_LABEL, formatPssVersion, parsePssVersion, PSS_LATEST_MINOR } from './pss-version';
 import { POD_TEMPLATES, Pack, Rule, RuleContext, RunSettings, ruleInfo } from './rule';
 import { findSuppression, parseSuppressions } from './suppressions';
@@ -248,6 +249,8 @@ function evaluateObject(
     for (let i = 0; i < drafts.length; i++)
       findings.push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source));
   }
+  // The pod's resolved containers are this object's alone: let them go before the next object.
+  releasePod(item.pod);
   let checked: readonly string[];
   if (ownChecked === undefined && shared !== undefined && same === shared.length) checked = shared;
   else checked = list.checked = Object.freeze(ownChecked ?? (shared === undefined ? [] : shared.slice(0, same)));

@@ -1,7 +1,8 @@
 /** The whole input, indexed for cross-object rules (policies selecting pods, bindings, namespaces). */
-import { LocatorTable, PodContext, PodTemplateLocator, locatorFor, podContext } from './pod-template';
+import { LocatorTable, PodContext, PodTemplateLocator, locatorFor } from './pod-template';
+import { ResolvedPod } from './resolved-pod';
 import { KubeObject } from './types';
-import { isRecord, labelsOf, selectorMatches } from './util';
+import { isRecord, selectorMatches, sharedLabels } from './util';
 
 /** Reads the label selector of an object (a NetworkPolicy's podSelector, a PDB's selector). */
 export type SelectorOf = (item: IndexedObject) => unknown;
@@ -133,8 +134,8 @@ export class ObjectSet {
         kind: object.kind ?? '',
         name: object.metadata?.name ?? '',
         namespace: object.metadata?.namespace ?? '',
-        labels: labelsOf(object.metadata?.labels),
-        pod: template ? podContext(template) : undefined,
+        labels: sharedLabels(object.metadata?.labels),
+        pod: template ? new ResolvedPod(template) : undefined,
       };
       const list = this.byKind.get(item.kind) ?? [];
       list.push(item);

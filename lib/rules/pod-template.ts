@@ -4,7 +4,7 @@
  * pod-versus-container inheritance (the largest source of scanner false positives).
  */
 import { KubeObject, PathSegment } from './types';
-import { Json, arr, isRecord, labelsOf, rec, str, strs } from './util';
+import { Json, arr, isRecord, rec, sharedLabels, str, strs } from './util';
 
 /** Where an object's pod template is and what it holds. */
 export interface PodTemplate {
@@ -31,26 +31,26 @@ export interface GroupVersionKind {
   readonly kind: string;
 }
 
-function templateAt(object: KubeObject, path: readonly string[]): PodTemplate | undefined {
-  let node: unknown = object;
-  for (const seg of path) node = rec(node)[seg];
-  if (!isRecord(node) || !isRecord(node.spec)) return undefined;
-  return {
-    metadataPath: [...path, 'metadata'],
-    specPath: [...path, 'spec'],
-    metadata: rec(node.metadata),
-    spec: node.spec,
+/** Locator for objects whose pod template sits at a fixed path (`spec.template`, …). */
+export function templatePathLocator(...path: string[]): PodTemplateLocator {
+  // The same two paths for every object of the kind: made once, frozen, shared by every template
+  // (the index keeps each object's template for the whole run).
+  const metadataPath: readonly PathSegment[] = Object.freeze([...path, 'metadata']);
+  const specPath: readonly PathSegment[] = Object.freeze([...path, 'spec']);
+  return (object) => {
+    let node: unknown = object;
+    for (const seg of path) node = rec(node)[seg];
+    if (!isRecord(node) || !isRecord(node.spec)) return undefined;
+    return { metadataPath, specPath, metadata: rec(node.metadata), spec: node.spec };
   };
 }
 
-/** Locator for objects whose pod template sits at a fixed path (`spec.template`, …). */
-export function templatePathLocator(...path: string[]): PodTemplateLocator {
-  return (object) => templateAt(object, path);
-}
+const POD_METADATA_PATH: readonly PathSegment[] = Object.freeze(['metadata']);
+const POD_SPEC_PATH: readonly PathSegment[] = Object.freeze(['spec']);
 
 const podLocator: PodTemplateLocator = (object) =>
   isRecord(object.spec)
-    ? { metadataPath: ['metadata'], specPath: ['spec'], metadata: rec(object.metadata), spec: object.spec }
+    ? { metadataPath: POD_METADATA_PATH, specPath: POD_SPEC_PATH, metadata: rec(object.metadata), spec: object.spec }
     : undefined;
 
 const defaultLocators = new Map<string, PodTemplateLocator>();
@@ -341,7 +341,7 @@ export function podContext(template: PodTemplate): PodContext {
     template,
     spec: template.spec,
     specPath: template.specPath,
-    labels: labelsOf(template.metadata.labels),
+    labels: sharedLabels(template.metadata.labels),
     podSecurityContext: rec(template.spec.securityContext),
     containers: resolveContainers(template.spec, template.specPath),
   };
