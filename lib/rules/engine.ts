@@ -20,9 +20,9 @@ import {
   Severity,
   SourcedObject,
   Suppression,
-  renderPath,
 } from './types';
 import { rec } from './util';
+import { FindingNames } from './finding-names';
 import { SUPPORTED_KUBERNETES_MINORS, parseKubernetesMinor } from '../core/settings';
 import { applyExemptions, mergeFindings } from './problems';
 import { packByName, DEFAULT_PACKS } from './packs';
@@ -187,19 +187,22 @@ function toFinding(
   draft: FindingDraft,
   suppressions: readonly Suppression[],
   source: ObjectSource | undefined,
+  names: FindingNames,
 ): Finding {
-  const suppression = findSuppression(suppressions, rule, draft.container);
+  const suppression = suppressions.length === 0 ? undefined : findSuppression(suppressions, rule, draft.container);
+  // Rendered path, segments and message are the run's shared copies (equal to the draft's).
+  const path = names.path(draft.path);
   return {
     rule,
     severity: draft.severity ?? severity,
-    message: draft.message,
-    path: renderPath(draft.path),
-    pathSegments: draft.path,
+    message: typeof draft.message === 'string' ? names.message(draft.message) : draft.message,
+    path: path.rendered,
+    pathSegments: path.segments,
     fix: draft.fix ?? fix,
     container: draft.container,
     suppressed: suppression !== undefined,
     suppression,
-    line: source?.locate?.(draft.path) ?? source?.line,
+    line: source?.locate?.(path.segments) ?? source?.line,
   };
 }
 
@@ -210,6 +213,7 @@ function evaluateObject(
   settings: RunSettings,
   source: ObjectSource | undefined,
   infos: ReadonlyMap<string, RuleInfo>,
+  names: FindingNames,
 ): ObjectResult {
   const item = set.items[index];
   const object = item.object;
@@ -220,8 +224,10 @@ function evaluateObject(
       : NO_SUPPRESSIONS;
   const suppressions = tmpl.active.length === 0 ? own.active : [...own.active, ...tmpl.active];
   const findings: Finding[] = [];
-  for (const p of own.problems) findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
-  for (const p of tmpl.problems) findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
+  for (const p of own.problems)
+    findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, NO_SUPPRESSIONS.active, source, names));
+  for (const p of tmpl.problems)
+    findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, NO_SUPPRESSIONS.active, source, names));
   const ctx: RuleContext = {
     object,
     index,
@@ -247,7 +253,7 @@ function evaluateObject(
       ownChecked.push(rule.id);
     }
     for (let i = 0; i < drafts.length; i++)
-      findings.push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source));
+      findings.push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source, names));
   }
   // The pod's resolved containers are this object's alone: let them go before the next object.
   releasePod(item.pod);
@@ -317,7 +323,8 @@ export function runRules(input: readonly (KubeObject | SourcedObject)[], options
   const rules: RuleInfo[] = selected.map(({ rule, pack }) => ruleInfo(rule, pack, podKinds));
   const infos = new Map(rules.map((r) => [r.id, r]));
   const dispatch = new Dispatch(selected);
-  const results = sourced.map((s, i) => evaluateObject(set, i, dispatch, settings, s.source, infos));
+  const names = new FindingNames();
+  const results = sourced.map((s, i) => evaluateObject(set, i, dispatch, settings, s.source, infos, names));
   return {
     packs: packNames,
     pssVersion: formatPssVersion(settings.pssMinor),
