@@ -24,7 +24,7 @@ import {
 import { rec } from './util';
 import { FindingNames } from './finding-names';
 import { SUPPORTED_KUBERNETES_MINORS, parseKubernetesMinor } from '../core/settings';
-import { applyExemptions, mergeFindings } from './problems';
+import { EXEMPTIONS, applyExemptions, mergeFindings } from './problems';
 import { packByName, DEFAULT_PACKS } from './packs';
 
 /** Options of {@link runRules}. */
@@ -223,11 +223,17 @@ function evaluateObject(
       ? parseSuppressions(item.pod.template.metadata.annotations, item.pod.template.metadataPath, settings.now)
       : NO_SUPPRESSIONS;
   const suppressions = tmpl.active.length === 0 ? own.active : [...own.active, ...tmpl.active];
-  const findings: Finding[] = [];
-  for (const p of own.problems)
-    findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, NO_SUPPRESSIONS.active, source, names));
-  for (const p of tmpl.problems)
-    findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, NO_SUPPRESSIONS.active, source, names));
+  // Made on the first finding: most objects have none. Indexed loops throughout: for-of over the
+  // shared frozen empties allocates an iterator per loop (V8 has no fast path for frozen arrays).
+  let findings: Finding[] | undefined;
+  const annotationProblems = own.problems.length + tmpl.problems.length === 0 ? [] : [own.problems, tmpl.problems];
+  for (const problems of annotationProblems)
+    for (let i = 0; i < problems.length; i++) {
+      const p = problems[i];
+      (findings ??= []).push(
+        toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, NO_SUPPRESSIONS.active, source, names),
+      );
+    }
   const ctx: RuleContext = {
     object,
     index,
@@ -253,7 +259,7 @@ function evaluateObject(
       ownChecked.push(rule.id);
     }
     for (let i = 0; i < drafts.length; i++)
-      findings.push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source, names));
+      (findings ??= []).push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source, names));
   }
   // The pod's resolved containers are this object's alone: let them go before the next object.
   releasePod(item.pod);
@@ -262,7 +268,8 @@ function evaluateObject(
   else checked = list.checked = Object.freeze(ownChecked ?? (shared === undefined ? [] : shared.slice(0, same)));
   // Most objects pass every rule: they share one frozen empty list of findings and of problems
   // (the results live until the report is rendered, so per-object empties are all promoted).
-  const final = findings.length === 0 ? NO_FINDINGS : applyExemptions(object, findings);
+  // The engine owns `findings`: used as they are unless an exemption covers the object (rare).
+  const final = findings === undefined ? NO_FINDINGS : exempt(object) ? applyExemptions(object, findings) : findings;
   return {
     index,
     apiVersion: object.apiVersion ?? '',
@@ -276,6 +283,12 @@ function evaluateObject(
   };
 }
 
+/** Whether any known-necessary exemption covers the object. */
+function exempt(object: KubeObject): boolean {
+  for (let i = 0; i < EXEMPTIONS.length; i++) if (EXEMPTIONS[i].applies(object)) return true;
+  return false;
+}
+
 /** Counts problems (findings merged per field); baselined problems count as accepted, not failing. */
 export function summarize(results: readonly ObjectResult[]): ReportSummary {
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -283,9 +296,13 @@ export function summarize(results: readonly ObjectResult[]): ReportSummary {
   let ruleFindings = 0;
   let suppressed = 0;
   let baselined = 0;
-  for (const r of results) {
+  // Indexed: most results hold the shared frozen empties, which for-of would iterate slowly.
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
     ruleFindings += r.findings.length;
-    for (const f of r.problems) {
+    const problems = r.problems;
+    for (let j = 0; j < problems.length; j++) {
+      const f = problems[j];
       findings++;
       if (f.suppressed) suppressed++;
       else if (f.baseline !== undefined) baselined++;

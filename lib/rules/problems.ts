@@ -152,6 +152,16 @@ function peersOf(info: RuleInfo | undefined): readonly string[] {
   return peers;
 }
 
+/** `[rule]` of every problem one rule leads alone, per rule and run: frozen and shared, as its peers are. */
+const soloRules = new WeakMap<RuleInfo, readonly string[]>();
+
+function soloIds(info: RuleInfo | undefined, id: string): readonly string[] {
+  if (info === undefined || info.id !== id) return [id];
+  let ids = soloRules.get(info);
+  if (!ids) soloRules.set(info, (ids = Object.freeze([id])));
+  return ids;
+}
+
 function toProblem(members: readonly Finding[], rules: ReadonlyMap<string, RuleInfo>): Problem {
   const lead = members[0];
   // Suppressing a lesser rule never hides a stronger one: every rule at the top severity must be
@@ -160,14 +170,16 @@ function toProblem(members: readonly Finding[], rules: ReadonlyMap<string, RuleI
   for (const f of members) if (f.severity === lead.severity && !f.suppressed) allTopSuppressed = false;
   const suppressedLead = allTopSuppressed && lead.suppressed ? lead : undefined;
   let peers: readonly string[];
-  const ids: string[] = [];
+  let ids: readonly string[];
   if (members.length === 1) {
-    ids.push(lead.rule);
-    peers = peersOf(rules.get(lead.rule));
+    const info = rules.get(lead.rule);
+    ids = soloIds(info, lead.rule);
+    peers = peersOf(info);
   } else {
     const all = new Set<string>();
+    const list: string[] = (ids = []);
     for (const f of members) {
-      ids.push(f.rule);
+      list.push(f.rule);
       for (const p of rules.get(f.rule)?.scanners ?? []) all.add(p);
     }
     peers = [...all].sort();
