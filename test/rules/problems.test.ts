@@ -167,7 +167,10 @@ describe('mergeFindings groups as the per-field Map did', () => {
     for (const group of groups.values()) {
       const byRule = new Map<string, Finding>();
       const extra: Finding[] = [];
-      for (const f of group) byRule.has(f.rule) ? extra.push(f) : byRule.set(f.rule, f);
+      for (const f of group) {
+        if (byRule.has(f.rule)) extra.push(f);
+        else byRule.set(f.rule, f);
+      }
       const members = [...byRule.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
       out.push({ severity: members[0].severity, ids: members.map((m) => m.rule), message: members[0].message });
       for (const f of extra) out.push({ severity: f.severity, ids: [f.rule], message: f.message });
