@@ -124,6 +124,29 @@ function pssMinorFor(set: ObjectSet, namespace: string, settings: RunSettings): 
   return (label ? parsePssVersion(label) : undefined) ?? PSS_LATEST_MINOR;
 }
 
+/**
+ * {@link pssMinorFor} of the previous object's namespace, kept for the next: objects come file by
+ * file, mostly in one namespace, so comparing the name spares the namespace lookup. A function of
+ * the run's set and settings, which never change.
+ */
+class PssMinors {
+  private namespace: string | undefined = undefined;
+  private minor = 0;
+
+  constructor(
+    private readonly set: ObjectSet,
+    private readonly settings: RunSettings,
+  ) {}
+
+  public of(namespace: string): number {
+    if (namespace !== this.namespace) {
+      this.minor = pssMinorFor(this.set, namespace, this.settings);
+      this.namespace = namespace;
+    }
+    return this.minor;
+  }
+}
+
 function applies(rule: Rule, kind: string, hasPod: boolean): boolean {
   return rule.kinds === POD_TEMPLATES ? hasPod : rule.kinds.includes(kind);
 }
@@ -214,6 +237,7 @@ function evaluateObject(
   source: ObjectSource | undefined,
   infos: ReadonlyMap<string, RuleInfo>,
   names: FindingNames,
+  minors: PssMinors,
 ): ObjectResult {
   const item = set.items[index];
   const object = item.object;
@@ -240,7 +264,7 @@ function evaluateObject(
     pod: item.pod,
     set,
     settings,
-    pssMinor: pssMinorFor(set, item.namespace, settings),
+    pssMinor: minors.of(item.namespace),
   };
   const list = dispatch.rulesFor(item.kind, item.pod !== undefined);
   // `checked` follows the kind's last list while it matches; a copy starts at the first difference.
@@ -341,7 +365,8 @@ export function runRules(input: readonly (KubeObject | SourcedObject)[], options
   const infos = new Map(rules.map((r) => [r.id, r]));
   const dispatch = new Dispatch(selected);
   const names = new FindingNames();
-  const results = sourced.map((s, i) => evaluateObject(set, i, dispatch, settings, s.source, infos, names));
+  const minors = new PssMinors(set, settings);
+  const results = sourced.map((s, i) => evaluateObject(set, i, dispatch, settings, s.source, infos, names, minors));
   return {
     packs: packNames,
     pssVersion: formatPssVersion(settings.pssMinor),
