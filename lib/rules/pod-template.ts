@@ -275,17 +275,19 @@ const APPARMOR_TYPE = profileType('appArmorProfile');
 const ALLOW_PRIVILEGE_ESCALATION = bool('allowPrivilegeEscalation');
 const PRIVILEGED = bool('privileged');
 const READ_ONLY_ROOT = bool('readOnlyRootFilesystem');
-const F_RUN_AS_NON_ROOT = ['runAsNonRoot'] as const;
-const F_RUN_AS_USER = ['runAsUser'] as const;
-const F_RUN_AS_GROUP = ['runAsGroup'] as const;
-const F_SECCOMP = ['seccompProfile', 'type'] as const;
-const F_APPARMOR = ['appArmorProfile', 'type'] as const;
-const F_APE = ['allowPrivilegeEscalation'] as const;
-const F_PRIVILEGED = ['privileged'] as const;
-const F_READ_ONLY_ROOT = ['readOnlyRootFilesystem'] as const;
+// Paths from the container (or the pod spec) to each field, so no securityContext path is built
+// per container: a setting's path is made only when a rule reads it.
+const F_RUN_AS_NON_ROOT = ['securityContext', 'runAsNonRoot'] as const;
+const F_RUN_AS_USER = ['securityContext', 'runAsUser'] as const;
+const F_RUN_AS_GROUP = ['securityContext', 'runAsGroup'] as const;
+const F_SECCOMP = ['securityContext', 'seccompProfile', 'type'] as const;
+const F_APPARMOR = ['securityContext', 'appArmorProfile', 'type'] as const;
+const F_APE = ['securityContext', 'allowPrivilegeEscalation'] as const;
+const F_PRIVILEGED = ['securityContext', 'privileged'] as const;
+const F_READ_ONLY_ROOT = ['securityContext', 'readOnlyRootFilesystem'] as const;
 
 function resolveContainer(
-  spec: Json,
+  pod: Json,
   specPath: readonly PathSegment[],
   list: ContainerListName,
   index: number,
@@ -293,11 +295,7 @@ function resolveContainer(
 ): ResolvedContainer {
   const path = [...specPath, list, index];
   const sc = rec(c.securityContext);
-  const pod = rec(spec.securityContext);
-  const scPath = [...path, 'securityContext'];
-  const podPath = [...specPath, 'securityContext'];
   const caps = rec(sc.capabilities);
-  const names = (v: unknown) => recsOrStrings(v);
   return {
     name: str(c.name) ?? `${list}[${index}]`,
     list,
@@ -306,31 +304,30 @@ function resolveContainer(
     spec: c,
     securityContext: sc,
     effective: {
-      runAsNonRoot: inherit(sc, pod, scPath, podPath, F_RUN_AS_NON_ROOT, RUN_AS_NON_ROOT),
-      runAsUser: inherit(sc, pod, scPath, podPath, F_RUN_AS_USER, RUN_AS_USER),
-      runAsGroup: inherit(sc, pod, scPath, podPath, F_RUN_AS_GROUP, RUN_AS_GROUP),
-      seccompProfileType: inherit(sc, pod, scPath, podPath, F_SECCOMP, SECCOMP_TYPE),
-      appArmorProfileType: inherit(sc, pod, scPath, podPath, F_APPARMOR, APPARMOR_TYPE),
-      allowPrivilegeEscalation: own(sc, scPath, F_APE, ALLOW_PRIVILEGE_ESCALATION),
-      privileged: own(sc, scPath, F_PRIVILEGED, PRIVILEGED),
-      readOnlyRootFilesystem: own(sc, scPath, F_READ_ONLY_ROOT, READ_ONLY_ROOT),
-      capabilitiesAdd: names(caps.add),
-      capabilitiesDrop: names(caps.drop),
+      runAsNonRoot: inherit(sc, pod, path, specPath, F_RUN_AS_NON_ROOT, RUN_AS_NON_ROOT),
+      runAsUser: inherit(sc, pod, path, specPath, F_RUN_AS_USER, RUN_AS_USER),
+      runAsGroup: inherit(sc, pod, path, specPath, F_RUN_AS_GROUP, RUN_AS_GROUP),
+      seccompProfileType: inherit(sc, pod, path, specPath, F_SECCOMP, SECCOMP_TYPE),
+      appArmorProfileType: inherit(sc, pod, path, specPath, F_APPARMOR, APPARMOR_TYPE),
+      allowPrivilegeEscalation: own(sc, path, F_APE, ALLOW_PRIVILEGE_ESCALATION),
+      privileged: own(sc, path, F_PRIVILEGED, PRIVILEGED),
+      readOnlyRootFilesystem: own(sc, path, F_READ_ONLY_ROOT, READ_ONLY_ROOT),
+      capabilitiesAdd: strs(caps.add),
+      capabilitiesDrop: strs(caps.drop),
     },
   };
-}
-
-function recsOrStrings(v: unknown): string[] {
-  return strs(v);
 }
 
 /** Every container of the pod spec: init, regular and ephemeral, as PSA's visitor walks them. */
 export function resolveContainers(spec: Json, specPath: readonly PathSegment[]): ResolvedContainer[] {
   const out: ResolvedContainer[] = [];
+  const pod = rec(spec.securityContext);
   for (const list of CONTAINER_LISTS) {
-    arr(spec[list]).forEach((c, i) => {
-      if (isRecord(c)) out.push(resolveContainer(spec, specPath, list, i, c));
-    });
+    const items = arr(spec[list]);
+    for (let i = 0; i < items.length; i++) {
+      const c = items[i];
+      if (isRecord(c)) out.push(resolveContainer(pod, specPath, list, i, c));
+    }
   }
   return out;
 }
