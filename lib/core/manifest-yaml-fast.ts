@@ -385,16 +385,21 @@ function readKey(p: number, end: number): boolean {
   if ((c === DASH || c === 63 /* ? */ || c === COLON) && (p + 1 === end || src.charCodeAt(p + 1) === SPACE))
     return false;
   let last = p;
+  // The hash of the key's text so far (up to `last`), for the key cache.
+  let h = 0;
+  let hash = 0;
   for (let j = p; j < end; j++) {
     const ch = src.charCodeAt(j);
+    h = (Math.imul(h, 31) + ch) | 0;
     if (ch === SPACE) continue;
     if (ch === COLON && (j + 1 === end || src.charCodeAt(j + 1) === SPACE)) {
-      keyText = keyString(src.slice(p, last + 1));
+      keyText = plainKey(p, last + 1, hash);
       afterColon = j + 1;
       return true;
     }
     if (ch === HASH && src.charCodeAt(j - 1) === SPACE) return false;
     last = j;
+    hash = h;
   }
   return false;
 }
@@ -403,6 +408,48 @@ function readKey(p: number, end: number): boolean {
 function keyString(text: string): string {
   const v = plainValue(text);
   return typeof v === 'string' ? v : String(v);
+}
+
+/**
+ * The key cache: mapping keys repeat across every document of a scan (`apiVersion`, `name`,
+ * `containerPort`), so the plain keys that read as their own text are kept once, as internalized
+ * strings, in a small table indexed by a hash of their text (direct-mapped: a collision replaces
+ * the entry). A hit is checked against the text itself, character by character, so the cache
+ * changes which string object a key is, never its value; it saves the substring per key and
+ * V8's string-table lookup when the key is used as a property name (as JSON.parse's key cache
+ * does). Bounded: {@link KEY_CACHE_SIZE} keys of at most {@link KEY_CACHE_MAX_LENGTH} characters,
+ * none referring to a document's text.
+ */
+const KEY_CACHE_SIZE = 4096;
+const KEY_CACHE_MAX_LENGTH = 64;
+const keyCache: string[] = new Array<string>(KEY_CACHE_SIZE).fill('');
+
+/** The key for the plain scalar text src[start, stop) whose {@link readKey} hash is `hash`. */
+function plainKey(start: number, stop: number, hash: number): string {
+  const length = stop - start;
+  if (length > KEY_CACHE_MAX_LENGTH) return keyString(src.slice(start, stop));
+  const slot = (hash ^ (hash >>> 12) ^ length) & (KEY_CACHE_SIZE - 1);
+  const known = keyCache[slot];
+  if (known.length === length) {
+    // (A loop: String.prototype.startsWith with a position is a slow builtin here.)
+    let i = 0;
+    while (i < length && known.charCodeAt(i) === src.charCodeAt(start + i)) i++;
+    if (i === length) return known;
+  }
+  const text = src.slice(start, stop);
+  const key = keyString(text);
+  // Only keys that are their own text (not `on` -> "true") and that store() accepts are cached.
+  if (key === text && key !== '__proto__' && key !== 'constructor' && key !== 'prototype')
+    keyCache[slot] = internalized(key);
+  return key;
+}
+
+/** The same characters as V8's internalized string (a property key), flat and sharing nothing. */
+function internalized(key: string): string {
+  const holder: Record<string, number> = {};
+  holder[key] = 0;
+  for (const k in holder) return k;
+  return key;
 }
 
 // --- Quoted scalars (one line) ---
@@ -565,20 +612,26 @@ function flowNode(end: number, depth: number, key: boolean): unknown {
   const start = fp;
   let last = fp;
   let j = fp;
+  let h = 0;
+  let hash = 0;
   for (; j < end; j++) {
     const ch = src.charCodeAt(j);
-    if (ch === SPACE) continue;
+    if (ch === SPACE) {
+      h = (Math.imul(h, 31) + ch) | 0;
+      continue;
+    }
     if (ch === COLON) {
       const n = j + 1 < end ? src.charCodeAt(j + 1) : SPACE;
       if (n === SPACE || isFlowIndicator(n)) break;
     } else if (ch === HASH) {
       if (src.charCodeAt(j - 1) === SPACE) bail();
     } else if (isFlowIndicator(ch)) break;
+    h = (Math.imul(h, 31) + ch) | 0;
     last = j;
+    hash = h;
   }
   fp = j;
-  const text = src.slice(start, last + 1);
-  return key ? keyString(text) : plainValue(text);
+  return key ? plainKey(start, last + 1, hash) : plainValue(src.slice(start, last + 1));
 }
 
 // --- Block scalars ---

@@ -555,3 +555,59 @@ describe('negative zero flag', () => {
     expect(JSON.stringify(value).length > 0).toBe(true);
   });
 });
+
+describe('key cache', () => {
+  // The decoder keeps plain keys that read as their own text in a small table shared by every
+  // document; a hit must be the same text, a resolved key (`on` -> "true") must not stand for its
+  // text, and the duplicate and __proto__ bails must hold whether a key comes from the table or not.
+  const decodeTwice = (yaml: string): Outcome[] => [...compareStream(yaml), ...compareStream(yaml)];
+
+  it.each([
+    ['prefixes of each other', 'name: 1\nnames: 2\nnam: 3\nn: 4\nnamespace: {name: 5, names: 6}\n'],
+    ['spaces inside and before the colon', 'a b: 1\na  b: 2\nab: 3\nc   : 4\n'],
+    ['Object.prototype names', 'toString: 1\nvalueOf: 2\nhasOwnProperty: 3\nisPrototypeOf: 4\n__defineGetter__: 5\n'],
+    ['integer-like keys', '0: a\n10: b\n"010": c\n1e3: d\n-1: e\n'],
+    ['non-ASCII keys', 'ключ: 1\nclé: 2\n値: 3\n"ключ2": 4\n'],
+    ['keys at the length limit', `${'k'.repeat(64)}: 1\n${'k'.repeat(65)}: 2\n${'k'.repeat(63)}: 3\n`],
+    ['very long keys', `${'long-key-'.repeat(200)}: 1\n${'long-key-'.repeat(200)}x: 2\n`],
+    ['the same keys in block and flow mappings', 'a: {name: x, port: 1}\nname: y\nport: {a: 1, name: 2}\n'],
+  ])('decodes %s as js-yaml does, the first time and from the cache', (_name, yaml) => {
+    expect(decodeTwice(yaml)).not.toContain('bail');
+  });
+
+  it.each([
+    ['a duplicate of a cached key', 'name: 1\nx: 2\nname: 3\n'],
+    ['a duplicate of a cached key in flow', 'a: {name: 1, name: 2}\n'],
+    ['a resolved key after its text', 'true: 1\non: 2\n'],
+    ['the text after a resolved key', 'on: 1\ntrue: 2\n'],
+    ['a resolved number key after its text', '16: 1\n0x10: 2\n'],
+    ['__proto__ after Object.prototype names', 'toString: 1\n__proto__: 2\n'],
+    ['constructor and prototype', 'a: {constructor: 1}\n'],
+    ['prototype', 'prototype: 1\n'],
+  ])('bails on %s, the first time and from the cache', (_name, yaml) => {
+    // Warm the cache with every key of the document (each on its own), then decode it twice.
+    for (const line of yaml.split('\n')) if (line) compareStream(line);
+    expect(decodeFast(yaml)).toBeUndefined();
+    expect(decodeFast(yaml)).toBeUndefined();
+    compareStream(yaml);
+  });
+
+  it('reads many distinct keys that share cache slots, in every order', () => {
+    // 20,000 keys over 4,096 slots: every slot is shared; each key is decoded after others took its slot.
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${(i * 7919) % 20_000}-${i % 7}`);
+    const doc = (ks: string[]) => ks.map((k, i) => `${k}: ${i}`).join('\n');
+    for (const ks of [keys, [...keys].reverse(), keys.filter((_, i) => i % 3 === 0)]) {
+      expect(compare(doc(ks))).toBe('fast');
+      const flow = `m: {${ks.slice(0, 500).join(': 1, ')}: 1}\n`;
+      expect(compare(flow)).toBe('fast');
+    }
+  });
+
+  it('gives every key its own text on a hit (no substring of another document)', () => {
+    const a = decodeFast('apiVersion: v1\nkind: ConfigMap\n') as Record<string, unknown>;
+    const b = decodeFast('kind: Secret\napiVersion: v2\n') as Record<string, unknown>;
+    expect(Object.keys(a)).toEqual(['apiVersion', 'kind']);
+    expect(Object.keys(b)).toEqual(['kind', 'apiVersion']);
+    expect(b).toEqual({ kind: 'Secret', apiVersion: 'v2' });
+  });
+});
