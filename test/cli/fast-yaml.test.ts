@@ -10,7 +10,7 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 import { loadDocument, parseYamlStream, resolvePlainScalar, splitDocuments } from '../../lib/core/manifest-yaml';
-import { decodeFast, decodedNegativeZero } from '../../lib/core/manifest-yaml-fast';
+import { decodeFast, decodeFastIn, decodedNegativeZero, plainCharacters } from '../../lib/core/manifest-yaml-fast';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const GOLDEN: [string, string, unknown][] = JSON.parse(
@@ -39,9 +39,23 @@ function compare(chunk: string): Outcome {
   return 'fast';
 }
 
-/** Every document of a stream, split as parseYamlStream splits it, plus the whole text as one. */
+/**
+ * Every document of a stream, split as parseYamlStream splits it, plus the whole text as one. Each
+ * document is also decoded in place (decodeFastIn, as parseYamlStream reads it), which must give
+ * the same answer as decoding its slice.
+ */
 function compareStream(text: string): Outcome[] {
-  const out = splitDocuments(text).map((r) => compare(text.slice(r.start, r.end)));
+  const checked = plainCharacters(text);
+  const out = splitDocuments(text).map((r) => {
+    const chunk = text.slice(r.start, r.end);
+    const outcome = compare(chunk);
+    for (const inPlace of [decodeFastIn(text, r.start, r.end, checked), decodeFastIn(text, r.start, r.end, false)]) {
+      const sliced = decodeFast(chunk);
+      if (JSON.stringify(inPlace) !== JSON.stringify(sliced) || !isDeepStrictEqual(inPlace, sliced))
+        throw new Error(`decoding in place differs:\n${JSON.stringify(chunk)} in ${JSON.stringify(text)}`);
+    }
+    return outcome;
+  });
   compare(text);
   return out;
 }
@@ -609,5 +623,22 @@ describe('key cache', () => {
     expect(Object.keys(a)).toEqual(['apiVersion', 'kind']);
     expect(Object.keys(b)).toEqual(['kind', 'apiVersion']);
     expect(b).toEqual({ kind: 'Secret', apiVersion: 'v2' });
+  });
+});
+
+describe('decoding documents in place', () => {
+  it.each([
+    ['a tab in one document', 'a: 1\n---\nb:\t2\n---\nc: 3\n', ['fast', 'bail', 'fast'], false],
+    ['a control character in one document', 'a: "\u0001"\n---\nb: 2\n', ['bail', 'fast'], false],
+    ['a lone CR in one document', 'a: 1\n---\nb: 1\rc: 2\n---\nd: 4\r\n', ['fast', 'bail', 'fast'], false],
+    ['a BOM opening the stream', '\ufeffa: 1\n---\nb: 2\n', ['fast', 'fast'], false],
+    ['a BOM opening a later document', 'a: 1\n---\n\ufeffb: 2\n', ['fast', 'bail'], false],
+    ['a last document without a line end', 'a: 1\n---\nb: [x]', ['fast', 'fast'], true],
+  ])('bails only on the document with %s', (_name, yaml, outcomes, plain) => {
+    // Any refused character makes the whole stream's check fail; each document is then checked alone.
+    expect(plainCharacters(yaml)).toBe(plain);
+    expect(compareStream(yaml)).toEqual(outcomes);
+    const { documents } = parseYamlStream(yaml);
+    expect(documents.filter((d) => d.inText).length).toBe(outcomes.filter((o) => o === 'fast').length);
   });
 });
