@@ -56,6 +56,23 @@ const COMMENT = 2;
 let cur = 0;
 /** Flow-collection cursor. */
 let fp = 0;
+/**
+ * The entries of the sequences being read, innermost last: a sequence's entries are
+ * entries[base, top), copied out at its end by {@link sequenceOf}. One array for every sequence,
+ * instead of an array per sequence grown by pushing (room for 17) and then copied to its exact size.
+ */
+const entries: unknown[] = [];
+let top = 0;
+/** Highest `top` of the current document: entries below it are cleared after it. */
+let used = 0;
+
+/** The sequence whose entries start at `base`, at its exact size; pops them. */
+function sequenceOf(base: number): unknown[] {
+  const out = entries.slice(base, top);
+  if (top > used) used = top;
+  top = base;
+  return out;
+}
 /** Set by readKey. */
 let keyText = '';
 let afterColon = 0;
@@ -115,6 +132,12 @@ export function decodeFastIn(text: string, start: number, end: number, checked: 
     // Nothing may keep the text alive (a key is a substring of it), nor a huge document's lines.
     src = '';
     keyText = '';
+    // Neither may the entry stack keep this document's values (a bail leaves entries above 0).
+    if (top > used) used = top;
+    if (used > 65536) entries.length = 0;
+    else for (let k = 0; k < used; k++) entries[k] = undefined;
+    top = 0;
+    used = 0;
     if (lineStart.length > 65536) {
       lineStart = new Int32Array(1024);
       lineEnd = new Int32Array(1024);
@@ -223,7 +246,7 @@ function blockNodeAtLine(i: number, depth: number): unknown {
  */
 function blockSequence(i: number, col: number, depth: number): unknown[] {
   if (depth > MAX_FAST_DEPTH) bail();
-  const out: unknown[] = [];
+  const base = top;
   let line = i;
   for (;;) {
     const end = lineEnd[line];
@@ -232,21 +255,26 @@ function blockSequence(i: number, col: number, depth: number): unknown[] {
     if (q === end || src.charCodeAt(q) === HASH) {
       // Entry on the following lines (more indented than the `-`), else null.
       const next = nextContent(line + 1);
-      if (next < nLines && lineInd[next] > col) out.push(blockNodeAtLine(next, depth + 1));
-      else {
+      if (next < nLines && lineInd[next] > col) {
+        const entry = blockNodeAtLine(next, depth + 1);
+        entries[top++] = entry;
+      } else {
         // js-yaml goes on after an empty entry without checking the indentation, so a `- ` line
         // less indented would join this sequence rather than its parent's.
         if (next < nLines && lineInd[next] < col && isDash(lineStart[next] + lineInd[next], lineEnd[next])) bail();
-        out.push(null);
+        entries[top++] = null;
         cur = next;
       }
-    } else out.push(inlineNode(line, q, col, depth + 1, true));
+    } else {
+      const entry = inlineNode(line, q, col, depth + 1, true);
+      entries[top++] = entry;
+    }
     const next = cur;
-    if (next >= nLines) return out.slice();
+    if (next >= nLines) return sequenceOf(base);
     const ind = lineInd[next];
     // js-yaml: "bad indentation of a sequence entry", or a plain scalar continued on that line.
     if (ind > col) bail();
-    if (ind < col || !isDash(lineStart[next] + col, lineEnd[next])) return out.slice();
+    if (ind < col || !isDash(lineStart[next] + col, lineEnd[next])) return sequenceOf(base);
     line = next;
   }
 }
@@ -565,8 +593,9 @@ function flowCollection(end: number, depth: number): unknown {
   if (depth > MAX_FAST_DEPTH) bail();
   const isMap = src.charCodeAt(fp) === 123;
   const terminator = isMap ? 125 : 93;
-  const map: Record<string, unknown> = {};
-  const seq: unknown[] = [];
+  // Only the collection being read is made; a sequence's entries go on the entry stack.
+  const map: Record<string, unknown> | undefined = isMap ? {} : undefined;
+  const base = top;
   fp++;
   let readNext = true;
   for (;;) {
@@ -575,7 +604,7 @@ function flowCollection(end: number, depth: number): unknown {
     const c = src.charCodeAt(fp);
     if (c === terminator) {
       fp++;
-      return isMap ? map : seq.slice();
+      return map ?? sequenceOf(base);
     }
     // Missing comma, empty entry, a comment (the collection would go on below), explicit `? `.
     if (!readNext || c === 44 || c === HASH) bail();
@@ -590,9 +619,10 @@ function flowCollection(end: number, depth: number): unknown {
       skipSpaces(end);
       if (fp >= end) bail();
       const v = src.charCodeAt(fp);
-      store(map, key, v === 44 || v === 125 ? null : flowNode(end, depth + 1, false));
+      store(map as Record<string, unknown>, key, v === 44 || v === 125 ? null : flowNode(end, depth + 1, false));
     } else {
-      seq.push(flowNode(end, depth + 1, false));
+      const entry = flowNode(end, depth + 1, false);
+      entries[top++] = entry;
       skipSpaces(end);
       if (fp < end && src.charCodeAt(fp) === COLON) bail(); // `[a: b]`: a single-pair mapping
     }
