@@ -390,6 +390,36 @@ function plainValue(text: string): unknown {
   return v;
 }
 
+/**
+ * The value cache: short plain scalars that stay strings repeat across a repository (`TCP`,
+ * `Always`, `100m`, `RuntimeDefault`, label values), and each one decoded is a string that lives as
+ * long as its object. Those that read as their own text are kept once in a small direct-mapped
+ * table, indexed by their length and first, middle and last characters; a hit is checked with `===`
+ * on the text, so only which string object a value is changes, never the value. Entries are flat
+ * copies: none refers to a document's text. Bounded: {@link VALUE_CACHE_SIZE} strings of at most
+ * {@link VALUE_CACHE_MAX_LENGTH} characters.
+ */
+const VALUE_CACHE_SIZE = 4096;
+const VALUE_CACHE_MAX_LENGTH = 40;
+const valueCache: string[] = new Array<string>(VALUE_CACHE_SIZE).fill('');
+
+/** The value of the plain scalar text src[start, stop). */
+function plainScalar(start: number, stop: number): unknown {
+  const length = stop - start;
+  if (length > VALUE_CACHE_MAX_LENGTH) return plainValue(src.slice(start, stop));
+  let h = Math.imul(length, 0x9e3779b1) ^ src.charCodeAt(start);
+  h = Math.imul(h, 31) ^ src.charCodeAt(start + (length >> 1));
+  h = Math.imul(h, 31) ^ src.charCodeAt(stop - 1);
+  const slot = (h ^ (h >>> 13)) & (VALUE_CACHE_SIZE - 1);
+  const text = src.slice(start, stop);
+  const known = valueCache[slot];
+  if (text === known) return known;
+  const value = plainValue(text);
+  // V8 copies substrings shorter than 13 characters; a longer one is a view into the text.
+  if (value === text) valueCache[slot] = length < 13 ? text : (' ' + text).slice(1);
+  return value;
+}
+
 /** A one-line plain scalar in block context from `q` (not a key: a `: ` in it bails). */
 function blockPlain(q: number, end: number): unknown {
   const c = src.charCodeAt(q);
@@ -403,7 +433,7 @@ function blockPlain(q: number, end: number): unknown {
     if (ch === HASH && src.charCodeAt(j - 1) === SPACE) break;
     last = j;
   }
-  return plainValue(src.slice(q, last + 1));
+  return plainScalar(q, last + 1);
 }
 
 /**
@@ -673,7 +703,7 @@ function flowNode(end: number, depth: number, key: boolean): unknown {
     hash = h;
   }
   fp = j;
-  return key ? plainKey(start, last + 1, hash) : plainValue(src.slice(start, last + 1));
+  return key ? plainKey(start, last + 1, hash) : plainScalar(start, last + 1);
 }
 
 // --- Block scalars ---

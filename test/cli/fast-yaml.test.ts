@@ -642,3 +642,47 @@ describe('decoding documents in place', () => {
     expect(documents.filter((d) => d.inText).length).toBe(outcomes.filter((o) => o === 'fast').length);
   });
 });
+
+describe('value cache', () => {
+  // Plain scalars that stay strings are kept once in a small table shared by every document; a
+  // hit must be the same text and a scalar that resolves (`on`, `0x10`, `~`) must never come from it.
+  it.each([
+    ['repeated values in block and flow', 'a: TCP\nb: [TCP, TCP, {c: TCP}]\nd:\n- TCP\n- tcp\n- TC P\n'],
+    [
+      'values around the copy and cache limits',
+      `a: ${'v'.repeat(12)}\nb: ${'v'.repeat(13)}\nc: ${'v'.repeat(40)}\nd: ${'v'.repeat(41)}\n`,
+    ],
+    ['same ends and length, other middles', 'a: abcde\nb: abxde\nc: ab de\nd: [abcde, abxde]\n'],
+    [
+      'words that resolve next to their strings',
+      'a: on\nb: "on"\nc: On\nd: [on, "on", oN]\ne: 0x10\nf: "0x10"\ng: ~\nh: "~"\n',
+    ],
+    ['non-ASCII values', 'a: ünïcödé\nb: [ünïcödé, 値]\nc: 値\n'],
+    ['values with a comment after them', 'a: x # one\nb: x\nc: [x, y] # two\n'],
+  ])('decodes %s as js-yaml does, the first time and from the cache', (_name, yaml) => {
+    expect([...compareStream(yaml), ...compareStream(yaml)]).not.toContain('bail');
+  });
+
+  it('never returns a cached string for a scalar that resolves to something else', () => {
+    // Warm with quoted and plain strings, then read the same words plain.
+    for (const w of ['on', 'yes', '0x10', '1e3', '~', 'null', '-0.0', '.5', '017']) {
+      compareStream(`a: "${w}"\nb: ${w}x\n`);
+      const value = decodeFast(`a: ${w}\nb: [${w}]\n`) as { a: unknown; b: unknown[] };
+      expect(value).toEqual(loadDocument(`a: ${w}\nb: [${w}]\n`));
+      expect(typeof value.a).not.toBe('string');
+    }
+  });
+
+  it('still bails on a merge key value and on .inf after warming', () => {
+    compareStream('a: x\n');
+    expect(decodeFast('a: <<\n')).toBeUndefined();
+    expect(decodeFast('a: <<\n')).toBeUndefined();
+    expect(decodeFast('a: [.inf]\n')).toBeUndefined();
+  });
+
+  it('reads many distinct values that share cache slots', () => {
+    const values = Array.from({ length: 20_000 }, (_, i) => `v${(i * 7919) % 20_000}-${'x'.repeat(i % 30)}`);
+    const doc = (vs: string[]) => `a:\n${vs.map((v) => `- ${v}`).join('\n')}\nb: [${vs.slice(0, 500).join(', ')}]\n`;
+    for (const vs of [values, [...values].reverse()]) expect(compare(doc(vs))).toBe('fast');
+  });
+});
