@@ -110,13 +110,25 @@ export function plainCharacters(text: string): boolean {
  * from the file's own (flat) string, which V8 reads faster than a slice of it, and no slice is made
  * unless the fast path bails. `checked`: {@link plainCharacters} holds for all of `text`.
  */
-export function decodeFastIn(text: string, start: number, end: number, checked: boolean): unknown {
+export function decodeFastIn(
+  text: string,
+  start: number,
+  end: number,
+  checked: boolean,
+  searches: SearchMemo = searchMemo(),
+): unknown {
   let from = start;
   // js-yaml strips a BOM at the very start.
   if (from < end && text.charCodeAt(from) === 0xfeff) from++;
   if (!checked && !plainCharacters(from === 0 && end === text.length ? text : text.slice(from, end))) return undefined;
   src = text;
   negativeZero = false;
+  memo = searches;
+  if (memo.text !== text) {
+    memo.text = text;
+    memo.colonFrom = memo.commentFrom = 1;
+    memo.colonAt = memo.commentAt = -1;
+  }
   try {
     if (!scanLines(from, end)) return undefined;
     // A document without content is js-yaml's to read (null, or undefined for a bare line end).
@@ -132,6 +144,7 @@ export function decodeFastIn(text: string, start: number, end: number, checked: 
     // Nothing may keep the text alive (a key is a substring of it), nor a huge document's lines.
     src = '';
     keyText = '';
+    memo = NO_MEMO;
     // Neither may the entry stack keep this document's values (a bail leaves entries above 0).
     if (top > used) used = top;
     if (used > 65536) entries.length = 0;
@@ -145,6 +158,64 @@ export function decodeFastIn(text: string, start: number, end: number, checked: 
       lineKind = new Uint8Array(1024);
     }
   }
+}
+
+/**
+ * Where the next key-ending `:` and the next ` #` are in one text, found by native searches (much
+ * faster than reading the text a character at a time) and remembered: the decoder asks at growing
+ * positions, so each stretch of the text is searched about once. Valid for `text` only.
+ */
+export interface SearchMemo {
+  text: string;
+  /** colonAt is the first key-ending colon at or after every position in [colonFrom, colonAt]. */
+  colonFrom: number;
+  colonAt: number;
+  /** commentAt is the first ` #` at or after every position in [commentFrom, commentAt]. */
+  commentFrom: number;
+  commentAt: number;
+}
+
+/** A memo for one stream's text (parseYamlStream keeps one while it decodes a file's documents). */
+export function searchMemo(): SearchMemo {
+  return { text: '', colonFrom: 1, colonAt: -1, commentFrom: 1, commentAt: -1 };
+}
+
+const NO_MEMO = searchMemo();
+let memo = NO_MEMO;
+
+/**
+ * The first `:` at or after `p` that ends a plain key or refuses a plain value (js-yaml: a `:`
+ * followed by a space or the line end), or src.length. Lone CRs have bailed, so a line ends at
+ * LF, CRLF or the end of the text.
+ */
+function colonFrom(p: number): number {
+  if (memo.colonFrom <= p && p <= memo.colonAt) return memo.colonAt;
+  const len = src.length;
+  let c = src.indexOf(':', p);
+  for (;;) {
+    if (c < 0) {
+      c = len;
+      break;
+    }
+    const n = c + 1 < len ? src.charCodeAt(c + 1) : SPACE;
+    if (n === SPACE || n === 10 || n === 13) break;
+    c = src.indexOf(':', c + 1);
+  }
+  memo.colonFrom = p;
+  memo.colonAt = c;
+  return c;
+}
+
+/** The first ` #` (a space, then a comment's `#`) at or after `p`, or src.length. */
+function commentFrom(p: number): number {
+  if (memo.commentFrom <= p && p <= memo.commentAt) return memo.commentAt;
+  // Searching for the rare `#` (then looking behind it) is much faster than for ` #`: V8 scans
+  // for a pattern's first character, and spaces are everywhere.
+  let k = src.indexOf('#', p + 1);
+  while (k >= 0 && src.charCodeAt(k - 1) !== SPACE) k = src.indexOf('#', k + 1);
+  memo.commentFrom = p;
+  memo.commentAt = k < 0 ? src.length : k - 1;
+  return memo.commentAt;
 }
 
 function bail(): never {
@@ -403,14 +474,22 @@ const VALUE_CACHE_SIZE = 4096;
 const VALUE_CACHE_MAX_LENGTH = 40;
 const valueCache: string[] = new Array<string>(VALUE_CACHE_SIZE).fill('');
 
+/**
+ * A cache's slot for the text src[start, stop): a hash of its length and first, middle and last
+ * characters (a hit is checked against the whole text, so a weak hash costs only misses).
+ */
+function cacheSlot(start: number, stop: number, size: number): number {
+  let h = Math.imul(stop - start, 0x9e3779b1) ^ src.charCodeAt(start);
+  h = Math.imul(h, 31) ^ src.charCodeAt((start + stop) >> 1);
+  h = Math.imul(h, 31) ^ src.charCodeAt(stop - 1);
+  return (h ^ (h >>> 13)) & (size - 1);
+}
+
 /** The value of the plain scalar text src[start, stop). */
 function plainScalar(start: number, stop: number): unknown {
   const length = stop - start;
   if (length > VALUE_CACHE_MAX_LENGTH) return plainValue(src.slice(start, stop));
-  let h = Math.imul(length, 0x9e3779b1) ^ src.charCodeAt(start);
-  h = Math.imul(h, 31) ^ src.charCodeAt(start + (length >> 1));
-  h = Math.imul(h, 31) ^ src.charCodeAt(stop - 1);
-  const slot = (h ^ (h >>> 13)) & (VALUE_CACHE_SIZE - 1);
+  const slot = cacheSlot(start, stop, VALUE_CACHE_SIZE);
   const text = src.slice(start, stop);
   const known = valueCache[slot];
   if (text === known) return known;
@@ -425,14 +504,13 @@ function blockPlain(q: number, end: number): unknown {
   const c = src.charCodeAt(q);
   if (c < 128 && NOT_PLAIN_START[c]) bail();
   if ((c === DASH || c === 63 /* ? */ || c === COLON) && (q + 1 === end || src.charCodeAt(q + 1) === SPACE)) bail();
-  let last = q;
-  for (let j = q; j < end; j++) {
-    const ch = src.charCodeAt(j);
-    if (ch === SPACE) continue;
-    if (ch === COLON && (j + 1 === end || src.charCodeAt(j + 1) === SPACE)) bail();
-    if (ch === HASH && src.charCodeAt(j - 1) === SPACE) break;
-    last = j;
-  }
+  // It ends at a comment (` #`) or the line end; a `: ` or a `:` ending it before then bails.
+  // (src[q] is neither a space nor `#`, so a comment's `#` is after q.)
+  const comment = commentFrom(q) + 1;
+  const stop = comment < end ? comment : end;
+  if (colonFrom(q) < stop) bail();
+  let last = stop - 1;
+  while (src.charCodeAt(last) === SPACE) last--;
   return plainScalar(q, last + 1);
 }
 
@@ -458,24 +536,15 @@ function readKey(p: number, end: number): boolean {
   if (c < 128 && NOT_PLAIN_START[c]) return false;
   if ((c === DASH || c === 63 /* ? */ || c === COLON) && (p + 1 === end || src.charCodeAt(p + 1) === SPACE))
     return false;
-  let last = p;
-  // The hash of the key's text so far (up to `last`), for the key cache.
-  let h = 0;
-  let hash = 0;
-  for (let j = p; j < end; j++) {
-    const ch = src.charCodeAt(j);
-    h = (Math.imul(h, 31) + ch) | 0;
-    if (ch === SPACE) continue;
-    if (ch === COLON && (j + 1 === end || src.charCodeAt(j + 1) === SPACE)) {
-      keyText = plainKey(p, last + 1, hash);
-      afterColon = j + 1;
-      return true;
-    }
-    if (ch === HASH && src.charCodeAt(j - 1) === SPACE) return false;
-    last = j;
-    hash = h;
-  }
-  return false;
+  // The key ends at the first `: ` (or `:` ending the line) on this line, unless a comment (` #`)
+  // starts before it. (src[p] is neither a space nor `#`, nor a key-ending `:`.)
+  const colon = colonFrom(p);
+  if (colon >= end || commentFrom(p) + 1 < colon) return false;
+  let last = colon - 1;
+  while (src.charCodeAt(last) === SPACE) last--;
+  keyText = plainKey(p, last + 1);
+  afterColon = colon + 1;
+  return true;
 }
 
 /** js-yaml stores a plain key as String(its resolved value): `on` is "true", `0x10` is "16". */
@@ -499,11 +568,11 @@ const KEY_CACHE_SIZE = 4096;
 const KEY_CACHE_MAX_LENGTH = 64;
 const keyCache: string[] = new Array<string>(KEY_CACHE_SIZE).fill('');
 
-/** The key for the plain scalar text src[start, stop) whose {@link readKey} hash is `hash`. */
-function plainKey(start: number, stop: number, hash: number): string {
+/** The key for the plain scalar text src[start, stop). */
+function plainKey(start: number, stop: number): string {
   const length = stop - start;
   if (length > KEY_CACHE_MAX_LENGTH) return keyString(src.slice(start, stop));
-  const slot = (hash ^ (hash >>> 12) ^ length) & (KEY_CACHE_SIZE - 1);
+  const slot = cacheSlot(start, stop, KEY_CACHE_SIZE);
   const known = keyCache[slot];
   const text = src.slice(start, stop);
   if (text === known) return known;
@@ -684,26 +753,19 @@ function flowNode(end: number, depth: number, key: boolean): unknown {
   const start = fp;
   let last = fp;
   let j = fp;
-  let h = 0;
-  let hash = 0;
   for (; j < end; j++) {
     const ch = src.charCodeAt(j);
-    if (ch === SPACE) {
-      h = (Math.imul(h, 31) + ch) | 0;
-      continue;
-    }
+    if (ch === SPACE) continue;
     if (ch === COLON) {
       const n = j + 1 < end ? src.charCodeAt(j + 1) : SPACE;
       if (n === SPACE || isFlowIndicator(n)) break;
     } else if (ch === HASH) {
       if (src.charCodeAt(j - 1) === SPACE) bail();
     } else if (isFlowIndicator(ch)) break;
-    h = (Math.imul(h, 31) + ch) | 0;
     last = j;
-    hash = h;
   }
   fp = j;
-  return key ? plainKey(start, last + 1, hash) : plainScalar(start, last + 1);
+  return key ? plainKey(start, last + 1) : plainScalar(start, last + 1);
 }
 
 // --- Block scalars ---

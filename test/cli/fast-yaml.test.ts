@@ -10,7 +10,13 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 import { loadDocument, parseYamlStream, resolvePlainScalar, splitDocuments } from '../../lib/core/manifest-yaml';
-import { decodeFast, decodeFastIn, decodedNegativeZero, plainCharacters } from '../../lib/core/manifest-yaml-fast';
+import {
+  decodeFast,
+  decodeFastIn,
+  decodedNegativeZero,
+  plainCharacters,
+  searchMemo,
+} from '../../lib/core/manifest-yaml-fast';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const GOLDEN: [string, string, unknown][] = JSON.parse(
@@ -46,10 +52,15 @@ function compare(chunk: string): Outcome {
  */
 function compareStream(text: string): Outcome[] {
   const checked = plainCharacters(text);
+  // One search memo for the whole stream, as parseYamlStream keeps it, and a fresh one per document.
+  const searches = searchMemo();
   const out = splitDocuments(text).map((r) => {
     const chunk = text.slice(r.start, r.end);
     const outcome = compare(chunk);
-    for (const inPlace of [decodeFastIn(text, r.start, r.end, checked), decodeFastIn(text, r.start, r.end, false)]) {
+    for (const inPlace of [
+      decodeFastIn(text, r.start, r.end, checked, searches),
+      decodeFastIn(text, r.start, r.end, false),
+    ]) {
       const sliced = decodeFast(chunk);
       if (JSON.stringify(inPlace) !== JSON.stringify(sliced) || !isDeepStrictEqual(inPlace, sliced))
         throw new Error(`decoding in place differs:\n${JSON.stringify(chunk)} in ${JSON.stringify(text)}`);
@@ -684,5 +695,31 @@ describe('value cache', () => {
     const values = Array.from({ length: 20_000 }, (_, i) => `v${(i * 7919) % 20_000}-${'x'.repeat(i % 30)}`);
     const doc = (vs: string[]) => `a:\n${vs.map((v) => `- ${v}`).join('\n')}\nb: [${vs.slice(0, 500).join(', ')}]\n`;
     for (const vs of [values, [...values].reverse()]) expect(compare(doc(vs))).toBe('fast');
+  });
+});
+
+describe('searches for key colons and comments', () => {
+  // The decoder finds `: ` and ` #` with native searches remembered across a stream's documents.
+  it.each([
+    ['comments after keys and values', 'a: b #c\nd: e#f\ng#h: i\nj: k # l: m\n"n": o # p\n'],
+    ['colons inside keys and values', 'a:b: c\nhttp://x: y\nz: http://w:80/p\nq: a:b:c\nr :s: t\n'],
+    ['a colon ending a value', 'a: b:\n'],
+    ['a key colon at the line end', 'a:\n  b: c\nd:\r\n  e: f\r\n'],
+    ['spaces before the colon and comment', 'a   : b   # c\nd: e   \n'],
+    ['a comment only in a later document', 'a: b\n---\nc: d\n---\ne: f # g\nh: i\n'],
+    ['a comment only in an earlier document', 'a: b # c\n---\nd: e\n---\nf: g\n'],
+    ['no colon in a document', 'a: b\n---\n- x\n- y # z\n---\n- w\n---\nk: v\n'],
+    ['hashes without a space before them', 'a: b#c#d\ne#f: g\nh: "#"\n'],
+  ])('decodes %s as js-yaml does', (_name, yaml) => {
+    // compareStream throws when a document read in place differs from js-yaml's reading.
+    expect(compareStream(yaml).length).toBe(splitDocuments(yaml).length);
+  });
+
+  it('forgets a memo made for another text', () => {
+    const searches = searchMemo();
+    expect(decodeFastIn('a: b # c\n', 0, 9, true, searches)).toEqual({ a: 'b' });
+    // Same memo, another text of the same length: its colons and comments are elsewhere.
+    expect(decodeFastIn('ab: c #d\n', 0, 9, true, searches)).toEqual({ ab: 'c' });
+    expect(decodeFastIn('a b:c: d\n', 0, 9, true, searches)).toEqual({ 'a b:c': 'd' });
   });
 });
