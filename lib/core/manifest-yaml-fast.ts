@@ -126,8 +126,8 @@ export function decodeFastIn(
   memo = searches;
   if (memo.text !== text) {
     memo.text = text;
-    memo.colonFrom = memo.commentFrom = 1;
-    memo.colonAt = memo.commentAt = -1;
+    memo.colonFrom = memo.hashFrom = 1;
+    memo.colonAt = memo.hashAt = -1;
   }
   try {
     if (!scanLines(from, end)) return undefined;
@@ -161,7 +161,7 @@ export function decodeFastIn(
 }
 
 /**
- * Where the next key-ending `:` and the next ` #` are in one text, found by native searches (much
+ * Where the next key-ending `:` and the next `#` are in one text, found by native searches (much
  * faster than reading the text a character at a time) and remembered: the decoder asks at growing
  * positions, so each stretch of the text is searched about once. Valid for `text` only.
  */
@@ -170,14 +170,14 @@ export interface SearchMemo {
   /** colonAt is the first key-ending colon at or after every position in [colonFrom, colonAt]. */
   colonFrom: number;
   colonAt: number;
-  /** commentAt is the first ` #` at or after every position in [commentFrom, commentAt]. */
-  commentFrom: number;
-  commentAt: number;
+  /** hashAt is the first `#` at or after every position in [hashFrom, hashAt]. */
+  hashFrom: number;
+  hashAt: number;
 }
 
 /** A memo for one stream's text (parseYamlStream keeps one while it decodes a file's documents). */
 export function searchMemo(): SearchMemo {
-  return { text: '', colonFrom: 1, colonAt: -1, commentFrom: 1, commentAt: -1 };
+  return { text: '', colonFrom: 1, colonAt: -1, hashFrom: 1, hashAt: -1 };
 }
 
 const NO_MEMO = searchMemo();
@@ -206,16 +206,25 @@ function colonFrom(p: number): number {
   return c;
 }
 
-/** The first ` #` (a space, then a comment's `#`) at or after `p`, or src.length. */
-function commentFrom(p: number): number {
-  if (memo.commentFrom <= p && p <= memo.commentAt) return memo.commentAt;
-  // Searching for the rare `#` (then looking behind it) is much faster than for ` #`: V8 scans
-  // for a pattern's first character, and spaces are everywhere.
-  let k = src.indexOf('#', p + 1);
-  while (k >= 0 && src.charCodeAt(k - 1) !== SPACE) k = src.indexOf('#', k + 1);
-  memo.commentFrom = p;
-  memo.commentAt = k < 0 ? src.length : k - 1;
-  return memo.commentAt;
+/** The first `#` at or after `p`, or src.length. */
+function hashFrom(p: number): number {
+  if (memo.hashFrom <= p && p <= memo.hashAt) return memo.hashAt;
+  const k = src.indexOf('#', p);
+  memo.hashFrom = p;
+  memo.hashAt = k < 0 ? src.length : k;
+  return memo.hashAt;
+}
+
+/**
+ * The `#` of the first comment (` #`) in src(p, limit), or `limit`. Searching for the rare `#`
+ * and looking behind it is much faster than searching for ` #` (V8 scans for a pattern's first
+ * character, and spaces are everywhere); only the `#`s before `limit` are looked at, so comment
+ * lines (`####` banners) that the decoder never reads cost nothing.
+ */
+function commentIn(p: number, limit: number): number {
+  let k = hashFrom(p + 1);
+  while (k < limit && src.charCodeAt(k - 1) !== SPACE) k = hashFrom(k + 1);
+  return k < limit ? k : limit;
 }
 
 function bail(): never {
@@ -506,8 +515,7 @@ function blockPlain(q: number, end: number): unknown {
   if ((c === DASH || c === 63 /* ? */ || c === COLON) && (q + 1 === end || src.charCodeAt(q + 1) === SPACE)) bail();
   // It ends at a comment (` #`) or the line end; a `: ` or a `:` ending it before then bails.
   // (src[q] is neither a space nor `#`, so a comment's `#` is after q.)
-  const comment = commentFrom(q) + 1;
-  const stop = comment < end ? comment : end;
+  const stop = commentIn(q, end);
   if (colonFrom(q) < stop) bail();
   let last = stop - 1;
   while (src.charCodeAt(last) === SPACE) last--;
@@ -539,7 +547,7 @@ function readKey(p: number, end: number): boolean {
   // The key ends at the first `: ` (or `:` ending the line) on this line, unless a comment (` #`)
   // starts before it. (src[p] is neither a space nor `#`, nor a key-ending `:`.)
   const colon = colonFrom(p);
-  if (colon >= end || commentFrom(p) + 1 < colon) return false;
+  if (colon >= end || commentIn(p, colon) < colon) return false;
   let last = colon - 1;
   while (src.charCodeAt(last) === SPACE) last--;
   keyText = plainKey(p, last + 1);

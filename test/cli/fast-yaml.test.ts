@@ -723,3 +723,16 @@ describe('searches for key colons and comments', () => {
     expect(decodeFastIn('a b:c: d\n', 0, 9, true, searches)).toEqual({ 'a b:c': 'd' });
   });
 });
+
+describe('searches over whole streams', () => {
+  // Comment banners, colons inside values and many documents without a key: the remembered
+  // searches run across documents and past lines the decoder never reads.
+  it.each([
+    ['comment banners', Array.from({ length: 2000 }, (_, i) => `${'#'.repeat(60)}\nk${i}: v # c\n`).join('')],
+    ['colons inside values', Array.from({ length: 2000 }, (_, i) => `k${i}: ${'a:'.repeat(30)}b\n`).join('')],
+    ['documents without a key', Array.from({ length: 2000 }, (_, i) => `---\n- v${i} # c:\n`).join('')],
+  ])('on %s', (_name, yaml) => {
+    expect(compareStream(yaml).every((o) => o === 'fast')).toBe(true);
+    expect(parseYamlStream(yaml).documents.every((d) => d.inText)).toBe(true);
+  });
+});
