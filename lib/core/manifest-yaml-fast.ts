@@ -40,7 +40,8 @@ const HASH = 35;
 const COLON = 58;
 const DASH = 45;
 
-// --- Per-document state (one document is decoded at a time; nothing is kept between calls) ---
+// --- Per-document state (one document is decoded at a time; between calls only the key and value
+// caches are kept, and they hold flat strings, never a document's text) ---
 
 let src = '';
 /** Lines: start offset, end offset (before CR/LF), leading spaces, kind. */
