@@ -1,6 +1,7 @@
 import { SUPPRESSIONS_ANNOTATION } from '../../lib/core';
 import { KubeObject, ObjectResult, Report, fingerprints, runRules, statusOf, toJson } from '../../lib/rules';
 import { failingCount } from '../../lib/rules/report/common';
+import { stringifyWithItems } from '../../lib/rules/report/chunked';
 
 /**
  * The JSON report is written in chunks of results and by hand-kept shapes; its bytes must stay
@@ -141,5 +142,36 @@ describe('JSON report', () => {
     const changed = { ...r, results: odd };
     expect(toJson(changed)).toContain('"baseline": "base \\"line\\".json"');
     expect(toJson(changed)).toBe(reference(changed));
+  });
+});
+
+describe('stringifyWithItems (reports written in chunks)', () => {
+  const item = (i: number) => ({ n: i, s: `it"em\n${i}`, list: i % 2 ? [] : [i, { deep: null }], empty: {} });
+  const nest = (depth: number, key: string, items: unknown): unknown => {
+    // `key` at indentation level depth - 1, beside a decoy of the same name one level deeper;
+    // the object is wrapped in objects and arrays, by turns, to put it there.
+    let doc: unknown = { before: 'x', [key]: items, decoy: { [key]: [] }, after: [1] };
+    for (let k = 0; k < depth - 2; k++) doc = k % 2 ? [doc] : { w: doc };
+    return doc;
+  };
+
+  it.each([
+    [2, 0],
+    [2, 1],
+    [2, 1024],
+    [2, 1025],
+    [3, 3000],
+    [4, 2048],
+  ])('equals JSON.stringify of the whole document (items at level %i, %i items)', (depth, count) => {
+    const items = Array.from({ length: count }, (_, i) => item(i));
+    const whole = nest(depth, 'results', items);
+    const skeleton = nest(depth, 'results', []);
+    expect(stringifyWithItems(skeleton, 'results', depth, count, item)).toBe(JSON.stringify(whole, null, 2));
+  });
+
+  it('refuses a skeleton without the property at that level', () => {
+    expect(() => stringifyWithItems({ other: [] }, 'results', 2, 1, item)).toThrow(
+      'internal: "results": [] is not one property of the report',
+    );
   });
 });
