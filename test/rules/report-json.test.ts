@@ -1,7 +1,11 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { SUPPRESSIONS_ANNOTATION } from '../../lib/core';
 import { KubeObject, ObjectResult, Report, fingerprints, runRules, statusOf, toJson } from '../../lib/rules';
 import { failingCount } from '../../lib/rules/report/common';
 import { stringifyWithItems } from '../../lib/rules/report/chunked';
+import { render, renderParts, runScan } from '../../lib/cli/scan';
 
 /**
  * The JSON report is written in chunks of results and by hand-kept shapes; its bytes must stay
@@ -173,5 +177,38 @@ describe('stringifyWithItems (reports written in chunks)', () => {
     expect(() => stringifyWithItems({ other: [] }, 'results', 2, 1, item)).toThrow(
       'internal: "results": [] is not one property of the report',
     );
+  });
+});
+
+describe('the CLI writes large JSON and SARIF reports part by part', () => {
+  it.each(['json', 'sarif', 'text', 'markdown', 'junit'] as const)('%s: the parts are the rendered text', (format) => {
+    const r = report(2100);
+    const parts = renderParts(r, format, 'error');
+    expect(parts.join('')).toBe(render(r, format, 'error'));
+    // JSON and SARIF come in chunks (never joined whole); the other formats in one piece.
+    expect(parts.length > 1).toBe(format === 'json' || format === 'sarif');
+    expect(parts[parts.length - 1].endsWith('\n')).toBe(true);
+  });
+
+  it('runScan writes a large JSON report in several writes that make one document', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ab-parts-'));
+    try {
+      const docs = Array.from(
+        { length: 1100 },
+        (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: ns\ndata: {}\n`,
+      );
+      fs.writeFileSync(path.join(dir, 'many.yaml'), docs.join('---\n'));
+      const writes: string[] = [];
+      const code = runScan([dir], { format: 'json' }, { out: (t) => writes.push(t), err: () => undefined });
+      expect(code).toBe(0);
+      expect(writes.length).toBeGreaterThan(1);
+      const text = writes.join('');
+      expect(text.endsWith('}\n')).toBe(true);
+      const parsed = JSON.parse(text) as { results: unknown[] };
+      expect(parsed.results).toHaveLength(1100);
+      expect(text).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -22,8 +22,19 @@ export function stringifyWithItems(
   count: number,
   item: (i: number) => unknown,
 ): string {
+  return joined(jsonParts(skeleton, key, depth, count, item));
+}
+
+/** {@link stringifyWithItems} as consecutive parts, so a caller can write them without joining them. @internal */
+export function jsonParts(
+  skeleton: unknown,
+  key: string,
+  depth: number,
+  count: number,
+  item: (i: number) => unknown,
+): string[] {
   const outer = JSON.stringify(skeleton, null, 2);
-  if (count === 0) return outer;
+  if (count === 0) return [outer];
   // Newlines outside strings are the only raw ones, so this finds a property, not text.
   const marker = `\n${'  '.repeat(depth - 1)}${JSON.stringify(key)}: []`;
   const at = outer.indexOf(marker);
@@ -36,7 +47,7 @@ export function stringifyWithItems(
     close = `\n${'  '.repeat(k)}]${close}`;
   }
   const indent = `\n${'  '.repeat(depth)}`;
-  let text = `${outer.slice(0, at + marker.length - 1)}${indent}`;
+  const parts = [`${outer.slice(0, at + marker.length - 1)}${indent}`];
   for (let start = 0; start < count; start += CHUNK_ITEMS) {
     const end = Math.min(start + CHUNK_ITEMS, count);
     const chunk: unknown[] = [];
@@ -44,8 +55,20 @@ export function stringifyWithItems(
     let wrapped: unknown = chunk;
     for (let k = 1; k < depth; k++) wrapped = [wrapped];
     const json = JSON.stringify(wrapped, null, 2);
-    if (start > 0) text += `,${indent}`;
-    text += json.slice(open.length, json.length - close.length);
+    if (start > 0) parts.push(`,${indent}`);
+    parts.push(json.slice(open.length, json.length - close.length));
   }
-  return `${text}\n${'  '.repeat(depth - 1)}]${outer.slice(at + marker.length)}`;
+  parts.push(`\n${'  '.repeat(depth - 1)}]${outer.slice(at + marker.length)}`);
+  return parts;
+}
+
+/**
+ * Parts concatenated, not joined: V8 keeps the sum as a rope and copies it once, when it is
+ * written, as it does the text JSON.stringify returns.
+ * @internal
+ */
+export function joined(parts: readonly string[]): string {
+  let text = '';
+  for (const part of parts) text += part;
+  return text;
 }

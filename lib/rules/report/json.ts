@@ -1,6 +1,6 @@
 import { ObjectResult, Report } from '../types';
 import { FailOn, failingCount, statusOf } from './common';
-import { stringifyWithItems } from './chunked';
+import { joined, jsonParts } from './chunked';
 import { Fingerprinter } from './fingerprint';
 
 /** Findings of a result without problems (JSON.stringify writes `[]`; nothing mutates it). */
@@ -9,9 +9,17 @@ const NO_FINDINGS: readonly Record<string, unknown>[] = Object.freeze([]);
 /**
  * One JSON object: every input object (with or without problems), the inputs skipped or unreadable, and a summary.
  * The text is `JSON.stringify({ results, inputs, summary }, null, 2)`, its results written in
- * chunks ({@link stringifyWithItems}).
+ * chunks (as {@link toJsonParts}).
  */
 export function toJson(report: Report, failOn: FailOn = 'error', file?: (f: string) => string): string {
+  return joined(toJsonParts(report, failOn, file));
+}
+
+/**
+ * {@link toJson} as consecutive parts whose concatenation is its text: a large report (37 MB on a
+ * 50 MB repository) is written part by part, never held whole, joined, or encoded at once.
+ */
+export function toJsonParts(report: Report, failOn: FailOn = 'error', file?: (f: string) => string): string[] {
   // Fingerprints are assigned in report order, the order this walks (as fingerprints() would).
   const prints = new Fingerprinter(file);
   const summary = {
@@ -23,7 +31,7 @@ export function toJson(report: Report, failOn: FailOn = 'error', file?: (f: stri
   };
   const inputs = report.inputs ?? { errors: [], skipped: [] };
   const results = report.results;
-  return stringifyWithItems({ results: NO_FINDINGS, inputs, summary }, 'results', 2, results.length, (i) =>
+  return jsonParts({ results: NO_FINDINGS, inputs, summary }, 'results', 2, results.length, (i) =>
     resultObject(results[i], prints),
   );
 }

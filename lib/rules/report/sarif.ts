@@ -1,6 +1,6 @@
 /** SARIF 2.1.0 for GitHub code scanning: rules with help, one result per finding at file and line. */
 import { ObjectResult, Problem, Report, RuleInfo, Severity } from '../types';
-import { stringifyWithItems } from './chunked';
+import { joined, jsonParts } from './chunked';
 import { fingerprints, objectLabel, statusOf } from './common';
 import { lastOf } from './fingerprint';
 
@@ -70,6 +70,11 @@ function invocation(report: Report, uri: (f: string) => string) {
 
 /** The report as SARIF 2.1.0 for GitHub code scanning: one result per problem, at its file and line. */
 export function toSarif(report: Report, options: SarifOptions = {}): string {
+  return joined(toSarifParts(report, options));
+}
+
+/** {@link toSarif} as consecutive parts whose concatenation is its text, for writing a large report part by part. */
+export function toSarifParts(report: Report, options: SarifOptions = {}): string[] {
   const uri = options.uri ? lastOf(options.uri) : (f: string) => f;
   const rules = [...report.rules];
   const ids = new Map(rules.map((r, i) => [r.id, i]));
@@ -164,5 +169,5 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
     ],
   };
   // The results (one per problem, 37 MB on a 50 MB repository) are written in chunks.
-  return stringifyWithItems(sarif, 'results', 4, problems.length, result);
+  return jsonParts(sarif, 'results', 4, problems.length, result);
 }
