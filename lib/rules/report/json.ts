@@ -17,7 +17,9 @@ export function toJson(report: Report, failOn: FailOn = 'error', file?: (f: stri
 
 /**
  * {@link toJson} as consecutive parts whose concatenation is its text: a large report (37 MB on a
- * 50 MB repository) is written part by part, never held whole, joined, or encoded at once.
+ * 50 MB repository) is written part by part, never held whole, joined, or encoded at once. `file`
+ * names files in fingerprints; it is asked once per run of consecutive results from one file, so
+ * it must depend on its argument only.
  */
 export function toJsonParts(report: Report, failOn: FailOn = 'error', file?: (f: string) => string): string[] {
   // Fingerprints are assigned in report order, the order this walks (as fingerprints() would).

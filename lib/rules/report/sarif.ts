@@ -11,7 +11,11 @@ const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.
 export interface SarifOptions {
   /** Version written as the tool driver's version. @default '0.0.0' */
   readonly toolVersion?: string;
-  /** Turns a file path into the URI GitHub expects (relative to the repository root). @default the path unchanged */
+  /**
+   * Turns a file path into the URI GitHub expects (relative to the repository root). Asked once per
+   * run of consecutive problems from one file, so it must depend on its argument only.
+   * @default the path unchanged
+   */
   readonly uri?: (file: string) => string;
 }
 
