@@ -40,7 +40,8 @@ const HASH = 35;
 const COLON = 58;
 const DASH = 45;
 
-// --- Per-document state (one document is decoded at a time; nothing is kept between calls) ---
+// --- Per-document state (one document is decoded at a time; between calls only the key and value
+// caches are kept, and they hold flat strings, never a document's text) ---
 
 let src = '';
 /** Lines: start offset, end offset (before CR/LF), leading spaces, kind. */
@@ -56,6 +57,23 @@ const COMMENT = 2;
 let cur = 0;
 /** Flow-collection cursor. */
 let fp = 0;
+/**
+ * The entries of the sequences being read, innermost last: a sequence's entries are
+ * entries[base, top), copied out at its end by {@link sequenceOf}. One array for every sequence,
+ * instead of an array per sequence grown by pushing (room for 17) and then copied to its exact size.
+ */
+const entries: unknown[] = [];
+let top = 0;
+/** Highest `top` of the current document: entries below it are cleared after it. */
+let used = 0;
+
+/** The sequence whose entries start at `base`, at its exact size; pops them. */
+function sequenceOf(base: number): unknown[] {
+  const out = entries.slice(base, top);
+  if (top > used) used = top;
+  top = base;
+  return out;
+}
 /** Set by readKey. */
 let keyText = '';
 let afterColon = 0;
@@ -76,15 +94,44 @@ export function decodedNegativeZero(): boolean {
  * outside the subset.
  */
 export function decodeFast(chunk: string): unknown {
-  let text = chunk;
+  return decodeFastIn(chunk, 0, chunk.length, false);
+}
+
+/**
+ * Whether a stream's text holds no character the fast decoder refuses on sight ({@link UNUSUAL},
+ * a lone CR), so that {@link decodeFastIn} need not look for them again in each of its documents.
+ * One pass over a file instead of one per document.
+ */
+export function plainCharacters(text: string): boolean {
+  return !UNUSUAL.test(text) && (text.indexOf('\r') < 0 || !LONE_CR.test(text));
+}
+
+/**
+ * {@link decodeFast} of `text.slice(start, end)`, read in place: a file's documents are decoded
+ * from the file's own (flat) string, which V8 reads faster than a slice of it, and no slice is made
+ * unless the fast path bails. `checked`: {@link plainCharacters} holds for all of `text`.
+ */
+export function decodeFastIn(
+  text: string,
+  start: number,
+  end: number,
+  checked: boolean,
+  searches: SearchMemo = searchMemo(),
+): unknown {
+  let from = start;
   // js-yaml strips a BOM at the very start.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (UNUSUAL.test(text)) return undefined;
-  if (text.indexOf('\r') >= 0 && LONE_CR.test(text)) return undefined;
+  if (from < end && text.charCodeAt(from) === 0xfeff) from++;
+  if (!checked && !plainCharacters(from === 0 && end === text.length ? text : text.slice(from, end))) return undefined;
   src = text;
   negativeZero = false;
+  memo = searches;
+  if (memo.text !== text) {
+    memo.text = text;
+    memo.colonFrom = memo.hashFrom = 1;
+    memo.colonAt = memo.hashAt = -1;
+  }
   try {
-    if (!scanLines()) return undefined;
+    if (!scanLines(from, end)) return undefined;
     // A document without content is js-yaml's to read (null, or undefined for a bare line end).
     const first = nextContent(0);
     if (first >= nLines) return undefined;
@@ -98,6 +145,13 @@ export function decodeFast(chunk: string): unknown {
     // Nothing may keep the text alive (a key is a substring of it), nor a huge document's lines.
     src = '';
     keyText = '';
+    memo = NO_MEMO;
+    // Neither may the entry stack keep this document's values (a bail leaves entries above 0).
+    if (top > used) used = top;
+    if (used > 65536) entries.length = 0;
+    else for (let k = 0; k < used; k++) entries[k] = undefined;
+    top = 0;
+    used = 0;
     if (lineStart.length > 65536) {
       lineStart = new Int32Array(1024);
       lineEnd = new Int32Array(1024);
@@ -105,6 +159,73 @@ export function decodeFast(chunk: string): unknown {
       lineKind = new Uint8Array(1024);
     }
   }
+}
+
+/**
+ * Where the next key-ending `:` and the next `#` are in one text, found by native searches (much
+ * faster than reading the text a character at a time) and remembered: the decoder asks at growing
+ * positions, so each stretch of the text is searched about once. Valid for `text` only.
+ */
+export interface SearchMemo {
+  text: string;
+  /** colonAt is the first key-ending colon at or after every position in [colonFrom, colonAt]. */
+  colonFrom: number;
+  colonAt: number;
+  /** hashAt is the first `#` at or after every position in [hashFrom, hashAt]. */
+  hashFrom: number;
+  hashAt: number;
+}
+
+/** A memo for one stream's text (parseYamlStream keeps one while it decodes a file's documents). */
+export function searchMemo(): SearchMemo {
+  return { text: '', colonFrom: 1, colonAt: -1, hashFrom: 1, hashAt: -1 };
+}
+
+const NO_MEMO = searchMemo();
+let memo = NO_MEMO;
+
+/**
+ * The first `:` at or after `p` that ends a plain key or refuses a plain value (js-yaml: a `:`
+ * followed by a space or the line end), or src.length. Lone CRs have bailed, so a line ends at
+ * LF, CRLF or the end of the text.
+ */
+function colonFrom(p: number): number {
+  if (memo.colonFrom <= p && p <= memo.colonAt) return memo.colonAt;
+  const len = src.length;
+  let c = src.indexOf(':', p);
+  for (;;) {
+    if (c < 0) {
+      c = len;
+      break;
+    }
+    const n = c + 1 < len ? src.charCodeAt(c + 1) : SPACE;
+    if (n === SPACE || n === 10 || n === 13) break;
+    c = src.indexOf(':', c + 1);
+  }
+  memo.colonFrom = p;
+  memo.colonAt = c;
+  return c;
+}
+
+/** The first `#` at or after `p`, or src.length. */
+function hashFrom(p: number): number {
+  if (memo.hashFrom <= p && p <= memo.hashAt) return memo.hashAt;
+  const k = src.indexOf('#', p);
+  memo.hashFrom = p;
+  memo.hashAt = k < 0 ? src.length : k;
+  return memo.hashAt;
+}
+
+/**
+ * The `#` of the first comment (` #`) in src(p, limit), or `limit`. Searching for the rare `#`
+ * and looking behind it is much faster than searching for ` #` (V8 scans for a pattern's first
+ * character, and spaces are everywhere); only the `#`s before `limit` are looked at, so comment
+ * lines (`####` banners) that the decoder never reads cost nothing.
+ */
+function commentIn(p: number, limit: number): number {
+  let k = hashFrom(p + 1);
+  while (k < limit && src.charCodeAt(k - 1) !== SPACE) k = hashFrom(k + 1);
+  return k < limit ? k : limit;
 }
 
 function bail(): never {
@@ -128,20 +249,19 @@ function grow(n: number): void {
 }
 
 /**
- * Splits the text into lines (a final LF ends the last line rather than opening an empty one, as
+ * Splits src[from, len) into lines (a final LF ends the last line rather than opening an empty one, as
  * js-yaml sees it) and classifies them. False when a document marker is anywhere but a first `---`.
  */
-function scanLines(): boolean {
+function scanLines(from: number, len: number): boolean {
   const text = src;
-  const len = text.length;
   let n = 0;
-  let pos = 0;
+  let pos = from;
   let content = false;
   while (pos < len) {
     grow(n);
     const nl = text.indexOf('\n', pos);
-    let end = nl === -1 ? len : nl;
-    const next = nl === -1 ? len : nl + 1;
+    let end = nl === -1 || nl >= len ? len : nl;
+    const next = end === len ? len : nl + 1;
     if (end > pos && text.charCodeAt(end - 1) === 13) end--;
     let p = pos;
     while (p < end && text.charCodeAt(p) === SPACE) p++;
@@ -207,7 +327,7 @@ function blockNodeAtLine(i: number, depth: number): unknown {
  */
 function blockSequence(i: number, col: number, depth: number): unknown[] {
   if (depth > MAX_FAST_DEPTH) bail();
-  const out: unknown[] = [];
+  const base = top;
   let line = i;
   for (;;) {
     const end = lineEnd[line];
@@ -216,21 +336,26 @@ function blockSequence(i: number, col: number, depth: number): unknown[] {
     if (q === end || src.charCodeAt(q) === HASH) {
       // Entry on the following lines (more indented than the `-`), else null.
       const next = nextContent(line + 1);
-      if (next < nLines && lineInd[next] > col) out.push(blockNodeAtLine(next, depth + 1));
-      else {
+      if (next < nLines && lineInd[next] > col) {
+        const entry = blockNodeAtLine(next, depth + 1);
+        entries[top++] = entry;
+      } else {
         // js-yaml goes on after an empty entry without checking the indentation, so a `- ` line
         // less indented would join this sequence rather than its parent's.
         if (next < nLines && lineInd[next] < col && isDash(lineStart[next] + lineInd[next], lineEnd[next])) bail();
-        out.push(null);
+        entries[top++] = null;
         cur = next;
       }
-    } else out.push(inlineNode(line, q, col, depth + 1, true));
+    } else {
+      const entry = inlineNode(line, q, col, depth + 1, true);
+      entries[top++] = entry;
+    }
     const next = cur;
-    if (next >= nLines) return out.slice();
+    if (next >= nLines) return sequenceOf(base);
     const ind = lineInd[next];
     // js-yaml: "bad indentation of a sequence entry", or a plain scalar continued on that line.
     if (ind > col) bail();
-    if (ind < col || !isDash(lineStart[next] + col, lineEnd[next])) return out.slice();
+    if (ind < col || !isDash(lineStart[next] + col, lineEnd[next])) return sequenceOf(base);
     line = next;
   }
 }
@@ -346,20 +471,56 @@ function plainValue(text: string): unknown {
   return v;
 }
 
+/**
+ * The value cache: short plain scalars that stay strings repeat across a repository (`TCP`,
+ * `Always`, `100m`, `RuntimeDefault`, label values), and each one decoded is a string that lives as
+ * long as its object. Those that read as their own text are kept once in a small direct-mapped
+ * table, indexed by their length and first, middle and last characters; a hit is checked with `===`
+ * on the text, so only which string object a value is changes, never the value. Entries are flat
+ * copies: none refers to a document's text. Bounded: {@link VALUE_CACHE_SIZE} strings of at most
+ * {@link VALUE_CACHE_MAX_LENGTH} characters.
+ */
+const VALUE_CACHE_SIZE = 4096;
+const VALUE_CACHE_MAX_LENGTH = 40;
+const valueCache: string[] = new Array<string>(VALUE_CACHE_SIZE).fill('');
+
+/**
+ * A cache's slot for the text src[start, stop): a hash of its length and first, middle and last
+ * characters (a hit is checked against the whole text, so a weak hash costs only misses).
+ */
+function cacheSlot(start: number, stop: number, size: number): number {
+  let h = Math.imul(stop - start, 0x9e3779b1) ^ src.charCodeAt(start);
+  h = Math.imul(h, 31) ^ src.charCodeAt((start + stop) >> 1);
+  h = Math.imul(h, 31) ^ src.charCodeAt(stop - 1);
+  return (h ^ (h >>> 13)) & (size - 1);
+}
+
+/** The value of the plain scalar text src[start, stop). */
+function plainScalar(start: number, stop: number): unknown {
+  const length = stop - start;
+  if (length > VALUE_CACHE_MAX_LENGTH) return plainValue(src.slice(start, stop));
+  const slot = cacheSlot(start, stop, VALUE_CACHE_SIZE);
+  const text = src.slice(start, stop);
+  const known = valueCache[slot];
+  if (text === known) return known;
+  const value = plainValue(text);
+  // V8 copies substrings shorter than 13 characters; a longer one is a view into the text.
+  if (value === text) valueCache[slot] = length < 13 ? text : (' ' + text).slice(1);
+  return value;
+}
+
 /** A one-line plain scalar in block context from `q` (not a key: a `: ` in it bails). */
 function blockPlain(q: number, end: number): unknown {
   const c = src.charCodeAt(q);
   if (c < 128 && NOT_PLAIN_START[c]) bail();
   if ((c === DASH || c === 63 /* ? */ || c === COLON) && (q + 1 === end || src.charCodeAt(q + 1) === SPACE)) bail();
-  let last = q;
-  for (let j = q; j < end; j++) {
-    const ch = src.charCodeAt(j);
-    if (ch === SPACE) continue;
-    if (ch === COLON && (j + 1 === end || src.charCodeAt(j + 1) === SPACE)) bail();
-    if (ch === HASH && src.charCodeAt(j - 1) === SPACE) break;
-    last = j;
-  }
-  return plainValue(src.slice(q, last + 1));
+  // It ends at a comment (` #`) or the line end; a `: ` or a `:` ending it before then bails.
+  // (src[q] is neither a space nor `#`, so a comment's `#` is after q.)
+  const stop = commentIn(q, end);
+  if (colonFrom(q) < stop) bail();
+  let last = stop - 1;
+  while (src.charCodeAt(last) === SPACE) last--;
+  return plainScalar(q, last + 1);
 }
 
 /**
@@ -384,25 +545,59 @@ function readKey(p: number, end: number): boolean {
   if (c < 128 && NOT_PLAIN_START[c]) return false;
   if ((c === DASH || c === 63 /* ? */ || c === COLON) && (p + 1 === end || src.charCodeAt(p + 1) === SPACE))
     return false;
-  let last = p;
-  for (let j = p; j < end; j++) {
-    const ch = src.charCodeAt(j);
-    if (ch === SPACE) continue;
-    if (ch === COLON && (j + 1 === end || src.charCodeAt(j + 1) === SPACE)) {
-      keyText = keyString(src.slice(p, last + 1));
-      afterColon = j + 1;
-      return true;
-    }
-    if (ch === HASH && src.charCodeAt(j - 1) === SPACE) return false;
-    last = j;
-  }
-  return false;
+  // The key ends at the first `: ` (or `:` ending the line) on this line, unless a comment (` #`)
+  // starts before it. (src[p] is neither a space nor `#`, nor a key-ending `:`.)
+  const colon = colonFrom(p);
+  if (colon >= end || commentIn(p, colon) < colon) return false;
+  let last = colon - 1;
+  while (src.charCodeAt(last) === SPACE) last--;
+  keyText = plainKey(p, last + 1);
+  afterColon = colon + 1;
+  return true;
 }
 
 /** js-yaml stores a plain key as String(its resolved value): `on` is "true", `0x10` is "16". */
 function keyString(text: string): string {
   const v = plainValue(text);
   return typeof v === 'string' ? v : String(v);
+}
+
+/**
+ * The key cache: mapping keys repeat across every document of a scan (`apiVersion`, `name`,
+ * `containerPort`), so the plain keys that read as their own text are kept once, as internalized
+ * strings, in a small table indexed by a hash of their text (direct-mapped: a collision replaces
+ * the entry). A hit is checked by comparing the entry with the key's text (`===` on a short-lived
+ * substring: V8 allocates, compares and drops it faster than a charCodeAt loop or startsWith
+ * compares in place), so the cache changes which string object a key is, never its value; it saves
+ * resolving the key and V8's string-table lookup when the key is used as a property name (as
+ * JSON.parse's key cache does). Bounded: {@link KEY_CACHE_SIZE} keys of at most
+ * {@link KEY_CACHE_MAX_LENGTH} characters, none referring to a document's text.
+ */
+const KEY_CACHE_SIZE = 4096;
+const KEY_CACHE_MAX_LENGTH = 64;
+const keyCache: string[] = new Array<string>(KEY_CACHE_SIZE).fill('');
+
+/** The key for the plain scalar text src[start, stop). */
+function plainKey(start: number, stop: number): string {
+  const length = stop - start;
+  if (length > KEY_CACHE_MAX_LENGTH) return keyString(src.slice(start, stop));
+  const slot = cacheSlot(start, stop, KEY_CACHE_SIZE);
+  const known = keyCache[slot];
+  const text = src.slice(start, stop);
+  if (text === known) return known;
+  const key = keyString(text);
+  // Only keys that are their own text (not `on` -> "true") and that store() accepts are cached.
+  if (key === text && key !== '__proto__' && key !== 'constructor' && key !== 'prototype')
+    keyCache[slot] = internalized(key);
+  return key;
+}
+
+/** The same characters as V8's internalized string (a property key), flat and sharing nothing. */
+function internalized(key: string): string {
+  const holder: Record<string, number> = {};
+  holder[key] = 0;
+  for (const k in holder) return k;
+  return key;
 }
 
 // --- Quoted scalars (one line) ---
@@ -506,8 +701,9 @@ function flowCollection(end: number, depth: number): unknown {
   if (depth > MAX_FAST_DEPTH) bail();
   const isMap = src.charCodeAt(fp) === 123;
   const terminator = isMap ? 125 : 93;
-  const map: Record<string, unknown> = {};
-  const seq: unknown[] = [];
+  // Only the collection being read is made; a sequence's entries go on the entry stack.
+  const map: Record<string, unknown> | undefined = isMap ? {} : undefined;
+  const base = top;
   fp++;
   let readNext = true;
   for (;;) {
@@ -516,7 +712,7 @@ function flowCollection(end: number, depth: number): unknown {
     const c = src.charCodeAt(fp);
     if (c === terminator) {
       fp++;
-      return isMap ? map : seq.slice();
+      return map ?? sequenceOf(base);
     }
     // Missing comma, empty entry, a comment (the collection would go on below), explicit `? `.
     if (!readNext || c === 44 || c === HASH) bail();
@@ -531,9 +727,10 @@ function flowCollection(end: number, depth: number): unknown {
       skipSpaces(end);
       if (fp >= end) bail();
       const v = src.charCodeAt(fp);
-      store(map, key, v === 44 || v === 125 ? null : flowNode(end, depth + 1, false));
+      store(map as Record<string, unknown>, key, v === 44 || v === 125 ? null : flowNode(end, depth + 1, false));
     } else {
-      seq.push(flowNode(end, depth + 1, false));
+      const entry = flowNode(end, depth + 1, false);
+      entries[top++] = entry;
       skipSpaces(end);
       if (fp < end && src.charCodeAt(fp) === COLON) bail(); // `[a: b]`: a single-pair mapping
     }
@@ -577,8 +774,7 @@ function flowNode(end: number, depth: number, key: boolean): unknown {
     last = j;
   }
   fp = j;
-  const text = src.slice(start, last + 1);
-  return key ? keyString(text) : plainValue(text);
+  return key ? plainKey(start, last + 1) : plainScalar(start, last + 1);
 }
 
 // --- Block scalars ---

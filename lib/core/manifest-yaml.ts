@@ -23,7 +23,7 @@
 import * as jsyaml from 'js-yaml';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { InputError } from './errors';
-import { decodeFast, decodedNegativeZero } from './manifest-yaml-fast';
+import { SearchMemo, decodeFastIn, decodedNegativeZero, plainCharacters, searchMemo } from './manifest-yaml-fast';
 import { Resolved, resolvePlainScalar } from './manifest-yaml-scalars';
 
 export { resolvePlainScalar };
@@ -310,11 +310,20 @@ export function loadDocument(chunk: string): unknown {
 /** Whether the last {@link decodeOne} came from the fast decoder (strings are substrings of the chunk). */
 let decodedFast = false;
 
-/** Decodes one YAML document's text (already split), or throws. */
-function decodeOne(chunk: string): unknown {
+/**
+ * Decodes one YAML document, `chunk` (already split: text.slice(r.start, r.end)), or throws.
+ * `checked`: plainCharacters(text) holds; `searches`: the fast decoder's memo for `text`.
+ */
+function decodeOne(
+  text: string,
+  r: { start: number; end: number },
+  chunk: string,
+  checked: boolean,
+  searches: SearchMemo,
+): unknown {
   // The fast decoder reads the plain subset nearly every manifest is written in and returns exactly
   // what js-yaml would; anything else, every error and every limit stay js-yaml's and the code below.
-  let value = decodeFast(chunk);
+  let value = decodeFastIn(text, r.start, r.end, checked, searches);
   decodedFast = value !== undefined;
   if (value === undefined) value = loadDocument(chunk);
   if (value === null || typeof value !== 'object') return value;
@@ -340,12 +349,14 @@ export function parseYamlStream(text: string): YamlStream {
   if (ranges.length > MAX_DOCUMENTS) {
     return { documents, problems: [{ line: 1, message: `more than ${MAX_DOCUMENTS} documents` }] };
   }
+  const checked = plainCharacters(text);
+  const searches = searchMemo();
   for (const r of ranges) {
     const chunk = text.slice(r.start, r.end);
     const line = firstContentLine(text, r.start, r.end, r.startLine);
     let value: unknown;
     try {
-      value = decodeOne(chunk);
+      value = decodeOne(text, r, chunk, checked, searches);
     } catch (err) {
       const p = problemOf(err, line, chunk);
       const marked = err instanceof jsyaml.YAMLException && (err as { mark?: unknown }).mark !== undefined;

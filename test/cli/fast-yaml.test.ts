@@ -10,7 +10,13 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 import { loadDocument, parseYamlStream, resolvePlainScalar, splitDocuments } from '../../lib/core/manifest-yaml';
-import { decodeFast, decodedNegativeZero } from '../../lib/core/manifest-yaml-fast';
+import {
+  decodeFast,
+  decodeFastIn,
+  decodedNegativeZero,
+  plainCharacters,
+  searchMemo,
+} from '../../lib/core/manifest-yaml-fast';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const GOLDEN: [string, string, unknown][] = JSON.parse(
@@ -39,9 +45,28 @@ function compare(chunk: string): Outcome {
   return 'fast';
 }
 
-/** Every document of a stream, split as parseYamlStream splits it, plus the whole text as one. */
+/**
+ * Every document of a stream, split as parseYamlStream splits it, plus the whole text as one. Each
+ * document is also decoded in place (decodeFastIn, as parseYamlStream reads it), which must give
+ * the same answer as decoding its slice.
+ */
 function compareStream(text: string): Outcome[] {
-  const out = splitDocuments(text).map((r) => compare(text.slice(r.start, r.end)));
+  const checked = plainCharacters(text);
+  // One search memo for the whole stream, as parseYamlStream keeps it, and a fresh one per document.
+  const searches = searchMemo();
+  const out = splitDocuments(text).map((r) => {
+    const chunk = text.slice(r.start, r.end);
+    const outcome = compare(chunk);
+    for (const inPlace of [
+      decodeFastIn(text, r.start, r.end, checked, searches),
+      decodeFastIn(text, r.start, r.end, false),
+    ]) {
+      const sliced = decodeFast(chunk);
+      if (JSON.stringify(inPlace) !== JSON.stringify(sliced) || !isDeepStrictEqual(inPlace, sliced))
+        throw new Error(`decoding in place differs:\n${JSON.stringify(chunk)} in ${JSON.stringify(text)}`);
+    }
+    return outcome;
+  });
   compare(text);
   return out;
 }
@@ -553,5 +578,161 @@ describe('negative zero flag', () => {
     expect(value).toBeDefined();
     expect(decodedNegativeZero()).toBe(expected);
     expect(JSON.stringify(value).length > 0).toBe(true);
+  });
+});
+
+describe('key cache', () => {
+  // The decoder keeps plain keys that read as their own text in a small table shared by every
+  // document; a hit must be the same text, a resolved key (`on` -> "true") must not stand for its
+  // text, and the duplicate and __proto__ bails must hold whether a key comes from the table or not.
+  const decodeTwice = (yaml: string): Outcome[] => [...compareStream(yaml), ...compareStream(yaml)];
+
+  it.each([
+    ['prefixes of each other', 'name: 1\nnames: 2\nnam: 3\nn: 4\nnamespace: {name: 5, names: 6}\n'],
+    ['spaces inside and before the colon', 'a b: 1\na  b: 2\nab: 3\nc   : 4\n'],
+    ['Object.prototype names', 'toString: 1\nvalueOf: 2\nhasOwnProperty: 3\nisPrototypeOf: 4\n__defineGetter__: 5\n'],
+    ['integer-like keys', '0: a\n10: b\n"010": c\n1e3: d\n-1: e\n'],
+    ['non-ASCII keys', 'ключ: 1\nclé: 2\n値: 3\n"ключ2": 4\n'],
+    ['keys at the length limit', `${'k'.repeat(64)}: 1\n${'k'.repeat(65)}: 2\n${'k'.repeat(63)}: 3\n`],
+    ['very long keys', `${'long-key-'.repeat(200)}: 1\n${'long-key-'.repeat(200)}x: 2\n`],
+    ['the same keys in block and flow mappings', 'a: {name: x, port: 1}\nname: y\nport: {a: 1, name: 2}\n'],
+  ])('decodes %s as js-yaml does, the first time and from the cache', (_name, yaml) => {
+    expect(decodeTwice(yaml)).not.toContain('bail');
+  });
+
+  it.each([
+    ['a duplicate of a cached key', 'name: 1\nx: 2\nname: 3\n'],
+    ['a duplicate of a cached key in flow', 'a: {name: 1, name: 2}\n'],
+    ['a resolved key after its text', 'true: 1\non: 2\n'],
+    ['the text after a resolved key', 'on: 1\ntrue: 2\n'],
+    ['a resolved number key after its text', '16: 1\n0x10: 2\n'],
+    ['__proto__ after Object.prototype names', 'toString: 1\n__proto__: 2\n'],
+    ['constructor and prototype', 'a: {constructor: 1}\n'],
+    ['prototype', 'prototype: 1\n'],
+  ])('bails on %s, the first time and from the cache', (_name, yaml) => {
+    // Warm the cache with every key of the document (each on its own), then decode it twice.
+    for (const line of yaml.split('\n')) if (line) compareStream(line);
+    expect(decodeFast(yaml)).toBeUndefined();
+    expect(decodeFast(yaml)).toBeUndefined();
+    compareStream(yaml);
+  });
+
+  it('reads many distinct keys that share cache slots, in every order', () => {
+    // 20,000 keys over 4,096 slots: every slot is shared; each key is decoded after others took its slot.
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${(i * 7919) % 20_000}-${i % 7}`);
+    const doc = (ks: string[]) => ks.map((k, i) => `${k}: ${i}`).join('\n');
+    for (const ks of [keys, [...keys].reverse(), keys.filter((_, i) => i % 3 === 0)]) {
+      expect(compare(doc(ks))).toBe('fast');
+      const flow = `m: {${ks.slice(0, 500).join(': 1, ')}: 1}\n`;
+      expect(compare(flow)).toBe('fast');
+    }
+  });
+
+  it('gives every key its own text on a hit (no substring of another document)', () => {
+    const a = decodeFast('apiVersion: v1\nkind: ConfigMap\n') as Record<string, unknown>;
+    const b = decodeFast('kind: Secret\napiVersion: v2\n') as Record<string, unknown>;
+    expect(Object.keys(a)).toEqual(['apiVersion', 'kind']);
+    expect(Object.keys(b)).toEqual(['kind', 'apiVersion']);
+    expect(b).toEqual({ kind: 'Secret', apiVersion: 'v2' });
+  });
+});
+
+describe('decoding documents in place', () => {
+  it.each([
+    ['a tab in one document', 'a: 1\n---\nb:\t2\n---\nc: 3\n', ['fast', 'bail', 'fast'], false],
+    ['a control character in one document', 'a: "\u0001"\n---\nb: 2\n', ['bail', 'fast'], false],
+    ['a lone CR in one document', 'a: 1\n---\nb: 1\rc: 2\n---\nd: 4\r\n', ['fast', 'bail', 'fast'], false],
+    ['a BOM opening the stream', '\ufeffa: 1\n---\nb: 2\n', ['fast', 'fast'], false],
+    ['a BOM opening a later document', 'a: 1\n---\n\ufeffb: 2\n', ['fast', 'bail'], false],
+    ['a last document without a line end', 'a: 1\n---\nb: [x]', ['fast', 'fast'], true],
+  ])('bails only on the document with %s', (_name, yaml, outcomes, plain) => {
+    // Any refused character makes the whole stream's check fail; each document is then checked alone.
+    expect(plainCharacters(yaml)).toBe(plain);
+    expect(compareStream(yaml)).toEqual(outcomes);
+    const { documents } = parseYamlStream(yaml);
+    expect(documents.filter((d) => d.inText).length).toBe(outcomes.filter((o) => o === 'fast').length);
+  });
+});
+
+describe('value cache', () => {
+  // Plain scalars that stay strings are kept once in a small table shared by every document; a
+  // hit must be the same text and a scalar that resolves (`on`, `0x10`, `~`) must never come from it.
+  it.each([
+    ['repeated values in block and flow', 'a: TCP\nb: [TCP, TCP, {c: TCP}]\nd:\n- TCP\n- tcp\n- TC P\n'],
+    [
+      'values around the copy and cache limits',
+      `a: ${'v'.repeat(12)}\nb: ${'v'.repeat(13)}\nc: ${'v'.repeat(40)}\nd: ${'v'.repeat(41)}\n`,
+    ],
+    ['same ends and length, other middles', 'a: abcde\nb: abxde\nc: ab de\nd: [abcde, abxde]\n'],
+    [
+      'words that resolve next to their strings',
+      'a: on\nb: "on"\nc: On\nd: [on, "on", oN]\ne: 0x10\nf: "0x10"\ng: ~\nh: "~"\n',
+    ],
+    ['non-ASCII values', 'a: ünïcödé\nb: [ünïcödé, 値]\nc: 値\n'],
+    ['values with a comment after them', 'a: x # one\nb: x\nc: [x, y] # two\n'],
+  ])('decodes %s as js-yaml does, the first time and from the cache', (_name, yaml) => {
+    expect([...compareStream(yaml), ...compareStream(yaml)]).not.toContain('bail');
+  });
+
+  it('never returns a cached string for a scalar that resolves to something else', () => {
+    // Warm with quoted and plain strings, then read the same words plain.
+    for (const w of ['on', 'yes', '0x10', '1e3', '~', 'null', '-0.0', '.5', '017']) {
+      compareStream(`a: "${w}"\nb: ${w}x\n`);
+      const value = decodeFast(`a: ${w}\nb: [${w}]\n`) as { a: unknown; b: unknown[] };
+      expect(value).toEqual(loadDocument(`a: ${w}\nb: [${w}]\n`));
+      expect(typeof value.a).not.toBe('string');
+    }
+  });
+
+  it('still bails on a merge key value and on .inf after warming', () => {
+    compareStream('a: x\n');
+    expect(decodeFast('a: <<\n')).toBeUndefined();
+    expect(decodeFast('a: <<\n')).toBeUndefined();
+    expect(decodeFast('a: [.inf]\n')).toBeUndefined();
+  });
+
+  it('reads many distinct values that share cache slots', () => {
+    const values = Array.from({ length: 20_000 }, (_, i) => `v${(i * 7919) % 20_000}-${'x'.repeat(i % 30)}`);
+    const doc = (vs: string[]) => `a:\n${vs.map((v) => `- ${v}`).join('\n')}\nb: [${vs.slice(0, 500).join(', ')}]\n`;
+    for (const vs of [values, [...values].reverse()]) expect(compare(doc(vs))).toBe('fast');
+  });
+});
+
+describe('searches for key colons and comments', () => {
+  // The decoder finds `: ` and ` #` with native searches remembered across a stream's documents.
+  it.each([
+    ['comments after keys and values', 'a: b #c\nd: e#f\ng#h: i\nj: k # l: m\n"n": o # p\n'],
+    ['colons inside keys and values', 'a:b: c\nhttp://x: y\nz: http://w:80/p\nq: a:b:c\nr :s: t\n'],
+    ['a colon ending a value', 'a: b:\n'],
+    ['a key colon at the line end', 'a:\n  b: c\nd:\r\n  e: f\r\n'],
+    ['spaces before the colon and comment', 'a   : b   # c\nd: e   \n'],
+    ['a comment only in a later document', 'a: b\n---\nc: d\n---\ne: f # g\nh: i\n'],
+    ['a comment only in an earlier document', 'a: b # c\n---\nd: e\n---\nf: g\n'],
+    ['no colon in a document', 'a: b\n---\n- x\n- y # z\n---\n- w\n---\nk: v\n'],
+    ['hashes without a space before them', 'a: b#c#d\ne#f: g\nh: "#"\n'],
+  ])('decodes %s as js-yaml does', (_name, yaml) => {
+    // compareStream throws when a document read in place differs from js-yaml's reading.
+    expect(compareStream(yaml).length).toBe(splitDocuments(yaml).length);
+  });
+
+  it('forgets a memo made for another text', () => {
+    const searches = searchMemo();
+    expect(decodeFastIn('a: b # c\n', 0, 9, true, searches)).toEqual({ a: 'b' });
+    // Same memo, another text of the same length: its colons and comments are elsewhere.
+    expect(decodeFastIn('ab: c #d\n', 0, 9, true, searches)).toEqual({ ab: 'c' });
+    expect(decodeFastIn('a b:c: d\n', 0, 9, true, searches)).toEqual({ 'a b:c': 'd' });
+  });
+});
+
+describe('searches over whole streams', () => {
+  // Comment banners, colons inside values and many documents without a key: the remembered
+  // searches run across documents and past lines the decoder never reads.
+  it.each([
+    ['comment banners', Array.from({ length: 2000 }, (_, i) => `${'#'.repeat(60)}\nk${i}: v # c\n`).join('')],
+    ['colons inside values', Array.from({ length: 2000 }, (_, i) => `k${i}: ${'a:'.repeat(30)}b\n`).join('')],
+    ['documents without a key', Array.from({ length: 2000 }, (_, i) => `---\n- v${i} # c:\n`).join('')],
+  ])('on %s', (_name, yaml) => {
+    expect(compareStream(yaml).every((o) => o === 'fast')).toBe(true);
+    expect(parseYamlStream(yaml).documents.every((d) => d.inText)).toBe(true);
   });
 });
