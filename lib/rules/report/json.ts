@@ -1,20 +1,29 @@
 import { ObjectResult, Report } from '../types';
 import { FailOn, failingCount, statusOf } from './common';
+import { joined, jsonParts } from './chunked';
 import { Fingerprinter } from './fingerprint';
 
-/** One JSON object: every input object (with or without problems), the inputs skipped or unreadable, and a summary. */
+/** Findings of a result without problems (JSON.stringify writes `[]`; nothing mutates it). */
+const NO_FINDINGS: readonly Record<string, unknown>[] = Object.freeze([]);
+
+/**
+ * One JSON object: every input object (with or without problems), the inputs skipped or unreadable, and a summary.
+ * The text is `JSON.stringify({ results, inputs, summary }, null, 2)`, its results written in
+ * chunks (as {@link toJsonParts}).
+ */
 export function toJson(report: Report, failOn: FailOn = 'error', file?: (f: string) => string): string {
+  return joined(toJsonParts(report, failOn, file));
+}
+
+/**
+ * {@link toJson} as consecutive parts whose concatenation is its text: a large report (37 MB on a
+ * 50 MB repository) is written part by part, never held whole, joined, or encoded at once. `file`
+ * names files in fingerprints; it is asked once per run of consecutive results from one file, so
+ * it must depend on its argument only.
+ */
+export function toJsonParts(report: Report, failOn: FailOn = 'error', file?: (f: string) => string): string[] {
   // Fingerprints are assigned in report order, the order this walks (as fingerprints() would).
   const prints = new Fingerprinter(file);
-  const results = report.results.map((r) => ({
-    file: r.source?.file ?? null,
-    line: r.source?.line ?? null,
-    apiVersion: r.apiVersion,
-    kind: r.kind,
-    namespace: r.namespace ?? null,
-    name: r.name,
-    findings: r.problems.length === 0 ? [] : problemsOf(r, prints),
-  }));
   const summary = {
     ...report.summary,
     failing: failingCount(report, failOn),
@@ -23,7 +32,22 @@ export function toJson(report: Report, failOn: FailOn = 'error', file?: (f: stri
     pssVersion: report.pssVersion,
   };
   const inputs = report.inputs ?? { errors: [], skipped: [] };
-  return JSON.stringify({ results, inputs, summary }, null, 2);
+  const results = report.results;
+  return jsonParts({ results: NO_FINDINGS, inputs, summary }, 'results', 2, results.length, (i) =>
+    resultObject(results[i], prints),
+  );
+}
+
+function resultObject(r: ObjectResult, prints: Fingerprinter): Record<string, unknown> {
+  return {
+    file: r.source?.file ?? null,
+    line: r.source?.line ?? null,
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    namespace: r.namespace ?? null,
+    name: r.name,
+    findings: r.problems.length === 0 ? NO_FINDINGS : problemsOf(r, prints),
+  };
 }
 
 function problemsOf(r: ObjectResult, prints: Fingerprinter): Record<string, unknown>[] {

@@ -61,9 +61,12 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-function statusOf(r: ObjectResult, rules: readonly RuleInfo[]): { status: Status; notes: string[] } | undefined {
-  const ids = new Set(rules.map((x) => x.id));
-  if (!r.checked.some((id) => ids.has(id))) return undefined;
+/** A result in scope of a control without problems: it passes. */
+const PASS: { status: Status; notes: string[] } = { status: 'pass', notes: [] };
+
+/** The status of a result in scope of a control (one of whose rules ran on it), given the control's rule IDs. */
+function statusOf(r: ObjectResult, ids: ReadonlySet<string>): { status: Status; notes: string[] } {
+  if (r.problems.length === 0) return PASS;
   const problems = r.problems.filter((f) => f.rules.some((id) => ids.has(id)) && f.severity !== 'info');
   const open = problems.filter((f) => !f.suppressed && f.baseline === undefined);
   if (open.length) return { status: 'fail', notes: [...new Set(open.map((f) => f.rule))] };
@@ -75,7 +78,7 @@ function statusOf(r: ObjectResult, rules: readonly RuleInfo[]): { status: Status
         f.suppressed ? `${f.rule}: ${f.suppression?.reason ?? ''}` : `${f.rule}: baselined in ${f.baseline}`,
       ),
     };
-  return { status: 'pass', notes: [] };
+  return PASS;
 }
 
 function compareControls(a: string, b: string): number {
@@ -127,6 +130,23 @@ export function toMarkdown(report: Report, options: MarkdownOptions = {}): strin
   }
   const where = (r: ObjectResult) =>
     `${cell(objectLabel(r))}${r.source?.file ? ` (\`${cell(r.source.file)}${r.source.line ? `:${r.source.line}` : ''}\`)` : ''}`;
+  // A control is in scope of an object when one of its rules ran on it (its `checked` list).
+  // Results of a kind share one frozen list: scope is decided per distinct list and control, and
+  // looked up per object by the list's number (a Map lookup per object and control was most of the
+  // report on a large repository).
+  const results = report.results;
+  const lists: (readonly string[])[] = [];
+  const listOf = new Int32Array(results.length);
+  const listNumber = new Map<readonly string[], number>();
+  for (let i = 0; i < results.length; i++) {
+    let k = listNumber.get(results[i].checked);
+    if (k === undefined) {
+      k = lists.length;
+      lists.push(results[i].checked);
+      listNumber.set(results[i].checked, k);
+    }
+    listOf[i] = k;
+  }
   for (const fw of order) {
     out.push(`## ${fw}`, '');
     const controls = [...(frameworks.get(fw)?.values() ?? [])].sort((a, b) => compareControls(a.control, b.control));
@@ -136,20 +156,23 @@ export function toMarkdown(report: Report, options: MarkdownOptions = {}): strin
       '|---|---|---|---|---|---|',
     ];
     for (const c of controls) {
-      const rows = report.results.flatMap((r) => {
-        const st = statusOf(r, c.rules);
-        return st ? [{ r, ...st }] : [];
-      });
-      if (rows.length === 0) {
+      const ids = new Set(c.rules.map((x) => x.id));
+      const inScope = lists.map((list) => list.some((id) => ids.has(id)));
+      const counts = { pass: 0, fail: 0, suppressed: 0 };
+      const notable: string[] = [];
+      for (let i = 0; i < results.length; i++) {
+        if (!inScope[listOf[i]]) continue;
+        const r = results[i];
+        const row = statusOf(r, ids);
+        counts[row.status]++;
+        if (row.status !== 'pass')
+          notable.push(`${ICON[row.status].split(' ')[0]} ${where(r)}: ${row.notes.join('; ')}`);
+      }
+      if (counts.pass + counts.fail + counts.suppressed === 0) {
         empty.push(c.control);
         continue;
       }
-      const counts = { pass: 0, fail: 0, suppressed: 0 };
-      rows.forEach((row) => counts[row.status]++);
       const icon = counts.fail ? '❌' : counts.suppressed ? '⚪' : '✅';
-      const notable = rows
-        .filter((row) => row.status !== 'pass')
-        .map((row) => `${ICON[row.status].split(' ')[0]} ${where(row.r)}: ${row.notes.join('; ')}`);
       table.push(
         `| ${icon} ${cell(`${c.control}${c.title ? ` — ${c.title}` : ''}`)} | ${c.rules.map((r) => `\`${r.id}\``).join(' ')} | ${counts.pass} | ${counts.fail} | ${counts.suppressed} | ${cell(notable.join('<br>'))} |`,
       );

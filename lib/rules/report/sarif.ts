@@ -1,6 +1,8 @@
 /** SARIF 2.1.0 for GitHub code scanning: rules with help, one result per finding at file and line. */
-import { Report, RuleInfo, Severity } from '../types';
+import { ObjectResult, Problem, Report, RuleInfo, Severity } from '../types';
+import { joined, jsonParts } from './chunked';
 import { fingerprints, objectLabel, statusOf } from './common';
+import { lastOf } from './fingerprint';
 
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', info: '2.0' };
@@ -9,7 +11,11 @@ const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.
 export interface SarifOptions {
   /** Version written as the tool driver's version. @default '0.0.0' */
   readonly toolVersion?: string;
-  /** Turns a file path into the URI GitHub expects (relative to the repository root). @default the path unchanged */
+  /**
+   * Turns a file path into the URI GitHub expects (relative to the repository root). Asked once per
+   * run of consecutive problems from one file, so it must depend on its argument only.
+   * @default the path unchanged
+   */
   readonly uri?: (file: string) => string;
 }
 
@@ -68,7 +74,12 @@ function invocation(report: Report, uri: (f: string) => string) {
 
 /** The report as SARIF 2.1.0 for GitHub code scanning: one result per problem, at its file and line. */
 export function toSarif(report: Report, options: SarifOptions = {}): string {
-  const uri = options.uri ?? ((f: string) => f);
+  return joined(toSarifParts(report, options));
+}
+
+/** {@link toSarif} as consecutive parts whose concatenation is its text, for writing a large report part by part. */
+export function toSarifParts(report: Report, options: SarifOptions = {}): string[] {
+  const uri = options.uri ? lastOf(options.uri) : (f: string) => f;
   const rules = [...report.rules];
   const ids = new Map(rules.map((r, i) => [r.id, i]));
   const extraRule = (id: string, severity: Severity): number => {
@@ -88,10 +99,22 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
     return rules.length - 1;
   };
   const prints = fingerprints(report, uri);
-  const results = report.results.flatMap((r) =>
-    r.problems.map((f) => ({
+  // Every problem's rule index first: the rules (meta rules added) are written before the results.
+  const owners: ObjectResult[] = [];
+  const problems: Problem[] = [];
+  const ruleIndex: number[] = [];
+  for (const r of report.results)
+    for (const f of r.problems) {
+      owners.push(r);
+      problems.push(f);
+      ruleIndex.push(ids.get(f.rule) ?? extraRule(f.rule, f.severity));
+    }
+  const result = (i: number) => {
+    const r = owners[i];
+    const f = problems[i];
+    return {
       ruleId: f.rule,
-      ruleIndex: ids.get(f.rule) ?? extraRule(f.rule, f.severity),
+      ruleIndex: ruleIndex[i],
       level: LEVEL[f.severity],
       message: {
         text: `${objectLabel(r)}: ${f.message}${f.path ? ` (at ${f.path})` : ''}.${f.rules.length > 1 ? ` Also: ${f.rules.slice(1).join(', ')}.` : ''}${f.baseline !== undefined ? ` Accepted by baseline ${f.baseline}.` : ''} Fix: ${f.fix}`,
@@ -129,8 +152,8 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
         ...(f.rules.length > 1 ? { relatedRules: f.rules.slice(1) } : {}),
         ...(f.peers.length ? { peers: f.peers } : {}),
       },
-    })),
-  );
+    };
+  };
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -144,10 +167,11 @@ export function toSarif(report: Report, options: SarifOptions = {}): string {
             rules: rules.map(ruleDescriptor),
           },
         },
-        results,
+        results: [],
         invocations: [invocation(report, uri)],
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2);
+  // The results (one per problem, 37 MB on a 50 MB repository) are written in chunks.
+  return jsonParts(sarif, 'results', 4, problems.length, result);
 }
