@@ -3,6 +3,7 @@ import { RuleOptionError } from '../core/errors';
 import { packNames as registeredPacks } from './packs';
 import { ObjectSet } from './object-set';
 import { GroupVersionKind, POD_TEMPLATE_KINDS, PodTemplateLocator, locatorTable } from './pod-template';
+import { releasePod } from './resolved-pod';
 import { PSS_VERSION_LABEL, formatPssVersion, parsePssVersion, PSS_LATEST_MINOR } from './pss-version';
 import { POD_TEMPLATES, Pack, Rule, RuleContext, RunSettings, ruleInfo } from './rule';
 import { findSuppression, parseSuppressions } from './suppressions';
@@ -19,11 +20,11 @@ import {
   Severity,
   SourcedObject,
   Suppression,
-  renderPath,
 } from './types';
 import { rec } from './util';
+import { FindingNames } from './finding-names';
 import { SUPPORTED_KUBERNETES_MINORS, parseKubernetesMinor } from '../core/settings';
-import { applyExemptions, mergeFindings } from './problems';
+import { EXEMPTIONS, applyExemptions, mergeFindings } from './problems';
 import { packByName, DEFAULT_PACKS } from './packs';
 
 /** Options of {@link runRules}. */
@@ -123,6 +124,29 @@ function pssMinorFor(set: ObjectSet, namespace: string, settings: RunSettings): 
   return (label ? parsePssVersion(label) : undefined) ?? PSS_LATEST_MINOR;
 }
 
+/**
+ * {@link pssMinorFor} of the previous object's namespace, kept for the next: objects come file by
+ * file, mostly in one namespace, so comparing the name spares the namespace lookup. A function of
+ * the run's set and settings, which never change.
+ */
+class PssMinors {
+  private namespace: string | undefined = undefined;
+  private minor = 0;
+
+  constructor(
+    private readonly set: ObjectSet,
+    private readonly settings: RunSettings,
+  ) {}
+
+  public of(namespace: string): number {
+    if (namespace !== this.namespace) {
+      this.minor = pssMinorFor(this.set, namespace, this.settings);
+      this.namespace = namespace;
+    }
+    return this.minor;
+  }
+}
+
 function applies(rule: Rule, kind: string, hasPod: boolean): boolean {
   return rule.kinds === POD_TEMPLATES ? hasPod : rule.kinds.includes(kind);
 }
@@ -186,19 +210,22 @@ function toFinding(
   draft: FindingDraft,
   suppressions: readonly Suppression[],
   source: ObjectSource | undefined,
+  names: FindingNames,
 ): Finding {
-  const suppression = findSuppression(suppressions, rule, draft.container);
+  const suppression = suppressions.length === 0 ? undefined : findSuppression(suppressions, rule, draft.container);
+  // Rendered path, segments and message are the run's shared copies (equal to the draft's).
+  const path = names.path(draft.path);
   return {
     rule,
     severity: draft.severity ?? severity,
-    message: draft.message,
-    path: renderPath(draft.path),
-    pathSegments: draft.path,
+    message: typeof draft.message === 'string' ? names.message(draft.message) : draft.message,
+    path: path.rendered,
+    pathSegments: path.segments,
     fix: draft.fix ?? fix,
     container: draft.container,
     suppressed: suppression !== undefined,
     suppression,
-    line: source?.locate?.(draft.path) ?? source?.line,
+    line: source?.locate?.(path.segments) ?? source?.line,
   };
 }
 
@@ -209,6 +236,8 @@ function evaluateObject(
   settings: RunSettings,
   source: ObjectSource | undefined,
   infos: ReadonlyMap<string, RuleInfo>,
+  names: FindingNames,
+  minors: PssMinors,
 ): ObjectResult {
   const item = set.items[index];
   const object = item.object;
@@ -218,16 +247,24 @@ function evaluateObject(
       ? parseSuppressions(item.pod.template.metadata.annotations, item.pod.template.metadataPath, settings.now)
       : NO_SUPPRESSIONS;
   const suppressions = tmpl.active.length === 0 ? own.active : [...own.active, ...tmpl.active];
-  const findings: Finding[] = [];
-  for (const p of own.problems) findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
-  for (const p of tmpl.problems) findings.push(toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, [], source));
+  // Made on the first finding: most objects have none. Indexed loops throughout: for-of over the
+  // shared frozen empties allocates an iterator per loop (V8 has no fast path for frozen arrays).
+  let findings: Finding[] | undefined;
+  const annotationProblems = own.problems.length + tmpl.problems.length === 0 ? [] : [own.problems, tmpl.problems];
+  for (const problems of annotationProblems)
+    for (let i = 0; i < problems.length; i++) {
+      const p = problems[i];
+      (findings ??= []).push(
+        toFinding(p.rule, p.severity ?? 'error', p.fix ?? '', p, NO_SUPPRESSIONS.active, source, names),
+      );
+    }
   const ctx: RuleContext = {
     object,
     index,
     pod: item.pod,
     set,
     settings,
-    pssMinor: pssMinorFor(set, item.namespace, settings),
+    pssMinor: minors.of(item.namespace),
   };
   const list = dispatch.rulesFor(item.kind, item.pod !== undefined);
   // `checked` follows the kind's last list while it matches; a copy starts at the first difference.
@@ -246,14 +283,17 @@ function evaluateObject(
       ownChecked.push(rule.id);
     }
     for (let i = 0; i < drafts.length; i++)
-      findings.push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source));
+      (findings ??= []).push(toFinding(rule.id, rule.severity, rule.fix, drafts[i], suppressions, source, names));
   }
+  // The pod's resolved containers are this object's alone: let them go before the next object.
+  releasePod(item.pod);
   let checked: readonly string[];
   if (ownChecked === undefined && shared !== undefined && same === shared.length) checked = shared;
   else checked = list.checked = Object.freeze(ownChecked ?? (shared === undefined ? [] : shared.slice(0, same)));
   // Most objects pass every rule: they share one frozen empty list of findings and of problems
   // (the results live until the report is rendered, so per-object empties are all promoted).
-  const final = findings.length === 0 ? NO_FINDINGS : applyExemptions(object, findings);
+  // The engine owns `findings`: used as they are unless an exemption covers the object (rare).
+  const final = findings === undefined ? NO_FINDINGS : exempt(object) ? applyExemptions(object, findings) : findings;
   return {
     index,
     apiVersion: object.apiVersion ?? '',
@@ -267,6 +307,12 @@ function evaluateObject(
   };
 }
 
+/** Whether any known-necessary exemption covers the object. */
+function exempt(object: KubeObject): boolean {
+  for (let i = 0; i < EXEMPTIONS.length; i++) if (EXEMPTIONS[i].applies(object)) return true;
+  return false;
+}
+
 /** Counts problems (findings merged per field); baselined problems count as accepted, not failing. */
 export function summarize(results: readonly ObjectResult[]): ReportSummary {
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -274,9 +320,13 @@ export function summarize(results: readonly ObjectResult[]): ReportSummary {
   let ruleFindings = 0;
   let suppressed = 0;
   let baselined = 0;
-  for (const r of results) {
+  // Indexed: most results hold the shared frozen empties, which for-of would iterate slowly.
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
     ruleFindings += r.findings.length;
-    for (const f of r.problems) {
+    const problems = r.problems;
+    for (let j = 0; j < problems.length; j++) {
+      const f = problems[j];
       findings++;
       if (f.suppressed) suppressed++;
       else if (f.baseline !== undefined) baselined++;
@@ -314,7 +364,9 @@ export function runRules(input: readonly (KubeObject | SourcedObject)[], options
   const rules: RuleInfo[] = selected.map(({ rule, pack }) => ruleInfo(rule, pack, podKinds));
   const infos = new Map(rules.map((r) => [r.id, r]));
   const dispatch = new Dispatch(selected);
-  const results = sourced.map((s, i) => evaluateObject(set, i, dispatch, settings, s.source, infos));
+  const names = new FindingNames();
+  const minors = new PssMinors(set, settings);
+  const results = sourced.map((s, i) => evaluateObject(set, i, dispatch, settings, s.source, infos, names, minors));
   return {
     packs: packNames,
     pssVersion: formatPssVersion(settings.pssMinor),

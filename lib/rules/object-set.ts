@@ -1,7 +1,8 @@
 /** The whole input, indexed for cross-object rules (policies selecting pods, bindings, namespaces). */
-import { LocatorTable, PodContext, PodTemplateLocator, locatorFor, podContext } from './pod-template';
+import { LocatorTable, PodContext, PodTemplateLocator, locatorFor } from './pod-template';
+import { ResolvedPod } from './resolved-pod';
 import { KubeObject } from './types';
-import { isRecord, labelsOf, selectorMatches } from './util';
+import { isRecord, selectorMatches, sharedLabels } from './util';
 
 /** Reads the label selector of an object (a NetworkPolicy's podSelector, a PDB's selector). */
 export type SelectorOf = (item: IndexedObject) => unknown;
@@ -118,12 +119,15 @@ export class ObjectSet {
 
   constructor(objects: readonly KubeObject[], locators: LocatorTable) {
     // The locator depends only on apiVersion and kind: looked up once per pair, not per object.
-    const byType = new Map<string | undefined, Map<string | undefined, PodTemplateLocator | undefined>>();
+    // null: the pair has no locator (so one `get` answers both questions).
+    const byType = new Map<string | undefined, Map<string | undefined, PodTemplateLocator | null>>();
     const locate = (object: KubeObject) => {
       let kinds = byType.get(object.apiVersion);
       if (!kinds) byType.set(object.apiVersion, (kinds = new Map()));
-      if (!kinds.has(object.kind)) kinds.set(object.kind, locatorFor(locators, object.apiVersion, object.kind));
-      return kinds.get(object.kind)?.(object);
+      let locator = kinds.get(object.kind);
+      if (locator === undefined)
+        kinds.set(object.kind, (locator = locatorFor(locators, object.apiVersion, object.kind) ?? null));
+      return locator?.(object);
     };
     this.items = objects.map((object, index) => {
       const template = locate(object);
@@ -133,12 +137,12 @@ export class ObjectSet {
         kind: object.kind ?? '',
         name: object.metadata?.name ?? '',
         namespace: object.metadata?.namespace ?? '',
-        labels: labelsOf(object.metadata?.labels),
-        pod: template ? podContext(template) : undefined,
+        labels: sharedLabels(object.metadata?.labels),
+        pod: template ? new ResolvedPod(template) : undefined,
       };
-      const list = this.byKind.get(item.kind) ?? [];
-      list.push(item);
-      this.byKind.set(item.kind, list);
+      const list = this.byKind.get(item.kind);
+      if (list) list.push(item);
+      else this.byKind.set(item.kind, [item]);
       return item;
     });
   }

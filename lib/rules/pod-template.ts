@@ -4,7 +4,7 @@
  * pod-versus-container inheritance (the largest source of scanner false positives).
  */
 import { KubeObject, PathSegment } from './types';
-import { Json, arr, isRecord, labelsOf, rec, str, strs } from './util';
+import { Json, arr, isRecord, rec, sharedLabels, str, strs } from './util';
 
 /** Where an object's pod template is and what it holds. */
 export interface PodTemplate {
@@ -31,26 +31,26 @@ export interface GroupVersionKind {
   readonly kind: string;
 }
 
-function templateAt(object: KubeObject, path: readonly string[]): PodTemplate | undefined {
-  let node: unknown = object;
-  for (const seg of path) node = rec(node)[seg];
-  if (!isRecord(node) || !isRecord(node.spec)) return undefined;
-  return {
-    metadataPath: [...path, 'metadata'],
-    specPath: [...path, 'spec'],
-    metadata: rec(node.metadata),
-    spec: node.spec,
+/** Locator for objects whose pod template sits at a fixed path (`spec.template`, …). */
+export function templatePathLocator(...path: string[]): PodTemplateLocator {
+  // The same two paths for every object of the kind: made once, frozen, shared by every template
+  // (the index keeps each object's template for the whole run).
+  const metadataPath: readonly PathSegment[] = Object.freeze([...path, 'metadata']);
+  const specPath: readonly PathSegment[] = Object.freeze([...path, 'spec']);
+  return (object) => {
+    let node: unknown = object;
+    for (const seg of path) node = rec(node)[seg];
+    if (!isRecord(node) || !isRecord(node.spec)) return undefined;
+    return { metadataPath, specPath, metadata: rec(node.metadata), spec: node.spec };
   };
 }
 
-/** Locator for objects whose pod template sits at a fixed path (`spec.template`, …). */
-export function templatePathLocator(...path: string[]): PodTemplateLocator {
-  return (object) => templateAt(object, path);
-}
+const POD_METADATA_PATH: readonly PathSegment[] = Object.freeze(['metadata']);
+const POD_SPEC_PATH: readonly PathSegment[] = Object.freeze(['spec']);
 
 const podLocator: PodTemplateLocator = (object) =>
   isRecord(object.spec)
-    ? { metadataPath: ['metadata'], specPath: ['spec'], metadata: rec(object.metadata), spec: object.spec }
+    ? { metadataPath: POD_METADATA_PATH, specPath: POD_SPEC_PATH, metadata: rec(object.metadata), spec: object.spec }
     : undefined;
 
 const defaultLocators = new Map<string, PodTemplateLocator>();
@@ -275,17 +275,19 @@ const APPARMOR_TYPE = profileType('appArmorProfile');
 const ALLOW_PRIVILEGE_ESCALATION = bool('allowPrivilegeEscalation');
 const PRIVILEGED = bool('privileged');
 const READ_ONLY_ROOT = bool('readOnlyRootFilesystem');
-const F_RUN_AS_NON_ROOT = ['runAsNonRoot'] as const;
-const F_RUN_AS_USER = ['runAsUser'] as const;
-const F_RUN_AS_GROUP = ['runAsGroup'] as const;
-const F_SECCOMP = ['seccompProfile', 'type'] as const;
-const F_APPARMOR = ['appArmorProfile', 'type'] as const;
-const F_APE = ['allowPrivilegeEscalation'] as const;
-const F_PRIVILEGED = ['privileged'] as const;
-const F_READ_ONLY_ROOT = ['readOnlyRootFilesystem'] as const;
+// Paths from the container (or the pod spec) to each field, so no securityContext path is built
+// per container: a setting's path is made only when a rule reads it.
+const F_RUN_AS_NON_ROOT = ['securityContext', 'runAsNonRoot'] as const;
+const F_RUN_AS_USER = ['securityContext', 'runAsUser'] as const;
+const F_RUN_AS_GROUP = ['securityContext', 'runAsGroup'] as const;
+const F_SECCOMP = ['securityContext', 'seccompProfile', 'type'] as const;
+const F_APPARMOR = ['securityContext', 'appArmorProfile', 'type'] as const;
+const F_APE = ['securityContext', 'allowPrivilegeEscalation'] as const;
+const F_PRIVILEGED = ['securityContext', 'privileged'] as const;
+const F_READ_ONLY_ROOT = ['securityContext', 'readOnlyRootFilesystem'] as const;
 
 function resolveContainer(
-  spec: Json,
+  pod: Json,
   specPath: readonly PathSegment[],
   list: ContainerListName,
   index: number,
@@ -293,11 +295,7 @@ function resolveContainer(
 ): ResolvedContainer {
   const path = [...specPath, list, index];
   const sc = rec(c.securityContext);
-  const pod = rec(spec.securityContext);
-  const scPath = [...path, 'securityContext'];
-  const podPath = [...specPath, 'securityContext'];
   const caps = rec(sc.capabilities);
-  const names = (v: unknown) => recsOrStrings(v);
   return {
     name: str(c.name) ?? `${list}[${index}]`,
     list,
@@ -306,31 +304,30 @@ function resolveContainer(
     spec: c,
     securityContext: sc,
     effective: {
-      runAsNonRoot: inherit(sc, pod, scPath, podPath, F_RUN_AS_NON_ROOT, RUN_AS_NON_ROOT),
-      runAsUser: inherit(sc, pod, scPath, podPath, F_RUN_AS_USER, RUN_AS_USER),
-      runAsGroup: inherit(sc, pod, scPath, podPath, F_RUN_AS_GROUP, RUN_AS_GROUP),
-      seccompProfileType: inherit(sc, pod, scPath, podPath, F_SECCOMP, SECCOMP_TYPE),
-      appArmorProfileType: inherit(sc, pod, scPath, podPath, F_APPARMOR, APPARMOR_TYPE),
-      allowPrivilegeEscalation: own(sc, scPath, F_APE, ALLOW_PRIVILEGE_ESCALATION),
-      privileged: own(sc, scPath, F_PRIVILEGED, PRIVILEGED),
-      readOnlyRootFilesystem: own(sc, scPath, F_READ_ONLY_ROOT, READ_ONLY_ROOT),
-      capabilitiesAdd: names(caps.add),
-      capabilitiesDrop: names(caps.drop),
+      runAsNonRoot: inherit(sc, pod, path, specPath, F_RUN_AS_NON_ROOT, RUN_AS_NON_ROOT),
+      runAsUser: inherit(sc, pod, path, specPath, F_RUN_AS_USER, RUN_AS_USER),
+      runAsGroup: inherit(sc, pod, path, specPath, F_RUN_AS_GROUP, RUN_AS_GROUP),
+      seccompProfileType: inherit(sc, pod, path, specPath, F_SECCOMP, SECCOMP_TYPE),
+      appArmorProfileType: inherit(sc, pod, path, specPath, F_APPARMOR, APPARMOR_TYPE),
+      allowPrivilegeEscalation: own(sc, path, F_APE, ALLOW_PRIVILEGE_ESCALATION),
+      privileged: own(sc, path, F_PRIVILEGED, PRIVILEGED),
+      readOnlyRootFilesystem: own(sc, path, F_READ_ONLY_ROOT, READ_ONLY_ROOT),
+      capabilitiesAdd: strs(caps.add),
+      capabilitiesDrop: strs(caps.drop),
     },
   };
-}
-
-function recsOrStrings(v: unknown): string[] {
-  return strs(v);
 }
 
 /** Every container of the pod spec: init, regular and ephemeral, as PSA's visitor walks them. */
 export function resolveContainers(spec: Json, specPath: readonly PathSegment[]): ResolvedContainer[] {
   const out: ResolvedContainer[] = [];
+  const pod = rec(spec.securityContext);
   for (const list of CONTAINER_LISTS) {
-    arr(spec[list]).forEach((c, i) => {
-      if (isRecord(c)) out.push(resolveContainer(spec, specPath, list, i, c));
-    });
+    const items = arr(spec[list]);
+    for (let i = 0; i < items.length; i++) {
+      const c = items[i];
+      if (isRecord(c)) out.push(resolveContainer(pod, specPath, list, i, c));
+    }
   }
   return out;
 }
@@ -341,7 +338,7 @@ export function podContext(template: PodTemplate): PodContext {
     template,
     spec: template.spec,
     specPath: template.specPath,
-    labels: labelsOf(template.metadata.labels),
+    labels: sharedLabels(template.metadata.labels),
     podSecurityContext: rec(template.spec.securityContext),
     containers: resolveContainers(template.spec, template.specPath),
   };

@@ -111,31 +111,63 @@ export function problemFieldKey(p: Problem): string {
   return fieldKey(p.container, p.pathSegments);
 }
 
+/**
+ * Up to this many findings on one object are grouped by comparing field keys in a list: an object
+ * has a handful, and the two Maps per object (and one per field) cost more than the comparisons.
+ */
+const LINEAR_GROUPING = 16;
+
+const bySeverity = (a: Finding, b: Finding): number => RANK[a.severity] - RANK[b.severity];
+
 /** Merges findings per field into problems, most severe first (stable for equal severity). */
 export function mergeFindings(findings: readonly Finding[], rules: ReadonlyMap<string, RuleInfo>): Problem[] {
-  if (findings.length === 0) return [];
-  if (findings.length === 1) return [toProblem(findings, rules)];
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const key = fieldKey(f.container, f.pathSegments);
-    const g = groups.get(key);
-    if (g) g.push(f);
-    else groups.set(key, [f]);
+  const n = findings.length;
+  if (n === 0) return [];
+  if (n === 1) return [toProblem(findings, rules)];
+  // The findings of each field, fields in the order their first finding comes.
+  let groups: Finding[][];
+  if (n <= LINEAR_GROUPING) {
+    const keys: string[] = [];
+    groups = [];
+    for (let i = 0; i < n; i++) {
+      const f = findings[i];
+      const key = fieldKey(f.container, f.pathSegments);
+      const at = keys.indexOf(key);
+      if (at >= 0) groups[at].push(f);
+      else {
+        keys.push(key);
+        groups.push([f]);
+      }
+    }
+  } else {
+    const byKey = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const key = fieldKey(f.container, f.pathSegments);
+      const g = byKey.get(key);
+      if (g) g.push(f);
+      else byKey.set(key, [f]);
+    }
+    groups = [...byKey.values()];
   }
   const problems: Problem[] = [];
-  for (const group of groups.values()) {
-    // The same rule twice on one field (two messages) stays two problems.
-    const byRule = new Map<string, Finding>();
+  for (const group of groups) {
+    if (group.length === 1) {
+      problems.push(toProblem(group, rules));
+      continue;
+    }
+    // The same rule twice on one field (two messages) stays two problems: the first leads.
+    const members: Finding[] = [];
     const extra: Finding[] = [];
     for (const f of group) {
-      if (byRule.has(f.rule)) extra.push(f);
-      else byRule.set(f.rule, f);
+      let seen = false;
+      for (const m of members) if (m.rule === f.rule) seen = true;
+      if (seen) extra.push(f);
+      else members.push(f);
     }
-    const members = [...byRule.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-    problems.push(toProblem(members, rules));
+    problems.push(toProblem(members.sort(bySeverity), rules));
     for (const f of extra) problems.push(toProblem([f], rules));
   }
-  return problems.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  return problems.sort(bySeverity);
 }
 
 /**
@@ -152,6 +184,16 @@ function peersOf(info: RuleInfo | undefined): readonly string[] {
   return peers;
 }
 
+/** `[rule]` of every problem one rule leads alone, per rule and run: frozen and shared, as its peers are. */
+const soloRules = new WeakMap<RuleInfo, readonly string[]>();
+
+function soloIds(info: RuleInfo | undefined, id: string): readonly string[] {
+  if (info === undefined || info.id !== id) return [id];
+  let ids = soloRules.get(info);
+  if (!ids) soloRules.set(info, (ids = Object.freeze([id])));
+  return ids;
+}
+
 function toProblem(members: readonly Finding[], rules: ReadonlyMap<string, RuleInfo>): Problem {
   const lead = members[0];
   // Suppressing a lesser rule never hides a stronger one: every rule at the top severity must be
@@ -160,14 +202,16 @@ function toProblem(members: readonly Finding[], rules: ReadonlyMap<string, RuleI
   for (const f of members) if (f.severity === lead.severity && !f.suppressed) allTopSuppressed = false;
   const suppressedLead = allTopSuppressed && lead.suppressed ? lead : undefined;
   let peers: readonly string[];
-  const ids: string[] = [];
+  let ids: readonly string[];
   if (members.length === 1) {
-    ids.push(lead.rule);
-    peers = peersOf(rules.get(lead.rule));
+    const info = rules.get(lead.rule);
+    ids = soloIds(info, lead.rule);
+    peers = peersOf(info);
   } else {
     const all = new Set<string>();
+    const list: string[] = (ids = []);
     for (const f of members) {
-      ids.push(f.rule);
+      list.push(f.rule);
       for (const p of rules.get(f.rule)?.scanners ?? []) all.add(p);
     }
     peers = [...all].sort();

@@ -44,6 +44,29 @@ export function labelsOf(value: unknown): Record<string, string> {
   return out;
 }
 
+/** Labels of an object without any (or with a mistyped field): shared and frozen, nothing writes labels. */
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * {@link labelsOf} without the copy when it would be equal: a plain record whose own enumerable
+ * values are all strings is returned as it is (same keys, order, values and prototype), and a
+ * missing or mistyped field gives one frozen empty record. Indexes keep the labels of every object
+ * and pod template for the whole run, so copies would be promoted to the old generation for
+ * nothing. Callers only read the result, as they read the manifest.
+ */
+export function sharedLabels(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return NO_LABELS;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return labelsOf(value);
+  let any = false;
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) return labelsOf(value);
+    // A `__proto__` label does not survive the copy's assignment: copied, to read as before.
+    if (typeof value[k] !== 'string' || k === '__proto__') return labelsOf(value);
+    any = true;
+  }
+  return any ? (value as Record<string, string>) : NO_LABELS;
+}
+
 /** Kubernetes LabelSelector semantics; defined once in lib/core. */
 export { labelSelectorMatches as selectorMatches } from '../core/selectors';
 

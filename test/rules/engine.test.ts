@@ -98,6 +98,35 @@ describe('PSS versions', () => {
     expect(pss([ns('v1.33'), withHost], 'latest')).toHaveLength(1);
   });
 
+  it('takes the version of each object from its own namespace, however the namespaces alternate', () => {
+    const withHost = (namespace: string): KubeObject =>
+      pod(
+        { containers: [{ ...restrictedCtr, readinessProbe: { httpGet: { port: 80, host: 'evil' } } }] },
+        undefined,
+        namespace,
+      );
+    const ns = (name: string, v: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'pod-security.kubernetes.io/enforce-version': v } },
+    });
+    const objects = [
+      ns('old', 'v1.33'),
+      ns('new', 'v1.34'),
+      withHost('old'),
+      withHost('old'),
+      withHost('new'),
+      withHost('old'),
+      withHost('new'),
+      withHost('new'),
+      withHost('unlabelled'),
+    ];
+    const flagged = runRules(objects, { packs: ['pss-restricted'] }).results.map((r) =>
+      r.findings.some((f) => f.rule === 'PSS-hostProbesAndHostLifecycle'),
+    );
+    expect(flagged).toEqual([false, false, false, false, true, false, true, true, true]);
+  });
+
   it('windows pods are exempt from the Linux-only restricted checks from v1.25', () => {
     const win = pod({
       os: { name: 'windows' },

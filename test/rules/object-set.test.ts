@@ -6,6 +6,7 @@
  */
 import { IndexedObject, KubeObject, ObjectSet, fieldKey, locatorTable } from '../../lib/rules';
 import { labelSelectorMatches } from '../../lib/core/selectors';
+import { releasePod } from '../../lib/rules/resolved-pod';
 
 const podSelectorOf = (o: IndexedObject): unknown => (o.object.spec as Record<string, unknown>).podSelector;
 
@@ -158,5 +159,83 @@ describe('fieldKey', () => {
     [undefined, ['template', 'spec', 'template', 'spec', 'x']],
   ])('container %s path %j: as the reference', (container, path) => {
     expect(fieldKey(container, path)).toBe(reference(container, path));
+  });
+});
+
+describe('ObjectSet labels and pods', () => {
+  const deployment = (labels: unknown, templateLabels: unknown): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', namespace: 'team', labels: labels as Record<string, string> },
+    spec: {
+      template: {
+        metadata: { labels: templateLabels },
+        spec: {
+          securityContext: { runAsNonRoot: true },
+          containers: [{ name: 'app', securityContext: { privileged: true } }, 'not a container'],
+          initContainers: [{ securityContext: { runAsUser: 0 } }],
+        },
+      },
+    },
+  });
+
+  // The index shares a record whose values are all strings, and copies the others: either way it
+  // reads as the string-valued labels the manifest declares.
+  test.each<[string, unknown, Record<string, string>]>([
+    ['string values', { app: 'web', tier: 'front' }, { app: 'web', tier: 'front' }],
+    ['a number value is left out', { app: 'web', replicas: 3 }, { app: 'web' }],
+    ['a null value is left out', { app: null, tier: 'front' }, { tier: 'front' }],
+    ['nested map left out', { app: { x: 'y' } }, {}],
+    ['empty map', {}, {}],
+    ['missing', undefined, {}],
+    ['not a map', ['app'], {}],
+    [
+      'own __proto__ key (as the copy reads it: absent)',
+      JSON.parse('{"__proto__": "x", "app": "web"}'),
+      { app: 'web' },
+    ],
+  ])('labels: %s', (_, labels, expected) => {
+    const item = new ObjectSet([deployment(labels, labels)], locatorTable()).items[0];
+    expect({ ...item.labels }).toEqual(expected);
+    expect(Object.keys(item.labels)).toEqual(Object.keys(expected));
+    expect({ ...item.pod?.labels }).toEqual(expected);
+    expect(Object.getPrototypeOf(item.labels)).toBe(Object.prototype);
+  });
+
+  test('shared empty labels cannot be written to', () => {
+    const item = new ObjectSet([deployment(undefined, undefined)], locatorTable()).items[0];
+    expect(() => {
+      'use strict';
+      (item.labels as Record<string, string>).app = 'x';
+    }).toThrow(TypeError);
+    expect(item.labels).toEqual({});
+  });
+
+  test('template paths are shared and frozen, so no rule can change them for another object', () => {
+    const set = new ObjectSet([deployment({}, {}), deployment({}, {})], locatorTable());
+    const [a, b] = set.items.map((i) => i.pod?.template);
+    expect(a?.specPath).toEqual(['spec', 'template', 'spec']);
+    expect(a?.metadataPath).toEqual(['spec', 'template', 'metadata']);
+    expect(a?.specPath).toBe(b?.specPath);
+    expect(Object.isFrozen(a?.specPath)).toBe(true);
+    expect(Object.isFrozen(a?.metadataPath)).toBe(true);
+  });
+
+  test('a pod resolves its containers on first read and again, equal, after the engine released them', () => {
+    const pod = new ObjectSet([deployment({}, {})], locatorTable()).items[0].pod;
+    const before = pod?.containers;
+    expect(
+      before?.map((c) => [c.list, c.index, c.name, c.effective.privileged.value, c.effective.runAsNonRoot.from]),
+    ).toEqual([
+      ['initContainers', 0, 'initContainers[0]', undefined, 'pod'],
+      ['containers', 0, 'app', true, 'pod'],
+    ]);
+    expect(pod?.containers).toBe(before);
+    releasePod(pod);
+    const after = pod?.containers;
+    expect(after).not.toBe(before);
+    expect(after?.map((c) => [c.path, c.effective.privileged.path, c.effective.runAsUser.value])).toEqual(
+      before?.map((c) => [c.path, c.effective.privileged.path, c.effective.runAsUser.value]),
+    );
   });
 });

@@ -1,5 +1,16 @@
 import { SUPPRESSIONS_ANNOTATION } from '../../lib/core';
-import { EXEMPTIONS, KubeObject, fieldKey, fingerprints, runRules } from '../../lib/rules';
+import {
+  EXEMPTIONS,
+  Finding,
+  KubeObject,
+  PathSegment,
+  RuleInfo,
+  fieldKey,
+  fingerprints,
+  mergeFindings,
+  renderPath,
+  runRules,
+} from '../../lib/rules';
 
 const seccompLess = (annotations?: Record<string, string>): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -140,5 +151,63 @@ describe('fingerprints', () => {
     const prints = [...fingerprints(report).values()];
     expect(new Set(prints).size).toBe(prints.length);
     expect([...fingerprints(runRules(objects)).values()]).toEqual(prints);
+  });
+});
+
+describe('mergeFindings groups as the per-field Map did', () => {
+  // The grouping the engine had before the list-based one, kept as the reference.
+  const RANK = { error: 0, warning: 1, info: 2 } as const;
+  function reference(findings: readonly Finding[], rules: ReadonlyMap<string, RuleInfo>): string[][] {
+    const groups = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const key = fieldKey(f.container, f.pathSegments);
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    const out: { severity: Finding['severity']; ids: string[]; message: string }[] = [];
+    for (const group of groups.values()) {
+      const byRule = new Map<string, Finding>();
+      const extra: Finding[] = [];
+      for (const f of group) {
+        if (byRule.has(f.rule)) extra.push(f);
+        else byRule.set(f.rule, f);
+      }
+      const members = [...byRule.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+      out.push({ severity: members[0].severity, ids: members.map((m) => m.rule), message: members[0].message });
+      for (const f of extra) out.push({ severity: f.severity, ids: [f.rule], message: f.message });
+    }
+    void rules;
+    return out.sort((a, b) => RANK[a.severity] - RANK[b.severity]).map((p) => [p.message, ...p.ids]);
+  }
+
+  const PATHS: PathSegment[][] = [
+    ['spec', 'template', 'spec', 'containers', 0, 'securityContext', 'seccompProfile', 'type'],
+    ['spec', 'template', 'spec', 'containers', 0, 'securityContext', 'seccompProfile'],
+    ['spec', 'containers', 1, 'securityContext', 'privileged'],
+    ['spec', 'template', 'spec', 'hostPID'],
+    ['spec', 'hostPID'],
+    ['metadata', 'labels'],
+  ];
+  const SEVERITIES: Finding['severity'][] = ['warning', 'error', 'info'];
+  const finding = (i: number): Finding => {
+    const path = PATHS[(i * 7) % PATHS.length];
+    return {
+      rule: `R${i % 5}`,
+      severity: SEVERITIES[(i * 3) % 3 === 0 ? i % 3 : (i + 1) % 3],
+      message: `finding ${i}`,
+      path: renderPath(path),
+      pathSegments: path,
+      fix: '',
+      container: i % 4 === 0 ? undefined : 'api',
+      suppressed: false,
+      suppression: undefined,
+      line: undefined,
+    };
+  };
+
+  // Up to and past the list-based limit, so both ways of grouping are compared.
+  test.each([2, 3, 5, 8, 13, 16, 17, 30])('%i findings', (n) => {
+    const findings = Array.from({ length: n }, (_, i) => finding(i));
+    const rules = new Map<string, RuleInfo>();
+    expect(mergeFindings(findings, rules).map((p) => [p.message, ...p.rules])).toEqual(reference(findings, rules));
   });
 });

@@ -67,11 +67,14 @@ const rootGroup = podRule(
   },
   (pod) => {
     const sc = pod.podSecurityContext;
-    const base = [...pod.specPath, 'securityContext'];
     const out: FindingDraft[] = [];
-    if (sc.fsGroup === 0) out.push(at('pod fsGroup is 0', [...base, 'fsGroup']));
+    // Paths are built only for a finding: most pods pass.
+    if (sc.fsGroup === 0) out.push(at('pod fsGroup is 0', [...pod.specPath, 'securityContext', 'fsGroup']));
     arr(sc.supplementalGroups).forEach((g, i) => {
-      if (g === 0) out.push(at('pod supplementalGroups contains 0', [...base, 'supplementalGroups', i]));
+      if (g === 0)
+        out.push(
+          at('pod supplementalGroups contains 0', [...pod.specPath, 'securityContext', 'supplementalGroups', i]),
+        );
     });
     return out;
   },
