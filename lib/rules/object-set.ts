@@ -116,6 +116,7 @@ export class ObjectSet {
   private readonly workloadsByNamespace = new Map<string | undefined, IndexedObject[]>();
   private readonly selectorIndexes = new Map<SelectorOf, Map<string, Map<string, SelectorIndex>>>();
   private readonly derived = new Map<DerivedKey<unknown>, unknown>();
+  private readonly namespaceLabelCache = new Map<string, Readonly<Record<string, string>>>();
 
   constructor(objects: readonly KubeObject[], locators: LocatorTable) {
     // The locator depends only on apiVersion and kind: looked up once per pair, not per object.
@@ -231,7 +232,14 @@ export class ObjectSet {
   }
 
   /** Labels of a namespace: from its object when present, else just the automatic name label. */
-  public namespaceLabels(name: string): Record<string, string> {
-    return { ...(this.namespace(name)?.labels ?? {}), 'kubernetes.io/metadata.name': name };
+  public namespaceLabels(name: string): Readonly<Record<string, string>> {
+    // Asked per workload by several rules: one frozen record per namespace, which also lets
+    // selector lookups keyed by the labels object answer once per namespace.
+    let labels = this.namespaceLabelCache.get(name);
+    if (!labels) {
+      labels = Object.freeze({ ...(this.namespace(name)?.labels ?? {}), 'kubernetes.io/metadata.name': name });
+      this.namespaceLabelCache.set(name, labels);
+    }
+    return labels;
   }
 }

@@ -119,6 +119,41 @@ describe('ObjectSet.find', () => {
   });
 });
 
+describe('ObjectSet.namespaceLabels', () => {
+  const namespace = (name: string, labels?: Record<string, string>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, ...(labels ? { labels } : {}) },
+  });
+
+  test.each<[string, KubeObject[], Record<string, string>]>([
+    ['a labelled Namespace', [namespace('a', { team: 'x' })], { team: 'x', 'kubernetes.io/metadata.name': 'a' }],
+    ['a Namespace without labels', [namespace('a')], { 'kubernetes.io/metadata.name': 'a' }],
+    ['no Namespace object', [], { 'kubernetes.io/metadata.name': 'a' }],
+    [
+      'a spoofed name label is overridden, as the API server does',
+      [namespace('a', { 'kubernetes.io/metadata.name': 'b' })],
+      { 'kubernetes.io/metadata.name': 'a' },
+    ],
+  ])('%s', (_name, objects, expected) => {
+    const set = new ObjectSet(objects, locatorTable());
+    expect(set.namespaceLabels('a')).toEqual(expected);
+  });
+
+  test('one frozen record per namespace, per set', () => {
+    const objects = [namespace('a', { team: 'x' }), namespace('b', { team: 'y' })];
+    const set = new ObjectSet(objects, locatorTable());
+    const a = set.namespaceLabels('a');
+    expect(set.namespaceLabels('a')).toBe(a);
+    expect(set.namespaceLabels('b')).not.toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(() => {
+      (a as Record<string, string>).team = 'z';
+    }).toThrow(TypeError);
+    expect(new ObjectSet(objects, locatorTable()).namespaceLabels('a')).not.toBe(a);
+  });
+});
+
 describe('fieldKey', () => {
   // The definition it was written from (copying the path), kept here as the reference.
   const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);

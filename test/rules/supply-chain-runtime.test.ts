@@ -58,6 +58,12 @@ const dropBaseImage = (objects: Mutable[]) => {
   return objects;
 };
 
+/** Kyverno's ClusterPolicy as the only image policy, each of its rules changed by `change`. */
+const kyvernoOnly = (change: (rule: Mutable) => void) => (objects: Mutable[]) => {
+  for (const x of objects.filter((y) => y.kind === 'ClusterPolicy')) for (const r of x.spec.rules) change(r);
+  return withoutKinds('ImageValidatingPolicy', 'ClusterImagePolicy')(objects);
+};
+
 describe('attestation proofs required at admission (table-driven)', () => {
   test('the default platform satisfies every rule', () => {
     expect(findings(clone(base))).toEqual([]);
@@ -117,6 +123,40 @@ describe('attestation proofs required at admission (table-driven)', () => {
       PROOFS,
       undefined,
     ],
+    [
+      'a ClusterPolicy matching every namespace with *',
+      kyvernoOnly((r) => (r.match.any[0].resources.namespaces = ['*'])),
+      [],
+      undefined,
+    ],
+    [
+      'a ClusterPolicy whose match names no namespaces',
+      kyvernoOnly((r) => delete r.match.any[0].resources.namespaces),
+      [],
+      undefined,
+    ],
+    ['a ClusterPolicy matching through match.all', kyvernoOnly((r) => (r.match = { all: r.match.any })), [], undefined],
+    [
+      'a ClusterPolicy matching through match.resources',
+      kyvernoOnly((r) => (r.match = { resources: r.match.any[0].resources })),
+      [],
+      undefined,
+    ],
+    [
+      'a ClusterPolicy one of whose entries matches the namespace',
+      kyvernoOnly((r) => (r.match.any = [{ resources: { kinds: ['Pod'], namespaces: ['other'] } }, ...r.match.any])),
+      [],
+      undefined,
+    ],
+    ['a ClusterPolicy rule without match entries', kyvernoOnly((r) => (r.match = {})), PROOFS, undefined],
+    [
+      'only the base-image rule matches another namespace',
+      kyvernoOnly((r) => {
+        if (r.name === 'verify-base-image') r.match.any[0].resources.namespaces = ['other'];
+      }),
+      ['AGT-BaseImage'],
+      undefined,
+    ],
   ])('%s', (_name, mutate, expected, message) => {
     const got = findings(mutate(clone(base)));
     expect(rulesOf(got)).toEqual([...expected].sort());
@@ -129,6 +169,26 @@ describe('attestation proofs required at admission (table-driven)', () => {
       imagePolicy: { ...DEFAULT_PLATFORM_CONFIG.imagePolicy!, attestations: undefined },
     };
     expect(rulesOf(findings(synthDefaultPlatform(config).objects as Mutable[]))).toEqual([...PROOFS].sort());
+  });
+
+  test('each agent namespace is judged on the rules that match it, whatever namespace came first', () => {
+    // A second agent namespace that the ClusterPolicy's base-image rule does not match: its
+    // answers must not leak into the first namespace's, nor the first's into its.
+    const objects = withoutKinds('ImageValidatingPolicy', 'ClusterImagePolicy')(clone(base));
+    const ns = objects.find((x) => x.kind === 'Namespace')!;
+    const second = { ...ns, metadata: { ...ns.metadata, name: 'agents-b', labels: { ...ns.metadata.labels } } };
+    for (const x of objects.filter((y) => y.kind === 'ClusterPolicy'))
+      for (const r of x.spec.rules)
+        if (r.name !== 'verify-base-image') r.match.any[0].resources.namespaces.push('agents-b');
+    for (const order of [
+      [second, ...objects],
+      [...objects, second],
+    ]) {
+      const got = findings(order);
+      expect(got).toEqual([
+        expect.stringMatching(/^AGT-BaseImage Namespace\/agents-b: .*agent namespace agents-b requires it$/),
+      ]);
+    }
   });
 
   test('no image policy at all is left to AGT-ImagePolicy (one finding, not five)', () => {

@@ -4,8 +4,10 @@ import { CIS, NSA, OWASP, SOC2 } from '../references';
 import { FindingDraft } from '../types';
 import { Json, arr, rec, recs, str, strs } from '../util';
 import { at, indexedOf, objectRule } from './helpers';
+import { DerivedKey } from '../object-set';
 import {
   PolicyRuleLike,
+  RbacRuleRisk,
   WILDCARD_RISK,
   aggregationRisk,
   roleRefRisk,
@@ -27,6 +29,20 @@ function policyRule(rule: Json): PolicyRuleLike {
   };
 }
 
+const ROLE_RULE_RISKS: DerivedKey<WeakMap<object, readonly RbacRuleRisk[]>> = { name: 'risks of each Role rule' };
+
+/**
+ * The risks of one entry of a Role's `rules`. Each of the risk rules below asks about every entry,
+ * so they are matched once per entry and run (the set does not change during a run).
+ */
+function risksOfEntry(ctx: RuleContext, entry: unknown): readonly RbacRuleRisk[] {
+  const rule = rec(entry);
+  const cache = ctx.set.derive(ROLE_RULE_RISKS, () => new WeakMap());
+  let risks = cache.get(rule);
+  if (!risks) cache.set(rule, (risks = ruleRisks(policyRule(rule))));
+  return risks;
+}
+
 /**
  * One rule per risk of lib/rbac/risks.ts (the list the constructs refuse from), so a manifest is
  * judged exactly as an agent's grants are.
@@ -43,7 +59,7 @@ function ruleCheck(
     { id, kinds: ROLE_KINDS, title, severity: 'error', description, fix, references, scanners },
     (ctx: RuleContext) =>
       arr(ctx.object.rules).flatMap((r, i) =>
-        ruleRisks(policyRule(rec(r)))
+        risksOfEntry(ctx, r)
           .filter((risk) => risk !== WILDCARD_RISK && risk.findingIds.includes(id))
           .map((risk) => at(`rule ${i} grants ${risk.summary}: ${risk.risk}`, ['rules', i])),
       ),

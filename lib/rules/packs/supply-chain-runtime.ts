@@ -23,10 +23,14 @@ interface AttestationView {
   readonly subjects: { readonly pattern: string; readonly path: (string | number)[] }[];
 }
 
-function kyvernoIvpol(o: IndexedObject, labels: Record<string, string> | undefined): AttestationView | undefined {
+/** Whether an ImageValidatingPolicy's namespaceSelector (if any) selects a namespace with these labels. */
+function ivpolSelects(o: IndexedObject, labels: Readonly<Record<string, string>>): boolean {
+  const mc = rec(rec(o.object.spec).matchConstraints);
+  return !isRecord(mc.namespaceSelector) || selectorMatches(mc.namespaceSelector, labels);
+}
+
+function kyvernoIvpol(o: IndexedObject): AttestationView {
   const spec = rec(o.object.spec);
-  const mc = rec(spec.matchConstraints);
-  if (labels && isRecord(mc.namespaceSelector) && !selectorMatches(mc.namespaceSelector, labels)) return undefined;
   const attestorNames = new Set(
     recs(spec.validations)
       .flatMap((v) => [
@@ -54,18 +58,55 @@ function kyvernoIvpol(o: IndexedObject, labels: Record<string, string> | undefin
   };
 }
 
-/** `namespace` undefined: every rule, whatever it matches. */
-function kyvernoClusterPolicy(o: IndexedObject, namespace: string | undefined): AttestationView | undefined {
-  const rules = recs(rec(o.object.spec).rules);
-  const inScope = (r: Json) =>
-    recs(rec(r.match).any)
+/** Which of a Kyverno policy's rules match resources in which namespaces. */
+interface RuleScopes {
+  /** Rules that match in every namespace (a match entry without a namespace list, or with `*`). */
+  readonly everywhere: readonly number[];
+  /** Rules that match only in the namespaces they list, by namespace. */
+  readonly listed: ReadonlyMap<string, readonly number[]>;
+}
+
+function ruleScopesOf(rules: readonly Json[]): RuleScopes {
+  const everywhere: number[] = [];
+  const listed = new Map<string, number[]>();
+  rules.forEach((r, i) => {
+    const entries = recs(rec(r.match).any)
       .concat(recs(rec(r.match).all))
-      .concat(isRecord(rec(r.match).resources) ? [rec(r.match)] : [])
-      .some((m) => {
-        const ns = strs(rec(m.resources).namespaces);
-        return ns.length === 0 || ns.includes(namespace!) || ns.includes('*');
-      });
-  const scoped = rules.map((r, i) => [r, i] as const).filter(([r]) => namespace === undefined || inScope(r));
+      .concat(isRecord(rec(r.match).resources) ? [rec(r.match)] : []);
+    const lists = entries.map((m) => strs(rec(m.resources).namespaces));
+    if (lists.some((ns) => ns.length === 0 || ns.includes('*'))) {
+      everywhere.push(i);
+      return;
+    }
+    for (const ns of new Set(lists.flat())) {
+      const bucket = listed.get(ns);
+      if (bucket) bucket.push(i);
+      else listed.set(ns, [i]);
+    }
+  });
+  return { everywhere, listed };
+}
+
+const RULE_SCOPES: DerivedKey<WeakMap<IndexedObject, RuleScopes>> = { name: 'Kyverno rule scopes per policy' };
+
+/** Indexes of the rules that match in `namespace`, in rule order (each policy indexed once per set). */
+function rulesInScope(set: ObjectSet, o: IndexedObject, namespace: string): number[] {
+  const cache = set.derive(RULE_SCOPES, () => new WeakMap());
+  let scopes = cache.get(o);
+  if (!scopes) cache.set(o, (scopes = ruleScopesOf(recs(rec(o.object.spec).rules))));
+  const a = scopes.everywhere;
+  const b = scopes.listed.get(namespace) ?? [];
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++]);
+  return out;
+}
+
+/** The view of a Kyverno policy's rules at `indexes` (undefined: every rule, whatever it matches). */
+function kyvernoClusterPolicy(o: IndexedObject, indexes?: readonly number[]): AttestationView | undefined {
+  const rules = recs(rec(o.object.spec).rules);
+  const scoped = (indexes ?? rules.map((_, i) => i)).map((i) => [rules[i], i] as const);
   if (scoped.length === 0) return undefined;
   const subjects: AttestationView['subjects'] = [];
   const predicateTypes: string[] = [];
@@ -126,17 +167,39 @@ function sigstorePolicy(o: IndexedObject, labels: Record<string, string>): Attes
   };
 }
 
+const POLICY_VIEWS: DerivedKey<WeakMap<IndexedObject, Map<string, AttestationView | undefined>>> = {
+  name: 'attestation view per policy and rule scope',
+};
+
+/**
+ * A policy's view for one scope (the indexes of its rules that apply, or '' for the whole policy),
+ * built once per set: namespaces that the same rules cover share it, and building it serializes
+ * those rules.
+ */
+function policyView(
+  set: ObjectSet,
+  o: IndexedObject,
+  scope: string,
+  build: () => AttestationView | undefined,
+): AttestationView | undefined {
+  const cache = set.derive(POLICY_VIEWS, () => new WeakMap());
+  let views = cache.get(o);
+  if (!views) cache.set(o, (views = new Map()));
+  if (!views.has(scope)) views.set(scope, build());
+  return views.get(scope);
+}
+
 /** Attestation-capable policies covering `namespace`. */
-function attestationViews(set: ObjectSet, namespace: string) {
+function attestationViews(set: ObjectSet, namespace: string): readonly AttestationView[] {
   const labels = set.namespaceLabels(namespace);
   const views: AttestationView[] = [];
   for (const o of set.ofKind('ImageValidatingPolicy')) {
-    const v = kyvernoIvpol(o, labels);
-    if (v) views.push(v);
+    if (ivpolSelects(o, labels)) views.push(policyView(set, o, '', () => kyvernoIvpol(o))!);
   }
   for (const o of [...set.ofKind('ClusterPolicy'), ...set.ofKind('Policy', namespace)]) {
     if (!(o.object.apiVersion ?? '').startsWith('kyverno.io/')) continue;
-    const v = kyvernoClusterPolicy(o, namespace);
+    const indexes = rulesInScope(set, o, namespace);
+    const v = policyView(set, o, indexes.join(','), () => kyvernoClusterPolicy(o, indexes));
     if (v) views.push(v);
   }
   for (const o of set.ofKind('ClusterImagePolicy')) {
@@ -144,6 +207,38 @@ function attestationViews(set: ObjectSet, namespace: string) {
     if (v) views.push(v);
   }
   return views;
+}
+
+/** What the proof rules need to know about one namespace's image admission. */
+interface AttestationCoverage {
+  /** Attestation-capable policies covering the namespace. */
+  readonly views: readonly AttestationView[];
+  /** Whether any image policy (of any engine) covers it. */
+  readonly covered: boolean;
+  /** Whether only a ValidatingAdmissionPolicy covers it (it cannot fetch attestations). */
+  readonly vapOnly: boolean;
+}
+
+const ATTESTATION_COVERAGE: DerivedKey<Map<string, AttestationCoverage>> = {
+  name: 'attestation coverage per namespace',
+};
+
+/**
+ * Built once per namespace and set: the four proof rules ask the same question of every agent
+ * namespace, and a ClusterPolicy's views walk (and serialize) its rules.
+ */
+function attestationCoverage(set: ObjectSet, namespace: string): AttestationCoverage {
+  const cache = set.derive(ATTESTATION_COVERAGE, () => new Map());
+  const known = cache.get(namespace);
+  if (known) return known;
+  const views = attestationViews(set, namespace);
+  const labels = set.namespaceLabels(namespace);
+  const vap = vapCovers(set, labels);
+  const covered =
+    vap || kyvernoCovers(set, namespace, labels) || sigstoreCovers(set, labels) || gatekeeperCovers(set, namespace);
+  const coverage = { views, covered, vapOnly: views.length === 0 && vap };
+  cache.set(namespace, coverage);
+  return coverage;
 }
 
 /** One row per proof an image must carry; each becomes a rule citing its controls. */
@@ -195,16 +290,9 @@ function proofRule(row: (typeof PROOFS)[number]): Rule {
     (ctx) => {
       const item = indexedOf(ctx);
       if (item.labels[AGENT_NAMESPACE_LABEL] !== 'true') return undefined;
-      const views = attestationViews(ctx.set, item.name);
+      const { views, covered, vapOnly } = attestationCoverage(ctx.set, item.name);
       // A namespace no image policy covers is AGT-ImagePolicy's finding, not one per proof.
-      const labels = ctx.set.namespaceLabels(item.name);
-      const covered =
-        vapCovers(ctx.set, labels) ||
-        kyvernoCovers(ctx.set, item.name, labels) ||
-        sigstoreCovers(ctx.set, labels) ||
-        gatekeeperCovers(ctx.set, item.name);
       if (!covered) return undefined;
-      const vapOnly = views.length === 0 && vapCovers(ctx.set, labels);
       if (views.some(row.holds)) return [];
       const why = vapOnly
         ? `only a ValidatingAdmissionPolicy checks images in agent namespace ${item.name}, and it cannot fetch attestations`
@@ -234,9 +322,9 @@ function attestationSignerRule(): Rule {
       const item = indexedOf(ctx);
       const view =
         item.kind === 'ImageValidatingPolicy'
-          ? kyvernoIvpol(item, undefined)
+          ? kyvernoIvpol(item)
           : item.kind === 'ClusterPolicy'
-            ? kyvernoClusterPolicy(item, undefined)
+            ? kyvernoClusterPolicy(item)
             : sigstorePolicy(item, { 'policy.sigstore.dev/include': 'true' });
       if (!view || view.predicateTypes.length === 0) return undefined;
       return view.subjects.flatMap((s) => {
