@@ -212,6 +212,18 @@ export class ObjectSet {
     return value;
   }
 
+  /**
+   * One entry of a per-set table of facts (attestation coverage per namespace, risks per Role
+   * entry, ...): `build` runs once per `entry` and set, and its answer is kept for the run.
+   */
+  public memo<K, V>(key: DerivedKey<Map<K, V>>, entry: K, build: () => V): V {
+    const table = this.derive(key, () => new Map<K, V>());
+    if (table.has(entry)) return table.get(entry) as V;
+    const value = build();
+    table.set(entry, value);
+    return value;
+  }
+
   /** The Namespace object of that name, if the input has it. */
   public namespace(name: string): IndexedObject | undefined {
     return this.find('Namespace', name);

@@ -106,6 +106,22 @@ describe('ObjectSet.derive', () => {
   });
 });
 
+describe('ObjectSet.memo', () => {
+  test('builds once per entry and set, keeping undefined answers too', () => {
+    const key = { name: 'test memo' };
+    const a = new ObjectSet([policy('p', {})], locatorTable());
+    const b = new ObjectSet([policy('p', {})], locatorTable());
+    let builds = 0;
+    const build = (v: string | undefined) => () => (builds++, v);
+    expect(a.memo(key, 'x', build('one'))).toBe('one');
+    expect(a.memo(key, 'x', build('other'))).toBe('one');
+    expect(a.memo(key, 'y', build(undefined))).toBeUndefined();
+    expect(a.memo(key, 'y', build('late'))).toBeUndefined();
+    expect(b.memo(key, 'x', build('two'))).toBe('two');
+    expect(builds).toBe(3);
+  });
+});
+
 describe('ObjectSet.find', () => {
   test('the first object of a name, per namespace or in any namespace', () => {
     const set = new ObjectSet(

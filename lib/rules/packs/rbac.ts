@@ -29,7 +29,7 @@ function policyRule(rule: Json): PolicyRuleLike {
   };
 }
 
-const ROLE_RULE_RISKS: DerivedKey<WeakMap<object, readonly RbacRuleRisk[]>> = { name: 'risks of each Role rule' };
+const ROLE_RULE_RISKS: DerivedKey<Map<Json, readonly RbacRuleRisk[]>> = { name: 'risks of each Role rule' };
 
 /**
  * The risks of one entry of a Role's `rules`. Each of the risk rules below asks about every entry,
@@ -37,10 +37,7 @@ const ROLE_RULE_RISKS: DerivedKey<WeakMap<object, readonly RbacRuleRisk[]>> = { 
  */
 function risksOfEntry(ctx: RuleContext, entry: unknown): readonly RbacRuleRisk[] {
   const rule = rec(entry);
-  const cache = ctx.set.derive(ROLE_RULE_RISKS, () => new WeakMap());
-  let risks = cache.get(rule);
-  if (!risks) cache.set(rule, (risks = ruleRisks(policyRule(rule))));
-  return risks;
+  return ctx.set.memo(ROLE_RULE_RISKS, rule, () => ruleRisks(policyRule(rule)));
 }
 
 /**

@@ -87,20 +87,12 @@ function ruleScopesOf(rules: readonly Json[]): RuleScopes {
   return { everywhere, listed };
 }
 
-const RULE_SCOPES: DerivedKey<WeakMap<IndexedObject, RuleScopes>> = { name: 'Kyverno rule scopes per policy' };
+const RULE_SCOPES: DerivedKey<Map<IndexedObject, RuleScopes>> = { name: 'Kyverno rule scopes per policy' };
 
 /** Indexes of the rules that match in `namespace`, in rule order (each policy indexed once per set). */
 function rulesInScope(set: ObjectSet, o: IndexedObject, namespace: string): number[] {
-  const cache = set.derive(RULE_SCOPES, () => new WeakMap());
-  let scopes = cache.get(o);
-  if (!scopes) cache.set(o, (scopes = ruleScopesOf(recs(rec(o.object.spec).rules))));
-  const a = scopes.everywhere;
-  const b = scopes.listed.get(namespace) ?? [];
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++]);
-  return out;
+  const scopes = set.memo(RULE_SCOPES, o, () => ruleScopesOf(recs(rec(o.object.spec).rules)));
+  return [...scopes.everywhere, ...(scopes.listed.get(namespace) ?? [])].sort((x, y) => x - y);
 }
 
 /** The view of a Kyverno policy's rules at `indexes` (undefined: every rule, whatever it matches). */
@@ -167,39 +159,30 @@ function sigstorePolicy(o: IndexedObject, labels: Record<string, string>): Attes
   };
 }
 
-const POLICY_VIEWS: DerivedKey<WeakMap<IndexedObject, Map<string, AttestationView | undefined>>> = {
-  name: 'attestation view per policy and rule scope',
+/** An ImageValidatingPolicy's view, the same for every namespace it selects. */
+const IVPOL_VIEWS: DerivedKey<Map<IndexedObject, AttestationView>> = {
+  name: 'attestation view per ImageValidatingPolicy',
 };
 
 /**
- * A policy's view for one scope (the indexes of its rules that apply, or '' for the whole policy),
- * built once per set: namespaces that the same rules cover share it, and building it serializes
- * those rules.
+ * A Kyverno policy's view per scope, keyed `<policy index>|<indexes of its rules that apply>`:
+ * namespaces that the same rules cover share it, and building it serializes those rules.
  */
-function policyView(
-  set: ObjectSet,
-  o: IndexedObject,
-  scope: string,
-  build: () => AttestationView | undefined,
-): AttestationView | undefined {
-  const cache = set.derive(POLICY_VIEWS, () => new WeakMap());
-  let views = cache.get(o);
-  if (!views) cache.set(o, (views = new Map()));
-  if (!views.has(scope)) views.set(scope, build());
-  return views.get(scope);
-}
+const KYVERNO_VIEWS: DerivedKey<Map<string, AttestationView | undefined>> = {
+  name: 'attestation view per Kyverno policy and rule scope',
+};
 
 /** Attestation-capable policies covering `namespace`. */
 function attestationViews(set: ObjectSet, namespace: string): readonly AttestationView[] {
   const labels = set.namespaceLabels(namespace);
   const views: AttestationView[] = [];
   for (const o of set.ofKind('ImageValidatingPolicy')) {
-    if (ivpolSelects(o, labels)) views.push(policyView(set, o, '', () => kyvernoIvpol(o))!);
+    if (ivpolSelects(o, labels)) views.push(set.memo(IVPOL_VIEWS, o, () => kyvernoIvpol(o)));
   }
   for (const o of [...set.ofKind('ClusterPolicy'), ...set.ofKind('Policy', namespace)]) {
     if (!(o.object.apiVersion ?? '').startsWith('kyverno.io/')) continue;
     const indexes = rulesInScope(set, o, namespace);
-    const v = policyView(set, o, indexes.join(','), () => kyvernoClusterPolicy(o, indexes));
+    const v = set.memo(KYVERNO_VIEWS, `${o.index}|${indexes.join(',')}`, () => kyvernoClusterPolicy(o, indexes));
     if (v) views.push(v);
   }
   for (const o of set.ofKind('ClusterImagePolicy')) {
@@ -228,17 +211,14 @@ const ATTESTATION_COVERAGE: DerivedKey<Map<string, AttestationCoverage>> = {
  * namespace, and a ClusterPolicy's views walk (and serialize) its rules.
  */
 function attestationCoverage(set: ObjectSet, namespace: string): AttestationCoverage {
-  const cache = set.derive(ATTESTATION_COVERAGE, () => new Map());
-  const known = cache.get(namespace);
-  if (known) return known;
-  const views = attestationViews(set, namespace);
-  const labels = set.namespaceLabels(namespace);
-  const vap = vapCovers(set, labels);
-  const covered =
-    vap || kyvernoCovers(set, namespace, labels) || sigstoreCovers(set, labels) || gatekeeperCovers(set, namespace);
-  const coverage = { views, covered, vapOnly: views.length === 0 && vap };
-  cache.set(namespace, coverage);
-  return coverage;
+  return set.memo(ATTESTATION_COVERAGE, namespace, () => {
+    const views = attestationViews(set, namespace);
+    const labels = set.namespaceLabels(namespace);
+    const vap = vapCovers(set, labels);
+    const covered =
+      vap || kyvernoCovers(set, namespace, labels) || sigstoreCovers(set, labels) || gatekeeperCovers(set, namespace);
+    return { views, covered, vapOnly: views.length === 0 && vap };
+  });
 }
 
 /** One row per proof an image must carry; each becomes a rule citing its controls. */
