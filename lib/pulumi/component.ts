@@ -7,7 +7,7 @@ import { VaultOwnSetup, VaultResources, createVaultResources } from '../vault/pu
 import { planDependencies, PlannedObject } from './dependencies';
 import { BUILT_IN_KINDS } from './kinds';
 import { classifyObjects, synthesizeObjects } from './objects';
-import { REGISTRATION_STACK_TRACE_LIMIT } from '../core';
+import { REGISTRATION_STACK_TRACE_LIMIT, RegistrationPacer } from '../core';
 
 /** Pulumi type token of {@link PulumiPlatform}. */
 export const PLATFORM_COMPONENT_TYPE = 'agent-baseline:index:Platform';
@@ -22,6 +22,13 @@ export interface PulumiPlatformArgs {
   readonly vaultProvider?: vault.Provider;
   /** Also create the Kubernetes auth backend and config, KV v2 mounts, database roles and audit devices. @default undefined: they exist already */
   readonly vaultOwnSetup?: VaultOwnSetup;
+  /**
+   * Resources released to @pulumi/pulumi per event-loop turn, which bounds the registrations in
+   * flight and so the program's heap (see {@link RegistrationPacer}); 0 releases all at once. A
+   * test that fakes `setImmediate` must let it run or pass 0.
+   * @default REGISTRATION_BATCH_SIZE (64)
+   */
+  readonly registrationBatchSize?: number;
 }
 
 /** Plans the Kubernetes side of an App or Chart: objects, resource names and dependency edges. */
@@ -51,6 +58,10 @@ export class PulumiPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: PulumiPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super(PLATFORM_COMPONENT_TYPE, name, {}, opts);
+    const pacer = new RegistrationPacer(args.registrationBatchSize, {
+      scope: `PulumiPlatform ${name}`,
+      field: 'registrationBatchSize',
+    });
     this.plan = planKubernetesObjects(name, args.app);
     const resources = new Map<string, pulumi.CustomResource>();
     // Registration without stack traces (see lib/core/registration.ts), set here rather than through
@@ -66,7 +77,7 @@ export class PulumiPlatform extends pulumi.ComponentResource {
         const opts: pulumi.CustomResourceOptions = {
           parent: this,
           provider: args.kubernetesProvider,
-          dependsOn: planned.dependsOn.map((key) => resources.get(key) as pulumi.CustomResource),
+          dependsOn: pacer.dependsOn(planned.dependsOn.map((key) => resources.get(key) as pulumi.CustomResource)),
         };
         const { apiVersion, kind, ...rest } = planned.object;
         const builtIn = BUILT_IN_KINDS[`${apiVersion}/${kind}`];
@@ -87,6 +98,7 @@ export class PulumiPlatform extends pulumi.ComponentResource {
       provider: args.vaultProvider,
       namePrefix: `${name}/vault`,
       ownSetup: args.vaultOwnSetup,
+      registrationBatchSize: args.registrationBatchSize,
     });
     this.registerOutputs({ objectKeys: this.plan.map((p) => p.key) });
   }

@@ -3,7 +3,12 @@ export * from './kinds';
 export * from './objects';
 export * from './dependencies';
 export * from './component';
-export { REGISTRATION_STACK_TRACE_LIMIT, withRegistrationStackTraces } from '../core';
+export {
+  REGISTRATION_BATCH_SIZE,
+  REGISTRATION_STACK_TRACE_LIMIT,
+  RegistrationPacer,
+  withRegistrationStackTraces,
+} from '../core';
 export * from './config';
 // The Vault side (policies, auth roles, audit devices) as Pulumi resources; public as `agent-baseline/pulumi`.
 export * from '../vault/pulumi';

@@ -4,7 +4,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
-import { REGISTRATION_STACK_TRACE_LIMIT, firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
+import { REGISTRATION_STACK_TRACE_LIMIT, RegistrationPacer, firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
 import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
 import { VaultAgentPlan, VaultKubernetesRole, checkVaultPlan, vaultBaseName } from './plan';
 
@@ -28,6 +28,12 @@ export interface VaultResourcesOptions {
   readonly namePrefix?: string;
   /** Also create the auth backend, KV mounts, database roles and audit devices. @default undefined: they exist already */
   readonly ownSetup?: VaultOwnSetup;
+  /**
+   * Resources released to @pulumi/pulumi per event-loop turn (see {@link RegistrationPacer}); 0
+   * releases all at once.
+   * @default REGISTRATION_BATCH_SIZE (64)
+   */
+  readonly registrationBatchSize?: number;
 }
 
 /** Everything {@link createVaultResources} created; the own-setup lists are empty without `ownSetup`. */
@@ -178,6 +184,10 @@ export function createVaultResources(
       );
   }
   if (options.ownSetup) requireNonEmptyString('ownSetup', 'kubernetesHost', options.ownSetup.kubernetesHost);
+  const pacer = new RegistrationPacer(options.registrationBatchSize, {
+    scope: 'createVaultResources',
+    field: 'registrationBatchSize',
+  });
   const opts: pulumi.CustomResourceOptions = { parent: options.parent, provider: options.provider };
   // Everything is checked: registration without stack traces (lib/core/registration.ts), set here
   // rather than through withRegistrationStackTraces, with the per-agent resources created in this
@@ -191,9 +201,13 @@ export function createVaultResources(
     const roles: vault.kubernetes.AuthBackendRole[] = [];
     for (const plan of plans) {
       const base = vaultBaseName(plan.namespace, plan.agent);
-      const policy = new vault.Policy(name(`policy-${base}`), { name: plan.policyName, policy: plan.policyHcl }, opts);
+      const policy = new vault.Policy(
+        name(`policy-${base}`),
+        { name: plan.policyName, policy: plan.policyHcl },
+        { ...opts, dependsOn: pacer.dependsOn<pulumi.Resource>([]) },
+      );
       const authIndex = own ? own.authMounts.indexOf(plan.role.backend) : -1;
-      const dependsOn = own ? [...own.authConfigs] : [];
+      const dependsOn = pacer.dependsOn<pulumi.Resource>(own ? own.authConfigs : []);
       roles.push(
         new vault.kubernetes.AuthBackendRole(
           name(`role-${base}`),

@@ -13,7 +13,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as vault from '@pulumi/vault';
 import { App } from 'cdk8s';
 import { buildScalePlatform } from '../../bench/fixture';
-import { PulumiPlatform } from '../../lib/pulumi';
+import { PulumiPlatform, REGISTRATION_BATCH_SIZE } from '../../lib/pulumi';
 import { Registered, recordRegistrations, settled } from './mocks';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'pulumi', 'plan-scale-12.json');
@@ -25,7 +25,14 @@ interface RecordedPlan {
   readonly resources: Registered[];
 }
 
-describe('the registered plan of a 12-agent platform', () => {
+// Paced in batches (the default, one resource per turn and a batch size that divides nothing) or
+// released all at once (0): the engine must see the same plan.
+describe.each([
+  ['the default batch size', undefined],
+  ['all at once', 0],
+  ['one resource per turn', 1],
+  ['batches of 7', 7],
+])('the registered plan of a 12-agent platform, registered %s', (_, registrationBatchSize) => {
   let recorded: RecordedPlan;
 
   beforeAll(async () => {
@@ -38,7 +45,13 @@ describe('the registered plan of a 12-agent platform', () => {
     const vaultProvider = new vault.Provider('vault', { address: 'https://vault.example:8200' });
     const platform = new PulumiPlatform(
       'scale',
-      { app, kubernetesProvider, vaultProvider, vaultOwnSetup: { kubernetesHost: 'https://kubernetes.default.svc' } },
+      {
+        app,
+        kubernetesProvider,
+        vaultProvider,
+        vaultOwnSetup: { kubernetesHost: 'https://kubernetes.default.svc' },
+        registrationBatchSize,
+      },
       {},
     );
     await settled([
@@ -58,13 +71,14 @@ describe('the registered plan of a 12-agent platform', () => {
         a.type === b.type ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.type < b.type ? -1 : 1,
       ),
     };
-    if (process.env.PULUMI_PLAN_UPDATE === '1') {
+    if (process.env.PULUMI_PLAN_UPDATE === '1' && registrationBatchSize === undefined) {
       fs.mkdirSync(path.dirname(FIXTURE), { recursive: true });
       fs.writeFileSync(FIXTURE, `${JSON.stringify(recorded, null, 1)}\n`);
     }
   });
 
-  test('covers Kubernetes objects, Vault resources and the own setup', () => {
+  test('covers Kubernetes objects, Vault resources and the own setup, in more than one batch', () => {
+    expect(recorded.order.length).toBeGreaterThan(REGISTRATION_BATCH_SIZE);
     const types = new Set(recorded.resources.map((r) => r.type));
     for (const t of [
       'agent-baseline:index:Platform',
