@@ -59,7 +59,12 @@ export class RegistrationPacer {
     where: { readonly scope: string; readonly field: string } = { scope: 'RegistrationPacer', field: 'batchSize' },
   ) {
     if (!Number.isSafeInteger(batchSize) || batchSize < 0)
-      invalidProp(where.scope, where.field, batchSize, 'a whole number of resources per turn, 0 or more (0: all at once)');
+      invalidProp(
+        where.scope,
+        where.field,
+        batchSize,
+        'a whole number of resources per turn, 0 or more (0: all at once)',
+      );
   }
 
   /**

@@ -4,7 +4,13 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
-import { REGISTRATION_STACK_TRACE_LIMIT, RegistrationPacer, firstDuplicate, invalidProp, requireNonEmptyString } from '../core';
+import {
+  REGISTRATION_STACK_TRACE_LIMIT,
+  RegistrationPacer,
+  firstDuplicate,
+  invalidProp,
+  requireNonEmptyString,
+} from '../core';
 import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
 import { VaultAgentPlan, VaultKubernetesRole, checkVaultPlan, vaultBaseName } from './plan';
 

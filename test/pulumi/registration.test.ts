@@ -123,9 +123,12 @@ describe('RegistrationPacer', () => {
     [1, 3, [0, 1, 2]],
     [0, 5, [0, 0, 0, 0, 0]],
     [5, 5, [0, 0, 0, 0, 0]],
-  ])('batches of %i release %i registrations on turns %j, each with its own resources', async (size, count, expected) => {
-    expect(await releaseTurns(size, count)).toEqual(expected);
-  });
+  ])(
+    'batches of %i release %i registrations on turns %j, each with its own resources',
+    async (size, count, expected) => {
+      expect(await releaseTurns(size, count)).toEqual(expected);
+    },
+  );
 
   test('the default batch is REGISTRATION_BATCH_SIZE', async () => {
     const turns = await releaseTurns(undefined, REGISTRATION_BATCH_SIZE + 1);
