@@ -163,7 +163,9 @@ export function buildApiReference(): ApiReference {
         for (const member of [...statics.map((s) => [s, 'static '] as const), ...props.map((s) => [s, ''] as const)]) {
           const [m, prefix] = member;
           const mDecl = m.declarations?.[0];
-          if (!mDecl || !isPublicMember(mDecl) || m.name === '__constructor') continue;
+          // Type parameters are a class's symbol members too; they are documented with @typeParam.
+          if (!mDecl || ts.isTypeParameterDeclaration(mDecl) || !isPublicMember(mDecl) || m.name === '__constructor')
+            continue;
           const optional = (m.flags & ts.SymbolFlags.Optional) !== 0;
           const mDoc = docOf(m, checker);
           const tags = tagsOf(m, checker);

@@ -17,5 +17,8 @@ const platform = new PulumiPlatform('agent-baseline', { app, vaultOwnSetup: read
 
 /** Keys of the Kubernetes objects the stack manages. */
 export const kubernetesObjects = platform.plan.map((p) => p.key);
-/** Names of the Vault policies the stack manages. */
-export const vaultPolicies = platform.vault.policies.map((p) => p.name);
+/**
+ * Names of the Vault policies the stack manages, read once every resource exists: reading
+ * `platform.vault` at once would create every resource in this turn (see PulumiPlatform).
+ */
+export const vaultPolicies = pulumi.output(platform.created.then(() => platform.vault.policies.map((p) => p.name)));

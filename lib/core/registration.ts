@@ -24,9 +24,27 @@ export function withRegistrationStackTraces<T>(register: () => T): T {
 
 /**
  * Resources a registration loop releases to @pulumi/pulumi per event-loop turn
- * ({@link RegistrationPacer}).
+ * ({@link RegistrationPacer}, {@link CreationQueue}).
  */
 export const REGISTRATION_BATCH_SIZE = 64;
+
+/** The construct path or function, and the field, named when a batch size is refused. */
+export interface BatchSizeField {
+  /** Construct path or function name, e.g. `PulumiPlatform platform`. */
+  readonly scope: string;
+  /** The option that carries the batch size, e.g. `registrationBatchSize`. */
+  readonly field: string;
+}
+
+function checkBatchSize(batchSize: number, where: BatchSizeField): void {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 0)
+    invalidProp(
+      where.scope,
+      where.field,
+      batchSize,
+      'a whole number of resources per turn, 0 or more (0: all at once)',
+    );
+}
 
 /**
  * Releases a loop's registrations in batches of `batchSize`, one batch per event-loop turn.
@@ -56,15 +74,9 @@ export class RegistrationPacer {
    */
   constructor(
     private readonly batchSize: number = REGISTRATION_BATCH_SIZE,
-    where: { readonly scope: string; readonly field: string } = { scope: 'RegistrationPacer', field: 'batchSize' },
+    where: BatchSizeField = { scope: 'RegistrationPacer', field: 'batchSize' },
   ) {
-    if (!Number.isSafeInteger(batchSize) || batchSize < 0)
-      invalidProp(
-        where.scope,
-        where.field,
-        batchSize,
-        'a whole number of resources per turn, 0 or more (0: all at once)',
-      );
+    checkBatchSize(batchSize, where);
   }
 
   /**
@@ -93,3 +105,147 @@ function nextTurnAfter(previous: Promise<never> | undefined): Promise<never> {
 }
 
 const NO_RESOURCES: readonly never[] = Object.freeze([]);
+
+/**
+ * Creates a loop's resources in order, `batchSize` per event-loop turn from the turn after
+ * {@link CreationQueue.start}, and at once, up to the one asked for, whenever code reads one
+ * ({@link CreationQueue.createThrough}).
+ *
+ * Why: @pulumi/pulumi's constructor starts a registration and keeps about 60 KB of promises,
+ * outputs and their labels per resource until that registration completes. A constructor that
+ * creates tens of thousands of resources keeps all of that live at once, and the young-generation
+ * collections that copy it grow faster than the resources (docs/performance.md, "Pulumi: resources
+ * created in batches"). Created a batch per turn, each batch's registrations complete (under the
+ * mocks, or wait on the engine) before the next batch exists. The order of creation, and so of
+ * registration, is the order the steps were added in, whoever triggers them.
+ *
+ * A batch size of 0 creates everything in {@link CreationQueue.start}. Creation waits on
+ * `setImmediate`: a test that fakes timers must let it run, or use 0.
+ */
+export class CreationQueue {
+  /** Resolves once every step has run; rejects with the error that stopped a step. */
+  public readonly created: Promise<void>;
+  private readonly steps: (() => void)[] = [];
+  private next = 0;
+  private started = false;
+  private failure: { readonly error: unknown } | undefined;
+  private settle!: { resolve: () => void; reject: (error: unknown) => void };
+
+  constructor(
+    private readonly batchSize: number = REGISTRATION_BATCH_SIZE,
+    where: BatchSizeField = { scope: 'CreationQueue', field: 'batchSize' },
+  ) {
+    checkBatchSize(batchSize, where);
+    this.created = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    // A failure is the reader's or `created`'s to report: never an unhandled rejection on its own.
+    this.created.catch(() => undefined);
+  }
+
+  /** Adds a step (one resource's creation) and returns its position. */
+  public add(step: () => void): number {
+    if (this.started) invalidProp('CreationQueue', 'add', 'a step after start()', 'steps added before start()');
+    return this.steps.push(step) - 1;
+  }
+
+  /** Creates everything now with a batch size of 0, else schedules the first batch for the next turn. */
+  public start(): void {
+    this.started = true;
+    if (this.batchSize === 0) this.createThrough(this.steps.length - 1);
+    else this.schedule();
+  }
+
+  /**
+   * Runs every step up to `index` that has not run, in order, now; rethrows the error that stopped
+   * an earlier step. Steps run at {@link REGISTRATION_STACK_TRACE_LIMIT}.
+   */
+  public createThrough(index: number): void {
+    if (this.failure) throw this.failure.error;
+    if (index >= this.next)
+      withRegistrationStackTraces(() => {
+        try {
+          while (this.next <= index) this.steps[this.next++]();
+        } catch (error) {
+          this.failure = { error };
+          this.settle.reject(error);
+          throw error;
+        }
+      });
+    if (this.next === this.steps.length) this.settle.resolve();
+  }
+
+  /** Runs every remaining step now. */
+  public createAll(): void {
+    this.createThrough(this.steps.length - 1);
+  }
+
+  private schedule(): void {
+    setImmediate(() => {
+      if (this.failure) return;
+      try {
+        this.createThrough(Math.min(this.steps.length, this.next + this.batchSize) - 1);
+      } catch {
+        return; // `created` carries the error
+      }
+      if (this.next < this.steps.length) this.schedule();
+    });
+  }
+}
+
+/**
+ * A map whose entries are known up front and created on first read: `get` creates the entry and
+ * every step queued before it, iteration creates them all; `has`, `size` and `keys` create nothing.
+ * @typeParam K the key (an object key such as `agents/Deployment/assistant`)
+ * @typeParam V the created value (a Pulumi resource)
+ */
+export class CreatedOnReadMap<K, V> implements ReadonlyMap<K, V> {
+  constructor(
+    private readonly backing: ReadonlyMap<K, V>,
+    private readonly stepOf: ReadonlyMap<K, number>,
+    private readonly queue: CreationQueue,
+  ) {}
+
+  /** Every planned entry, created or not. */
+  public get size(): number {
+    return this.stepOf.size;
+  }
+
+  /** Whether `key` is planned (created or not); creates nothing. */
+  public has(key: K): boolean {
+    return this.stepOf.has(key);
+  }
+
+  /** The entry of `key`, created now (with every step queued before it) if it was not; undefined for a key not planned. */
+  public get(key: K): V | undefined {
+    const step = this.stepOf.get(key);
+    if (step === undefined) return undefined;
+    this.queue.createThrough(step);
+    return this.backing.get(key);
+  }
+
+  /** Every planned key, in order; creates nothing. */
+  public keys(): MapIterator<K> {
+    return this.stepOf.keys();
+  }
+
+  /** Every value, in order, after creating them all. */
+  public values(): MapIterator<V> {
+    this.queue.createAll();
+    return this.backing.values();
+  }
+
+  /** Every entry, in order, after creating them all. */
+  public entries(): MapIterator<[K, V]> {
+    this.queue.createAll();
+    return this.backing.entries();
+  }
+
+  /** Every entry, in order, after creating them all. */
+  public [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  /** Calls `callback` for every entry, in order, after creating them all. */
+  public forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+}

@@ -3,7 +3,10 @@ export * from './kinds';
 export * from './objects';
 export * from './dependencies';
 export * from './component';
+export type { BatchSizeField } from '../core';
 export {
+  CreatedOnReadMap,
+  CreationQueue,
   REGISTRATION_BATCH_SIZE,
   REGISTRATION_STACK_TRACE_LIMIT,
   RegistrationPacer,

@@ -5,6 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
 import {
+  CreationQueue,
   REGISTRATION_STACK_TRACE_LIMIT,
   RegistrationPacer,
   firstDuplicate,
@@ -73,6 +74,8 @@ export function auditDeviceArgs(filePath: string): { name: string; args: vault.A
     { name: 'stdout', args: { type: 'file', path: 'stdout', options: { file_path: 'stdout' } } },
   ];
 }
+
+type OwnSetup = ReturnType<typeof createOwnSetup>;
 
 function createOwnSetup(
   plans: readonly VaultAgentPlan[],
@@ -164,13 +167,51 @@ export function authBackendRoleArgs(
  * Creates a `vault.Policy` and a `vault.kubernetes.AuthBackendRole` per plan; with `ownSetup`,
  * also the Kubernetes auth backend and its config, the KV v2 mounts, the database roles and two
  * audit devices. Plans are re-checked, so hand-built plans cannot bind wildcards or long TTLs.
+ *
+ * With a `queue`, every check still runs now, but the resources are created when the queue runs
+ * its steps, in the same order (as `PulumiPlatform` does): the returned lists fill as it
+ * runs, so read them after `queue.created` or call `queue.createAll()` first. The queue's batch
+ * size then applies, and `registrationBatchSize` is refused.
  */
 export function createVaultResources(
   plans: readonly VaultAgentPlan[],
   options: VaultResourcesOptions = {},
+  queue?: CreationQueue,
 ): VaultResources {
-  const prefix = options.namePrefix ?? 'vault';
-  const name = (suffix: string) => `${prefix}-${suffix.replace(/\//g, '-')}`;
+  checkVaultResources(plans, options);
+  if (queue) {
+    if (options.registrationBatchSize !== undefined)
+      invalidProp(
+        'createVaultResources',
+        'registrationBatchSize',
+        options.registrationBatchSize,
+        'unset when a queue is given (the queue creates the resources in its own batches)',
+      );
+    const { resources, steps } = vaultResourceSteps(plans, options, (dependsOn) => [...dependsOn]);
+    for (const step of steps) queue.add(step);
+    return resources;
+  }
+  const pacer = new RegistrationPacer(options.registrationBatchSize, {
+    scope: 'createVaultResources',
+    field: 'registrationBatchSize',
+  });
+  const { resources, steps } = vaultResourceSteps(plans, options, (dependsOn) => pacer.dependsOn(dependsOn));
+  // Everything is checked: registration without stack traces (lib/core/registration.ts), set here
+  // rather than through withRegistrationStackTraces, with the steps run from this function's own
+  // loop: @pulumi/pulumi records every resource's source position from an unlimited stack capture
+  // whose cost grows with every frame above `new Resource`.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = REGISTRATION_STACK_TRACE_LIMIT;
+  try {
+    for (const step of steps) step();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  return resources;
+}
+
+/** What createVaultResources refuses, before anything is created. */
+function checkVaultResources(plans: readonly VaultAgentPlan[], options: VaultResourcesOptions): void {
   // Exactly the constructs' checks, so a hand-built plan cannot open more than a synthesized one.
   for (const plan of plans) checkVaultPlan(plan, MAX_VAULT_TOKEN_TTL_SECONDS);
   const duplicate = firstDuplicate(plans, (p) => vaultBaseName(p.namespace, p.agent));
@@ -190,31 +231,57 @@ export function createVaultResources(
       );
   }
   if (options.ownSetup) requireNonEmptyString('ownSetup', 'kubernetesHost', options.ownSetup.kubernetesHost);
-  const pacer = new RegistrationPacer(options.registrationBatchSize, {
-    scope: 'createVaultResources',
-    field: 'registrationBatchSize',
-  });
+}
+
+/**
+ * The Vault resources as creation steps in registration order: the own setup (one step), then
+ * each agent's policy and role (one step each). The lists of `resources` fill as the steps run;
+ * `dependsOn` turns each registration's own dependencies into its `dependsOn` option.
+ */
+function vaultResourceSteps(
+  plans: readonly VaultAgentPlan[],
+  options: VaultResourcesOptions,
+  dependsOn: (resources: readonly pulumi.Resource[]) => pulumi.Input<pulumi.Resource>[],
+): { resources: VaultResources; steps: (() => void)[] } {
+  const prefix = options.namePrefix ?? 'vault';
+  const name = (suffix: string) => `${prefix}-${suffix.replace(/\//g, '-')}`;
   const opts: pulumi.CustomResourceOptions = { parent: options.parent, provider: options.provider };
-  // Everything is checked: registration without stack traces (lib/core/registration.ts), set here
-  // rather than through withRegistrationStackTraces, with the per-agent resources created in this
-  // function's own loop: @pulumi/pulumi records every resource's source position from an unlimited
-  // stack capture whose cost grows with every frame above `new Resource` (as in PulumiPlatform).
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = REGISTRATION_STACK_TRACE_LIMIT;
-  try {
-    const own = options.ownSetup ? createOwnSetup(plans, options.ownSetup, name, opts) : undefined;
-    const policies: vault.Policy[] = [];
-    const roles: vault.kubernetes.AuthBackendRole[] = [];
-    for (const plan of plans) {
-      const base = vaultBaseName(plan.namespace, plan.agent);
-      const policy = new vault.Policy(
-        name(`policy-${base}`),
-        { name: plan.policyName, policy: plan.policyHcl },
-        { ...opts, dependsOn: pacer.dependsOn<pulumi.Resource>([]) },
+  const resources: VaultResources = {
+    policies: [],
+    roles: [],
+    authBackends: [],
+    authBackendConfigs: [],
+    kvMounts: [],
+    databaseRoles: [],
+    audits: [],
+  };
+  const steps: (() => void)[] = [];
+  let own: OwnSetup | undefined;
+  const setup = options.ownSetup;
+  if (setup)
+    steps.push(() => {
+      own = createOwnSetup(plans, setup, name, opts);
+      resources.authBackends.push(...own.authBackends);
+      resources.authBackendConfigs.push(...own.authConfigs);
+      resources.kvMounts.push(...own.kvMounts);
+      resources.databaseRoles.push(...own.databaseRoles);
+      resources.audits.push(...own.audits);
+    });
+  for (const plan of plans) {
+    const base = vaultBaseName(plan.namespace, plan.agent);
+    steps.push(() => {
+      resources.policies.push(
+        new vault.Policy(
+          name(`policy-${base}`),
+          { name: plan.policyName, policy: plan.policyHcl },
+          { ...opts, dependsOn: dependsOn([]) },
+        ),
       );
+    });
+    steps.push(() => {
+      const policy = resources.policies[resources.policies.length - 1];
       const authIndex = own ? own.authMounts.indexOf(plan.role.backend) : -1;
-      const dependsOn = pacer.dependsOn<pulumi.Resource>(own ? own.authConfigs : []);
-      roles.push(
+      resources.roles.push(
         new vault.kubernetes.AuthBackendRole(
           name(`role-${base}`),
           authBackendRoleArgs(
@@ -222,21 +289,10 @@ export function createVaultResources(
             authIndex >= 0 && own ? own.authBackends[authIndex].path : plan.role.backend,
             policy.name,
           ),
-          { ...opts, dependsOn },
+          { ...opts, dependsOn: dependsOn(own ? own.authConfigs : []) },
         ),
       );
-      policies.push(policy);
-    }
-    return {
-      policies,
-      roles,
-      authBackends: own?.authBackends ?? [],
-      authBackendConfigs: own?.authConfigs ?? [],
-      kvMounts: own?.kvMounts ?? [],
-      databaseRoles: own?.databaseRoles ?? [],
-      audits: own?.audits ?? [],
-    };
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
+    });
   }
+  return { resources, steps };
 }

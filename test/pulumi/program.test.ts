@@ -72,6 +72,17 @@ describe('the program named by Pulumi.yaml main', () => {
     }
   });
 
+  test('exports the Vault policy names once every resource exists', async () => {
+    const names = await new Promise<string[]>((resolve) =>
+      (exported as unknown as { vaultPolicies: { apply: (f: (v: string[]) => void) => void } }).vaultPolicies.apply(
+        resolve,
+      ),
+    );
+    const policies = registered.filter((r) => r.type === 'vault:index/policy:Policy').map((r) => r.inputs.name);
+    expect(names.length).toBeGreaterThan(0);
+    expect([...names].sort()).toEqual([...policies].sort());
+  });
+
   test('the CA certificate from a config secret stays a secret output', async () => {
     const { Config } = await import('@pulumi/pulumi');
     const secret = new Config().getSecret('vaultKubernetesCaCert');
