@@ -155,15 +155,16 @@ export class CreationQueue {
   }
 
   /**
-   * Runs every step up to `index` that has not run, in order, now; rethrows the error that stopped
-   * an earlier step. Steps run at {@link REGISTRATION_STACK_TRACE_LIMIT}.
+   * Runs every step up to `index` (or the last) that has not run, in order, now; rethrows the error
+   * that stopped an earlier step. Steps run at {@link REGISTRATION_STACK_TRACE_LIMIT}.
    */
   public createThrough(index: number): void {
     if (this.failure) throw this.failure.error;
-    if (index >= this.next)
+    const last = Math.min(index, this.steps.length - 1);
+    if (last >= this.next)
       withRegistrationStackTraces(() => {
         try {
-          while (this.next <= index) this.steps[this.next++]();
+          while (this.next <= last) this.steps[this.next++]();
         } catch (error) {
           this.failure = { error };
           this.settle.reject(error);

@@ -213,9 +213,11 @@ describe('CreationQueue', () => {
     expect(ran).toEqual(['a', 'b', 'c']);
     await new Promise((resolve) => setImmediate(resolve));
     expect(ran).toEqual(['a', 'b', 'c', 'd', 'e']);
-    queue.createAll();
+    queue.createThrough(99);
     expect(ran).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     await expect(queue.created).resolves.toBeUndefined();
+    queue.createAll();
+    expect(ran).toHaveLength(6);
   });
 
   test('steps run at the registration stack-trace limit, and the caller’s is restored', () => {
