@@ -59,6 +59,20 @@ function docOf(symbol: ts.Symbol, checker: ts.TypeChecker): string {
   return ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
 }
 
+/**
+ * JSDoc tags the pages use. Any other `@word` in a comment (say a package name such as
+ * `@pulumi/pulumi` outside backticks) is parsed as a tag and cuts the description short there.
+ */
+const KNOWN_TAGS = new Set(['default', 'param', 'typeParam', 'internal', 'returns', 'example', 'deprecated', 'see']);
+
+/** The unknown tags of `symbol`'s JSDoc, named for the gap list. */
+function unknownTags(symbol: ts.Symbol, checker: ts.TypeChecker): string[] {
+  return symbol
+    .getJsDocTags(checker)
+    .map((t) => t.name)
+    .filter((name) => !KNOWN_TAGS.has(name));
+}
+
 function tagsOf(symbol: ts.Symbol, checker: ts.TypeChecker): Map<string, string> {
   return new Map(symbol.getJsDocTags(checker).map((t) => [t.name, ts.displayPartsToString(t.text ?? []).trim()]));
 }
@@ -142,6 +156,8 @@ export function buildApiReference(): ApiReference {
       }
       const doc = docOf(symbol, checker);
       if (!doc) gaps.add(`${entry.specifier}: ${exported.name}`);
+      for (const tag of unknownTags(symbol, checker))
+        gaps.add(`${entry.specifier}: ${exported.name} (unknown tag @${tag}: a \`@name\` outside backticks?)`);
       lines.push(`## ${exported.name}`, '', `${kind}${doc ? ` — ${cell(doc)}` : ''}`, '');
       if (
         decl &&
@@ -171,6 +187,10 @@ export function buildApiReference(): ApiReference {
           const tags = tagsOf(m, checker);
           const isOwn = mDecl.parent === decl;
           if (isOwn && !mDoc) gaps.add(`${entry.specifier}: ${exported.name}.${m.name} (no JSDoc)`);
+          for (const tag of isOwn ? unknownTags(m, checker) : [])
+            gaps.add(
+              `${entry.specifier}: ${exported.name}.${m.name} (unknown tag @${tag}: a \`@name\` outside backticks?)`,
+            );
           if (isOwn && optional && ts.isInterfaceDeclaration(decl) && !tags.has('default'))
             gaps.add(`${entry.specifier}: ${exported.name}.${m.name} (optional, no @default)`);
           const mType = typeText(checker, checker.getTypeOfSymbolAtLocation(m, mDecl), mDecl);

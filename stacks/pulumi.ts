@@ -1,6 +1,6 @@
 /**
  * The Pulumi program (Pulumi.yaml's `main`): the same construct tree main.ts synthesizes, built in
- * memory from the stack config and registered through @pulumi/kubernetes and @pulumi/vault.
+ * memory from the stack config and registered through `@pulumi/kubernetes` and `@pulumi/vault`.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';

@@ -3,7 +3,7 @@
 import { invalidProp } from './errors';
 
 /**
- * Error.stackTraceLimit while a loop registers resources (restored after). @pulumi/pulumi formats
+ * Error.stackTraceLimit while a loop registers resources (restored after). `@pulumi/pulumi` formats
  * an Error stack for every promise it creates per resource (leak diagnostics) and preallocates one
  * per registration; it takes each resource's source position with its own, unlimited, capture.
  * Registering thousands of objects from one loop, those stacks all show that loop: none of them is
@@ -23,7 +23,7 @@ export function withRegistrationStackTraces<T>(register: () => T): T {
 }
 
 /**
- * Resources a registration loop releases to @pulumi/pulumi per event-loop turn
+ * Resources a registration loop releases to `@pulumi/pulumi` per event-loop turn
  * ({@link RegistrationPacer}, {@link CreationQueue}).
  */
 export const REGISTRATION_BATCH_SIZE = 64;
@@ -49,7 +49,7 @@ function checkBatchSize(batchSize: number, where: BatchSizeField): void {
 /**
  * Releases a loop's registrations in batches of `batchSize`, one batch per event-loop turn.
  *
- * Why: @pulumi/pulumi starts a resource's registration in its constructor and walks its inputs
+ * Why: `@pulumi/pulumi` starts a resource's registration in its constructor and walks its inputs
  * with one `await` per node, so a loop that creates thousands of resources interleaves all their
  * half-done walks on the microtask queue and keeps every one of them live at once: the peak heap,
  * and the young-generation collections that copy it, grow with the loop (docs/performance.md,
@@ -81,7 +81,7 @@ export class RegistrationPacer {
 
   /**
    * `dependsOn` for the next registration: `resources`, plus the release of its batch from the
-   * second batch on. The release is typed as a resource for @pulumi/pulumi's option type; it
+   * second batch on. The release is typed as a resource for `@pulumi/pulumi`'s option type; it
    * resolves to an empty list, which the SDK flattens away.
    */
   public dependsOn<R>(resources: readonly R[]): (R | Promise<never>)[] {
@@ -111,7 +111,7 @@ const NO_RESOURCES: readonly never[] = Object.freeze([]);
  * {@link CreationQueue.start}, and at once, up to the one asked for, whenever code reads one
  * ({@link CreationQueue.createThrough}).
  *
- * Why: @pulumi/pulumi's constructor starts a registration and keeps about 60 KB of promises,
+ * Why: `@pulumi/pulumi`'s constructor starts a registration and keeps about 60 KB of promises,
  * outputs and their labels per resource until that registration completes. A constructor that
  * creates tens of thousands of resources keeps all of that live at once, and the young-generation
  * collections that copy it grow faster than the resources (docs/performance.md, "Pulumi: resources

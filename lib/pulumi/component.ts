@@ -42,7 +42,7 @@ export function resourceName(componentName: string, key: string): string {
 }
 
 /**
- * Registers a cdk8s App or Chart with Pulumi: one typed @pulumi/kubernetes resource per
+ * Registers a cdk8s App or Chart with Pulumi: one typed `@pulumi/kubernetes` resource per
  * synthesized object (CustomResource for CRD kinds), registered in dependency order with
  * `dependsOn` edges, all parented to this component, plus the Vault policies and auth roles of
  * the agents with Vault secrets. The objects are taken from the same

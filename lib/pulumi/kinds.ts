@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 
-/** A @pulumi/kubernetes resource class, as the component instantiates it. */
+/** A `@pulumi/kubernetes` resource class, as the component instantiates it. */
 export type KubernetesResourceClass = new (
   name: string,
   args: Record<string, unknown>,
@@ -10,7 +10,7 @@ export type KubernetesResourceClass = new (
 
 /** How one built-in apiVersion/kind is registered. */
 export interface BuiltInKind {
-  /** The typed @pulumi/kubernetes class. */
+  /** The typed `@pulumi/kubernetes` class. */
   readonly resource: KubernetesResourceClass;
   /**
    * Top-level fields the typed class accepts besides apiVersion and kind. The typed classes copy
@@ -152,7 +152,7 @@ export function apiGroup(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** The Pulumi type token of a Kubernetes object, as @pulumi/kubernetes spells it (`kubernetes:core/v1:Namespace`). */
+/** The Pulumi type token of a Kubernetes object, as `@pulumi/kubernetes` spells it (`kubernetes:core/v1:Namespace`). */
 export function typeToken(apiVersion: string, kindName: string): string {
   const group = apiGroup(apiVersion);
   return group === '' ? `kubernetes:core/${apiVersion}:${kindName}` : `kubernetes:${apiVersion}:${kindName}`;

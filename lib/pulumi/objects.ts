@@ -21,7 +21,7 @@ export interface ClassifiedObject {
   readonly key: string;
   /** Pulumi type token of the registered resource. */
   readonly token: string;
-  /** Registered through a typed @pulumi/kubernetes class (else through CustomResource). */
+  /** Registered through a typed `@pulumi/kubernetes` class (else through CustomResource). */
   readonly builtIn: boolean;
   /** Cluster-scoped kind: registered without a namespace, keyed as `<Kind>/<name>`. */
   readonly clusterScoped: boolean;

@@ -1,7 +1,7 @@
 /**
  * Secrets from Vault: typed declarations, the three delivery modes and the Vault side as data.
  * The Pulumi resources live in `./pulumi` (not re-exported here, so the cdk8s path never loads
- * @pulumi/*).
+ * `@pulumi/*`).
  */
 export * from './types';
 export * from './limits';

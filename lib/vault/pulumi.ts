@@ -1,5 +1,5 @@
 /**
- * The Vault side of the agents as Pulumi resources (@pulumi/vault 7.x), rendered from the same
+ * The Vault side of the agents as Pulumi resources (`@pulumi/vault` 7.x), rendered from the same
  * plans that synth writes to dist/vault. The Pulumi program only wires this in.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -36,7 +36,7 @@ export interface VaultResourcesOptions {
   /** Also create the auth backend, KV mounts, database roles and audit devices. @default undefined: they exist already */
   readonly ownSetup?: VaultOwnSetup;
   /**
-   * Resources released to @pulumi/pulumi per event-loop turn (see {@link RegistrationPacer}); 0
+   * Resources released to `@pulumi/pulumi` per event-loop turn (see {@link RegistrationPacer}); 0
    * releases all at once.
    * @default REGISTRATION_BATCH_SIZE (64)
    */

@@ -28,3 +28,12 @@ test('the reference covers every entry point and documents the main constructs',
   expect(reference.pages.get('platform.md')).toMatch(/## AgentPlatform\n\nclass/);
   expect(reference.pages.get('README.md')).toMatch(/\| `agent-baseline\/pulumi` \| \[pulumi.md\]\(pulumi.md\) \|/);
 });
+
+test('a package name in a comment does not cut the description short (it is in backticks, not read as a tag)', () => {
+  expect(reference.pages.get('pulumi.md')).toContain(
+    'class — Registers a cdk8s App or Chart with Pulumi: one typed `@pulumi/kubernetes` resource per synthesized object',
+  );
+  expect(reference.pages.get('core.md')).toMatch(
+    /## REGISTRATION_BATCH_SIZE\n\nconst — Resources a registration loop releases to `@pulumi\/pulumi` per event-loop turn/,
+  );
+});
