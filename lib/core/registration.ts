@@ -128,6 +128,7 @@ export class CreationQueue {
   private readonly steps: (() => void)[] = [];
   private next = 0;
   private started = false;
+  private running = false;
   private failure: { readonly error: unknown } | undefined;
   private settle!: { resolve: () => void; reject: (error: unknown) => void };
 
@@ -161,17 +162,29 @@ export class CreationQueue {
   public createThrough(index: number): void {
     if (this.failure) throw this.failure.error;
     const last = Math.min(index, this.steps.length - 1);
-    if (last >= this.next)
+    if (last < this.next) return this.resolveWhenDone();
+    // A read from inside a step (a transformation reading the resources) would create later
+    // resources before the current one exists, out of order and without its dependencies.
+    if (this.running)
+      invalidProp(
+        'CreationQueue',
+        'createThrough',
+        `step ${last} while step ${this.next - 1} runs`,
+        'reads of resources already created, from inside a creation (a transformation)',
+      );
+    this.running = true;
+    try {
       withRegistrationStackTraces(() => {
-        try {
-          while (this.next <= last) this.steps[this.next++]();
-        } catch (error) {
-          this.failure = { error };
-          this.settle.reject(error);
-          throw error;
-        }
+        while (this.next <= last) this.steps[this.next++]();
       });
-    if (this.next === this.steps.length) this.settle.resolve();
+    } catch (error) {
+      this.failure = { error };
+      this.settle.reject(error);
+      throw error;
+    } finally {
+      this.running = false;
+    }
+    this.resolveWhenDone();
   }
 
   /** Runs every remaining step now. */
@@ -189,6 +202,10 @@ export class CreationQueue {
       }
       if (this.next < this.steps.length) this.schedule();
     });
+  }
+
+  private resolveWhenDone(): void {
+    if (this.next === this.steps.length) this.settle.resolve();
   }
 }
 

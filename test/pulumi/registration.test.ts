@@ -255,6 +255,23 @@ describe('CreationQueue', () => {
     await expect(queue.created).rejects.toThrow('bad resource');
   });
 
+  test('a step that reads a later step (a transformation reading resources not created yet) is refused, and stops the queue', async () => {
+    const queue = new CreationQueue(0);
+    const ran: number[] = [];
+    queue.add(() => {
+      ran.push(0);
+      queue.createThrough(0); // itself: already under way, nothing to create
+      queue.createThrough(2);
+    });
+    queue.add(() => ran.push(1));
+    queue.add(() => ran.push(2));
+    expect(refusal(() => queue.start())).toBe(
+      '[CreationQueue] createThrough: invalid value "step 2 while step 0 runs". Allowed: reads of resources already created, from inside a creation (a transformation)',
+    );
+    expect(ran).toEqual([0]);
+    await expect(queue.created).rejects.toThrow('createThrough');
+  });
+
   test('steps are added before start', () => {
     const queue = new CreationQueue(0);
     queue.start();
