@@ -6,11 +6,11 @@ import * as pulumi from '@pulumi/pulumi';
 import * as vault from '@pulumi/vault';
 import {
   CreationQueue,
-  REGISTRATION_STACK_TRACE_LIMIT,
   RegistrationPacer,
   firstDuplicate,
   invalidProp,
   requireNonEmptyString,
+  withRegistrationStackTraces,
 } from '../core';
 import { MAX_VAULT_TOKEN_TTL_SECONDS } from './limits';
 import { VaultAgentPlan, VaultKubernetesRole, checkVaultPlan, vaultBaseName } from './plan';
@@ -196,17 +196,10 @@ export function createVaultResources(
     field: 'registrationBatchSize',
   });
   const { resources, steps } = vaultResourceSteps(plans, options, (dependsOn) => pacer.dependsOn(dependsOn));
-  // Everything is checked: registration without stack traces (lib/core/registration.ts), set here
-  // rather than through withRegistrationStackTraces, with the steps run from this function's own
-  // loop: @pulumi/pulumi records every resource's source position from an unlimited stack capture
-  // whose cost grows with every frame above `new Resource`.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = REGISTRATION_STACK_TRACE_LIMIT;
-  try {
+  // Everything is checked: registration without stack traces (lib/core/registration.ts).
+  withRegistrationStackTraces(() => {
     for (const step of steps) step();
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  });
   return resources;
 }
 
