@@ -194,7 +194,6 @@ export class CreationQueue {
 
   private schedule(): void {
     setImmediate(() => {
-      if (this.failure) return;
       try {
         this.createThrough(Math.min(this.steps.length, this.next + this.batchSize) - 1);
       } catch {
