@@ -17,3 +17,4 @@ export * from './gateway-settings';
 export * from './privacy';
 export * from './registration';
 export * from './text-order';
+export * from './object-identity';

@@ -1,5 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { apiGroupOf, isClusterScopedKind } from '../core/object-identity';
 
 /** A `@pulumi/kubernetes` resource class, as the component instantiates it. */
 export type KubernetesResourceClass = new (
@@ -17,14 +18,12 @@ export interface BuiltInKind {
    * only these, so any other field would be dropped without a word; such objects are refused.
    */
   readonly fields: readonly string[];
-  /** Cluster-scoped kinds carry no metadata.namespace. @default false */
-  readonly clusterScoped?: boolean;
 }
 
 const META_SPEC = ['metadata', 'spec'] as const;
 
-function kind(resource: unknown, fields: readonly string[] = META_SPEC, clusterScoped = false): BuiltInKind {
-  return { resource: resource as KubernetesResourceClass, fields, clusterScoped };
+function kind(resource: unknown, fields: readonly string[] = META_SPEC): BuiltInKind {
+  return { resource: resource as KubernetesResourceClass, fields };
 }
 
 /**
@@ -32,7 +31,7 @@ function kind(resource: unknown, fields: readonly string[] = META_SPEC, clusterS
  * is refused rather than sent through CustomResource, which would lose the typed class.
  */
 export const BUILT_IN_KINDS: Readonly<Record<string, BuiltInKind>> = {
-  'v1/Namespace': kind(k8s.core.v1.Namespace, META_SPEC, true),
+  'v1/Namespace': kind(k8s.core.v1.Namespace, META_SPEC),
   'v1/ServiceAccount': kind(k8s.core.v1.ServiceAccount, [
     'metadata',
     'automountServiceAccountToken',
@@ -55,63 +54,47 @@ export const BUILT_IN_KINDS: Readonly<Record<string, BuiltInKind>> = {
   'networking.k8s.io/v1/NetworkPolicy': kind(k8s.networking.v1.NetworkPolicy),
   'networking.k8s.io/v1/Ingress': kind(k8s.networking.v1.Ingress),
   'rbac.authorization.k8s.io/v1/Role': kind(k8s.rbac.v1.Role, ['metadata', 'rules']),
-  'rbac.authorization.k8s.io/v1/ClusterRole': kind(
-    k8s.rbac.v1.ClusterRole,
-    ['metadata', 'rules', 'aggregationRule'],
-    true,
-  ),
+  'rbac.authorization.k8s.io/v1/ClusterRole': kind(k8s.rbac.v1.ClusterRole, ['metadata', 'rules', 'aggregationRule']),
   'rbac.authorization.k8s.io/v1/RoleBinding': kind(k8s.rbac.v1.RoleBinding, ['metadata', 'roleRef', 'subjects']),
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': kind(
-    k8s.rbac.v1.ClusterRoleBinding,
-    ['metadata', 'roleRef', 'subjects'],
-    true,
-  ),
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': kind(k8s.rbac.v1.ClusterRoleBinding, [
+    'metadata',
+    'roleRef',
+    'subjects',
+  ]),
   'policy/v1/PodDisruptionBudget': kind(k8s.policy.v1.PodDisruptionBudget),
-  'scheduling.k8s.io/v1/PriorityClass': kind(
-    k8s.scheduling.v1.PriorityClass,
-    ['metadata', 'value', 'globalDefault', 'preemptionPolicy', 'description'],
-    true,
-  ),
-  'node.k8s.io/v1/RuntimeClass': kind(
-    k8s.node.v1.RuntimeClass,
-    ['metadata', 'handler', 'overhead', 'scheduling'],
-    true,
-  ),
+  'scheduling.k8s.io/v1/PriorityClass': kind(k8s.scheduling.v1.PriorityClass, [
+    'metadata',
+    'value',
+    'globalDefault',
+    'preemptionPolicy',
+    'description',
+  ]),
+  'node.k8s.io/v1/RuntimeClass': kind(k8s.node.v1.RuntimeClass, ['metadata', 'handler', 'overhead', 'scheduling']),
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': kind(
     k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
     META_SPEC,
-    true,
   ),
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': kind(
     k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
     META_SPEC,
-    true,
   ),
   'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy': kind(
     k8s.admissionregistration.v1beta1.ValidatingAdmissionPolicy,
     META_SPEC,
-    true,
   ),
   'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding': kind(
     k8s.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding,
     META_SPEC,
-    true,
   ),
   'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': kind(
     k8s.admissionregistration.v1.ValidatingWebhookConfiguration,
     ['metadata', 'webhooks'],
-    true,
   ),
   'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': kind(
     k8s.admissionregistration.v1.MutatingWebhookConfiguration,
     ['metadata', 'webhooks'],
-    true,
   ),
-  'apiextensions.k8s.io/v1/CustomResourceDefinition': kind(
-    k8s.apiextensions.v1.CustomResourceDefinition,
-    META_SPEC,
-    true,
-  ),
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': kind(k8s.apiextensions.v1.CustomResourceDefinition, META_SPEC),
 };
 
 /** API groups served by Kubernetes itself; their kinds must be in {@link BUILT_IN_KINDS}. */
@@ -136,21 +119,15 @@ export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Custom kinds that are cluster-scoped, keyed by `group/Kind`. Every other custom kind (Vault
- * Secrets Operator, SecretProviderClass, Kyverno Policy, Cilium and Istio policies) is namespaced.
+ * Whether objects of this apiVersion and kind carry no metadata.namespace: the one list of
+ * cluster-scoped kinds in `lib/core/object-identity.ts`, which the rule engine reads too.
  */
-export const CLUSTER_SCOPED_CUSTOM_KINDS: ReadonlySet<string> = new Set([
-  'kyverno.io/ClusterPolicy',
-  'kyverno.io/ClusterCleanupPolicy',
-  'policy.sigstore.dev/ClusterImagePolicy',
-  'cilium.io/CiliumClusterwideNetworkPolicy',
-]);
+export function isClusterScoped(apiVersion: string, kindName: string): boolean {
+  return isClusterScopedKind(apiGroupOf(apiVersion), kindName);
+}
 
 /** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → ''). */
-export function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
+export const apiGroup = apiGroupOf;
 
 /** The Pulumi type token of a Kubernetes object, as `@pulumi/kubernetes` spells it (`kubernetes:core/v1:Namespace`). */
 export function typeToken(apiVersion: string, kindName: string): string {

@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { synthesizeCharts } from '../platform/app';
 import { IConstruct } from 'constructs';
 import { invalidProp } from '../core';
-import { BUILT_IN_GROUPS, BUILT_IN_KINDS, CLUSTER_SCOPED_CUSTOM_KINDS, apiGroup, typeToken } from './kinds';
+import { BUILT_IN_GROUPS, BUILT_IN_KINDS, apiGroup, isClusterScoped, typeToken } from './kinds';
 
 /** A Kubernetes object as synthesized: plain JSON with a typed envelope. */
 export interface SynthesizedObject {
@@ -104,9 +104,7 @@ function classifyObject(scope: string, object: SynthesizedObject, i: number): Cl
         'the typed Pulumi resource would drop the field silently',
       );
   }
-  const clusterScoped = builtIn
-    ? builtIn.clusterScoped === true
-    : CLUSTER_SCOPED_CUSTOM_KINDS.has(`${group}/${object.kind}`);
+  const clusterScoped = isClusterScoped(object.apiVersion, object.kind);
   const registered = clusterScoped ? withoutNamespace(object) : object;
   return {
     key: objectKey(object.kind, object.metadata.name, registered.metadata.namespace),

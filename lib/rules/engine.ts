@@ -5,7 +5,7 @@ import { ObjectSet } from './object-set';
 import { GroupVersionKind, POD_TEMPLATE_KINDS, PodTemplateLocator, locatorTable } from './pod-template';
 import { releasePod } from './resolved-pod';
 import { PSS_VERSION_LABEL, formatPssVersion, parsePssVersion, PSS_LATEST_MINOR } from './pss-version';
-import { POD_TEMPLATES, Pack, Rule, RuleContext, RunSettings, ruleInfo } from './rule';
+import { ALL_KINDS, POD_TEMPLATES, Pack, Rule, RuleContext, RunSettings, ruleInfo } from './rule';
 import { findSuppression, parseSuppressions } from './suppressions';
 import {
   Finding,
@@ -148,7 +148,9 @@ class PssMinors {
 }
 
 function applies(rule: Rule, kind: string, hasPod: boolean): boolean {
-  return rule.kinds === POD_TEMPLATES ? hasPod : rule.kinds.includes(kind);
+  if (rule.kinds === POD_TEMPLATES) return hasPod;
+  if (rule.kinds === ALL_KINDS) return true;
+  return rule.kinds.includes(kind);
 }
 
 /** The rules that apply to one kind (with or without a pod template). */

@@ -5,6 +5,12 @@ import { ControlReference, FindingDraft, KubeObject, RuleInfo, ScannerIds, Sever
 /** Marker for rules that apply to every object with a pod template (built-in kinds and CRD locators). */
 export const POD_TEMPLATES = 'pod-templates';
 
+/** Marker for rules that apply to every object, whatever its kind (object identity across the set). */
+export const ALL_KINDS = 'all-kinds';
+
+/** How reports name the kinds of an {@link ALL_KINDS} rule. */
+export const ALL_KINDS_LABEL = 'any kind';
+
 /** The run's options, resolved once and handed to every rule. */
 export interface RunSettings {
   /** Pod Security version given explicitly for the run (minor). @default undefined (follow namespace labels) */
@@ -50,8 +56,8 @@ export interface Rule {
   readonly title: string;
   /** Severity of its findings unless a finding overrides it. */
   readonly severity: Severity;
-  /** Object kinds it applies to, or {@link POD_TEMPLATES}. */
-  readonly kinds: readonly string[] | typeof POD_TEMPLATES;
+  /** Object kinds it applies to, {@link POD_TEMPLATES} or {@link ALL_KINDS}. */
+  readonly kinds: readonly string[] | typeof POD_TEMPLATES | typeof ALL_KINDS;
   /** Why the rule exists (SARIF help text). */
   readonly description: string;
   /** Default fix hint. */
@@ -74,14 +80,14 @@ export interface Pack {
   readonly rules: readonly Rule[];
 }
 
-/** A rule's metadata for reports; {@link POD_TEMPLATES} expands to `podKinds`. */
+/** A rule's metadata for reports; {@link POD_TEMPLATES} expands to `podKinds`, {@link ALL_KINDS} to its label. */
 export function ruleInfo(rule: Rule, pack: string, podKinds: readonly string[]): RuleInfo {
   return {
     id: rule.id,
     pack,
     title: rule.title,
     severity: rule.severity,
-    kinds: rule.kinds === POD_TEMPLATES ? podKinds : rule.kinds,
+    kinds: rule.kinds === POD_TEMPLATES ? podKinds : rule.kinds === ALL_KINDS ? [ALL_KINDS_LABEL] : rule.kinds,
     fix: rule.fix,
     description: rule.description,
     references: rule.references,

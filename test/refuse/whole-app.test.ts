@@ -138,6 +138,20 @@ describe.each(apps)('whole-App validation with %s', (_, makeApp) => {
     );
   });
 
+  it('a sibling chart that redeclares the namespace default-deny (selecting no pod) fails synth at the sibling', () => {
+    const b = build(makeApp());
+    const sibling = new Chart(b.app, 'sibling');
+    new ApiObject(sibling, 'deny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', namespace: 'agents' },
+      spec: { podSelector: { matchLabels: { none: 'none' } }, policyTypes: ['Ingress'] },
+    });
+    expect(synthError(b, (x) => x.app.synth())).toMatch(
+      /\[sibling\/deny\] \[HRD-DuplicateObject\] NetworkPolicy\/agents\/default-deny at metadata\.name: NetworkPolicy agents\/default-deny is declared 2 times with different content and this is the second/,
+    );
+  });
+
   it('a sibling chart Pod in an agent namespace is judged by the ImagePolicy', () => {
     const b = build(makeApp(), { imagePolicy: true });
     const sibling = new Chart(b.app, 'sibling');

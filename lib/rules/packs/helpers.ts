@@ -2,7 +2,7 @@
 import { AGENT_NAMESPACE_LABEL, MANAGED_BY } from '../../core';
 import { DerivedKey, IndexedObject, ObjectSet } from '../object-set';
 import { CONTAINER_LISTS, PodContext, ResolvedContainer } from '../pod-template';
-import { POD_TEMPLATES, Rule, RuleContext } from '../rule';
+import { ALL_KINDS, POD_TEMPLATES, Rule, RuleContext } from '../rule';
 import { FindingDraft, PathSegment } from '../types';
 import { Json, rec, strs } from '../util';
 
@@ -42,8 +42,9 @@ export function containerRule(
   });
 }
 
+/** A rule once per object of the kinds (or of every kind, {@link ALL_KINDS}). */
 export function objectRule(
-  meta: RuleMeta & { readonly kinds: readonly string[] },
+  meta: RuleMeta & { readonly kinds: readonly string[] | typeof ALL_KINDS },
   check: (ctx: RuleContext) => FindingDraft[] | undefined,
 ): Rule {
   return { ...meta, check };
