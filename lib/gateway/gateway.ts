@@ -119,7 +119,18 @@ export class AgentGateway extends Construct {
     checkProps(this, ROUTE_ENTRY_SCHEMA, props, field, 'entry');
     if (this.routes.has(key))
       invalidProp(this, 'expose', key, 'each agent once per gateway (list all hostnames and paths in one call)');
-    const route = new AgentRoute(this, `${agent.namespace.name}-${agent.agentName}`, {
+    const id = `${agent.namespace.name}-${agent.agentName}`;
+    // Namespace `a` with agent `b-c` and namespace `a-b` with agent `c` would share the construct id.
+    const taken = [...this.routes].find(([, r]) => r.node.id === id);
+    if (taken)
+      invalidProp(
+        this,
+        'expose',
+        key,
+        `agents whose '<namespace>-<agent>' differs from every other routed agent's`,
+        `'${id}' is already the route of ${taken[0]}`,
+      );
+    const route = new AgentRoute(this, id, {
       agent,
       props,
       gateway: this.resolved,

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkProps } from '../core';
+import { checkProps, claimClusterScopedName } from '../core';
 import { GUARDRAILS_PROPS_SCHEMA } from './schema';
 import {
   MANAGED_BY,
@@ -134,6 +134,14 @@ export class AgentGuardrails extends Construct {
 }
 
 function toApiObject(agent: IAgentPod, o: AdmissionObject): ApiObject {
+  claimClusterScopedName(agent.platform, {
+    owner: agent,
+    kind: o.kind,
+    name: o.metadata.name,
+    field: 'agentName',
+    value: agent.agentName,
+    pattern: "'<namespace>-<agent>-job-guardrail', '<namespace>-<agent>-job-approval'",
+  });
   return new AgentApiObject(agent.platform, `${o.metadata.name}-${o.kind}`, {
     apiVersion: o.apiVersion,
     kind: o.kind,

@@ -1,6 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { MAX_TOKEN_EXPIRATION_SECONDS, SUPPRESSIONS_ANNOTATION, checkProps, invalidProp } from '../core';
+import {
+  MAX_TOKEN_EXPIRATION_SECONDS,
+  SUPPRESSIONS_ANNOTATION,
+  checkProps,
+  claimClusterScopedName,
+  invalidProp,
+} from '../core';
 import { API_GRANT_SCHEMA } from './schema';
 import type { AgentNamespace } from '../namespace/namespace';
 import { createClusterRoleBinding, createRoleBinding } from './binding';
@@ -194,6 +200,14 @@ export class AgentApiAccess extends Construct {
     // Cluster-scoped objects live in the platform chart (no namespace); the name carries the namespace to stay unique.
     const platform = this.agent.namespace.platform;
     const name = `${this.agent.namespace.name}-${this.agent.agentName}-api`;
+    claimClusterScopedName(platform, {
+      owner: this.agent,
+      kind: 'ClusterRole',
+      name,
+      field: 'agentName',
+      value: this.agent.agentName,
+      pattern: "'<namespace>-<agent>-api'",
+    });
     const rules: Rule[] = [];
     const role = new KubeClusterRole(platform, `${name}-ClusterRole`, {
       metadata: { name, labels: this.agent.labels },

@@ -631,6 +631,26 @@ describe('AgentGateway refuses', () => {
   });
 });
 
+describe('exposing agents whose <namespace>-<agent> coincide', () => {
+  test('namespace a-b with agent c, then namespace a with agent b-c, is refused naming the first route', () => {
+    const app = Testing.app();
+    const platform = new AgentPlatform(app, 'platform', { vaultDeliveryModes: ['operator'] });
+    const gateway = new AgentGateway(platform, 'edge', GATEWAY);
+    const exposeIn = (namespace: string, name: string, host: string) =>
+      gateway.expose(
+        new HardenedAgent(new AgentNamespace(platform, namespace), name, {
+          image: IMAGE,
+          ports: [{ name: 'http', port: 8080 }],
+        }),
+        { ...ROUTE, hostnames: [host] },
+      );
+    exposeIn('a-b', 'c', 'one.example.com');
+    expect(() => exposeIn('a', 'b-c', 'two.example.com')).toThrow(
+      `[platform/edge] expose: invalid value "a/b-c" ('a-b-c' is already the route of a-b/c). Allowed: agents whose '<namespace>-<agent>' differs from every other routed agent's`,
+    );
+  });
+});
+
 describe('weakening after construction fails synth (AGT-EdgeAuth runs on the resolved objects)', () => {
   function exposed() {
     const app = Testing.app();
