@@ -7,7 +7,7 @@ import { FindingDraft, PathSegment } from '../types';
 import { Json, rec, strs } from '../util';
 
 /** The drafts of a rule that found nothing: shared and frozen, the engine only reads them. */
-const NO_DRAFTS: FindingDraft[] = Object.freeze([]) as unknown as FindingDraft[];
+export const NO_DRAFTS: FindingDraft[] = Object.freeze([]) as unknown as FindingDraft[];
 
 export type RuleMeta = Omit<Rule, 'check' | 'kinds'> & { readonly kinds?: Rule['kinds'] };
 

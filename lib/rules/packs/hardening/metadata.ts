@@ -6,7 +6,7 @@ import { ALL_KINDS, Rule } from '../../rule';
 import { OWASP, SOC2 } from '../../references';
 import { FindingDraft } from '../../types';
 import { rec } from '../../util';
-import { at, indexedOf, objectRule, podRule } from '../helpers';
+import { NO_DRAFTS, at, indexedOf, objectRule, podRule } from '../helpers';
 
 /** A declaration of an object that the input declares more than once, with different content. */
 interface Redeclaration {
@@ -79,7 +79,8 @@ const redeclared = objectRule(
   },
   (ctx) => {
     const found = ctx.set.derive(REDECLARED, redeclarations).get(ctx.index);
-    if (!found) return [];
+    // Runs on every object of the input: the shared empty list, not a new one per pass.
+    if (!found) return NO_DRAFTS;
     const which = ORDINALS[found.ordinal - 1] ?? `declaration ${found.ordinal}`;
     return [
       at(
