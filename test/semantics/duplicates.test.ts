@@ -1,5 +1,6 @@
 import { describeIdentity, isClusterScopedKind, objectIdentity } from '../../lib/core/object-identity';
 import { BUILT_IN_KINDS, isClusterScoped } from '../../lib/pulumi/kinds';
+import { KubeObject, runRules } from '../../lib/rules';
 import { Obj, find, findings, findingsOf, goodSet } from './helpers';
 
 const RULE = 'HRD-DuplicateObject';
@@ -132,6 +133,29 @@ describe('HRD-DuplicateObject: a second declaration of an object is what the clu
     ]);
   });
 
+  it('a namespace-less default-deny is the same object as the namespaced one (it lands where it is applied)', () => {
+    const unplaced = inertPolicy('default-deny');
+    delete unplaced.metadata.namespace;
+    expect(findingsOf(withAdded(unplaced), RULE)).toEqual([
+      'error metadata.name: NetworkPolicy agents/default-deny is declared 2 times with different content and this is the second: applied together, the last replaces the others, so the cluster keeps one of them while the other rules judged each',
+    ]);
+  });
+
+  it('a namespace-less declaration is judged against each namespace, not the namespaces against each other', () => {
+    const config = (data: string, namespace?: string): Obj => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', ...(namespace ? { namespace } : {}) },
+      data: { value: data },
+    });
+    const set = [config('none'), config('a', 'team-a'), config('b', 'team-b')];
+    const flagged = runRules(set as KubeObject[], { now: new Date('2026-01-01') })
+      .results.filter((r) => r.findings.some((f) => f.rule === RULE))
+      .map((r) => r.namespace);
+    expect(flagged).toEqual(['team-a', 'team-b']);
+    expect(findingsOf([config('a', 'team-a'), config('b', 'team-b')], RULE)).toEqual([]);
+  });
+
   it('reports every declaration after the first, by its place', () => {
     const set = withAdded(inertPolicy('default-deny'), inertPolicy('default-deny', 'extensions/v1beta1'));
     expect(findingsOf(set, RULE).map((m) => /this is the (\w+)/.exec(m)?.[1])).toEqual(['second', 'third']);
@@ -139,6 +163,14 @@ describe('HRD-DuplicateObject: a second declaration of an object is what the clu
 
   it.each([
     ['an identical copy', () => withAdded(copy(find(goodSet(), 'NetworkPolicy', 'default-deny')))],
+    [
+      'a namespace-less copy that is otherwise identical',
+      () => {
+        const unplaced = copy(find(goodSet(), 'NetworkPolicy', 'default-deny'));
+        delete unplaced.metadata.namespace;
+        return withAdded(unplaced);
+      },
+    ],
     ['the same name in another namespace', () => withAdded(inertPolicy('default-deny', undefined, 'other'))],
     ['the same name under another kind', () => withAdded({ ...inertPolicy('default-deny'), kind: 'ConfigMapX' })],
     ['objects without a name', () => withAdded({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'p-' } })],

@@ -4,7 +4,7 @@ import { ObjectIdentity, describeIdentity, objectIdentity, resourceType } from '
 import { DerivedKey, ObjectSet } from '../../object-set';
 import { ALL_KINDS, Rule } from '../../rule';
 import { OWASP, SOC2 } from '../../references';
-import { FindingDraft } from '../../types';
+import { FindingDraft, KubeObject } from '../../types';
 import { rec } from '../../util';
 import { NO_DRAFTS, at, indexedOf, objectRule, podRule } from '../helpers';
 
@@ -24,15 +24,33 @@ const REDECLARED: DerivedKey<ReadonlyMap<number, Redeclaration>> = {
 
 /**
  * Every declaration after the first of an object (one identity: group, kind, namespace unless
- * cluster-scoped, name) that the input declares with different content, by input index. Identical
- * copies leave the cluster with the object every rule judged, so they are not reported.
+ * cluster-scoped, name) that the input declares with different content, by input index. A
+ * namespaced manifest that names no namespace lands in whatever namespace it is applied to (`kubectl
+ * apply -n`, a kustomization), so it is the same object as each namespaced one of its type and name.
+ * Identical copies leave the cluster with the object every rule judged, so they are not reported.
  */
 function redeclarations(set: ObjectSet): ReadonlyMap<number, Redeclaration> {
-  // resource type -> namespace -> name -> input indexes. Nested maps keyed by the manifests' own
-  // strings: a scan calls this once over every object, and building a key string per object
-  // cost about a tenth of the rules' time on a large repository.
+  const out = new Map<number, Redeclaration>();
+  for (const namespaces of declarationsByType(set).values()) {
+    const unplaced = namespaces.get('');
+    for (const [namespace, names] of namespaces) {
+      for (const [name, found] of names) {
+        const elsewhere = namespace === '' ? undefined : unplaced?.get(name);
+        if (elsewhere === undefined && typeof found === 'number') continue;
+        reportGroup(set, union(found, elsewhere), out);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * resource type key -> namespace ('' when none applies) -> name -> input indexes. Nested maps keyed
+ * by the manifests' own strings: a scan builds this over every object, and building a key string
+ * per object cost about a tenth of the rules' time on a large repository.
+ */
+function declarationsByType(set: ObjectSet): Map<string, Map<string, Map<string, number | number[]>>> {
   const declared = new Map<string, Map<string, Map<string, number | number[]>>>();
-  const repeated: number[][] = [];
   for (const item of set.items) {
     const { apiVersion, kind } = item.object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || item.name === '') continue;
@@ -46,22 +64,36 @@ function redeclarations(set: ObjectSet): ReadonlyMap<number, Redeclaration> {
     if (!names) namespaces.set(namespace, (names = new Map()));
     const earlier = names.get(item.name);
     if (earlier === undefined) names.set(item.name, item.index);
-    else if (typeof earlier === 'number') {
-      const indexes = [earlier, item.index];
-      names.set(item.name, indexes);
-      repeated.push(indexes);
-    } else earlier.push(item.index);
+    else if (typeof earlier === 'number') names.set(item.name, [earlier, item.index]);
+    else earlier.push(item.index);
   }
-  const out = new Map<number, Redeclaration>();
-  for (const indexes of repeated) {
-    const original = set.items[indexes[0]].object;
-    if (indexes.every((i) => isDeepStrictEqual(set.items[i].object, original))) continue;
-    const object = describeIdentity(objectIdentity(original) as ObjectIdentity);
-    indexes.forEach((index, i) => {
-      if (i > 0) out.set(index, { object, declarations: indexes.length, ordinal: i + 1 });
-    });
-  }
-  return out;
+  return declared;
+}
+
+/** The indexes of both, in input order. */
+function union(found: number | readonly number[], elsewhere: number | readonly number[] | undefined): number[] {
+  const all = typeof found === 'number' ? [found] : [...found];
+  if (elsewhere !== undefined) all.push(...(typeof elsewhere === 'number' ? [elsewhere] : elsewhere));
+  return all.sort((a, b) => a - b);
+}
+
+/** Reports every declaration of the group after the first, unless all say the same. */
+function reportGroup(set: ObjectSet, indexes: readonly number[], out: Map<number, Redeclaration>): void {
+  const original = contentOf(set.items[indexes[0]].object);
+  if (indexes.every((i) => isDeepStrictEqual(contentOf(set.items[i].object), original))) return;
+  const object = describeIdentity(objectIdentity(set.items[indexes[0]].object) as ObjectIdentity);
+  indexes.forEach((index, i) => {
+    // A namespace-less declaration can share a group with several namespaces: its first report stands.
+    if (i > 0 && !out.has(index)) out.set(index, { object, declarations: indexes.length, ordinal: i + 1 });
+  });
+}
+
+/** What is applied of a manifest: everything but metadata.namespace, which the identity already holds. */
+function contentOf(object: KubeObject): KubeObject {
+  if (object.metadata?.namespace === undefined) return object;
+  const metadata: Record<string, unknown> = { ...object.metadata };
+  delete metadata.namespace;
+  return { ...object, metadata };
 }
 
 const ORDINALS = ['first', 'second', 'third'];
@@ -73,7 +105,7 @@ const redeclared = objectRule(
     title: 'Each object declared once',
     severity: 'error',
     description:
-      'The API server keeps one object per group, kind, namespace (none for cluster-scoped kinds, whatever namespace is written) and name; an old apiVersion names the same object as its replacement. Applied together, the last declaration replaces the others, so a second NetworkPolicy, binding or Namespace of the same name can undo the first while every rule here judged both.',
+      'The API server keeps one object per group, kind, namespace (none for cluster-scoped kinds, whatever namespace is written) and name; an old apiVersion names the same object as its replacement, and a manifest of a namespaced kind without a namespace lands in whatever namespace it is applied to. Applied together, the last declaration replaces the others, so a second NetworkPolicy, binding or Namespace of the same name can undo the first while every rule here judged both.',
     fix: 'Declare each object once: rename one of them, or merge them into one manifest. Manifests for different clusters or environments (per-environment folders, overlays) are different inputs: check each on its own.',
     references: [SOC2.configuration, OWASP.excessiveAgency],
   },
