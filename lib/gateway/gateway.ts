@@ -121,14 +121,14 @@ export class AgentGateway extends Construct {
       invalidProp(this, 'expose', key, 'each agent once per gateway (list all hostnames and paths in one call)');
     const id = `${agent.namespace.name}-${agent.agentName}`;
     // Namespace `a` with agent `b-c` and namespace `a-b` with agent `c` would share the construct id.
-    const taken = [...this.routes].find(([, r]) => r.node.id === id);
-    if (taken)
+    const taken = this.node.tryFindChild(id);
+    if (taken instanceof AgentRoute)
       invalidProp(
         this,
         'expose',
         key,
         `agents whose '<namespace>-<agent>' differs from every other routed agent's`,
-        `'${id}' is already the route of ${taken[0]}`,
+        `'${id}' is already the route of ${taken.resolved.namespace}/${taken.resolved.agentName}`,
       );
     const route = new AgentRoute(this, id, {
       agent,
